@@ -1,0 +1,316 @@
+//! Character-level repair of one line, keeping a map back to the input.
+//!
+//! Input: a slice of the raw text (one line) and its byte offset in the raw.
+//! Output: the repaired line and offset segments into the raw.
+//! Method: one pass over the characters: mojibake (UTF-8 read as
+//! Windows-1252 or Latin-1, "â€™") is decoded back, curly and typographic
+//! quotes become `"` and `'`, whitespace runs (including no-break spaces)
+//! become one space, invisible characters go, Markdown heading and bold
+//! markers and backslash escapes go, and Penn Treebank tokenization
+//! (`` `` ``, `-LRB-`, ` n't`) is undone when the article uses it.
+
+/// Maps offsets in the clean text back to offsets in the raw input.
+///
+/// Stored as runs of constant shift: `(clean_start, raw_start)` pairs sorted
+/// by `clean_start`; a clean offset maps to `raw_start + (offset -
+/// clean_start)` of the last run starting at or before it.
+#[derive(Clone, Debug, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct OffsetMap {
+    /// `(clean_start, raw_start)` runs.
+    pub runs: Vec<(u32, u32)>,
+}
+
+impl OffsetMap {
+    /// The raw offset of clean offset `clean`.
+    pub fn to_raw(&self, clean: usize) -> usize {
+        let i = self.runs.partition_point(|&(c, _)| c as usize <= clean);
+        match i {
+            0 => clean,
+            _ => {
+                let (c, r) = self.runs[i - 1];
+                r as usize + (clean - c as usize)
+            }
+        }
+    }
+
+    /// Appends a character at clean offset `clean` that came from raw
+    /// offset `raw`, starting a new run only when the shift changes.
+    pub(crate) fn push(&mut self, clean: usize, raw: usize) {
+        if let Some(&(c, r)) = self.runs.last() {
+            if r as i64 - c as i64 == raw as i64 - clean as i64 {
+                return;
+            }
+        }
+        self.runs.push((clean as u32, raw as u32));
+    }
+
+    /// Composes two maps: `self` maps a text A to raw, `inner` maps a text B
+    /// (cleaned from A) to A; the result maps B to raw.
+    pub fn compose(&self, inner: &OffsetMap, len_b: usize) -> OffsetMap {
+        let mut out = OffsetMap::default();
+        let mut bounds: Vec<usize> = inner.runs.iter().map(|&(c, _)| c as usize).collect();
+        // A run boundary of `self` at A-offset `a` shows up in B wherever `inner` maps onto it.
+        for (k, &(b_start, a_start)) in inner.runs.iter().enumerate() {
+            let b_end = inner.runs.get(k + 1).map_or(len_b, |&(c, _)| c as usize);
+            let a_end = a_start as usize + (b_end - b_start as usize);
+            let lo = self.runs.partition_point(|&(c, _)| (c as usize) <= a_start as usize);
+            for &(c, _) in &self.runs[lo..] {
+                if c as usize >= a_end {
+                    break;
+                }
+                bounds.push(b_start as usize + (c as usize - a_start as usize));
+            }
+        }
+        bounds.push(0);
+        bounds.sort_unstable();
+        bounds.dedup();
+        for b in bounds {
+            if b <= len_b {
+                out.push(b, self.to_raw(inner.to_raw(b)));
+            }
+        }
+        out
+    }
+}
+
+/// A repaired line: text plus the raw offset of each run.
+pub(crate) struct Norm {
+    pub text: String,
+    /// `(offset in text, raw offset)` at every change of shift.
+    pub runs: Vec<(u32, u32)>,
+}
+
+struct Builder {
+    text: String,
+    map: OffsetMap,
+    pending_space: Option<usize>,
+}
+
+impl Builder {
+    fn push(&mut self, c: char, raw: usize) {
+        if let Some(space_raw) = self.pending_space.take() {
+            if !self.text.is_empty() {
+                self.map.push(self.text.len(), space_raw);
+                self.text.push(' ');
+            }
+        }
+        // A closing quote glued to the next sentence ("there."Kerry) lost its space.
+        if c.is_uppercase() && self.text.ends_with('"') {
+            let b = self.text.as_bytes();
+            if b.len() >= 2 && matches!(b[b.len() - 2], b'.' | b'!' | b'?' | b',') {
+                self.map.push(self.text.len(), raw);
+                self.text.push(' ');
+            }
+        }
+        self.map.push(self.text.len(), raw);
+        self.text.push(c);
+    }
+
+    fn space(&mut self, raw: usize) {
+        if self.pending_space.is_none() {
+            self.pending_space = Some(raw);
+        }
+    }
+}
+
+/// Repairs one line. `base` is the raw offset of `line`; `ptb` turns on
+/// Penn Treebank detokenization.
+pub(crate) fn normalize_line(line: &str, base: usize, ptb: bool) -> Norm {
+    let mut b = Builder { text: String::with_capacity(line.len()), map: OffsetMap::default(), pending_space: None };
+    let body = strip_markdown_heading(line);
+    let start = base + (line.len() - body.len());
+    if ptb {
+        detokenize(body, start, &mut b);
+    } else {
+        push_chars(body, start, &mut b);
+    }
+    Norm { text: b.text, runs: b.map.runs }
+}
+
+fn strip_markdown_heading(line: &str) -> &str {
+    let t = line.trim_start();
+    let hashes = t.bytes().take_while(|&c| c == b'#').count();
+    if (1..=6).contains(&hashes) && t[hashes..].starts_with(' ') {
+        return &t[hashes..];
+    }
+    line
+}
+
+fn push_chars(s: &str, base: usize, b: &mut Builder) {
+    let mut it = s.char_indices().peekable();
+    while let Some((i, c)) = it.next() {
+        let raw = base + i;
+        match c {
+            '\u{C2}'..='\u{F4}' => {
+                if let Some((decoded, n_more)) = mojibake(&s[i..]) {
+                    for _ in 0..n_more {
+                        it.next();
+                    }
+                    push_repaired(decoded, raw, b);
+                } else {
+                    b.push(c, raw);
+                }
+            }
+            '*' if s[i + 1..].starts_with('*') => {
+                it.next();
+            }
+            '\\' if it.peek().is_some_and(|&(_, n)| n.is_ascii_punctuation()) => {}
+            _ => push_repaired(c, raw, b),
+        }
+    }
+}
+
+fn push_repaired(c: char, raw: usize, b: &mut Builder) {
+    match c {
+        '\u{2018}' | '\u{2019}' | '\u{201A}' | '\u{201B}' | '\u{2032}' | '`' => b.push('\'', raw),
+        '\u{201C}' | '\u{201D}' | '\u{201E}' | '\u{201F}' | '\u{2033}' => b.push('"', raw),
+        '\u{200B}'..='\u{200D}' | '\u{2060}' | '\u{FEFF}' | '\u{00AD}' => {}
+        c if c.is_whitespace() => b.space(raw),
+        c if c.is_control() => {}
+        c => b.push(c, raw),
+    }
+}
+
+/// Characters Windows-1252 puts at bytes 0x80..=0x9F (0 where undefined,
+/// in which case Latin-1's C1 control character stands in).
+const CP1252_HIGH: [u16; 32] = [
+    0x20AC, 0, 0x201A, 0x0192, 0x201E, 0x2026, 0x2020, 0x2021, 0x02C6, 0x2030, 0x0160, 0x2039,
+    0x0152, 0, 0x017D, 0, 0, 0x2018, 0x2019, 0x201C, 0x201D, 0x2022, 0x2013, 0x2014, 0x02DC,
+    0x2122, 0x0161, 0x203A, 0x0153, 0, 0x017E, 0x0178,
+];
+
+/// The byte a character stands for when UTF-8 was misread as
+/// Windows-1252 or Latin-1.
+fn as_cp1252_byte(c: char) -> Option<u8> {
+    let u = c as u32;
+    if (0x80..=0xFF).contains(&u) {
+        return Some(u as u8);
+    }
+    CP1252_HIGH.iter().position(|&h| h as u32 == u).map(|i| 0x80 + i as u8)
+}
+
+/// Decodes mojibake at the start of `s` (whose first char is a UTF-8 lead
+/// byte misread as a letter): returns the real character and how many more
+/// characters of `s` it consumed.
+fn mojibake(s: &str) -> Option<(char, usize)> {
+    let mut chars = s.chars();
+    let lead = as_cp1252_byte(chars.next()?)?;
+    let n = match lead {
+        0xC2..=0xDF => 1,
+        0xE0..=0xEF => 2,
+        0xF0..=0xF4 => 3,
+        _ => return None,
+    };
+    let mut bytes = [lead, 0, 0, 0];
+    for slot in bytes.iter_mut().skip(1).take(n) {
+        let b = as_cp1252_byte(chars.next()?)?;
+        if !(0x80..=0xBF).contains(&b) {
+            return None;
+        }
+        *slot = b;
+    }
+    let decoded = std::str::from_utf8(&bytes[..=n]).ok()?.chars().next()?;
+    Some((decoded, n))
+}
+
+/// Undoes Penn Treebank tokenization: tokens are space-separated; brackets
+/// and quotes are spelled out; punctuation and clitics stand alone.
+fn detokenize(s: &str, base: usize, b: &mut Builder) {
+    let mut glue_next = false;
+    let mut pos = 0;
+    for token in s.split(' ') {
+        let tok_start = pos;
+        pos += token.len() + 1;
+        if token.is_empty() {
+            continue;
+        }
+        let raw = base + tok_start;
+        let (out, glue_before, glue_after): (&str, bool, bool) = match token {
+            "``" => ("\"", false, true),
+            "''" => ("\"", true, false),
+            "-LRB-" => ("(", false, true),
+            "-RRB-" => (")", true, false),
+            "-LSB-" => ("[", false, true),
+            "-RSB-" => ("]", true, false),
+            "-LCB-" => ("{", false, true),
+            "-RCB-" => ("}", true, false),
+            "$" | "#" => (token, false, true),
+            "," | "." | ";" | ":" | "!" | "?" | "%" | "..." => (token, true, false),
+            t if t.starts_with('\'') && t.len() <= 3 && t[1..].bytes().all(|c| c.is_ascii_alphabetic()) => {
+                (t, true, false)
+            }
+            "n't" | "N'T" => (token, true, false),
+            t => (t, false, false),
+        };
+        if !b.text.is_empty() && !glue_before && !glue_next {
+            b.space(raw.saturating_sub(1));
+        }
+        if out.len() == token.len() && out == token {
+            push_chars(token, raw, b);
+        } else {
+            for c in out.chars() {
+                b.push(c, raw);
+            }
+        }
+        glue_next = glue_after;
+    }
+}
+
+/// True when a text looks Penn-Treebank tokenized.
+pub(crate) fn looks_ptb(text: &str) -> bool {
+    let head = &text[..floor_char_boundary(text, 20_000)];
+    let marks = ["`` ", " ''", "-LRB-", "-RRB-", " n't ", " 's "];
+    marks.iter().filter(|m| head.contains(**m)).count() >= 2
+        || (head.contains(" , ") && head.contains(" . ") && head.matches(" , ").count() > 3)
+}
+
+pub(crate) fn floor_char_boundary(s: &str, mut i: usize) -> usize {
+    if i >= s.len() {
+        return s.len();
+    }
+    while !s.is_char_boundary(i) {
+        i -= 1;
+    }
+    i
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn norm(s: &str, ptb: bool) -> String {
+        normalize_line(s, 0, ptb).text
+    }
+
+    #[test]
+    fn repairs_characters() {
+        assert_eq!(norm("It\u{e2}\u{20ac}\u{2122}s \u{e2}\u{20ac}\u{153}here\u{e2}\u{20ac}\u{9d}", false), "It's \"here\"");
+        assert_eq!(norm("caf\u{c3}\u{a9}  au\u{a0}lait\t ", false), "café au lait");
+        assert_eq!(norm("## **Big NEWS**", false), "Big NEWS");
+        assert_eq!(norm("use of \\*gas", false), "use of *gas");
+        assert_eq!(norm("“We can,” she said.“Next", false), "\"We can,\" she said.\" Next");
+        // Real Latin letters that are not mojibake stay.
+        assert_eq!(norm("Ärger über Öl", false), "Ärger über Öl");
+    }
+
+    #[test]
+    fn undoes_treebank_tokens() {
+        let s = "The well is `` effectively dead '' , says Adm Allen -LRB- US -RRB- . It cost $ 8bn , BP 's figures do n't lie .";
+        assert_eq!(
+            norm(s, true),
+            "The well is \"effectively dead\", says Adm Allen (US). It cost $8bn, BP's figures don't lie."
+        );
+    }
+
+    #[test]
+    fn offsets_point_back_into_the_input() {
+        let raw = "ab  \u{e2}\u{20ac}\u{153}cd\u{e2}\u{20ac}\u{9d} e";
+        let n = normalize_line(raw, 100, false);
+        assert_eq!(n.text, "ab \"cd\" e");
+        let map = OffsetMap { runs: n.runs };
+        let c = n.text.find("cd").unwrap();
+        assert_eq!(&raw[map.to_raw(c) - 100..][..2], "cd");
+        let e = n.text.find('e').unwrap();
+        assert_eq!(&raw[map.to_raw(e) - 100..], "e");
+    }
+}

@@ -1,0 +1,209 @@
+//! Absolute calendar dates written in text, fields, paths and URLs.
+//!
+//! Input: a string (a line of text, a metadata value, a path, a URL).
+//! Output: the calendar dates it spells out, with their byte spans.
+//! Method: one regular expression per family of forms — month names in ten
+//! languages ("October 5, 2016", "05 October 2016", "5. Oktober 2016",
+//! "5 de octubre de 2016"), numeric ("2016-10-05", "06.10.2016",
+//! "10/05/2016"), RFC 2822 and RFC 3339 timestamps — validated by the
+//! calendar. Relative expressions ("on Tuesday") belong to the temporal
+//! tagger, not here. Nothing is guessed: an impossible date is no date.
+
+use std::ops::Range;
+use std::sync::LazyLock;
+
+use chrono::NaiveDate;
+use regex::Regex;
+
+/// A date found in text.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct DateMatch {
+    /// The calendar date.
+    pub date: NaiveDate,
+    /// Where it is written, in bytes.
+    pub span: Range<usize>,
+}
+
+/// Month names and abbreviations, by month number, in English, German,
+/// French, Spanish, Italian, Portuguese, Dutch, Turkish, Russian (genitive)
+/// and Polish (genitive).
+const MONTHS: [&[&str]; 12] = [
+    &["january", "jan", "januar", "janvier", "enero", "gennaio", "janeiro", "januari", "ocak", "января", "stycznia", "jänner"],
+    &["february", "feb", "februar", "février", "fevrier", "febrero", "febbraio", "fevereiro", "februari", "şubat", "subat", "февраля", "lutego"],
+    &["march", "mar", "märz", "maerz", "mars", "marzo", "março", "marco", "maart", "mart", "марта", "marca"],
+    &["april", "apr", "avril", "abril", "aprile", "nisan", "апреля", "kwietnia"],
+    &["may", "mai", "mayo", "maggio", "maio", "mei", "mayıs", "mayis", "мая", "maja"],
+    &["june", "jun", "juni", "juin", "junio", "giugno", "junho", "haziran", "июня", "czerwca"],
+    &["july", "jul", "juli", "juillet", "julio", "luglio", "julho", "temmuz", "июля", "lipca"],
+    &["august", "aug", "août", "aout", "agosto", "augustus", "ağustos", "agustos", "августа", "sierpnia"],
+    &["september", "sep", "sept", "septembre", "septiembre", "settembre", "setembro", "eylül", "eylul", "сентября", "września", "wrzesnia"],
+    &["october", "oct", "oktober", "octobre", "octubre", "ottobre", "outubro", "ekim", "октября", "października", "pazdziernika"],
+    &["november", "nov", "novembre", "noviembre", "novembro", "kasım", "kasim", "ноября", "listopada"],
+    &["december", "dec", "dezember", "décembre", "decembre", "diciembre", "dicembre", "dezembro", "aralık", "aralik", "декабря", "grudnia"],
+];
+
+fn month_number(name: &str) -> Option<u32> {
+    let name = name.trim_end_matches('.').to_lowercase();
+    MONTHS.iter().position(|names| names.contains(&name.as_str())).map(|i| i as u32 + 1)
+}
+
+fn month_alternation() -> String {
+    let mut names: Vec<&str> = MONTHS.iter().flat_map(|m| m.iter().copied()).collect();
+    // Longest first, so "sept" is not read as "sep" + "t".
+    names.sort_by_key(|n| std::cmp::Reverse(n.chars().count()));
+    names.join("|")
+}
+
+static MONTH_FIRST: LazyLock<Regex> = LazyLock::new(|| {
+    // October 5, 2016 / Oct. 5 2016 / October 5th, 2016
+    let re = format!(r"(?i)\b({})\.?\s+(\d{{1,2}})(?:st|nd|rd|th)?,?\s+(\d{{4}})\b", month_alternation());
+    Regex::new(&re).expect("month-first date regex")
+});
+
+static DAY_FIRST: LazyLock<Regex> = LazyLock::new(|| {
+    // 05 October 2016 / 5. Oktober 2016 / 5 de octubre de 2016 / Wed, 05 Oct 2016
+    let re = format!(
+        r"(?i)\b(\d{{1,2}})(?:st|nd|rd|th|\.|º)?\s+(?:de\s+)?({})\.?,?\s+(?:de\s+|del\s+)?(\d{{4}})\b",
+        month_alternation()
+    );
+    Regex::new(&re).expect("day-first date regex")
+});
+
+static NUMERIC: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"\b(?:(\d{4})-(\d{1,2})-(\d{1,2})|(\d{1,2})([./-])(\d{1,2})([./-])(\d{4}))(?:\b|T)")
+        .expect("numeric date regex")
+});
+
+fn ymd(y: &str, m: u32, d: &str) -> Option<NaiveDate> {
+    let y: i32 = y.parse().ok()?;
+    let d: u32 = d.parse().ok()?;
+    if !(1900..=2100).contains(&y) {
+        return None;
+    }
+    NaiveDate::from_ymd_opt(y, m, d)
+}
+
+/// Every absolute date written in `text`, in order of position; where two
+/// forms overlap, the one that starts first (then the longer) wins.
+pub fn find_dates(text: &str) -> Vec<DateMatch> {
+    let mut found = Vec::new();
+    for c in MONTH_FIRST.captures_iter(text) {
+        if let Some(date) = month_number(&c[1]).and_then(|m| ymd(&c[3], m, &c[2])) {
+            found.push(DateMatch { date, span: c.get(0).map_or(0..0, |m| m.range()) });
+        }
+    }
+    for c in DAY_FIRST.captures_iter(text) {
+        if let Some(date) = month_number(&c[2]).and_then(|m| ymd(&c[3], m, &c[1])) {
+            found.push(DateMatch { date, span: c.get(0).map_or(0..0, |m| m.range()) });
+        }
+    }
+    for c in NUMERIC.captures_iter(text) {
+        let date = if let Some(y) = c.get(1) {
+            c[2].parse().ok().and_then(|m| ymd(y.as_str(), m, &c[3]))
+        } else {
+            if c[5] != c[7] {
+                continue;
+            }
+            numeric_dmy(&c[4], &c[5], &c[6], &c[8])
+        };
+        if let Some(date) = date {
+            let m = c.get(0).expect("group 0");
+            let end = if m.as_str().ends_with('T') { m.end() - 1 } else { m.end() };
+            found.push(DateMatch { date, span: m.start()..end });
+        }
+    }
+    found.sort_by_key(|d| (d.span.start, std::cmp::Reverse(d.span.end)));
+    let mut out: Vec<DateMatch> = Vec::with_capacity(found.len());
+    for d in found {
+        if out.last().is_none_or(|last| d.span.start >= last.span.end) {
+            out.push(d);
+        }
+    }
+    out
+}
+
+/// `a SEP b SEP year`: day-first with `.` and `-` (European), month-first
+/// with `/` (American) unless only the other reading is a valid date.
+fn numeric_dmy(a: &str, sep: &str, b: &str, y: &str) -> Option<NaiveDate> {
+    let (a_n, b_n): (u32, u32) = (a.parse().ok()?, b.parse().ok()?);
+    let day_first = if sep == "/" { a_n > 12 } else { b_n <= 12 };
+    if day_first {
+        ymd(y, b_n, a)
+    } else {
+        ymd(y, a_n, b)
+    }
+}
+
+/// The date of a metadata value ("2016-10-05T16:32:00Z", "Wed, 05 Oct 2016
+/// 16:32:00 +0000", "October 5, 2016"): the first date written in it.
+pub fn parse_date(value: &str) -> Option<NaiveDate> {
+    find_dates(value).into_iter().next().map(|d| d.date)
+}
+
+static PATH_DATE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?:^|[/\\])((?:19|20)\d\d)-(\d\d)-(\d\d)(?:[/\\])").expect("path date regex")
+});
+
+static URL_DATE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"/((?:19|20)\d\d)[/-](\d{1,2})[/-](\d{1,2})(?:/|$|\.|-)").expect("url date regex")
+});
+
+/// A date folder in a path (`.../2010-05-24/1036.htm.txt`): the last one.
+pub fn path_date(path: &str) -> Option<NaiveDate> {
+    let c = PATH_DATE.captures_iter(path).last()?;
+    ymd(&c[1], c[2].parse().ok()?, &c[3])
+}
+
+/// A date in a URL path (`/2016/10/05/` or `/2016-10-05-`).
+pub fn url_date(url: &str) -> Option<NaiveDate> {
+    let c = URL_DATE.captures(url)?;
+    ymd(&c[1], c[2].parse().ok()?, &c[3])
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn all(text: &str) -> Vec<String> {
+        find_dates(text).iter().map(|d| format!("{} {:?}", d.date, &text[d.span.clone()])).collect()
+    }
+
+    #[test]
+    fn the_forms_of_the_seeds_and_other_languages() {
+        expect_test::expect![[r#"
+            [
+                "2016-10-05 \"October 5, 2016\"",
+                "2016-10-06 \"06.10.2016\"",
+                "2016-10-05 \"05 October 2016\"",
+                "2016-10-05 \"5. Oktober 2016\"",
+                "2016-10-05 \"5 de octubre de 2016\"",
+                "2016-10-05 \"5 octobre 2016\"",
+                "2016-10-05 \"5 Ekim 2016\"",
+                "2016-10-05 \"5 октября 2016\"",
+                "2016-10-05 \"2016-10-05\"",
+                "2016-10-05 \"Oct. 5th, 2016\"",
+                "2016-10-05 \"10/05/2016\"",
+                "2016-10-05 \"05 Oct 2016\"",
+            ]
+        "#]]
+        .assert_debug_eq(&all(
+            "World|politics|October 5, 2016 / 04:32 PM; - 06.10.2016; The Wall Street Journal, 05 October 2016; \
+             5. Oktober 2016; 5 de octubre de 2016; 5 octobre 2016; 5 Ekim 2016; 5 октября 2016; \
+             2016-10-05T16:32:00Z; Oct. 5th, 2016; 10/05/2016; Wed, 05 Oct 2016 16:32:00 +0000",
+        ));
+    }
+
+    #[test]
+    fn impossible_dates_are_no_dates() {
+        assert!(find_dates("February 30, 2016 and 31.04.2016 and 1 May 1066").is_empty());
+        assert_eq!(parse_date("not a date"), None);
+    }
+
+    #[test]
+    fn paths_and_urls() {
+        let d = NaiveDate::from_ymd_opt(2010, 5, 24);
+        assert_eq!(path_date("t17/bpoil_bbc/InputDocs/2010-05-24/1036.htm.txt"), d);
+        assert_eq!(path_date("notes/2010-05-24.txt"), None);
+        assert_eq!(url_date("https://example.com/world/2010/05/24/story.html"), d);
+    }
+}

@@ -1,0 +1,289 @@
+//! Ingest: paths, folders, gzip and standard input to [`RawArticle`]s.
+//!
+//! Input: paths given by the user (files, folders walked recursively in
+//! sorted order, `-` for stdin), or bytes already in memory.
+//! Output: a stream of [`Item`]s, each a raw article or a [`Diagnostic`]
+//! naming the file and record, handed to a callback so nothing is buffered.
+//! Method: pick the reader by extension (after stripping `.gz`), else by
+//! sniffing the first bytes; gzip is detected by its magic number. Only this
+//! module and the store do IO.
+
+mod jsonl;
+mod text;
+
+use std::fs::File;
+use std::io::{self, BufRead, BufReader, Read};
+use std::path::{Path, PathBuf};
+
+use crate::model::{Diagnostic, DiagnosticKind, Format, Origin, RawArticle};
+
+/// Options for reading input.
+#[derive(Clone, Debug)]
+pub struct ReadConfig {
+    /// Force one format instead of detecting it.
+    pub format: Option<Format>,
+    /// The largest record (a text file, a JSONL line) accepted, in bytes.
+    pub max_record_bytes: usize,
+}
+
+impl Default for ReadConfig {
+    fn default() -> ReadConfig {
+        ReadConfig { format: None, max_record_bytes: 16 << 20 }
+    }
+}
+
+/// What a reader hands out: an article, or a problem it found.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Item {
+    /// A record that holds an article.
+    Article(RawArticle),
+    /// A record or file that could not be read.
+    Diagnostic(Diagnostic),
+}
+
+/// One input to read: a file, or standard input.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Input {
+    /// A file on disk.
+    File(PathBuf),
+    /// Standard input (`-`).
+    Stdin,
+}
+
+impl Input {
+    /// The name used in origins and diagnostics.
+    pub fn name(&self) -> String {
+        match self {
+            Input::File(p) => p.display().to_string(),
+            Input::Stdin => "-".to_string(),
+        }
+    }
+}
+
+/// Expands user paths into the inputs to read: folders are walked
+/// recursively in file-name order (hidden entries skipped, symlinked folders
+/// not followed); paths that cannot be read become diagnostics.
+pub fn list_inputs(paths: &[PathBuf]) -> (Vec<Input>, Vec<Diagnostic>) {
+    let mut inputs = Vec::new();
+    let mut diagnostics = Vec::new();
+    for path in paths {
+        if path.as_os_str() == "-" {
+            inputs.push(Input::Stdin);
+            continue;
+        }
+        let walker = walkdir::WalkDir::new(path).sort_by_file_name().into_iter();
+        let walker = walker.filter_entry(|e| e.depth() == 0 || !is_hidden(e.file_name()));
+        for entry in walker {
+            match entry {
+                Ok(e) if e.file_type().is_file() => inputs.push(Input::File(e.into_path())),
+                Ok(e) if e.depth() == 0 && e.path_is_symlink() => {
+                    inputs.push(Input::File(e.into_path()))
+                }
+                Ok(_) => {}
+                Err(err) => {
+                    let at = err.path().unwrap_or(path).display().to_string();
+                    let msg = err.io_error().map_or_else(|| err.to_string(), |e| e.to_string());
+                    diagnostics.push(unreadable(&at, &msg));
+                }
+            }
+        }
+    }
+    (inputs, diagnostics)
+}
+
+fn is_hidden(name: &std::ffi::OsStr) -> bool {
+    name.to_str().is_some_and(|s| s.starts_with('.'))
+}
+
+fn unreadable(path: &str, msg: &str) -> Diagnostic {
+    Diagnostic::new(Origin::file(path), DiagnosticKind::Unreadable, lowercase_first(msg))
+}
+
+fn lowercase_first(msg: &str) -> String {
+    let mut chars = msg.chars();
+    match chars.next() {
+        Some(c) => c.to_lowercase().chain(chars).collect(),
+        None => String::new(),
+    }
+}
+
+/// Reads one input and hands every article and diagnostic to `sink`.
+pub fn read_input(input: &Input, config: &ReadConfig, sink: &mut dyn FnMut(Item)) {
+    let name = input.name();
+    let reader: Box<dyn Read> = match input {
+        Input::Stdin => Box::new(io::stdin().lock()),
+        Input::File(path) => match File::open(path) {
+            Ok(f) => Box::new(f),
+            Err(e) => return sink(Item::Diagnostic(unreadable(&name, &e.to_string()))),
+        },
+    };
+    let path = match input {
+        Input::File(p) => Some(p.as_path()),
+        Input::Stdin => None,
+    };
+    read_stream(&name, path, reader, config, sink);
+}
+
+/// Reads articles from bytes in memory (used by `extract` on stdin, tests,
+/// fuzzing and the HTTP API). `name` names the input in origins.
+pub fn read_bytes(name: &str, bytes: &[u8], config: &ReadConfig, sink: &mut dyn FnMut(Item)) {
+    let path = Path::new(name);
+    read_stream(name, Some(path), bytes, config, sink);
+}
+
+fn read_stream(
+    name: &str,
+    path: Option<&Path>,
+    reader: impl Read,
+    config: &ReadConfig,
+    sink: &mut dyn FnMut(Item),
+) {
+    let mut reader = BufReader::with_capacity(64 << 10, reader);
+    let head = match reader.fill_buf() {
+        Ok(head) => head,
+        Err(e) => return sink(Item::Diagnostic(unreadable(name, &e.to_string()))),
+    };
+    if head.starts_with(&[0x1f, 0x8b]) {
+        let decoder = flate2::bufread::MultiGzDecoder::new(reader);
+        let stem = path.map(|p| p.with_extension(""));
+        return read_plain(name, stem.as_deref(), decoder, config, sink);
+    }
+    read_plain(name, path, reader, config, sink)
+}
+
+fn read_plain(
+    name: &str,
+    path: Option<&Path>,
+    reader: impl Read,
+    config: &ReadConfig,
+    sink: &mut dyn FnMut(Item),
+) {
+    let mut reader = BufReader::with_capacity(64 << 10, reader);
+    let head = match reader.fill_buf() {
+        Ok(head) => head,
+        Err(e) => return sink(Item::Diagnostic(read_error(name, None, &e))),
+    };
+    let format = config.format.unwrap_or_else(|| detect(path, head));
+    match format {
+        Format::Text => text::read(name, reader, config, sink),
+        Format::Jsonl => jsonl::read(name, reader, config, sink),
+    }
+}
+
+/// Picks a format from the file name, else from the first bytes.
+pub fn detect(path: Option<&Path>, head: &[u8]) -> Format {
+    let ext = path.and_then(|p| p.extension()).and_then(|e| e.to_str());
+    let ext = ext.map(str::to_ascii_lowercase);
+    match ext.as_deref() {
+        Some("jsonl" | "ndjson" | "json") => return Format::Jsonl,
+        Some("txt" | "text") => return Format::Text,
+        _ => {}
+    }
+    let first = head.iter().copied().find(|b| !b.is_ascii_whitespace() && *b != 0xef);
+    match first {
+        Some(b'{') | Some(b'[') => Format::Jsonl,
+        _ => Format::Text,
+    }
+}
+
+/// A diagnostic for an IO error in the middle of a stream: a broken gzip
+/// member is `truncated`, anything else `unreadable`.
+fn read_error(name: &str, record: Option<u64>, err: &io::Error) -> Diagnostic {
+    let origin = Origin { path: name.to_string(), record };
+    let truncated = matches!(err.kind(), io::ErrorKind::UnexpectedEof | io::ErrorKind::InvalidInput)
+        || err.to_string().contains("corrupt deflate");
+    if truncated {
+        Diagnostic::new(origin, DiagnosticKind::Truncated, format!("stream ends early: {err}"))
+    } else {
+        Diagnostic::new(origin, DiagnosticKind::Unreadable, lowercase_first(&err.to_string()))
+    }
+}
+
+/// Decodes bytes to text: UTF-8 (a BOM is dropped), else Windows-1252 when
+/// the bytes hold no valid multi-byte UTF-8 sequence at all (a legacy file),
+/// else UTF-8 with replacement characters. Says what it did in a diagnostic.
+pub(crate) fn decode(bytes: &[u8], origin: &Origin) -> (String, Option<Diagnostic>) {
+    let bytes = bytes.strip_prefix(b"\xef\xbb\xbf").unwrap_or(bytes);
+    match std::str::from_utf8(bytes) {
+        Ok(s) => (s.to_string(), None),
+        Err(_) => {
+            let lossy = String::from_utf8_lossy(bytes);
+            let any_multibyte = lossy.chars().any(|c| c as u32 >= 0x80 && c != '\u{FFFD}');
+            let n_bad = lossy.matches('\u{FFFD}').count();
+            if !any_multibyte {
+                let (text, _) = encoding_rs::WINDOWS_1252.decode_without_bom_handling(bytes);
+                let msg = "not utf-8; decoded as windows-1252";
+                (text.into_owned(), Some(Diagnostic::new(origin.clone(), DiagnosticKind::InvalidUtf8, msg)))
+            } else {
+                let msg = format!("{n_bad} invalid utf-8 sequences replaced");
+                (lossy.into_owned(), Some(Diagnostic::new(origin.clone(), DiagnosticKind::InvalidUtf8, msg)))
+            }
+        }
+    }
+}
+
+/// True when bytes look like binary data rather than text: a NUL byte, or
+/// more than 1 in 10 bytes a control character other than whitespace.
+pub(crate) fn looks_binary(bytes: &[u8]) -> bool {
+    let sample = &bytes[..bytes.len().min(8192)];
+    if memchr::memchr(0, sample).is_some() {
+        return true;
+    }
+    let controls =
+        sample.iter().filter(|&&b| b < 0x20 && !matches!(b, b'\n' | b'\r' | b'\t' | 0x0c)).count();
+    controls * 10 > sample.len().max(1)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn read_all(name: &str, bytes: &[u8]) -> Vec<Item> {
+        let mut items = Vec::new();
+        read_bytes(name, bytes, &ReadConfig::default(), &mut |i| items.push(i));
+        items
+    }
+
+    #[test]
+    fn gzip_is_transparent_and_truncation_is_named() {
+        use std::io::Write;
+        let mut enc = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
+        let line = "{\"title\":\"A headline\",\"text\":\"Some words in a sentence.\"}\n";
+        for _ in 0..2000 {
+            enc.write_all(line.as_bytes()).unwrap();
+        }
+        let gz = enc.finish().unwrap();
+        let items = read_all("feed.jsonl.gz", &gz);
+        assert_eq!(items.len(), 2000);
+        assert!(items.iter().all(|i| matches!(i, Item::Article(_))));
+
+        let cut = &gz[..gz.len() / 2];
+        let items = read_all("feed.jsonl.gz", cut);
+        let n_articles = items.iter().filter(|i| matches!(i, Item::Article(_))).count();
+        assert!(n_articles > 100 && n_articles < 2000, "{n_articles}");
+        let Some(Item::Diagnostic(d)) = items.last() else { panic!("no diagnostic") };
+        assert_eq!(d.kind, DiagnosticKind::Truncated);
+        assert_eq!(d.origin.path, "feed.jsonl.gz");
+    }
+
+    #[test]
+    fn detects_by_extension_then_content() {
+        assert_eq!(detect(Some(Path::new("a.jsonl")), b"hello"), Format::Jsonl);
+        assert_eq!(detect(Some(Path::new("a.txt")), b"{}"), Format::Text);
+        assert_eq!(detect(None, b"  {\"text\": 1}"), Format::Jsonl);
+        assert_eq!(detect(None, b"Plain words."), Format::Text);
+    }
+
+    #[test]
+    fn legacy_bytes_decode_as_windows_1252() {
+        let (text, diag) = decode(b"caf\xe9 \x93quoted\x94", &Origin::file("x"));
+        assert_eq!(text, "café “quoted”");
+        assert_eq!(diag.unwrap().kind, DiagnosticKind::InvalidUtf8);
+    }
+
+    #[test]
+    fn binary_is_recognised() {
+        assert!(looks_binary(b"\x7fELF\x02\x01\x01\x00\x00"));
+        assert!(!looks_binary("Plain text.\nWith lines.\t".as_bytes()));
+    }
+}

@@ -1,0 +1,12 @@
+//! storyline turns a flood of news articles into clean, deduplicated,
+//! sourced stories.
+#![warn(missing_docs)]
+
+pub mod clean;
+pub mod dates;
+pub mod error;
+pub mod eval;
+pub mod ingest;
+pub mod model;
+
+pub use error::{Error, Result};

@@ -1,0 +1,267 @@
+//! The data model shared by every stage.
+//!
+//! Input: nothing; this module only defines plain data.
+//! Output: [`RawArticle`] (what a reader found), [`Article`] (cleaned, dated,
+//! with metadata and provenance) and [`Diagnostic`] (what was wrong with the
+//! input, naming the file and record).
+//! Method: plain structs with public fields, serialisable with serde so the
+//! store and the JSON export share one shape.
+
+use std::fmt;
+
+use chrono::NaiveDate;
+use serde::{Deserialize, Serialize};
+
+/// Where a record came from: the path or URL of the input and, inside a
+/// multi-record file (JSONL, WARC, feed), the 1-based record number.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub struct Origin {
+    /// The path as given (or `-` for standard input, or a URL).
+    pub path: String,
+    /// The record number inside the file, `None` for a one-article file.
+    pub record: Option<u64>,
+}
+
+impl Origin {
+    /// An origin for a one-article file.
+    pub fn file(path: impl Into<String>) -> Origin {
+        Origin { path: path.into(), record: None }
+    }
+
+    /// An origin for record `record` (1-based) of a multi-record file.
+    pub fn record(path: impl Into<String>, record: u64) -> Origin {
+        Origin { path: path.into(), record: Some(record) }
+    }
+}
+
+impl fmt::Display for Origin {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self.record {
+            Some(n) => write!(f, "{} record {n}", self.path),
+            None => f.write_str(&self.path),
+        }
+    }
+}
+
+/// The input formats storyline reads. A closed set, dispatched by `match`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Format {
+    /// Plain text as scraped, one article per file.
+    Text,
+    /// One JSON article per line.
+    Jsonl,
+}
+
+impl Format {
+    /// The lowercase name used on the command line and in JSON.
+    pub fn name(self) -> &'static str {
+        match self {
+            Format::Text => "text",
+            Format::Jsonl => "jsonl",
+        }
+    }
+
+    /// Parses a `--format` value.
+    pub fn from_name(name: &str) -> Option<Format> {
+        match name {
+            "text" | "txt" => Some(Format::Text),
+            "jsonl" | "ndjson" => Some(Format::Jsonl),
+            _ => None,
+        }
+    }
+}
+
+/// Metadata a reader found next to the body (JSONL fields, later HTML meta
+/// tags and WARC headers). Every field is as given, not yet validated.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Fields {
+    /// The headline.
+    pub title: Option<String>,
+    /// The publication date or timestamp, as written.
+    pub published: Option<String>,
+    /// The outlet (site name or host).
+    pub outlet: Option<String>,
+    /// The article URL.
+    pub url: Option<String>,
+    /// The byline.
+    pub author: Option<String>,
+}
+
+/// One article as a reader found it, before any cleaning.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct RawArticle {
+    /// The file (and record) it came from.
+    pub origin: Origin,
+    /// The reader that produced it.
+    pub format: Format,
+    /// The article body as text (for text input, the whole file).
+    pub body: String,
+    /// Metadata fields that came with the body.
+    pub fields: Fields,
+    /// Problems the reader found but could work around (e.g. invalid UTF-8).
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+/// Where a publication date came from.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum DateSource {
+    /// A metadata field of the input (JSONL `date_publish`, `published`, ...).
+    Field,
+    /// A dateline or date line in the text ("October 5, 2016 / 04:32 PM").
+    Dateline,
+    /// A date folder in the input path (`.../2010-05-24/1036.htm.txt`).
+    Path,
+    /// A date in the URL (`/2016/10/05/`).
+    Url,
+    /// Given by the user on the command line.
+    User,
+}
+
+impl DateSource {
+    /// The lowercase name used in JSON and in the store.
+    pub fn name(self) -> &'static str {
+        match self {
+            DateSource::Field => "field",
+            DateSource::Dateline => "dateline",
+            DateSource::Path => "path",
+            DateSource::Url => "url",
+            DateSource::User => "user",
+        }
+    }
+
+    /// Parses a name written by [`DateSource::name`].
+    pub fn from_name(name: &str) -> Option<DateSource> {
+        [Self::Field, Self::Dateline, Self::Path, Self::Url, Self::User]
+            .into_iter()
+            .find(|s| s.name() == name)
+    }
+}
+
+/// A stable article identifier: a fixed-seed hash of the clean text, so the
+/// same content ingested twice, from anywhere, is one article.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct ArticleId(pub u64);
+
+impl fmt::Display for ArticleId {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{:016x}", self.0)
+    }
+}
+
+impl ArticleId {
+    /// Parses the 16-hex-digit form written by `Display`.
+    pub fn parse(s: &str) -> Option<ArticleId> {
+        if s.len() != 16 {
+            return None;
+        }
+        u64::from_str_radix(s, 16).ok().map(ArticleId)
+    }
+}
+
+/// A cleaned article with its metadata.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Article {
+    /// Content hash of `text`.
+    pub id: ArticleId,
+    /// Where it came from.
+    pub origin: Origin,
+    /// The reader that produced it.
+    pub format: Format,
+    /// The headline, if one was found.
+    pub title: Option<String>,
+    /// The outlet that published this copy.
+    pub outlet: Option<String>,
+    /// The outlet the text says it was first published by, when it is a
+    /// republication ("The Wall Street Journal, 05 October 2016").
+    pub original_outlet: Option<String>,
+    /// The byline.
+    pub author: Option<String>,
+    /// The publication date; `None` when unknown (never guessed).
+    pub published: Option<NaiveDate>,
+    /// Where `published` came from.
+    pub published_source: Option<DateSource>,
+    /// ISO 639-3 code of the detected language (`eng`, `deu`, ...).
+    pub language: Option<String>,
+    /// The article URL.
+    pub url: Option<String>,
+    /// The input text the article was cleaned from (offsets point into it).
+    pub raw: String,
+    /// The clean text: paragraphs separated by one blank line.
+    pub text: String,
+    /// Maps offsets in `text` back to offsets in `raw`.
+    pub offsets: crate::clean::OffsetMap,
+    /// What was wrong with the input or removed from it.
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+/// The kinds of problems found in input.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum DiagnosticKind {
+    /// A path could not be opened or read.
+    Unreadable,
+    /// The bytes look like binary data, not text.
+    Binary,
+    /// Bytes that are not UTF-8 were replaced.
+    InvalidUtf8,
+    /// A compressed stream ended early.
+    Truncated,
+    /// A record is larger than the size limit.
+    TooLarge,
+    /// A record could not be parsed (bad JSON, missing fields).
+    Malformed,
+    /// A file or record had no article text.
+    Empty,
+    /// A value was present but unusable (e.g. an unparseable date).
+    BadValue,
+}
+
+impl DiagnosticKind {
+    /// The snake_case name used in JSON, the store and summaries.
+    pub fn name(self) -> &'static str {
+        match self {
+            DiagnosticKind::Unreadable => "unreadable",
+            DiagnosticKind::Binary => "binary",
+            DiagnosticKind::InvalidUtf8 => "invalid_utf8",
+            DiagnosticKind::Truncated => "truncated",
+            DiagnosticKind::TooLarge => "too_large",
+            DiagnosticKind::Malformed => "malformed",
+            DiagnosticKind::Empty => "empty",
+            DiagnosticKind::BadValue => "bad_value",
+        }
+    }
+
+    /// Parses a name written by [`DiagnosticKind::name`].
+    pub fn from_name(name: &str) -> Option<DiagnosticKind> {
+        use DiagnosticKind::*;
+        [Unreadable, Binary, InvalidUtf8, Truncated, TooLarge, Malformed, Empty, BadValue]
+            .into_iter()
+            .find(|k| k.name() == name)
+    }
+}
+
+/// A problem with the input, naming where it is.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Diagnostic {
+    /// The file and record.
+    pub origin: Origin,
+    /// What kind of problem.
+    pub kind: DiagnosticKind,
+    /// A lowercase message without trailing period.
+    pub message: String,
+}
+
+impl Diagnostic {
+    /// A new diagnostic.
+    pub fn new(origin: Origin, kind: DiagnosticKind, message: impl Into<String>) -> Diagnostic {
+        Diagnostic { origin, kind, message: message.into() }
+    }
+}
+
+impl fmt::Display for Diagnostic {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}: {}: {}", self.origin, self.kind.name(), self.message)
+    }
+}
