@@ -1,4 +1,488 @@
 //! Clean: text repair for articles that arrive already stripped of HTML.
+//!
+//! Input: the raw article text. Output: [`Clean`] — the story text
+//! (paragraphs separated by one blank line), an [`OffsetMap`] back into the
+//! raw text, the title, the dateline prefix, the detected language, and the
+//! fate of every raw line ([`Fate`]) so that nothing disappears unexplained.
+//! Method: repair each line's characters ([`normalize`]), then classify the
+//! lines: chrome by whole-line patterns ([`chrome`]); the head block (short
+//! lines before the first sentence) gives the title, section labels and
+//! date/source lines; a footer starts at a strong footer marker; trailing
+//! non-sentences are unrelated headlines; lines broken mid-sentence are
+//! joined; a paragraph equal to or contained in another is a repeat (the
+//! longer is kept). Conservative by construction: a line that reads as a
+//! sentence is never dropped except as a repeat.
+
+mod chrome;
 mod normalize;
 
+use std::collections::HashMap;
+use std::ops::Range;
+use std::sync::LazyLock;
+
+use regex::Regex;
+
+pub use chrome::Chrome;
 pub use normalize::OffsetMap;
+
+/// Options for cleaning.
+#[derive(Clone, Debug)]
+pub struct CleanConfig {
+    /// Detect the language of the clean text.
+    pub detect_language: bool,
+}
+
+impl Default for CleanConfig {
+    fn default() -> CleanConfig {
+        CleanConfig { detect_language: true }
+    }
+}
+
+/// What happened to a raw line.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Fate {
+    /// Empty.
+    Blank,
+    /// Kept as (the start of) a paragraph of the story.
+    Body,
+    /// Kept, joined to the paragraph before it (it was broken mid-sentence).
+    Joined,
+    /// The headline.
+    Title,
+    /// A date, dateline, byline or source line in the head: read by the
+    /// metadata stage, not part of the text.
+    Meta,
+    /// A section or navigation label, or a subheading.
+    Label,
+    /// Site chrome.
+    Chrome(Chrome),
+    /// An unrelated headline after the end of the story.
+    Headline,
+    /// A paragraph equal to, or contained in, the paragraph on that line.
+    Repeat(u32),
+}
+
+impl Fate {
+    /// Lowercase name for dumps.
+    pub fn name(self) -> String {
+        match self {
+            Fate::Blank => "blank".into(),
+            Fate::Body => "body".into(),
+            Fate::Joined => "joined".into(),
+            Fate::Title => "title".into(),
+            Fate::Meta => "meta".into(),
+            Fate::Label => "label".into(),
+            Fate::Chrome(c) => format!("chrome:{}", c.name()),
+            Fate::Headline => "headline".into(),
+            Fate::Repeat(of) => format!("repeat-of:L{of}"),
+        }
+    }
+}
+
+/// One raw line and what became of it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Line {
+    /// 1-based line number in the raw text.
+    pub number: u32,
+    /// Byte range of the line in the raw text.
+    pub span: Range<usize>,
+    /// Its fate.
+    pub fate: Fate,
+    /// The repaired line (characters fixed, whitespace collapsed).
+    pub content: String,
+}
+
+/// The result of cleaning.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Clean {
+    /// The story text.
+    pub text: String,
+    /// Offsets in `text` back to the raw text.
+    pub offsets: OffsetMap,
+    /// The headline found in the head block.
+    pub title: Option<String>,
+    /// A dateline prefix cut from the first paragraph ("WASHINGTON (Reuters)").
+    pub dateline: Option<String>,
+    /// ISO 639-3 code of the language, when detected reliably.
+    pub language: Option<String>,
+    /// Every raw line with its fate.
+    pub lines: Vec<Line>,
+}
+
+impl Clean {
+    /// The lines with a given fate.
+    pub fn lines_with(&self, fate: Fate) -> impl Iterator<Item = &Line> {
+        self.lines.iter().filter(move |l| l.fate == fate)
+    }
+}
+
+/// Cleans raw article text. Deterministic and idempotent on its own output.
+pub fn clean(raw: &str, config: &CleanConfig) -> Clean {
+    let ptb = normalize::looks_ptb(raw);
+    let mut lines = Vec::new();
+    let mut runs = Vec::new();
+    let mut offset = 0;
+    for (i, piece) in raw.split_inclusive('\n').enumerate() {
+        let body = piece.trim_end_matches(['\n', '\r']);
+        let norm = normalize::normalize_line(body, offset, ptb);
+        let fate = if norm.text.is_empty() { Fate::Blank } else { Fate::Body };
+        lines.push(Line { number: i as u32 + 1, span: offset..offset + body.len(), fate, content: norm.text });
+        runs.push(norm.runs);
+        offset += piece.len();
+    }
+    let mut starts = vec![0usize; lines.len()];
+    let facts: Vec<LineFacts> = lines.iter().map(|l| LineFacts::of(&l.content)).collect();
+
+    mark_chrome(&mut lines, &facts);
+    mark_joins(&mut lines, &facts);
+    let paras = paragraphs(&lines, &facts);
+    let title = mark_head(&mut lines, &paras, raw);
+    let dateline = cut_dateline(&lines, &mut starts);
+    mark_footer_and_tail(&mut lines, &paras);
+    mark_subheadings(&mut lines, &paras);
+    mark_repeats(&mut lines, &starts);
+
+    let (text, offsets) = assemble(&lines, &runs, &starts);
+    let language = if config.detect_language { detect_language(&text) } else { None };
+    Clean { text, offsets, title, dateline, language, lines }
+}
+
+/// Cheap facts about a line, computed once.
+struct LineFacts {
+    n_words: usize,
+    /// Ends with sentence punctuation.
+    terminal: bool,
+}
+
+impl LineFacts {
+    fn of(content: &str) -> LineFacts {
+        let n_words = content.split_whitespace().count();
+        let last = content.trim_end().chars().last();
+        let terminal = matches!(last, Some('.' | '!' | '?' | '"' | '\'' | ')' | ':' | ';' | '…' | '»'));
+        LineFacts { n_words, terminal }
+    }
+}
+
+fn mark_chrome(lines: &mut [Line], facts: &[LineFacts]) {
+    let mut after_address = false;
+    for (line, f) in lines.iter_mut().zip(facts) {
+        if line.fate == Fate::Blank {
+            continue;
+        }
+        if after_address && f.n_words <= 15 {
+            line.fate = Fate::Chrome(Chrome::Contact);
+            after_address = false;
+            continue;
+        }
+        if let Some(kind) = chrome::classify(&line.content, f.n_words) {
+            after_address = kind == Chrome::Contact && line.content.trim_end().ends_with(':');
+            line.fate = Fate::Chrome(kind);
+        }
+    }
+}
+
+static DATE_LIKE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)\b\d{1,2}:\d{2}(\s*[ap]\.?m\.?)?\b|\b(gmt|utc|[ecmp][sd]t|cet|cest|msk|updated|published|posted|last)\b|[|/·•,:–—-]")
+        .expect("date-like regex")
+});
+
+/// A head line that holds a date and little else: a dateline, a
+/// publication stamp, or a source line ("The Wall Street Journal, 05 October 2016").
+fn is_meta_line(content: &str) -> bool {
+    let content = content.trim_start_matches(['-', '*', '•', ' ']);
+    let found = crate::dates::find_dates(content);
+    if found.is_empty() {
+        return is_byline(content);
+    }
+    let mut rest = String::new();
+    let mut at = 0;
+    for d in &found {
+        rest.push_str(&content[at..d.span.start]);
+        rest.push(' ');
+        at = d.span.end;
+    }
+    rest.push_str(&content[at..]);
+    DATE_LIKE.replace_all(&rest, " ").split_whitespace().count() <= 6
+}
+
+static BYLINE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"^(?i:by|von|par|por|di)\s+\p{Lu}[\p{L}.'-]*(\s+\p{Lu}[\p{L}.'-]*){0,3}(\s*(,|and|&)\s*\p{Lu}[\p{L}.'-]*(\s+\p{Lu}[\p{L}.'-]*){0,3})*$")
+        .expect("byline regex")
+});
+
+fn is_byline(content: &str) -> bool {
+    BYLINE.is_match(content.trim())
+}
+
+/// A paragraph: a `Body` line and the `Joined` lines after it.
+struct Para {
+    /// Index of the `Body` line.
+    first: usize,
+    /// Indexes of its `Joined` lines.
+    joined: Vec<usize>,
+    n_words: usize,
+    /// Ends like a sentence, or is too long to be anything else.
+    sentence: bool,
+}
+
+fn paragraphs(lines: &[Line], facts: &[LineFacts]) -> Vec<Para> {
+    let mut paras: Vec<Para> = Vec::new();
+    for (i, line) in lines.iter().enumerate() {
+        match line.fate {
+            Fate::Body => paras.push(Para { first: i, joined: Vec::new(), n_words: 0, sentence: false }),
+            Fate::Joined => match paras.last_mut() {
+                Some(p) => p.joined.push(i),
+                None => continue,
+            },
+            _ => continue,
+        }
+        let p = paras.last_mut().expect("a paragraph was just pushed");
+        p.n_words += facts[i].n_words;
+        p.sentence = facts[i].terminal || p.n_words > 25;
+    }
+    paras
+}
+
+fn set_fate(lines: &mut [Line], para: &Para, fate: Fate) {
+    lines[para.first].fate = fate;
+    for &j in &para.joined {
+        lines[j].fate = fate;
+    }
+}
+
+/// The head block: the paragraphs before the first sentence. Its short
+/// lines are the title (a Markdown heading, else the one with the most
+/// words, at least three), labels, and meta lines. Returns the title.
+fn mark_head(lines: &mut [Line], paras: &[Para], raw: &str) -> Option<String> {
+    let first_sentence = paras.iter().position(|p| p.sentence)?;
+    let mut best: Option<(usize, (bool, usize))> = None;
+    for para in &paras[..first_sentence] {
+        let i = para.first;
+        if para.joined.is_empty() && is_meta_line(&lines[i].content) {
+            lines[i].fate = Fate::Meta;
+            continue;
+        }
+        set_fate(lines, para, Fate::Label);
+        let heading = raw[lines[i].span.clone()].trim_start().starts_with('#');
+        let rank = (heading, para.n_words);
+        if para.joined.is_empty() && para.n_words >= 3 && best.is_none_or(|(_, r)| rank > r) {
+            best = Some((i, rank));
+        }
+    }
+    let (i, _) = best?;
+    lines[i].fate = Fate::Title;
+    Some(lines[i].content.clone())
+}
+
+static DATELINE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"^(\p{Lu}[\p{Lu}\d.,'’ ]{1,40}?(?:\s*\([^()]{2,40}\))?)\s+[-–—]+\s+(?:((?:\p{Ll}[\p{Ll}'-]*\s+){1,3})(\p{Lu}))?")
+        .expect("dateline regex")
+});
+
+/// Cuts a dateline prefix ("WASHINGTON (Reuters) - ", "AKIPRESS.COM - ")
+/// from the first paragraph, with the lowercase tag words some sites put
+/// right after it. Returns the dateline.
+fn cut_dateline(lines: &[Line], starts: &mut [usize]) -> Option<String> {
+    let i = lines.iter().position(|l| l.fate == Fate::Body)?;
+    let caps = DATELINE.captures(&lines[i].content)?;
+    let head = caps.get(1)?.as_str().trim();
+    // A dateline is mostly capitals: "AKIPRESS.COM", "WASHINGTON (Reuters)".
+    let letters: Vec<char> = head.chars().take_while(|&c| c != '(').filter(|c| c.is_alphabetic()).collect();
+    if letters.len() < 2 || letters.iter().any(|c| c.is_lowercase()) {
+        return None;
+    }
+    starts[i] = match caps.get(3) {
+        Some(m) => m.start(),
+        None => caps.get(0)?.end(),
+    };
+    Some(head.to_string())
+}
+
+fn starts_lowercase(content: &str) -> bool {
+    content.chars().next().is_some_and(char::is_lowercase)
+}
+
+/// Joins lines broken mid-sentence: a kept line that does not end with
+/// sentence punctuation, then one that starts in lowercase, whatever was
+/// dropped between.
+fn mark_joins(lines: &mut [Line], facts: &[LineFacts]) {
+    let mut prev: Option<usize> = None;
+    for i in 0..lines.len() {
+        if lines[i].fate != Fate::Body {
+            continue;
+        }
+        if prev.is_some_and(|p| !facts[p].terminal) && starts_lowercase(&lines[i].content) {
+            lines[i].fate = Fate::Joined;
+        }
+        prev = Some(i);
+    }
+}
+
+/// Short non-sentences inside the story are subheadings.
+fn mark_subheadings(lines: &mut [Line], paras: &[Para]) {
+    let kept: Vec<&Para> = paras.iter().filter(|p| lines[p.first].fate == Fate::Body).collect();
+    for para in kept.iter().skip(1) {
+        if !para.sentence && para.n_words <= 8 {
+            set_fate(lines, para, Fate::Label);
+        }
+    }
+}
+
+/// A footer starts at a strong footer marker once the story has begun;
+/// everything short after it is chrome. Non-sentences after the last
+/// sentence are unrelated headlines.
+fn mark_footer_and_tail(lines: &mut [Line], paras: &[Para]) {
+    let mut footer_from = None;
+    let mut seen_sentence = false;
+    let mut k = 0;
+    for i in 0..lines.len() {
+        while k < paras.len() && paras[k].first < i {
+            k += 1;
+        }
+        if k < paras.len() && paras[k].first == i && paras[k].sentence {
+            seen_sentence = true;
+        }
+        if let Fate::Chrome(c) = lines[i].fate {
+            if c.starts_footer() && seen_sentence {
+                footer_from = Some(i);
+                break;
+            }
+        }
+    }
+    if let Some(from) = footer_from {
+        for para in paras.iter().filter(|p| p.first > from && p.n_words <= 30) {
+            set_fate(lines, para, Fate::Chrome(Chrome::Navigation));
+        }
+    }
+    let kept: Vec<&Para> = paras.iter().filter(|p| lines[p.first].fate == Fate::Body).collect();
+    let Some(last) = kept.iter().rposition(|p| p.sentence) else { return };
+    for para in &kept[last + 1..] {
+        set_fate(lines, para, Fate::Headline);
+    }
+}
+
+/// Lowercase words of a paragraph, for repeat detection: quote marks,
+/// apostrophes and punctuation do not count.
+fn repeat_key(text: &str) -> String {
+    let mut key = String::with_capacity(text.len());
+    for word in text.split(|c: char| !c.is_alphanumeric() && c != '\'') {
+        let word: String = word.chars().filter(|c| c.is_alphanumeric()).flat_map(char::to_lowercase).collect();
+        if !word.is_empty() {
+            if !key.is_empty() {
+                key.push(' ');
+            }
+            key.push_str(&word);
+        }
+    }
+    key
+}
+
+/// Marks paragraphs equal to an earlier one, or contained in a longer one
+/// (at least six words), as repeats; the first, or the longer, is kept.
+fn mark_repeats(lines: &mut [Line], starts: &[usize]) {
+    let mut paragraphs: Vec<(usize, String)> = Vec::new();
+    for i in 0..lines.len() {
+        match lines[i].fate {
+            Fate::Body => paragraphs.push((i, lines[i].content[starts[i]..].to_string())),
+            Fate::Joined => {
+                if let Some((_, p)) = paragraphs.last_mut() {
+                    p.push(' ');
+                    p.push_str(&lines[i].content);
+                }
+            }
+            _ => {}
+        }
+    }
+    let keys: Vec<(usize, String)> = paragraphs.iter().map(|(i, p)| (*i, repeat_key(p))).collect();
+    let mut first_seen: HashMap<&str, usize> = HashMap::new();
+    let mut repeat_of: Vec<Option<usize>> = vec![None; keys.len()];
+    for (k, (line, key)) in keys.iter().enumerate() {
+        if key.is_empty() {
+            continue;
+        }
+        match first_seen.get(key.as_str()) {
+            Some(&first) => repeat_of[k] = Some(first),
+            None => {
+                first_seen.insert(key, *line);
+            }
+        }
+    }
+    // Containment is quadratic; articles with thousands of paragraphs only get exact repeats.
+    if keys.len() <= 400 {
+        for (a, (_, key_a)) in keys.iter().enumerate() {
+            if repeat_of[a].is_some() || key_a.split(' ').count() < 6 {
+                continue;
+            }
+            for (b, (line_b, key_b)) in keys.iter().enumerate() {
+                if a != b && repeat_of[b].is_none() && key_b.len() > key_a.len() && contains_words(key_b, key_a) {
+                    repeat_of[a] = Some(*line_b);
+                    break;
+                }
+            }
+        }
+    }
+    for (k, of) in repeat_of.into_iter().enumerate() {
+        if let Some(of) = of {
+            let line = keys[k].0;
+            let of_number = lines[of].number;
+            lines[line].fate = Fate::Repeat(of_number);
+            for next in lines[line + 1..].iter_mut() {
+                match next.fate {
+                    Fate::Joined => next.fate = Fate::Repeat(of_number),
+                    Fate::Blank => {}
+                    _ => break,
+                }
+            }
+        }
+    }
+}
+
+/// `needle` occurs in `hay` on word boundaries.
+fn contains_words(hay: &str, needle: &str) -> bool {
+    memchr::memmem::find_iter(hay.as_bytes(), needle.as_bytes()).any(|at| {
+        let before_ok = at == 0 || hay.as_bytes()[at - 1] == b' ';
+        let end = at + needle.len();
+        before_ok && (end == hay.len() || hay.as_bytes()[end] == b' ')
+    })
+}
+
+/// Builds the text from kept lines: a paragraph per `Body` line, `Joined`
+/// lines appended with a space; paragraphs separated by a blank line.
+fn assemble(lines: &[Line], runs: &[Vec<(u32, u32)>], starts: &[usize]) -> (String, OffsetMap) {
+    let mut text = String::new();
+    let mut map = OffsetMap::default();
+    for (i, line) in lines.iter().enumerate() {
+        let sep = match line.fate {
+            Fate::Body if !text.is_empty() => "\n\n",
+            Fate::Joined if !text.is_empty() => " ",
+            Fate::Body | Fate::Joined => "",
+            _ => continue,
+        };
+        for _ in sep.chars() {
+            // Separators map to the end of the raw line before.
+            let raw_end = lines[..i].iter().rev().find(|l| l.fate != Fate::Blank).map_or(0, |l| l.span.end);
+            map.push(text.len(), raw_end);
+            text.push(if sep == " " { ' ' } else { '\n' });
+        }
+        let start = starts[i];
+        let base = text.len();
+        let line_runs = &runs[i];
+        let first = line_runs.partition_point(|&(c, _)| c as usize <= start).saturating_sub(1);
+        for (k, &(c, r)) in line_runs.iter().enumerate().skip(first) {
+            let c = c as usize;
+            let (c, r) = if k == first { (start, r as usize + (start - c)) } else { (c, r as usize) };
+            map.push(base + c - start, r);
+        }
+        text.push_str(&line.content[start..]);
+    }
+    (text, map)
+}
+
+fn detect_language(text: &str) -> Option<String> {
+    let sample = &text[..normalize::floor_char_boundary(text, 2000)];
+    let info = whatlang::detect(sample)?;
+    (info.is_reliable() || info.confidence() > 0.5).then(|| info.lang().code().to_string())
+}
+
+#[cfg(test)]
+mod tests;

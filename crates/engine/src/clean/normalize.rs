@@ -127,13 +127,19 @@ pub(crate) fn normalize_line(line: &str, base: usize, ptb: bool) -> Norm {
     Norm { text: b.text, runs: b.map.runs }
 }
 
-fn strip_markdown_heading(line: &str) -> &str {
-    let t = line.trim_start();
-    let hashes = t.bytes().take_while(|&c| c == b'#').count();
-    if (1..=6).contains(&hashes) && t[hashes..].starts_with(' ') {
-        return &t[hashes..];
+fn strip_markdown_heading(mut line: &str) -> &str {
+    loop {
+        let t = line.trim_start();
+        if let Some(rest) = t.strip_prefix("**") {
+            line = rest;
+            continue;
+        }
+        let hashes = t.bytes().take_while(|&c| c == b'#').count();
+        if !(1..=6).contains(&hashes) || !t[hashes..].starts_with(' ') {
+            return line;
+        }
+        line = &t[hashes..];
     }
-    line
 }
 
 fn push_chars(s: &str, base: usize, b: &mut Builder) {
@@ -162,7 +168,7 @@ fn push_chars(s: &str, base: usize, b: &mut Builder) {
 
 fn push_repaired(c: char, raw: usize, b: &mut Builder) {
     match c {
-        '\u{2018}' | '\u{2019}' | '\u{201A}' | '\u{201B}' | '\u{2032}' | '`' => b.push('\'', raw),
+        '\u{2018}' | '\u{2019}' | '\u{201A}' | '\u{201B}' | '\u{2032}' => b.push('\'', raw),
         '\u{201C}' | '\u{201D}' | '\u{201E}' | '\u{201F}' | '\u{2033}' => b.push('"', raw),
         '\u{200B}'..='\u{200D}' | '\u{2060}' | '\u{FEFF}' | '\u{00AD}' => {}
         c if c.is_whitespace() => b.space(raw),
@@ -225,31 +231,39 @@ fn detokenize(s: &str, base: usize, b: &mut Builder) {
             continue;
         }
         let raw = base + tok_start;
-        let (out, glue_before, glue_after): (&str, bool, bool) = match token {
-            "``" => ("\"", false, true),
-            "''" => ("\"", true, false),
-            "-LRB-" => ("(", false, true),
-            "-RRB-" => (")", true, false),
-            "-LSB-" => ("[", false, true),
-            "-RSB-" => ("]", true, false),
-            "-LCB-" => ("{", false, true),
-            "-RCB-" => ("}", true, false),
-            "$" | "#" => (token, false, true),
-            "," | "." | ";" | ":" | "!" | "?" | "%" | "..." => (token, true, false),
-            t if t.starts_with('\'') && t.len() <= 3 && t[1..].bytes().all(|c| c.is_ascii_alphabetic()) => {
-                (t, true, false)
+        // Repair the token's characters first, so a curly "’s" is read as "'s".
+        let mut tb = Builder { text: String::new(), map: OffsetMap::default(), pending_space: None };
+        push_chars(token, raw, &mut tb);
+        let t = tb.text.as_str();
+        if t.is_empty() {
+            continue;
+        }
+        let (out, glue_before, glue_after): (Option<&str>, bool, bool) = match t {
+            "``" => (Some("\""), false, true),
+            "''" => (Some("\""), true, false),
+            "-LRB-" => (Some("("), false, true),
+            "-RRB-" => (Some(")"), true, false),
+            "-LSB-" => (Some("["), false, true),
+            "-RSB-" => (Some("]"), true, false),
+            "-LCB-" => (Some("{"), false, true),
+            "-RCB-" => (Some("}"), true, false),
+            "$" | "#" => (None, false, true),
+            "," | "." | ";" | ":" | "!" | "?" | "%" | "..." => (None, true, false),
+            t if t.len() >= 2 && t.len() <= 3 && t.starts_with('\'') && t[1..].bytes().all(|c| c.is_ascii_alphabetic()) => {
+                (None, true, false)
             }
-            "n't" | "N'T" => (token, true, false),
-            t => (t, false, false),
+            "n't" | "N'T" => (None, true, false),
+            _ => (None, false, false),
         };
         if !b.text.is_empty() && !glue_before && !glue_next {
             b.space(raw.saturating_sub(1));
         }
-        if out.len() == token.len() && out == token {
-            push_chars(token, raw, b);
-        } else {
-            for c in out.chars() {
-                b.push(c, raw);
+        match out {
+            Some(out) => out.chars().for_each(|c| b.push(c, raw)),
+            None => {
+                for (i, c) in t.char_indices() {
+                    b.push(c, tb.map.to_raw(i));
+                }
             }
         }
         glue_next = glue_after;
@@ -259,9 +273,14 @@ fn detokenize(s: &str, base: usize, b: &mut Builder) {
 /// True when a text looks Penn-Treebank tokenized.
 pub(crate) fn looks_ptb(text: &str) -> bool {
     let head = &text[..floor_char_boundary(text, 20_000)];
-    let marks = ["`` ", " ''", "-LRB-", "-RRB-", " n't ", " 's "];
-    marks.iter().filter(|m| head.contains(**m)).count() >= 2
-        || (head.contains(" , ") && head.contains(" . ") && head.matches(" , ").count() > 3)
+    let marks = ["``", "''", "-LRB-", "-RRB-", "n't", "'s"];
+    let mut seen = [false; 6];
+    for token in head.split_whitespace() {
+        if let Some(k) = marks.iter().position(|m| *m == token) {
+            seen[k] = true;
+        }
+    }
+    seen.iter().filter(|&&s| s).count() >= 2
 }
 
 pub(crate) fn floor_char_boundary(s: &str, mut i: usize) -> usize {

@@ -1,0 +1,145 @@
+//! Site chrome: the lines a scraper keeps that are not the story.
+//!
+//! Input: one repaired line. Output: whether it is chrome, and of which
+//! kind. Method: whole-line patterns, matched case-insensitively, and only
+//! on short lines (a long line is prose, whatever words it contains), so
+//! that no sentence of the story can be taken for chrome.
+
+use std::sync::LazyLock;
+
+use regex::RegexSet;
+
+/// Why a line is chrome.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Chrome {
+    /// Rules, dashes, bullets: no letters at all.
+    Decoration,
+    /// Log in, sign up, password prompts, subscriptions.
+    Account,
+    /// Copyright, "All rights reserved", republication terms.
+    Rights,
+    /// The site's postal address and e-mail.
+    Contact,
+    /// "Follow us", share bars, "follow @someone on Twitter".
+    Social,
+    /// "Related Articles", "Back to top", "Read more", "Advertisement".
+    Navigation,
+    /// "(AFP/Getty Images)", "Photo: Reuters".
+    Credit,
+    /// "Kaynak/Source:", "Source: Reuters".
+    SourceFooter,
+}
+
+impl Chrome {
+    /// Lowercase name for dumps and diagnostics.
+    pub fn name(self) -> &'static str {
+        match self {
+            Chrome::Decoration => "decoration",
+            Chrome::Account => "account",
+            Chrome::Rights => "rights",
+            Chrome::Contact => "contact",
+            Chrome::Social => "social",
+            Chrome::Navigation => "navigation",
+            Chrome::Credit => "credit",
+            Chrome::SourceFooter => "source_footer",
+        }
+    }
+
+    /// Chrome that marks the start of a page footer: everything short after
+    /// it belongs to the footer too.
+    pub fn starts_footer(self) -> bool {
+        matches!(self, Chrome::Rights | Chrome::SourceFooter | Chrome::Navigation | Chrome::Account)
+    }
+}
+
+/// Longest line (in words) that can be chrome.
+const MAX_WORDS: usize = 30;
+
+static PATTERNS: LazyLock<(RegexSet, Vec<Chrome>)> = LazyLock::new(|| {
+    let table: &[(Chrome, &str)] = &[
+        (Chrome::Account, r"^(log ?in|log ?out|sign[ -]?in|sign[ -]?up|sign out|register( now)?|subscribe( now| today)?|password recovery|my account|create (an|your) account|newsletter)[.!]?$"),
+        (Chrome::Account, r"^(forgot (your )?password|not registered( yet)?|i have an account|already (have an account|a subscriber)|don'?t have an account|subscribe to|sign up (for|to)|log ?in to|register to)\b"),
+        (Chrome::Rights, r"all rights reserved|^(©|\(c\)|copyright\b)|^(republication|reproduction|redistribution|reprinting)\b.*\b(prohibited|permission|agreement|forbidden)\b|^any (citation|use|reproduction)\b.*\b(hyperlink|permission|link)\b"),
+        (Chrome::Contact, r"^(our )?(address|contacts?|contact us|phone|tel\.?|fax|e-?mail)\s*:|^[\w.+-]+@[\w-]+\.[\w.]+[,;]?$"),
+        (Chrome::Social, r"^(follow us|share (this|on|via|article|story)|share$|tweet$|like us on|join us on|connect with us)|\bfollow (@\w+|us|him|her|them|me)\b.*\b(on )?(twitter|facebook|instagram|linkedin|x|threads|telegram)\b|^follow @\w+"),
+        (Chrome::Navigation, r"^(related( articles| stories| posts| news| content| links| coverage| topics)?|read more|read also|see also|more (stories|news|on this story)|recommended( for you)?|most (read|popular|viewed)|you may also like|trending( now)?|top stories|latest news|back to top( button)?|advertisement|sponsored( content)?|skip to (main )?content|print( this)?( article| page)?|comments?|leave a comment|show comments|click here\b.*|scroll to continue.*|continue reading|next article|previous article|loading\.*|listen to (this )?article)[.:!»›>]*$"),
+        (Chrome::Credit, r"^\(?(photo|image|picture|foto|video|graphic|credit|photograph)s?( credit)?\s*[:/|]|^\((afp|ap|reuters|epa|getty|bloomberg|xinhua|anadolu|ria|tass)\b[^()]*\)$|^\([^()]{2,60}/(getty images|afp|ap|reuters|epa|shutterstock|associated press|bloomberg)[^()]*\)$|^(getty images|shutterstock|afp via getty images)$"),
+        (Chrome::SourceFooter, r"^(kaynak|source|sources|quelle|fuente|fonte|источник|źródło|bron)(\s*/\s*\w+)?\s*:\s*(\S+(\s\S+){0,4})?$"),
+    ];
+    let set = RegexSet::new(table.iter().map(|(_, re)| *re)).expect("chrome patterns");
+    (set, table.iter().map(|(kind, _)| *kind).collect())
+});
+
+/// The kind of chrome `line` is, if any. `n_words` is its word count.
+pub fn classify(line: &str, n_words: usize) -> Option<Chrome> {
+    if !line.chars().any(char::is_alphanumeric) {
+        return Some(Chrome::Decoration);
+    }
+    if n_words > MAX_WORDS {
+        return None;
+    }
+    let lower = line.trim().to_lowercase();
+    let (set, kinds) = &*PATTERNS;
+    set.matches(&lower).iter().next().map(|i| kinds[i])
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn kind(line: &str) -> &'static str {
+        classify(line, line.split_whitespace().count()).map_or("-", Chrome::name)
+    }
+
+    #[test]
+    fn chrome_lines() {
+        let lines = [
+            "Log in",
+            "Forgot your password? - recover",
+            "Not registered yet? - sign-up",
+            "All rights reserved",
+            "© Some Agency - 2001-2024.",
+            "Republication of any material is prohibited without a written agreement with Some Agency.",
+            "e-mail: desk@example.org, other@example.com;",
+            "Follow us:",
+            "For more on world news, follow @SomeReporter on Twitter",
+            "Related Articles",
+            "Back to top button",
+            "(AFP/Getty Images)",
+            "Kaynak/Source:",
+            "---",
+        ];
+        let kinds: Vec<&str> = lines.iter().map(|l| kind(l)).collect();
+        expect_test::expect![[r#"
+            [
+                "account",
+                "account",
+                "account",
+                "rights",
+                "rights",
+                "rights",
+                "contact",
+                "social",
+                "social",
+                "navigation",
+                "navigation",
+                "credit",
+                "source_footer",
+                "decoration",
+            ]
+        "#]]
+        .assert_debug_eq(&kinds);
+    }
+
+    #[test]
+    fn prose_is_never_chrome() {
+        for line in [
+            "The minister said he would register his protest with the council.",
+            "Source: the ministry said talks would resume on Monday and that no deal had been reached yet, officials added.",
+            "Comments from the senator drew criticism.",
+            "He told reporters to follow the money.",
+        ] {
+            assert_eq!(kind(line), "-", "{line}");
+        }
+    }
+}

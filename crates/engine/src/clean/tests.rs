@@ -1,0 +1,138 @@
+use proptest::prelude::*;
+
+use super::*;
+
+/// A line-per-fact dump: line number, fate, and the line's first words.
+fn dump(raw: &str) -> String {
+    let c = clean(raw, &CleanConfig { detect_language: false });
+    let mut out = String::new();
+    for l in &c.lines {
+        if l.fate != Fate::Blank {
+            out.push_str(&format!("L{} {} {}\n", l.number, l.fate.name(), l.content));
+        }
+    }
+    out.push_str(&format!("title: {:?}\ndateline: {:?}\ntext:\n{}\n", c.title, c.dateline, c.text));
+    out
+}
+
+#[test]
+fn head_block_gives_title_labels_and_meta() {
+    let raw = "Business\nMarkets|Europe|March 3, 2021 / 10:15 AM\nBakers in the north strike over flour prices\n\nLILLE (Wire) - Bakers across the region closed their shops on Wednesday.\n\nThe union said talks would resume.\n";
+    expect_test::expect![[r#"
+        L1 label Business
+        L2 meta Markets|Europe|March 3, 2021 / 10:15 AM
+        L3 title Bakers in the north strike over flour prices
+        L5 body LILLE (Wire) - Bakers across the region closed their shops on Wednesday.
+        L7 body The union said talks would resume.
+        title: Some("Bakers in the north strike over flour prices")
+        dateline: Some("LILLE (Wire)")
+        text:
+        Bakers across the region closed their shops on Wednesday.
+
+        The union said talks would resume.
+    "#]]
+    .assert_eq(&dump(raw));
+}
+
+#[test]
+fn footer_chrome_repeats_and_headlines_go() {
+    let raw = "The mayor opened the new bridge on Sunday.\n\
+        A photo shows the mayor cutting a ribbon at the bridge.\n\
+        A photo shows the mayor cutting a ribbon at the bridge.\n\
+        (Some Photographer/Getty Images)\n\
+        Traffic will flow from Monday, the city said.\n\
+        Subheading here\n\
+        Officials expect fewer jams downtown and a shorter commute for\n\
+        \n\
+        most residents of the eastern districts.\n\
+        Traffic will flow from Monday, the city said, adding that buses would follow.\n\
+        Follow us:\n\
+        Copyright 2021 Example Media. All rights reserved.\n\
+        Terms of use\n\
+        Storms hit the coast as the season turns early\n\
+        Local team wins the cup after a long drought\n";
+    expect_test::expect![[r#"
+        L1 body The mayor opened the new bridge on Sunday.
+        L2 body A photo shows the mayor cutting a ribbon at the bridge.
+        L3 repeat-of:L2 A photo shows the mayor cutting a ribbon at the bridge.
+        L4 chrome:credit (Some Photographer/Getty Images)
+        L5 repeat-of:L10 Traffic will flow from Monday, the city said.
+        L6 label Subheading here
+        L7 body Officials expect fewer jams downtown and a shorter commute for
+        L9 joined most residents of the eastern districts.
+        L10 body Traffic will flow from Monday, the city said, adding that buses would follow.
+        L11 chrome:social Follow us:
+        L12 chrome:rights Copyright 2021 Example Media. All rights reserved.
+        L13 chrome:navigation Terms of use
+        L14 chrome:navigation Storms hit the coast as the season turns early
+        L15 chrome:navigation Local team wins the cup after a long drought
+        title: None
+        dateline: None
+        text:
+        The mayor opened the new bridge on Sunday.
+
+        A photo shows the mayor cutting a ribbon at the bridge.
+
+        Officials expect fewer jams downtown and a shorter commute for most residents of the eastern districts.
+
+        Traffic will flow from Monday, the city said, adding that buses would follow.
+    "#]]
+    .assert_eq(&dump(raw));
+}
+
+#[test]
+fn trailing_headlines_without_footer_marker() {
+    let raw = "The council voted to raise the budget.\n\nIt passed by nine votes to four.\n\nFarmers protest new water rules in the valley\nA quiet village celebrates its oldest resident\n";
+    let c = clean(raw, &CleanConfig::default());
+    assert_eq!(c.text, "The council voted to raise the budget.\n\nIt passed by nine votes to four.");
+    assert_eq!(c.lines[4].fate, Fate::Headline);
+    assert_eq!(c.language, None, "too short to tell");
+    let long = "The council voted on Tuesday to raise the budget for schools and roads, \
+        and the mayor said the money would arrive before the winter.";
+    assert_eq!(clean(long, &CleanConfig::default()).language.as_deref(), Some("eng"));
+}
+
+#[test]
+fn offsets_map_clean_text_into_raw() {
+    let raw = "Title of the piece here\n\nHe said \u{201c}we\u{2019}ll see\u{201d} today.\n\nSecond  paragraph\u{a0}ends.\n";
+    let c = clean(raw, &CleanConfig::default());
+    assert_eq!(c.text, "He said \"we'll see\" today.\n\nSecond paragraph ends.");
+    for word in ["see", "today", "Second", "paragraph", "ends"] {
+        let at = c.text.find(word).unwrap();
+        let raw_at = c.offsets.to_raw(at);
+        assert_eq!(&raw[raw_at..raw_at + word.len()], word, "{word}");
+    }
+}
+
+fn arbitrary_article() -> impl Strategy<Value = String> {
+    let word = prop::sample::select(vec![
+        "the", "Minister", "said", "talks", "on", "Tuesday", "\u{201c}", "\u{201d}", "we're", "Log in",
+        "All rights reserved", "(AFP/Getty Images)", "October 5, 2016", "-", "|", "---", "##", "**",
+        "\u{e2}\u{20ac}\u{2122}", "``", "''", "-LRB-", ",", ".", "?", "Related Articles", "é", "\u{a0}",
+    ]);
+    let line = prop::collection::vec(word, 0..14).prop_map(|w| w.join(" "));
+    let sep = prop::sample::select(vec!["\n", "\n\n", ".\n", "\r\n"]);
+    prop::collection::vec((line, sep), 0..12)
+        .prop_map(|parts| parts.into_iter().map(|(l, s)| format!("{l}{s}")).collect())
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(512))]
+
+    #[test]
+    fn cleaning_is_idempotent(raw in arbitrary_article()) {
+        let config = CleanConfig { detect_language: false };
+        let once = clean(&raw, &config);
+        let twice = clean(&once.text, &config);
+        prop_assert_eq!(&twice.text, &once.text);
+    }
+
+    #[test]
+    fn never_panics_and_offsets_stay_in_bounds(raw in any::<String>()) {
+        let c = clean(&raw, &CleanConfig::default());
+        for (i, _) in c.text.char_indices() {
+            let r = c.offsets.to_raw(i);
+            prop_assert!(r <= raw.len());
+        }
+    }
+}
