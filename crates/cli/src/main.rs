@@ -1,1 +1,70 @@
-fn main() {}
+//! The `storyline` command: arguments in, engine calls, printed output.
+//!
+//! Exit codes: 0 success, 1 nothing found, 2 error, 3 partial (some input
+//! could not be ingested; the rest was). A closed pipe exits quietly.
+
+mod ingest;
+mod show;
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+
+/// Turns news articles into clean, deduplicated, sourced stories.
+#[derive(Parser)]
+#[command(name = "storyline", version, about, long_about = None, propagate_version = true)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Read articles from files, folders, gzip or stdin (-) into the store
+    Ingest(ingest::IngestArgs),
+    /// Read one input and print its articles, without a store
+    Extract(show::ExtractArgs),
+    /// List the stored articles
+    Articles(show::ListArgs),
+    /// List the problems found in ingested input
+    Diagnostics(show::ListArgs),
+    /// Print the whole store as one JSON document (see docs/json.md)
+    Export(show::ExportArgs),
+    /// Run an evaluation over ../shared/datasets and print its metrics
+    Eval(show::EvalArgs),
+}
+
+/// The default store, `./storyline.db`, or `$STORYLINE_DB`.
+fn default_db() -> PathBuf {
+    std::env::var_os("STORYLINE_DB").map_or_else(|| PathBuf::from("storyline.db"), PathBuf::from)
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let result = match cli.command {
+        Command::Ingest(args) => ingest::run(args),
+        Command::Extract(args) => show::extract(args),
+        Command::Articles(args) => show::articles(args),
+        Command::Diagnostics(args) => show::diagnostics(args),
+        Command::Export(args) => show::export(args),
+        Command::Eval(args) => show::eval(args),
+    };
+    match result {
+        Ok(code) => code,
+        Err(err) => {
+            if is_broken_pipe(&err) {
+                return ExitCode::SUCCESS;
+            }
+            eprintln!("storyline: {err:#}");
+            ExitCode::from(2)
+        }
+    }
+}
+
+fn is_broken_pipe(err: &anyhow::Error) -> bool {
+    err.chain().any(|e| {
+        e.downcast_ref::<std::io::Error>()
+            .is_some_and(|e| e.kind() == std::io::ErrorKind::BrokenPipe)
+    })
+}

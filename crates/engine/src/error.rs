@@ -20,7 +20,9 @@ pub enum Error {
         source: rusqlite::Error,
     },
     /// The store was written by a newer or unknown schema version.
-    #[error("store {path}: schema version {found} is not supported (this build reads {supported})")]
+    #[error(
+        "store {path}: schema version {found} is not supported (this build reads {supported})"
+    )]
     SchemaVersion {
         /// The database file.
         path: PathBuf,

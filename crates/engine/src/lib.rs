@@ -6,7 +6,11 @@ pub mod clean;
 pub mod dates;
 pub mod error;
 pub mod eval;
+pub mod export;
 pub mod ingest;
+pub mod meta;
 pub mod model;
+pub mod pipeline;
+pub mod store;
 
 pub use error::{Error, Result};

@@ -57,14 +57,38 @@ const MAX_WORDS: usize = 30;
 
 static PATTERNS: LazyLock<(RegexSet, Vec<Chrome>)> = LazyLock::new(|| {
     let table: &[(Chrome, &str)] = &[
-        (Chrome::Account, r"^(log ?in|log ?out|sign[ -]?in|sign[ -]?up|sign out|register( now)?|subscribe( now| today)?|password recovery|my account|create (an|your) account|newsletter)[.!]?$"),
-        (Chrome::Account, r"^(forgot (your )?password|not registered( yet)?|i have an account|already (have an account|a subscriber)|don'?t have an account|subscribe to|sign up (for|to)|log ?in to|register to)\b"),
-        (Chrome::Rights, r"all rights reserved|^(©|\(c\)|copyright\b)|^(republication|reproduction|redistribution|reprinting)\b.*\b(prohibited|permission|agreement|forbidden)\b|^any (citation|use|reproduction)\b.*\b(hyperlink|permission|link)\b"),
-        (Chrome::Contact, r"^(our )?(address|contacts?|contact us|phone|tel\.?|fax|e-?mail)\s*:|^[\w.+-]+@[\w-]+\.[\w.]+[,;]?$"),
-        (Chrome::Social, r"^(follow us|share (this|on|via|article|story)|share$|tweet$|like us on|join us on|connect with us)|\bfollow (@\w+|us|him|her|them|me)\b.*\b(on )?(twitter|facebook|instagram|linkedin|x|threads|telegram)\b|^follow @\w+"),
-        (Chrome::Navigation, r"^(related( articles| stories| posts| news| content| links| coverage| topics)?|read more|read also|see also|more (stories|news|on this story)|recommended( for you)?|most (read|popular|viewed)|you may also like|trending( now)?|top stories|latest news|back to top( button)?|advertisement|sponsored( content)?|skip to (main )?content|print( this)?( article| page)?|comments?|leave a comment|show comments|click here\b.*|scroll to continue.*|continue reading|next article|previous article|loading\.*|listen to (this )?article)[.:!»›>]*$"),
-        (Chrome::Credit, r"^\(?(photo|image|picture|foto|video|graphic|credit|photograph)s?( credit)?\s*[:/|]|^\((afp|ap|reuters|epa|getty|bloomberg|xinhua|anadolu|ria|tass)\b[^()]*\)$|^\([^()]{2,60}/(getty images|afp|ap|reuters|epa|shutterstock|associated press|bloomberg)[^()]*\)$|^(getty images|shutterstock|afp via getty images)$"),
-        (Chrome::SourceFooter, r"^(kaynak|source|sources|quelle|fuente|fonte|источник|źródło|bron)(\s*/\s*\w+)?\s*:\s*(\S+(\s\S+){0,4})?$"),
+        (
+            Chrome::Account,
+            r"^(log ?in|log ?out|sign[ -]?in|sign[ -]?up|sign out|register( now)?|subscribe( now| today)?|password recovery|my account|create (an|your) account|newsletter)[.!]?$",
+        ),
+        (
+            Chrome::Account,
+            r"^(forgot (your )?password|not registered( yet)?|i have an account|already (have an account|a subscriber)|don'?t have an account|subscribe to|sign up (for|to)|log ?in to|register to)\b",
+        ),
+        (
+            Chrome::Rights,
+            r"all rights reserved|^(©|\(c\)|copyright\b)|^(republication|reproduction|redistribution|reprinting)\b.*\b(prohibited|permission|agreement|forbidden)\b|^any (citation|use|reproduction)\b.*\b(hyperlink|permission|link)\b",
+        ),
+        (
+            Chrome::Contact,
+            r"^(our )?(address|contacts?|contact us|phone|tel\.?|fax|e-?mail)\s*:|^[\w.+-]+@[\w-]+\.[\w.]+[,;]?$",
+        ),
+        (
+            Chrome::Social,
+            r"^(follow us|share (this|on|via|article|story)|share$|tweet$|like us on|join us on|connect with us)|\bfollow (@\w+|us|him|her|them|me)\b.*\b(on )?(twitter|facebook|instagram|linkedin|x|threads|telegram)\b|^follow @\w+",
+        ),
+        (
+            Chrome::Navigation,
+            r"^(related( articles| stories| posts| news| content| links| coverage| topics)?|read more|read also|see also|more (stories|news|on this story)|recommended( for you)?|most (read|popular|viewed)|you may also like|trending( now)?|top stories|latest news|back to top( button)?|advertisement|sponsored( content)?|skip to (main )?content|print( this)?( article| page)?|comments?|leave a comment|show comments|click here\b.*|scroll to continue.*|continue reading|next article|previous article|loading\.*|listen to (this )?article)[.:!»›>]*$",
+        ),
+        (
+            Chrome::Credit,
+            r"^\(?(photo|image|picture|foto|video|graphic|credit|photograph)s?( credit)?\s*[:/|]|^\((afp|ap|reuters|epa|getty|bloomberg|xinhua|anadolu|ria|tass)\b[^()]*\)$|^\([^()]{2,60}/(getty images|afp|ap|reuters|epa|shutterstock|associated press|bloomberg)[^()]*\)$|^(getty images|shutterstock|afp via getty images)$",
+        ),
+        (
+            Chrome::SourceFooter,
+            r"^(kaynak|source|sources|quelle|fuente|fonte|источник|źródło|bron)(\s*/\s*\w+)?\s*:\s*(\S+(\s\S+){0,4})?$",
+        ),
     ];
     let set = RegexSet::new(table.iter().map(|(_, re)| *re)).expect("chrome patterns");
     (set, table.iter().map(|(kind, _)| *kind).collect())

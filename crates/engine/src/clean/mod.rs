@@ -126,7 +126,12 @@ pub fn clean(raw: &str, config: &CleanConfig) -> Clean {
         let body = piece.trim_end_matches(['\n', '\r']);
         let norm = normalize::normalize_line(body, offset, ptb);
         let fate = if norm.text.is_empty() { Fate::Blank } else { Fate::Body };
-        lines.push(Line { number: i as u32 + 1, span: offset..offset + body.len(), fate, content: norm.text });
+        lines.push(Line {
+            number: i as u32 + 1,
+            span: offset..offset + body.len(),
+            fate,
+            content: norm.text,
+        });
         runs.push(norm.runs);
         offset += piece.len();
     }
@@ -158,7 +163,8 @@ impl LineFacts {
     fn of(content: &str) -> LineFacts {
         let n_words = content.split_whitespace().count();
         let last = content.trim_end().chars().last();
-        let terminal = matches!(last, Some('.' | '!' | '?' | '"' | '\'' | ')' | ':' | ';' | '…' | '»'));
+        let terminal =
+            matches!(last, Some('.' | '!' | '?' | '"' | '\'' | ')' | ':' | ';' | '…' | '»'));
         LineFacts { n_words, terminal }
     }
 }
@@ -229,7 +235,9 @@ fn paragraphs(lines: &[Line], facts: &[LineFacts]) -> Vec<Para> {
     let mut paras: Vec<Para> = Vec::new();
     for (i, line) in lines.iter().enumerate() {
         match line.fate {
-            Fate::Body => paras.push(Para { first: i, joined: Vec::new(), n_words: 0, sentence: false }),
+            Fate::Body => {
+                paras.push(Para { first: i, joined: Vec::new(), n_words: 0, sentence: false })
+            }
             Fate::Joined => match paras.last_mut() {
                 Some(p) => p.joined.push(i),
                 None => continue,
@@ -287,7 +295,8 @@ fn cut_dateline(lines: &[Line], starts: &mut [usize]) -> Option<String> {
     let caps = DATELINE.captures(&lines[i].content)?;
     let head = caps.get(1)?.as_str().trim();
     // A dateline is mostly capitals: "AKIPRESS.COM", "WASHINGTON (Reuters)".
-    let letters: Vec<char> = head.chars().take_while(|&c| c != '(').filter(|c| c.is_alphabetic()).collect();
+    let letters: Vec<char> =
+        head.chars().take_while(|&c| c != '(').filter(|c| c.is_alphabetic()).collect();
     if letters.len() < 2 || letters.iter().any(|c| c.is_lowercase()) {
         return None;
     }
@@ -366,7 +375,8 @@ fn mark_footer_and_tail(lines: &mut [Line], paras: &[Para]) {
 fn repeat_key(text: &str) -> String {
     let mut key = String::with_capacity(text.len());
     for word in text.split(|c: char| !c.is_alphanumeric() && c != '\'') {
-        let word: String = word.chars().filter(|c| c.is_alphanumeric()).flat_map(char::to_lowercase).collect();
+        let word: String =
+            word.chars().filter(|c| c.is_alphanumeric()).flat_map(char::to_lowercase).collect();
         if !word.is_empty() {
             if !key.is_empty() {
                 key.push(' ');
@@ -414,7 +424,11 @@ fn mark_repeats(lines: &mut [Line], starts: &[usize]) {
                 continue;
             }
             for (b, (line_b, key_b)) in keys.iter().enumerate() {
-                if a != b && repeat_of[b].is_none() && key_b.len() > key_a.len() && contains_words(key_b, key_a) {
+                if a != b
+                    && repeat_of[b].is_none()
+                    && key_b.len() > key_a.len()
+                    && contains_words(key_b, key_a)
+                {
                     repeat_of[a] = Some(*line_b);
                     break;
                 }
@@ -460,7 +474,8 @@ fn assemble(lines: &[Line], runs: &[Vec<(u32, u32)>], starts: &[usize]) -> (Stri
         };
         for _ in sep.chars() {
             // Separators map to the end of the raw line before.
-            let raw_end = lines[..i].iter().rev().find(|l| l.fate != Fate::Blank).map_or(0, |l| l.span.end);
+            let raw_end =
+                lines[..i].iter().rev().find(|l| l.fate != Fate::Blank).map_or(0, |l| l.span.end);
             map.push(text.len(), raw_end);
             text.push(if sep == " " { ' ' } else { '\n' });
         }
@@ -470,7 +485,8 @@ fn assemble(lines: &[Line], runs: &[Vec<(u32, u32)>], starts: &[usize]) -> (Stri
         let first = line_runs.partition_point(|&(c, _)| c as usize <= start).saturating_sub(1);
         for (k, &(c, r)) in line_runs.iter().enumerate().skip(first) {
             let c = c as usize;
-            let (c, r) = if k == first { (start, r as usize + (start - c)) } else { (c, r as usize) };
+            let (c, r) =
+                if k == first { (start, r as usize + (start - c)) } else { (c, r as usize) };
             map.push(base + c - start, r);
         }
         text.push_str(&line.content[start..]);

@@ -116,7 +116,11 @@ impl Builder {
 /// Repairs one line. `base` is the raw offset of `line`; `ptb` turns on
 /// Penn Treebank detokenization.
 pub(crate) fn normalize_line(line: &str, base: usize, ptb: bool) -> Norm {
-    let mut b = Builder { text: String::with_capacity(line.len()), map: OffsetMap::default(), pending_space: None };
+    let mut b = Builder {
+        text: String::with_capacity(line.len()),
+        map: OffsetMap::default(),
+        pending_space: None,
+    };
     let body = strip_markdown_heading(line);
     let start = base + (line.len() - body.len());
     if ptb {
@@ -232,7 +236,8 @@ fn detokenize(s: &str, base: usize, b: &mut Builder) {
         }
         let raw = base + tok_start;
         // Repair the token's characters first, so a curly "’s" is read as "'s".
-        let mut tb = Builder { text: String::new(), map: OffsetMap::default(), pending_space: None };
+        let mut tb =
+            Builder { text: String::new(), map: OffsetMap::default(), pending_space: None };
         push_chars(token, raw, &mut tb);
         let t = tb.text.as_str();
         if t.is_empty() {
@@ -249,7 +254,11 @@ fn detokenize(s: &str, base: usize, b: &mut Builder) {
             "-RCB-" => (Some("}"), true, false),
             "$" | "#" => (None, false, true),
             "," | "." | ";" | ":" | "!" | "?" | "%" | "..." => (None, true, false),
-            t if t.len() >= 2 && t.len() <= 3 && t.starts_with('\'') && t[1..].bytes().all(|c| c.is_ascii_alphabetic()) => {
+            t if t.len() >= 2
+                && t.len() <= 3
+                && t.starts_with('\'')
+                && t[1..].bytes().all(|c| c.is_ascii_alphabetic()) =>
+            {
                 (None, true, false)
             }
             "n't" | "N'T" => (None, true, false),
@@ -303,7 +312,10 @@ mod tests {
 
     #[test]
     fn repairs_characters() {
-        assert_eq!(norm("It\u{e2}\u{20ac}\u{2122}s \u{e2}\u{20ac}\u{153}here\u{e2}\u{20ac}\u{9d}", false), "It's \"here\"");
+        assert_eq!(
+            norm("It\u{e2}\u{20ac}\u{2122}s \u{e2}\u{20ac}\u{153}here\u{e2}\u{20ac}\u{9d}", false),
+            "It's \"here\""
+        );
         assert_eq!(norm("caf\u{c3}\u{a9}  au\u{a0}lait\t ", false), "café au lait");
         assert_eq!(norm("## **Big NEWS**", false), "Big NEWS");
         assert_eq!(norm("use of \\*gas", false), "use of *gas");

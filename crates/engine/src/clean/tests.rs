@@ -84,7 +84,10 @@ fn footer_chrome_repeats_and_headlines_go() {
 fn trailing_headlines_without_footer_marker() {
     let raw = "The council voted to raise the budget.\n\nIt passed by nine votes to four.\n\nFarmers protest new water rules in the valley\nA quiet village celebrates its oldest resident\n";
     let c = clean(raw, &CleanConfig::default());
-    assert_eq!(c.text, "The council voted to raise the budget.\n\nIt passed by nine votes to four.");
+    assert_eq!(
+        c.text,
+        "The council voted to raise the budget.\n\nIt passed by nine votes to four."
+    );
     assert_eq!(c.lines[4].fate, Fate::Headline);
     assert_eq!(c.language, None, "too short to tell");
     let long = "The council voted on Tuesday to raise the budget for schools and roads, \
@@ -106,9 +109,34 @@ fn offsets_map_clean_text_into_raw() {
 
 fn arbitrary_article() -> impl Strategy<Value = String> {
     let word = prop::sample::select(vec![
-        "the", "Minister", "said", "talks", "on", "Tuesday", "\u{201c}", "\u{201d}", "we're", "Log in",
-        "All rights reserved", "(AFP/Getty Images)", "October 5, 2016", "-", "|", "---", "##", "**",
-        "\u{e2}\u{20ac}\u{2122}", "``", "''", "-LRB-", ",", ".", "?", "Related Articles", "é", "\u{a0}",
+        "the",
+        "Minister",
+        "said",
+        "talks",
+        "on",
+        "Tuesday",
+        "\u{201c}",
+        "\u{201d}",
+        "we're",
+        "Log in",
+        "All rights reserved",
+        "(AFP/Getty Images)",
+        "October 5, 2016",
+        "-",
+        "|",
+        "---",
+        "##",
+        "**",
+        "\u{e2}\u{20ac}\u{2122}",
+        "``",
+        "''",
+        "-LRB-",
+        ",",
+        ".",
+        "?",
+        "Related Articles",
+        "é",
+        "\u{a0}",
     ]);
     let line = prop::collection::vec(word, 0..14).prop_map(|w| w.join(" "));
     let sep = prop::sample::select(vec!["\n", "\n\n", ".\n", "\r\n"]);

@@ -8,8 +8,27 @@
 //! this module holds what they share (locating the data, P/R/F). Like
 //! ingest, this harness reads files; the stages it calls do not.
 
+pub mod dating;
+
 use std::fmt;
 use std::path::{Path, PathBuf};
+
+/// The tasks `storyline eval` knows, with a line about each.
+pub const TASKS: &[(&str, &str)] = &[("dating", "Timeline17: every article dated from its folder")];
+
+/// Runs the task named `task` over the datasets in `datasets`.
+pub fn run(task: &str, datasets: &Path) -> crate::Result<Report> {
+    match task {
+        "dating" => dating::run(datasets),
+        other => {
+            let known: Vec<&str> = TASKS.iter().map(|(n, _)| *n).collect();
+            Err(crate::Error::Config(format!(
+                "unknown eval task {other:?}; known: {}",
+                known.join(", ")
+            )))
+        }
+    }
+}
 
 /// The `shared/` folder: `$STORYLINE_SHARED` if set, else `../shared`
 /// beside the workspace root (where CI and the developers have it).

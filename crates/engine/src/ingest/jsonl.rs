@@ -41,7 +41,10 @@ pub(super) fn read(
         match read_capped_line(&mut reader, &mut line, config.max_record_bytes) {
             Ok(LineRead::Eof) => break,
             Ok(LineRead::TooLong(n)) => {
-                let msg = format!("line of {n} bytes exceeds the {} byte limit; skipped", config.max_record_bytes);
+                let msg = format!(
+                    "line of {n} bytes exceeds the {} byte limit; skipped",
+                    config.max_record_bytes
+                );
                 sink(Item::Diagnostic(Diagnostic::new(
                     Origin::record(name, number),
                     DiagnosticKind::TooLarge,
@@ -100,7 +103,11 @@ enum LineRead {
 
 /// Reads one line into `buf` unless it is longer than `max`, in which case
 /// the rest of the line is consumed and dropped.
-fn read_capped_line(reader: &mut impl BufRead, buf: &mut Vec<u8>, max: usize) -> std::io::Result<LineRead> {
+fn read_capped_line(
+    reader: &mut impl BufRead,
+    buf: &mut Vec<u8>,
+    max: usize,
+) -> std::io::Result<LineRead> {
     let mut seen = 0usize;
     let mut any = false;
     loop {
@@ -135,7 +142,11 @@ fn record(name: &str, number: u64, line: &[u8]) -> Item {
     let (text, decode_diag) = decode(line, &origin);
     match serde_json::from_str::<Value>(text.trim()) {
         Ok(value) => from_value(origin, value, decode_diag.into_iter().collect()),
-        Err(e) => Item::Diagnostic(Diagnostic::new(origin, DiagnosticKind::Malformed, format!("invalid json: {e}"))),
+        Err(e) => Item::Diagnostic(Diagnostic::new(
+            origin,
+            DiagnosticKind::Malformed,
+            format!("invalid json: {e}"),
+        )),
     }
 }
 
@@ -167,10 +178,13 @@ fn string_field(obj: &Map<String, Value>, names: &[&str]) -> Option<String> {
             Value::String(s) => s.trim().to_string(),
             Value::Number(n) => n.to_string(),
             Value::Array(items) => {
-                let parts: Vec<&str> = items.iter().filter_map(Value::as_str).map(str::trim).collect();
+                let parts: Vec<&str> =
+                    items.iter().filter_map(Value::as_str).map(str::trim).collect();
                 parts.join(", ")
             }
-            Value::Object(o) => o.get("name").and_then(Value::as_str).unwrap_or("").trim().to_string(),
+            Value::Object(o) => {
+                o.get("name").and_then(Value::as_str).unwrap_or("").trim().to_string()
+            }
             _ => String::new(),
         };
         (!s.is_empty()).then_some(s)
@@ -204,7 +218,12 @@ mod tests {
             .map(|i| match i {
                 Item::Article(a) => format!(
                     "{} {:?} {:?} {:?} {:?} {:?}",
-                    a.origin, a.fields.title, a.fields.published, a.fields.outlet, a.fields.author, a.body
+                    a.origin,
+                    a.fields.title,
+                    a.fields.published,
+                    a.fields.outlet,
+                    a.fields.author,
+                    a.body
                 ),
                 Item::Diagnostic(d) => d.to_string(),
             })

@@ -190,8 +190,9 @@ pub fn detect(path: Option<&Path>, head: &[u8]) -> Format {
 /// member is `truncated`, anything else `unreadable`.
 fn read_error(name: &str, record: Option<u64>, err: &io::Error) -> Diagnostic {
     let origin = Origin { path: name.to_string(), record };
-    let truncated = matches!(err.kind(), io::ErrorKind::UnexpectedEof | io::ErrorKind::InvalidInput)
-        || err.to_string().contains("corrupt deflate");
+    let truncated =
+        matches!(err.kind(), io::ErrorKind::UnexpectedEof | io::ErrorKind::InvalidInput)
+            || err.to_string().contains("corrupt deflate");
     if truncated {
         Diagnostic::new(origin, DiagnosticKind::Truncated, format!("stream ends early: {err}"))
     } else {
@@ -213,10 +214,16 @@ pub(crate) fn decode(bytes: &[u8], origin: &Origin) -> (String, Option<Diagnosti
             if !any_multibyte {
                 let (text, _) = encoding_rs::WINDOWS_1252.decode_without_bom_handling(bytes);
                 let msg = "not utf-8; decoded as windows-1252";
-                (text.into_owned(), Some(Diagnostic::new(origin.clone(), DiagnosticKind::InvalidUtf8, msg)))
+                (
+                    text.into_owned(),
+                    Some(Diagnostic::new(origin.clone(), DiagnosticKind::InvalidUtf8, msg)),
+                )
             } else {
                 let msg = format!("{n_bad} invalid utf-8 sequences replaced");
-                (lossy.into_owned(), Some(Diagnostic::new(origin.clone(), DiagnosticKind::InvalidUtf8, msg)))
+                (
+                    lossy.into_owned(),
+                    Some(Diagnostic::new(origin.clone(), DiagnosticKind::InvalidUtf8, msg)),
+                )
             }
         }
     }

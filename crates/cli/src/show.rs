@@ -1,0 +1,221 @@
+//! Read-only commands: extract, articles, diagnostics, export, eval.
+
+use std::io::{self, Write};
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use anyhow::{Context, Result};
+use clap::Args;
+use storyline::export::{ArticleJson, ExportJson};
+use storyline::ingest::{read_input, Input, Item, ReadConfig};
+use storyline::model::{Article, Diagnostic, Format};
+use storyline::pipeline::{process, Config};
+use storyline::store::Store;
+
+#[derive(Args)]
+pub struct ExtractArgs {
+    /// The input file, or `-` for standard input
+    path: PathBuf,
+    /// Force an input format: text, jsonl
+    #[arg(long, value_parser = crate::ingest::parse_format)]
+    format: Option<Format>,
+    /// Print JSON (the article shape of docs/json.md)
+    #[arg(long)]
+    json: bool,
+    /// With --json, include the raw input and the offset map
+    #[arg(long)]
+    raw: bool,
+}
+
+#[derive(Args)]
+pub struct ListArgs {
+    /// The store [default: ./storyline.db, or $STORYLINE_DB]
+    #[arg(long)]
+    db: Option<PathBuf>,
+    /// Print JSON
+    #[arg(long)]
+    json: bool,
+}
+
+#[derive(Args)]
+pub struct ExportArgs {
+    /// The store [default: ./storyline.db, or $STORYLINE_DB]
+    #[arg(long)]
+    db: Option<PathBuf>,
+    /// JSON output (the only export format, accepted for clarity)
+    #[arg(long)]
+    json: bool,
+    /// Include each article's raw input and offset map
+    #[arg(long)]
+    raw: bool,
+}
+
+#[derive(Args)]
+pub struct EvalArgs {
+    /// The task; `storyline eval list` lists them
+    task: String,
+    /// The datasets folder [default: ../shared/datasets beside the workspace, or $STORYLINE_SHARED/datasets]
+    #[arg(long)]
+    datasets: Option<PathBuf>,
+    /// Print JSON
+    #[arg(long)]
+    json: bool,
+}
+
+fn open_store(db: Option<PathBuf>) -> Result<Store> {
+    let db = db.unwrap_or_else(crate::default_db);
+    if !db.exists() {
+        anyhow::bail!("no store at {} (run `storyline ingest` first, or pass --db)", db.display());
+    }
+    Store::open(&db).with_context(|| format!("cannot open store {}", db.display()))
+}
+
+pub fn extract(args: ExtractArgs) -> Result<ExitCode> {
+    let input =
+        if args.path.as_os_str() == "-" { Input::Stdin } else { Input::File(args.path.clone()) };
+    let read_config = ReadConfig { format: args.format, ..ReadConfig::default() };
+    let mut articles = Vec::new();
+    let mut problems = Vec::new();
+    read_input(&input, &read_config, &mut |item| match item {
+        Item::Article(raw) => match process(raw, &Config::default()) {
+            Ok(a) => articles.push(a),
+            Err(d) => problems.push(d),
+        },
+        Item::Diagnostic(d) => problems.push(d),
+    });
+    let mut out = io::stdout().lock();
+    if args.json {
+        let views: Vec<ArticleJson> =
+            articles.iter().map(|a| ArticleJson::new(a, args.raw)).collect();
+        let doc = serde_json::json!({ "articles": views, "diagnostics": problems });
+        writeln!(out, "{}", serde_json::to_string_pretty(&doc)?)?;
+    } else {
+        for a in &articles {
+            print_article(&mut out, a)?;
+        }
+        for d in &problems {
+            eprintln!("{d}");
+        }
+    }
+    Ok(exit_for(articles.is_empty(), !problems.is_empty()))
+}
+
+fn exit_for(nothing: bool, problems: bool) -> ExitCode {
+    match (nothing, problems) {
+        (true, true) => ExitCode::from(2),
+        (true, false) => ExitCode::from(1),
+        (false, true) => ExitCode::from(3),
+        (false, false) => ExitCode::SUCCESS,
+    }
+}
+
+fn print_article(out: &mut impl Write, a: &Article) -> io::Result<()> {
+    let opt = |v: &Option<String>| v.clone().unwrap_or_else(|| "-".into());
+    writeln!(out, "== {} ({})", a.origin, a.id)?;
+    writeln!(out, "title:           {}", opt(&a.title))?;
+    writeln!(out, "outlet:          {}", opt(&a.outlet))?;
+    writeln!(out, "original outlet: {}", opt(&a.original_outlet))?;
+    writeln!(out, "author:          {}", opt(&a.author))?;
+    let source = a.published_source.map_or(String::new(), |s| format!(" ({})", s.name()));
+    writeln!(
+        out,
+        "published:       {}{source}",
+        a.published.map_or("-".into(), |d| d.to_string())
+    )?;
+    writeln!(out, "language:        {}", opt(&a.language))?;
+    writeln!(out, "url:             {}", opt(&a.url))?;
+    for d in &a.diagnostics {
+        writeln!(out, "diagnostic:      {}: {}", d.kind.name(), d.message)?;
+    }
+    writeln!(out)?;
+    writeln!(out, "{}", a.text)?;
+    writeln!(out)
+}
+
+pub fn articles(args: ListArgs) -> Result<ExitCode> {
+    let store = open_store(args.db)?;
+    let articles = store.articles()?;
+    let mut out = io::stdout().lock();
+    if args.json {
+        let views: Vec<ArticleJson> = articles.iter().map(|a| ArticleJson::new(a, false)).collect();
+        writeln!(out, "{}", serde_json::to_string_pretty(&views)?)?;
+    } else {
+        for a in &articles {
+            let date = a.published.map_or("-".to_string(), |d| d.to_string());
+            let outlet = a.outlet.as_deref().unwrap_or("-");
+            let title = a.title.as_deref().unwrap_or_else(|| first_words(&a.text));
+            writeln!(
+                out,
+                "{}  {date:<10}  {:<24}  {}",
+                a.id,
+                truncate(outlet, 24),
+                truncate(title, 90)
+            )?;
+        }
+    }
+    Ok(if articles.is_empty() { ExitCode::from(1) } else { ExitCode::SUCCESS })
+}
+
+fn first_words(text: &str) -> &str {
+    let end = text.char_indices().nth(80).map_or(text.len(), |(i, _)| i);
+    &text[..end]
+}
+
+fn truncate(s: &str, n: usize) -> String {
+    if s.chars().count() <= n {
+        s.to_string()
+    } else {
+        let mut t: String = s.chars().take(n - 1).collect();
+        t.push('…');
+        t
+    }
+}
+
+pub fn diagnostics(args: ListArgs) -> Result<ExitCode> {
+    let store = open_store(args.db)?;
+    let mut all: Vec<Diagnostic> = store.diagnostics()?;
+    for a in store.articles()? {
+        all.extend(a.diagnostics);
+    }
+    let mut out = io::stdout().lock();
+    if args.json {
+        writeln!(out, "{}", serde_json::to_string_pretty(&all)?)?;
+    } else {
+        for d in &all {
+            writeln!(out, "{d}")?;
+        }
+    }
+    Ok(if all.is_empty() { ExitCode::from(1) } else { ExitCode::SUCCESS })
+}
+
+pub fn export(args: ExportArgs) -> Result<ExitCode> {
+    let store = open_store(args.db)?;
+    let articles = store.articles()?;
+    let diagnostics = store.diagnostics()?;
+    let doc = ExportJson::new(&articles, &diagnostics, args.raw);
+    let mut out = io::BufWriter::new(io::stdout().lock());
+    serde_json::to_writer_pretty(&mut out, &doc)?;
+    writeln!(out)?;
+    out.flush()?;
+    Ok(ExitCode::SUCCESS)
+}
+
+pub fn eval(args: EvalArgs) -> Result<ExitCode> {
+    if args.task == "list" {
+        for (name, about) in storyline::eval::TASKS {
+            println!("{name:<12} {about}");
+        }
+        return Ok(ExitCode::SUCCESS);
+    }
+    let datasets = args.datasets.unwrap_or_else(storyline::eval::datasets_dir);
+    if !datasets.is_dir() {
+        anyhow::bail!("no datasets folder at {} (pass --datasets)", datasets.display());
+    }
+    let report = storyline::eval::run(&args.task, &datasets)?;
+    if args.json {
+        println!("{}", serde_json::to_string_pretty(&report)?);
+    } else {
+        print!("{report}");
+    }
+    Ok(ExitCode::SUCCESS)
+}

@@ -1,0 +1,328 @@
+//! Metadata: title, outlet, original outlet, author and publication date,
+//! each with where it came from.
+//!
+//! Input: the [`RawArticle`] (its fields and origin path) and its [`Clean`]
+//! (the fates of its lines). Output: [`Meta`] and diagnostics for values
+//! that were present but unusable.
+//! Method: fields given by the reader win; the text fills the gaps: the
+//! head block's title and date/source lines, a byline, the copyright line
+//! (the outlet), a source line "Outlet, date" or "according to Outlet" in
+//! the lead (the original outlet of a republication), a social-media plug
+//! (the author's handle); then a date in the URL, then a date folder in the
+//! path. Nothing is guessed: an unknown value is `None`.
+
+use std::sync::LazyLock;
+
+use chrono::NaiveDate;
+use regex::Regex;
+
+use crate::clean::{Chrome, Clean, Fate};
+use crate::dates;
+use crate::model::{DateSource, Diagnostic, DiagnosticKind, RawArticle};
+
+/// Metadata of one article.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Meta {
+    /// The headline.
+    pub title: Option<String>,
+    /// The outlet of this copy.
+    pub outlet: Option<String>,
+    /// The outlet that first published the piece, when this is a republication.
+    pub original_outlet: Option<String>,
+    /// The byline.
+    pub author: Option<String>,
+    /// The publication date of the piece.
+    pub published: Option<NaiveDate>,
+    /// Where `published` came from.
+    pub published_source: Option<DateSource>,
+    /// The URL.
+    pub url: Option<String>,
+}
+
+/// News outlets and agencies that other sites cite as the origin of a
+/// piece ("according to The Wall Street Journal", "(Reuters) -").
+const OUTLETS: &[&str] = &[
+    "The Wall Street Journal",
+    "Wall Street Journal",
+    "The New York Times",
+    "New York Times",
+    "The Washington Post",
+    "Washington Post",
+    "Reuters",
+    "The Associated Press",
+    "Associated Press",
+    "AP",
+    "AFP",
+    "Agence France-Presse",
+    "Bloomberg",
+    "The Guardian",
+    "BBC",
+    "CNN",
+    "Financial Times",
+    "The Financial Times",
+    "The Times",
+    "Le Monde",
+    "Der Spiegel",
+    "Interfax",
+    "TASS",
+    "RIA Novosti",
+    "Xinhua",
+    "Al Jazeera",
+    "The Economist",
+    "Politico",
+    "NPR",
+    "Fox News",
+    "NBC News",
+    "CBS News",
+    "ABC News",
+    "USA Today",
+    "Los Angeles Times",
+    "The Los Angeles Times",
+    "Anadolu Agency",
+    "dpa",
+    "EFE",
+    "ANSA",
+    "Kyodo",
+    "Yonhap",
+    "The Independent",
+    "The Telegraph",
+    "Daily Mail",
+    "Axios",
+];
+
+static SOURCE_LINE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"^\s*[-*•]?\s*((?:The\s+)?\p{Lu}[\p{L}&.'’-]*(?:\s+\p{Lu}[\p{L}&.'’-]*){0,6})\s*[,|–—-]\s*").expect("source line regex")
+});
+
+static ACCORDING_TO: LazyLock<Regex> = LazyLock::new(|| {
+    let names: Vec<String> = OUTLETS.iter().map(|o| regex::escape(o)).collect();
+    Regex::new(&format!(
+        r"\b(?:according to|reported by|citing|first reported by)\s+(?:the\s+)?({})\b",
+        names.join("|")
+    ))
+    .expect("according-to regex")
+});
+
+static COPYRIGHT: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)^(?:©|\(c\)|copyright)\s*(?:©\s*)?(?:\d{4}(?:\s*[-–]\s*\d{4})?\s*)?(\p{L}[^,.©]*?)\s*(?:[-–,.]\s*\d{4}.*|[-–,.]?\s*all rights reserved.*|\.)?$")
+        .expect("copyright regex")
+});
+
+static HANDLE: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"@(\w{3,30})").expect("handle regex"));
+
+/// Finds the metadata of an article. `user_date` is a date given on the
+/// command line, which wins over everything.
+pub fn metadata(
+    raw: &RawArticle,
+    clean: &Clean,
+    user_date: Option<NaiveDate>,
+) -> (Meta, Vec<Diagnostic>) {
+    let mut diagnostics = Vec::new();
+    let fields = &raw.fields;
+    let mut meta = Meta {
+        title: fields.title.clone().or_else(|| clean.title.clone()),
+        url: fields.url.clone(),
+        author: fields.author.clone().or_else(|| byline(clean)).or_else(|| social_author(clean)),
+        outlet: fields
+            .outlet
+            .clone()
+            .or_else(|| fields.url.as_deref().and_then(host))
+            .or_else(|| copyright_holder(clean)),
+        ..Meta::default()
+    };
+
+    // A source line in the head: "The Wall Street Journal, 05 October 2016".
+    let mut source_date = None;
+    for line in clean.lines_with(Fate::Meta) {
+        let found = dates::find_dates(&line.content);
+        let Some(first) = found.first() else { continue };
+        if let Some(c) = SOURCE_LINE.captures(&line.content) {
+            let name = c[1].trim().to_string();
+            if c.get(0).is_some_and(|m| m.end() == first.span.start) && looks_like_outlet(&name) {
+                meta.original_outlet = Some(name);
+                source_date = Some(first.date);
+            }
+        }
+    }
+    if meta.original_outlet.is_none() {
+        meta.original_outlet = lead_attribution(clean).or_else(|| dateline_agency(clean));
+    }
+    if meta.original_outlet.is_some() && meta.original_outlet == meta.outlet {
+        meta.original_outlet = None;
+    }
+
+    let field_date = fields.published.as_deref().and_then(|value| {
+        let date = dates::parse_date(value);
+        if date.is_none() {
+            let msg = format!("unreadable publication date {value:?}; ignored");
+            diagnostics.push(Diagnostic::new(raw.origin.clone(), DiagnosticKind::BadValue, msg));
+        }
+        date
+    });
+    let head_date = || {
+        clean
+            .lines_with(Fate::Meta)
+            .find_map(|l| dates::find_dates(&l.content).first().map(|d| d.date))
+    };
+    let candidates = [
+        (user_date, DateSource::User),
+        (field_date, DateSource::Field),
+        (source_date.or_else(head_date), DateSource::Dateline),
+        (fields.url.as_deref().and_then(dates::url_date), DateSource::Url),
+        (dates::path_date(&raw.origin.path), DateSource::Path),
+    ];
+    if let Some((date, source)) = candidates.into_iter().find_map(|(d, s)| d.map(|d| (d, s))) {
+        meta.published = Some(date);
+        meta.published_source = Some(source);
+    }
+    (meta, diagnostics)
+}
+
+fn looks_like_outlet(name: &str) -> bool {
+    let n_words = name.split_whitespace().count();
+    (1..=7).contains(&n_words) && !name.chars().any(|c| c.is_ascii_digit())
+}
+
+/// "..., according to The Wall Street Journal." in the first paragraph.
+fn lead_attribution(clean: &Clean) -> Option<String> {
+    let lead = clean.text.split("\n\n").next()?;
+    let c = ACCORDING_TO.captures(lead)?;
+    Some(canonical_outlet(&c[1]))
+}
+
+/// "WASHINGTON (Reuters) -": an agency named in the dateline.
+fn dateline_agency(clean: &Clean) -> Option<String> {
+    let dateline = clean.dateline.as_deref()?;
+    let inner = dateline.split_once('(')?.1.trim_end_matches(')');
+    OUTLETS.iter().find(|o| o.eq_ignore_ascii_case(inner.trim())).map(|o| canonical_outlet(o))
+}
+
+fn canonical_outlet(name: &str) -> String {
+    match name {
+        "Wall Street Journal" => "The Wall Street Journal",
+        "New York Times" => "The New York Times",
+        "Washington Post" => "The Washington Post",
+        "AP" | "The Associated Press" => "Associated Press",
+        other => other,
+    }
+    .to_string()
+}
+
+fn byline(clean: &Clean) -> Option<String> {
+    clean.lines_with(Fate::Meta).find_map(|l| {
+        let rest = l.content.split_once(' ').filter(|(by, _)| {
+            matches!(by.to_lowercase().as_str(), "by" | "von" | "par" | "por" | "di")
+        })?;
+        Some(rest.1.trim().to_string())
+    })
+}
+
+/// "follow @TracyKWilkinson on Twitter": the handle split at its capitals,
+/// when it reads as a name of two or three parts.
+fn social_author(clean: &Clean) -> Option<String> {
+    let line =
+        clean.lines_with(Fate::Chrome(Chrome::Social)).find(|l| HANDLE.is_match(&l.content))?;
+    let handle = &HANDLE.captures(&line.content)?[1];
+    let mut parts: Vec<String> = Vec::new();
+    for c in handle.chars() {
+        if !c.is_ascii_alphabetic() {
+            return None;
+        }
+        if c.is_uppercase() || parts.is_empty() {
+            parts.push(String::new());
+        }
+        parts.last_mut()?.push(c);
+    }
+    let is_name = (2..=3).contains(&parts.len())
+        && parts.iter().all(|p| p.starts_with(|c: char| c.is_uppercase()))
+        && parts.first().is_some_and(|p| p.len() >= 2)
+        && parts.last().is_some_and(|p| p.len() >= 2);
+    if !is_name {
+        return None;
+    }
+    let parts: Vec<String> =
+        parts.into_iter().map(|p| if p.len() == 1 { format!("{p}.") } else { p }).collect();
+    Some(parts.join(" "))
+}
+
+fn copyright_holder(clean: &Clean) -> Option<String> {
+    clean.lines_with(Fate::Chrome(Chrome::Rights)).find_map(|l| {
+        let c = COPYRIGHT.captures(l.content.trim())?;
+        let name = c[1].trim();
+        let ok = looks_like_outlet(name) && !name.to_lowercase().contains("rights");
+        ok.then(|| name.to_string())
+    })
+}
+
+/// The host of a URL, without `www.`.
+fn host(url: &str) -> Option<String> {
+    let rest = url.split_once("://")?.1;
+    let host = rest.split(['/', '?', '#', ':']).next()?;
+    let host = host.strip_prefix("www.").unwrap_or(host);
+    (!host.is_empty()).then(|| host.to_ascii_lowercase())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::clean::{clean, CleanConfig};
+    use crate::model::{Fields, Format, Origin};
+
+    fn meta_of(path: &str, body: &str, fields: Fields) -> Meta {
+        let raw = RawArticle {
+            origin: Origin::file(path),
+            format: Format::Text,
+            body: body.to_string(),
+            fields,
+            diagnostics: vec![],
+        };
+        let c = clean(body, &CleanConfig { detect_language: false });
+        metadata(&raw, &c, None).0
+    }
+
+    #[test]
+    fn republication_with_source_line() {
+        let body = "## **BAKERS STRIKE IN THE NORTH**\n- 07.03.2021\n---\nThe Daily Courier, 06 March 2021\n\nBakers closed their shops on Friday, the union said.\n";
+        let m = meta_of("x.txt", body, Fields::default());
+        assert_eq!(m.title.as_deref(), Some("BAKERS STRIKE IN THE NORTH"));
+        assert_eq!(m.original_outlet.as_deref(), Some("The Daily Courier"));
+        assert_eq!(m.published, NaiveDate::from_ymd_opt(2021, 3, 6));
+        assert_eq!(m.published_source, Some(DateSource::Dateline));
+    }
+
+    #[test]
+    fn lead_attribution_copyright_and_social_author() {
+        let body = "Bakers closed their shops on Friday, according to The Wall Street Journal.\n\nThe union said talks would resume.\n\nFor more news, follow @JaneQDoe on Twitter\n\nAll rights reserved\n\n© Example News Agency - 2001-2024.\n";
+        let m = meta_of("x.txt", body, Fields::default());
+        assert_eq!(m.original_outlet.as_deref(), Some("The Wall Street Journal"));
+        assert_eq!(m.outlet.as_deref(), Some("Example News Agency"));
+        assert_eq!(m.author.as_deref(), Some("Jane Q. Doe"));
+        assert_eq!(m.published, None, "no date anywhere: unknown, not guessed");
+    }
+
+    #[test]
+    fn fields_then_url_then_path() {
+        let body = "Bakers closed their shops on Friday.\n";
+        let f = Fields {
+            published: Some("2021-03-05T10:00:00Z".into()),
+            url: Some("https://www.example.com/2021/03/04/a".into()),
+            ..Fields::default()
+        };
+        let m = meta_of("c/2021-03-01/1.txt", body, f);
+        assert_eq!(
+            (m.published, m.published_source),
+            (NaiveDate::from_ymd_opt(2021, 3, 5), Some(DateSource::Field))
+        );
+        assert_eq!(m.outlet.as_deref(), Some("example.com"));
+        let f =
+            Fields { url: Some("https://example.com/2021/03/04/a".into()), ..Fields::default() };
+        let m = meta_of("c/2021-03-01/1.txt", body, f);
+        assert_eq!(m.published_source, Some(DateSource::Url));
+        let m = meta_of("c/2021-03-01/1.txt", body, Fields::default());
+        assert_eq!(
+            (m.published, m.published_source),
+            (NaiveDate::from_ymd_opt(2021, 3, 1), Some(DateSource::Path))
+        );
+    }
+}

@@ -1,0 +1,58 @@
+//! The pipeline: the one place that puts the stages in order.
+//!
+//! Input: [`RawArticle`]s from [`crate::ingest`]. Output: [`Article`]s
+//! ready for the store, or a diagnostic when nothing of the story is left.
+//! Method: clean → metadata → identity (a fixed-seed hash of the clean
+//! text, so the same content is one article wherever it came from).
+//! Later stages (copies, stories, quotes, timelines) run over stored
+//! articles and are added here in their order.
+
+use chrono::NaiveDate;
+
+use crate::clean::{self, CleanConfig};
+use crate::meta;
+use crate::model::{Article, ArticleId, Diagnostic, DiagnosticKind, RawArticle};
+
+/// Options for processing articles.
+#[derive(Clone, Debug, Default)]
+pub struct Config {
+    /// Cleaning options.
+    pub clean: CleanConfig,
+    /// A publication date given by the user for every article of the run.
+    pub published: Option<NaiveDate>,
+}
+
+/// The identity of an article: xxh3 (seed 0) of its clean text. Stable
+/// across runs, machines and program versions as long as cleaning is.
+pub fn article_id(text: &str) -> ArticleId {
+    ArticleId(xxhash_rust::xxh3::xxh3_64(text.as_bytes()))
+}
+
+/// Cleans one raw article and finds its metadata.
+pub fn process(raw: RawArticle, config: &Config) -> Result<Article, Diagnostic> {
+    let clean = clean::clean(&raw.body, &config.clean);
+    if clean.text.is_empty() {
+        let msg = "no story text left after cleaning (only chrome, labels or blank lines)";
+        return Err(Diagnostic::new(raw.origin, DiagnosticKind::Empty, msg));
+    }
+    let (meta, meta_diagnostics) = meta::metadata(&raw, &clean, config.published);
+    let mut diagnostics = raw.diagnostics;
+    diagnostics.extend(meta_diagnostics);
+    Ok(Article {
+        id: article_id(&clean.text),
+        origin: raw.origin,
+        format: raw.format,
+        title: meta.title,
+        outlet: meta.outlet,
+        original_outlet: meta.original_outlet,
+        author: meta.author,
+        published: meta.published,
+        published_source: meta.published_source,
+        language: clean.language,
+        url: meta.url,
+        raw: raw.body,
+        text: clean.text,
+        offsets: clean.offsets,
+        diagnostics,
+    })
+}
