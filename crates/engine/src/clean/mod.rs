@@ -417,21 +417,33 @@ fn mark_repeats(lines: &mut [Line], starts: &[usize]) {
             }
         }
     }
-    // Containment is quadratic; articles with thousands of paragraphs only get exact repeats.
-    if keys.len() <= 400 {
-        for (a, (_, key_a)) in keys.iter().enumerate() {
-            if repeat_of[a].is_some() || key_a.split(' ').count() < 6 {
-                continue;
+    // Containment: a paragraph of six words or more inside a longer one.
+    // Candidates come from an index of each paragraph's word trigrams, so
+    // the cost stays near-linear on articles with many paragraphs.
+    let mut trigrams: HashMap<&str, Vec<usize>> = HashMap::new();
+    for (b, (_, key)) in keys.iter().enumerate() {
+        for t in word_trigrams(key) {
+            let list = trigrams.entry(t).or_default();
+            if list.last() != Some(&b) {
+                list.push(b);
             }
-            for (b, (line_b, key_b)) in keys.iter().enumerate() {
-                if a != b
-                    && repeat_of[b].is_none()
-                    && key_b.len() > key_a.len()
-                    && contains_words(key_b, key_a)
-                {
-                    repeat_of[a] = Some(*line_b);
-                    break;
-                }
+        }
+    }
+    for (a, (_, key_a)) in keys.iter().enumerate() {
+        if repeat_of[a].is_some() || key_a.split(' ').count() < 6 {
+            continue;
+        }
+        let Some(first) = word_trigrams(key_a).next() else { continue };
+        let finder = memchr::memmem::Finder::new(key_a.as_bytes());
+        for &b in trigrams.get(first).map_or(&[][..], Vec::as_slice) {
+            let (line_b, key_b) = &keys[b];
+            if a != b
+                && repeat_of[b].is_none()
+                && key_b.len() > key_a.len()
+                && contains_words(&finder, key_b)
+            {
+                repeat_of[a] = Some(*line_b);
+                break;
             }
         }
     }
@@ -451,13 +463,23 @@ fn mark_repeats(lines: &mut [Line], starts: &[usize]) {
     }
 }
 
-/// `needle` occurs in `hay` on word boundaries.
-fn contains_words(hay: &str, needle: &str) -> bool {
-    memchr::memmem::find_iter(hay.as_bytes(), needle.as_bytes()).any(|at| {
+/// The needle of `finder` occurs in `hay` on word boundaries.
+fn contains_words(finder: &memchr::memmem::Finder<'_>, hay: &str) -> bool {
+    let n = finder.needle().len();
+    finder.find_iter(hay.as_bytes()).any(|at| {
         let before_ok = at == 0 || hay.as_bytes()[at - 1] == b' ';
-        let end = at + needle.len();
+        let end = at + n;
         before_ok && (end == hay.len() || hay.as_bytes()[end] == b' ')
     })
+}
+
+/// The runs of three consecutive words of a space-separated key.
+fn word_trigrams(key: &str) -> impl Iterator<Item = &str> {
+    let starts: Vec<usize> =
+        std::iter::once(0).chain(key.match_indices(' ').map(|(i, _)| i + 1)).collect();
+    let ends: Vec<usize> =
+        key.match_indices(' ').map(|(i, _)| i).chain(std::iter::once(key.len())).collect();
+    (0..starts.len().saturating_sub(2)).map(move |i| &key[starts[i]..ends[i + 2]])
 }
 
 /// Builds the text from kept lines: a paragraph per `Body` line, `Joined`
@@ -495,7 +517,7 @@ fn assemble(lines: &[Line], runs: &[Vec<(u32, u32)>], starts: &[usize]) -> (Stri
 }
 
 fn detect_language(text: &str) -> Option<String> {
-    let sample = &text[..normalize::floor_char_boundary(text, 2000)];
+    let sample = &text[..normalize::floor_char_boundary(text, 600)];
     let info = whatlang::detect(sample)?;
     (info.is_reliable() || info.confidence() > 0.5).then(|| info.lang().code().to_string())
 }
