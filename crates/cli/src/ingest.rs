@@ -63,27 +63,33 @@ pub fn run(args: IngestArgs) -> Result<ExitCode> {
     let mut summary = Summary { inputs: inputs.len(), ..Summary::default() };
     let mut batch = Batch::default();
     batch.add_diagnostics(listing, &mut summary);
+    let mut failure: Option<anyhow::Error> = None;
     for input in &inputs {
-        read_input(input, &read_config, &mut |item| match item {
-            Item::Article(raw) => match process(raw, &config) {
-                Ok(article) => {
-                    for d in &article.diagnostics {
-                        *summary.diagnostics.entry(d.kind.name()).or_default() += 1;
+        read_input(input, &read_config, &mut |item| {
+            match item {
+                Item::Article(raw) => match process(raw, &config) {
+                    Ok(article) => {
+                        for d in &article.diagnostics {
+                            *summary.diagnostics.entry(d.kind.name()).or_default() += 1;
+                        }
+                        batch.articles.push(article);
                     }
-                    batch.articles.push(article);
+                    Err(d) => batch.add_diagnostics(vec![d], &mut summary),
+                },
+                Item::Diagnostic(d) => batch.add_diagnostics(vec![d], &mut summary),
+            }
+            // Flush inside the reader's loop: a large JSONL file commits batch by batch.
+            if batch.articles.len() >= args.batch && failure.is_none() {
+                if let Err(e) = batch.flush(&mut store, &mut summary) {
+                    failure = Some(e);
                 }
-                Err(d) => batch.add_diagnostics(vec![d], &mut summary),
-            },
-            Item::Diagnostic(d) => batch.add_diagnostics(vec![d], &mut summary),
+            }
         });
-        if batch.articles.len() >= args.batch {
-            batch.flush(&mut store, &mut summary)?;
+        if let Some(e) = failure.take() {
+            return Err(e);
         }
         bar.inc(1);
-        bar.set_message(format!(
-            "{} articles",
-            summary.added + summary.already_present + batch.articles.len()
-        ));
+        bar.set_message(format!("{} articles", summary.added + summary.already_present + batch.articles.len()));
     }
     batch.flush(&mut store, &mut summary)?;
     bar.finish_and_clear();

@@ -71,14 +71,12 @@ pub fn list_inputs(paths: &[PathBuf]) -> (Vec<Input>, Vec<Diagnostic>) {
             inputs.push(Input::Stdin);
             continue;
         }
-        let walker = walkdir::WalkDir::new(path).sort_by_file_name().into_iter();
+        // Symlinks are followed (walkdir reports loops and dangling links as errors).
+        let walker = walkdir::WalkDir::new(path).follow_links(true).sort_by_file_name().into_iter();
         let walker = walker.filter_entry(|e| e.depth() == 0 || !is_hidden(e.file_name()));
         for entry in walker {
             match entry {
                 Ok(e) if e.file_type().is_file() => inputs.push(Input::File(e.into_path())),
-                Ok(e) if e.depth() == 0 && e.path_is_symlink() => {
-                    inputs.push(Input::File(e.into_path()))
-                }
                 Ok(_) => {}
                 Err(err) => {
                     let at = err.path().unwrap_or(path).display().to_string();

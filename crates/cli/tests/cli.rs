@@ -1,0 +1,151 @@
+//! End-to-end tests of the `storyline` binary: bad input, idempotent
+//! ingest, a killed ingest, and the seeds through every command.
+
+use std::fs;
+use std::io::Write;
+use std::path::Path;
+use std::process::{Command, Output};
+
+fn storyline(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_storyline")).args(args).output().expect("run storyline")
+}
+
+fn stdout(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stdout).into_owned()
+}
+
+fn stderr(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stderr).into_owned()
+}
+
+fn seeds() -> String {
+    storyline::eval::shared_dir().join("seeds").display().to_string()
+}
+
+/// Every kind of bad input in one folder: each gets a diagnostic naming
+/// the file (and record), the good records are stored, the exit code is 3.
+#[test]
+fn bad_input_is_diagnosed_and_the_rest_ingests() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = dir.path().join("in");
+    fs::create_dir(&input).unwrap();
+    let w = |name: &str, bytes: &[u8]| fs::write(input.join(name), bytes).unwrap();
+    w("good.txt", "Headline for a good story\n\nThe river rose two metres overnight, the mayor said.\n".as_bytes());
+    w("junk.bin", &[0x7f, b'E', b'L', b'F', 0, 0, 1, 2, 3, 0, 0xff, 0xfe, 0, 0]);
+    w("latin1.txt", b"The caf\xe9 reopened on Monday after the flood, its owner said.\n");
+    w("empty.txt", b"");
+    w("lines.jsonl", b"{\"title\":\"One\",\"text\":\"The bridge reopened to traffic on Friday.\"}\n{not json\n{\"title\":\"No text\"}\n{\"text\":\"The school will reopen next week, officials said.\"}\n");
+    let mut big = vec![b'a'; 50 << 20];
+    big.push(b'\n');
+    w("huge.txt", &big);
+    let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
+    for i in 0..3000 {
+        writeln!(gz, "{{\"text\":\"Record number {i} tells of a market that opened early today.\"}}").unwrap();
+    }
+    let gz = gz.finish().unwrap();
+    w("cut.jsonl.gz", &gz[..gz.len() / 2]);
+    let missing = dir.path().join("no-such-file.txt");
+    let db = dir.path().join("s.db");
+
+    let out = storyline(&["ingest", "-q", input.to_str().unwrap(), missing.to_str().unwrap(), "--db", db.to_str().unwrap()]);
+    let err = stderr(&out);
+    assert_eq!(out.status.code(), Some(3), "partial: {err}");
+    for needle in [
+        "junk.bin: binary",
+        "empty.txt: empty",
+        "huge.txt: too_large",
+        "lines.jsonl record 2: malformed",
+        "lines.jsonl record 3: empty",
+        "cut.jsonl.gz record",
+        ": truncated",
+        "no-such-file.txt: unreadable",
+    ] {
+        assert!(err.contains(needle), "{needle:?} not in:\n{err}");
+    }
+    let summary = stdout(&out);
+    assert!(summary.contains("invalid_utf8 1"), "{summary}");
+
+    let list = storyline(&["articles", "--json", "--db", db.to_str().unwrap()]);
+    let articles: serde_json::Value = serde_json::from_slice(&list.stdout).unwrap();
+    let n = articles.as_array().unwrap().len();
+    // good.txt, latin1.txt, two JSONL records, and the whole records before the gzip break.
+    assert!(n > 4 + 100 && n < 4 + 3000, "{n} articles");
+    let latin = articles.as_array().unwrap().iter().find(|a| a["input"]["path"].as_str().unwrap().ends_with("latin1.txt")).unwrap();
+    assert!(latin["text"].as_str().unwrap().contains("café"));
+
+    // The same input again: nothing new, nothing lost.
+    let again = storyline(&["ingest", "-q", "--json", input.to_str().unwrap(), "--db", db.to_str().unwrap()]);
+    let summary: serde_json::Value = serde_json::from_slice(&again.stdout).unwrap();
+    assert_eq!(summary["added"], 0);
+    assert_eq!(summary["already_present"].as_u64().unwrap() as usize, n);
+}
+
+/// A killed ingest leaves a readable store holding whole batches only.
+#[test]
+fn killed_ingest_keeps_every_committed_batch() {
+    let dir = tempfile::tempdir().unwrap();
+    let big = dir.path().join("big.jsonl");
+    let mut f = fs::File::create(&big).unwrap();
+    for i in 0..200_000 {
+        writeln!(f, "{{\"title\":\"Item {i}\",\"text\":\"Report {i}: the council met and voted on the budget for the coming year.\"}}").unwrap();
+    }
+    drop(f);
+    let db = dir.path().join("s.db");
+    let mut child = Command::new(env!("CARGO_BIN_EXE_storyline"))
+        .args(["ingest", "-q", "--batch", "100", big.to_str().unwrap(), "--db", db.to_str().unwrap()])
+        .spawn()
+        .unwrap();
+    let started = std::time::Instant::now();
+    let mut stored = 0;
+    while started.elapsed() < std::time::Duration::from_secs(60) {
+        std::thread::sleep(std::time::Duration::from_millis(50));
+        if let Ok(store) = storyline::store::Store::open(&db) {
+            stored = store.count().unwrap_or(0);
+            if stored > 0 {
+                break;
+            }
+        }
+    }
+    child.kill().unwrap();
+    child.wait().unwrap();
+    assert!(stored > 0, "nothing was committed before the kill");
+    let store = storyline::store::Store::open(&db).unwrap();
+    let n = store.count().unwrap();
+    assert!(n >= stored && n < 200_000, "{n}");
+    assert_eq!(n % 100, 0, "only whole batches are stored");
+    assert_eq!(store.articles().unwrap().len(), n);
+}
+
+#[test]
+fn seeds_through_every_command() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("s.db");
+    let db = db.to_str().unwrap();
+    let out = storyline(&["ingest", &seeds(), "--db", db]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert!(stdout(&out).contains("5 articles added"), "{}", stdout(&out));
+
+    let export = storyline(&["export", "--json", "--db", db]);
+    let doc: serde_json::Value = serde_json::from_slice(&export.stdout).unwrap();
+    assert_eq!(doc["schema_version"], 1);
+    let articles = doc["articles"].as_array().unwrap();
+    assert_eq!(articles.len(), 5);
+    for key in ["id", "input", "title", "outlet", "original_outlet", "author", "published", "published_source", "language", "url", "text", "diagnostics"] {
+        assert!(articles[0].get(key).is_some(), "export lacks {key}");
+    }
+    let wsj: Vec<&serde_json::Value> =
+        articles.iter().filter(|a| a["original_outlet"] == "The Wall Street Journal").collect();
+    assert_eq!(wsj.len(), 2);
+    assert!(wsj.iter().all(|a| a["published"] == "2016-10-05" && a["published_source"] == "dateline"));
+
+    let one = Path::new(&seeds()).join("004_0609b44ece0b164b.txt");
+    let extract = storyline(&["extract", one.to_str().unwrap(), "--json"]);
+    let doc: serde_json::Value = serde_json::from_slice(&extract.stdout).unwrap();
+    assert_eq!(doc["articles"][0]["title"], "Kerry warns that U.S. may suspend cooperation with Russia in Syria");
+
+    let list = storyline(&["articles", "--db", db]);
+    assert_eq!(stdout(&list).lines().count(), 5);
+    let missing = storyline(&["articles", "--db", dir.path().join("none.db").to_str().unwrap()]);
+    assert_eq!(missing.status.code(), Some(2));
+    assert!(stderr(&missing).contains("no store at"), "{}", stderr(&missing));
+}
