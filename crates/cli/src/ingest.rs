@@ -89,7 +89,10 @@ pub fn run(args: IngestArgs) -> Result<ExitCode> {
             return Err(e);
         }
         bar.inc(1);
-        bar.set_message(format!("{} articles", summary.added + summary.already_present + batch.articles.len()));
+        bar.set_message(format!(
+            "{} articles",
+            summary.added + summary.already_present + batch.articles.len()
+        ));
     }
     batch.flush(&mut store, &mut summary)?;
     bar.finish_and_clear();

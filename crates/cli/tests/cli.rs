@@ -30,7 +30,11 @@ fn bad_input_is_diagnosed_and_the_rest_ingests() {
     let input = dir.path().join("in");
     fs::create_dir(&input).unwrap();
     let w = |name: &str, bytes: &[u8]| fs::write(input.join(name), bytes).unwrap();
-    w("good.txt", "Headline for a good story\n\nThe river rose two metres overnight, the mayor said.\n".as_bytes());
+    w(
+        "good.txt",
+        "Headline for a good story\n\nThe river rose two metres overnight, the mayor said.\n"
+            .as_bytes(),
+    );
     w("junk.bin", &[0x7f, b'E', b'L', b'F', 0, 0, 1, 2, 3, 0, 0xff, 0xfe, 0, 0]);
     w("latin1.txt", b"The caf\xe9 reopened on Monday after the flood, its owner said.\n");
     w("empty.txt", b"");
@@ -40,14 +44,25 @@ fn bad_input_is_diagnosed_and_the_rest_ingests() {
     w("huge.txt", &big);
     let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
     for i in 0..3000 {
-        writeln!(gz, "{{\"text\":\"Record number {i} tells of a market that opened early today.\"}}").unwrap();
+        writeln!(
+            gz,
+            "{{\"text\":\"Record number {i} tells of a market that opened early today.\"}}"
+        )
+        .unwrap();
     }
     let gz = gz.finish().unwrap();
     w("cut.jsonl.gz", &gz[..gz.len() / 2]);
     let missing = dir.path().join("no-such-file.txt");
     let db = dir.path().join("s.db");
 
-    let out = storyline(&["ingest", "-q", input.to_str().unwrap(), missing.to_str().unwrap(), "--db", db.to_str().unwrap()]);
+    let out = storyline(&[
+        "ingest",
+        "-q",
+        input.to_str().unwrap(),
+        missing.to_str().unwrap(),
+        "--db",
+        db.to_str().unwrap(),
+    ]);
     let err = stderr(&out);
     assert_eq!(out.status.code(), Some(3), "partial: {err}");
     for needle in [
@@ -70,11 +85,23 @@ fn bad_input_is_diagnosed_and_the_rest_ingests() {
     let n = articles.as_array().unwrap().len();
     // good.txt, latin1.txt, two JSONL records, and the whole records before the gzip break.
     assert!(n > 4 + 100 && n < 4 + 3000, "{n} articles");
-    let latin = articles.as_array().unwrap().iter().find(|a| a["input"]["path"].as_str().unwrap().ends_with("latin1.txt")).unwrap();
+    let latin = articles
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|a| a["input"]["path"].as_str().unwrap().ends_with("latin1.txt"))
+        .unwrap();
     assert!(latin["text"].as_str().unwrap().contains("café"));
 
     // The same input again: nothing new, nothing lost.
-    let again = storyline(&["ingest", "-q", "--json", input.to_str().unwrap(), "--db", db.to_str().unwrap()]);
+    let again = storyline(&[
+        "ingest",
+        "-q",
+        "--json",
+        input.to_str().unwrap(),
+        "--db",
+        db.to_str().unwrap(),
+    ]);
     let summary: serde_json::Value = serde_json::from_slice(&again.stdout).unwrap();
     assert_eq!(summary["added"], 0);
     assert_eq!(summary["already_present"].as_u64().unwrap() as usize, n);
@@ -92,7 +119,15 @@ fn killed_ingest_keeps_every_committed_batch() {
     drop(f);
     let db = dir.path().join("s.db");
     let mut child = Command::new(env!("CARGO_BIN_EXE_storyline"))
-        .args(["ingest", "-q", "--batch", "100", big.to_str().unwrap(), "--db", db.to_str().unwrap()])
+        .args([
+            "ingest",
+            "-q",
+            "--batch",
+            "100",
+            big.to_str().unwrap(),
+            "--db",
+            db.to_str().unwrap(),
+        ])
         .spawn()
         .unwrap();
     let started = std::time::Instant::now();
@@ -130,18 +165,36 @@ fn seeds_through_every_command() {
     assert_eq!(doc["schema_version"], 1);
     let articles = doc["articles"].as_array().unwrap();
     assert_eq!(articles.len(), 5);
-    for key in ["id", "input", "title", "outlet", "original_outlet", "author", "published", "published_source", "language", "url", "text", "diagnostics"] {
+    for key in [
+        "id",
+        "input",
+        "title",
+        "outlet",
+        "original_outlet",
+        "author",
+        "published",
+        "published_source",
+        "language",
+        "url",
+        "text",
+        "diagnostics",
+    ] {
         assert!(articles[0].get(key).is_some(), "export lacks {key}");
     }
     let wsj: Vec<&serde_json::Value> =
         articles.iter().filter(|a| a["original_outlet"] == "The Wall Street Journal").collect();
     assert_eq!(wsj.len(), 2);
-    assert!(wsj.iter().all(|a| a["published"] == "2016-10-05" && a["published_source"] == "dateline"));
+    assert!(wsj
+        .iter()
+        .all(|a| a["published"] == "2016-10-05" && a["published_source"] == "dateline"));
 
     let one = Path::new(&seeds()).join("004_0609b44ece0b164b.txt");
     let extract = storyline(&["extract", one.to_str().unwrap(), "--json"]);
     let doc: serde_json::Value = serde_json::from_slice(&extract.stdout).unwrap();
-    assert_eq!(doc["articles"][0]["title"], "Kerry warns that U.S. may suspend cooperation with Russia in Syria");
+    assert_eq!(
+        doc["articles"][0]["title"],
+        "Kerry warns that U.S. may suspend cooperation with Russia in Syria"
+    );
 
     let list = storyline(&["articles", "--db", db]);
     assert_eq!(stdout(&list).lines().count(), 5);

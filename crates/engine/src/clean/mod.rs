@@ -143,9 +143,20 @@ pub fn clean(raw: &str, config: &CleanConfig) -> Clean {
     let paras = paragraphs(&lines, &facts);
     let title = mark_head(&mut lines, &paras, raw);
     let dateline = cut_dateline(&lines, &mut starts);
-    mark_footer_and_tail(&mut lines, &paras);
-    mark_subheadings(&mut lines, &paras);
-    mark_repeats(&mut lines, &starts);
+    mark_footer(&mut lines, &paras);
+    // Each rule below only drops paragraphs, and a drop can expose more
+    // work for another (a repeat removed makes a new last paragraph), so
+    // they run until nothing changes: then the text is a fixed point and
+    // cleaning it again changes nothing.
+    loop {
+        let n_kept = lines.iter().filter(|l| l.fate == Fate::Body).count();
+        mark_edges(&mut lines, &paras);
+        mark_subheadings(&mut lines, &paras);
+        mark_repeats(&mut lines, &starts);
+        if lines.iter().filter(|l| l.fate == Fate::Body).count() == n_kept {
+            break;
+        }
+    }
 
     let (text, offsets) = assemble(&lines, &runs, &starts);
     let language = if config.detect_language { detect_language(&text) } else { None };
@@ -338,10 +349,8 @@ fn mark_subheadings(lines: &mut [Line], paras: &[Para]) {
 }
 
 /// A footer starts at a strong footer marker once the story has begun;
-/// everything short after it is chrome. Non-sentences after the last
-/// sentence are unrelated headlines.
-fn mark_footer_and_tail(lines: &mut [Line], paras: &[Para]) {
-    let mut footer_from = None;
+/// everything short after it is chrome.
+fn mark_footer(lines: &mut [Line], paras: &[Para]) {
     let mut seen_sentence = false;
     let mut k = 0;
     for i in 0..lines.len() {
@@ -353,18 +362,24 @@ fn mark_footer_and_tail(lines: &mut [Line], paras: &[Para]) {
         }
         if let Fate::Chrome(c) = lines[i].fate {
             if c.starts_footer() && seen_sentence {
-                footer_from = Some(i);
-                break;
+                for para in paras.iter().filter(|p| p.first > i && p.n_words <= 30) {
+                    set_fate(lines, para, Fate::Chrome(Chrome::Navigation));
+                }
+                return;
             }
         }
     }
-    if let Some(from) = footer_from {
-        for para in paras.iter().filter(|p| p.first > from && p.n_words <= 30) {
-            set_fate(lines, para, Fate::Chrome(Chrome::Navigation));
-        }
-    }
+}
+
+/// Kept non-sentences before the first kept sentence are labels; after the
+/// last, unrelated headlines.
+fn mark_edges(lines: &mut [Line], paras: &[Para]) {
     let kept: Vec<&Para> = paras.iter().filter(|p| lines[p.first].fate == Fate::Body).collect();
-    let Some(last) = kept.iter().rposition(|p| p.sentence) else { return };
+    let Some(first) = kept.iter().position(|p| p.sentence) else { return };
+    let last = kept.iter().rposition(|p| p.sentence).unwrap_or(first);
+    for para in &kept[..first] {
+        set_fate(lines, para, Fate::Label);
+    }
     for para in &kept[last + 1..] {
         set_fate(lines, para, Fate::Headline);
     }

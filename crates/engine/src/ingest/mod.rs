@@ -292,3 +292,35 @@ mod tests {
         assert!(!looks_binary("Plain text.\nWith lines.\t".as_bytes()));
     }
 }
+
+#[cfg(test)]
+mod proptests {
+    use proptest::prelude::*;
+
+    use super::*;
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(256))]
+
+        /// Every reader, fed arbitrary bytes (also behind a gzip header),
+        /// returns items and never panics.
+        #[test]
+        fn readers_never_panic(bytes in prop::collection::vec(any::<u8>(), 0..2048), format in 0..3u8) {
+            let format = [None, Some(Format::Text), Some(Format::Jsonl)][format as usize];
+            let config = ReadConfig { format, max_record_bytes: 512 };
+            let mut n = 0;
+            read_bytes("fuzz.in", &bytes, &config, &mut |_| n += 1);
+            let mut gz = vec![0x1f, 0x8b, 8, 0, 0, 0, 0, 0, 0, 0xff];
+            gz.extend_from_slice(&bytes);
+            read_bytes("fuzz.gz", &gz, &config, &mut |_| n += 1);
+            prop_assert!(n >= 1);
+        }
+
+        #[test]
+        fn jsonl_lines_of_arbitrary_json_never_panic(lines in prop::collection::vec("[{}\\[\\]\":,a-z0-9 \\\\]{0,40}", 0..20)) {
+            let text = lines.join("\n");
+            let config = ReadConfig { format: Some(Format::Jsonl), ..ReadConfig::default() };
+            read_bytes("fuzz.jsonl", text.as_bytes(), &config, &mut |_| {});
+        }
+    }
+}
