@@ -102,6 +102,12 @@ pub fn classify(line: &str, n_words: usize) -> Option<Chrome> {
     if n_words > MAX_WORDS {
         return None;
     }
+    // Long lines are chrome only with one of these marks; most prose is
+    // ruled out without running the patterns.
+    const MARKS: [&str; 8] = ["©", "@", "ight", "ollow", "rohibit", "itation", "ermission", "(c)"];
+    if n_words > 10 && !MARKS.iter().any(|m| line.contains(m)) {
+        return None;
+    }
     let lower = line.trim().to_lowercase();
     let (set, kinds) = &*PATTERNS;
     set.matches(&lower).iter().next().map(|i| kinds[i])

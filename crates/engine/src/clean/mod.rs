@@ -16,11 +16,11 @@
 mod chrome;
 mod normalize;
 
-use std::collections::HashMap;
 use std::ops::Range;
 use std::sync::LazyLock;
 
 use regex::Regex;
+use rustc_hash::FxHashMap;
 
 pub use chrome::Chrome;
 pub use normalize::OffsetMap;
@@ -389,14 +389,20 @@ fn mark_edges(lines: &mut [Line], paras: &[Para]) {
 /// apostrophes and punctuation do not count.
 fn repeat_key(text: &str) -> String {
     let mut key = String::with_capacity(text.len());
-    for word in text.split(|c: char| !c.is_alphanumeric() && c != '\'') {
-        let word: String =
-            word.chars().filter(|c| c.is_alphanumeric()).flat_map(char::to_lowercase).collect();
-        if !word.is_empty() {
-            if !key.is_empty() {
+    let mut in_word = false;
+    for c in text.chars() {
+        if c.is_alphanumeric() {
+            if !in_word && !key.is_empty() {
                 key.push(' ');
             }
-            key.push_str(&word);
+            in_word = true;
+            if c.is_ascii() {
+                key.push(c.to_ascii_lowercase());
+            } else {
+                key.extend(c.to_lowercase());
+            }
+        } else if c != '\'' {
+            in_word = false;
         }
     }
     key
@@ -419,7 +425,7 @@ fn mark_repeats(lines: &mut [Line], starts: &[usize]) {
         }
     }
     let keys: Vec<(usize, String)> = paragraphs.iter().map(|(i, p)| (*i, repeat_key(p))).collect();
-    let mut first_seen: HashMap<&str, usize> = HashMap::new();
+    let mut first_seen: FxHashMap<&str, usize> = FxHashMap::default();
     let mut repeat_of: Vec<Option<usize>> = vec![None; keys.len()];
     for (k, (line, key)) in keys.iter().enumerate() {
         if key.is_empty() {
@@ -433,32 +439,33 @@ fn mark_repeats(lines: &mut [Line], starts: &[usize]) {
         }
     }
     // Containment: a paragraph of six words or more inside a longer one.
-    // Candidates come from an index of each paragraph's word trigrams, so
-    // the cost stays near-linear on articles with many paragraphs.
-    let mut trigrams: HashMap<&str, Vec<usize>> = HashMap::new();
-    for (b, (_, key)) in keys.iter().enumerate() {
-        for t in word_trigrams(key) {
-            let list = trigrams.entry(t).or_default();
-            if list.last() != Some(&b) {
-                list.push(b);
+    // Index the needles by their first word trigram, then walk every
+    // paragraph's trigrams once: near-linear in the length of the article.
+    let mut needles: FxHashMap<&str, Vec<usize>> = FxHashMap::default();
+    for (a, (_, key)) in keys.iter().enumerate() {
+        if repeat_of[a].is_none() && key.bytes().filter(|&b| b == b' ').count() >= 5 {
+            if let Some(first) = word_trigrams(key).next() {
+                needles.entry(first).or_default().push(a);
             }
         }
     }
-    for (a, (_, key_a)) in keys.iter().enumerate() {
-        if repeat_of[a].is_some() || key_a.split(' ').count() < 6 {
-            continue;
-        }
-        let Some(first) = word_trigrams(key_a).next() else { continue };
-        let finder = memchr::memmem::Finder::new(key_a.as_bytes());
-        for &b in trigrams.get(first).map_or(&[][..], Vec::as_slice) {
-            let (line_b, key_b) = &keys[b];
-            if a != b
-                && repeat_of[b].is_none()
-                && key_b.len() > key_a.len()
-                && contains_words(&finder, key_b)
-            {
-                repeat_of[a] = Some(*line_b);
-                break;
+    if !needles.is_empty() {
+        for (b, (line_b, key_b)) in keys.iter().enumerate() {
+            if repeat_of[b].is_some() {
+                continue;
+            }
+            for t in word_trigrams(key_b) {
+                let Some(candidates) = needles.get(t) else { continue };
+                for &a in candidates {
+                    let key_a = &keys[a].1;
+                    if a != b
+                        && repeat_of[a].is_none()
+                        && key_b.len() > key_a.len()
+                        && contains_words(key_b, key_a)
+                    {
+                        repeat_of[a] = Some(*line_b);
+                    }
+                }
             }
         }
     }
@@ -478,23 +485,40 @@ fn mark_repeats(lines: &mut [Line], starts: &[usize]) {
     }
 }
 
-/// The needle of `finder` occurs in `hay` on word boundaries.
-fn contains_words(finder: &memchr::memmem::Finder<'_>, hay: &str) -> bool {
-    let n = finder.needle().len();
-    finder.find_iter(hay.as_bytes()).any(|at| {
+/// `needle` occurs in `hay` on word boundaries.
+fn contains_words(hay: &str, needle: &str) -> bool {
+    memchr::memmem::find_iter(hay.as_bytes(), needle.as_bytes()).any(|at| {
         let before_ok = at == 0 || hay.as_bytes()[at - 1] == b' ';
-        let end = at + n;
+        let end = at + needle.len();
         before_ok && (end == hay.len() || hay.as_bytes()[end] == b' ')
     })
 }
 
 /// The runs of three consecutive words of a space-separated key.
 fn word_trigrams(key: &str) -> impl Iterator<Item = &str> {
-    let starts: Vec<usize> =
-        std::iter::once(0).chain(key.match_indices(' ').map(|(i, _)| i + 1)).collect();
-    let ends: Vec<usize> =
-        key.match_indices(' ').map(|(i, _)| i).chain(std::iter::once(key.len())).collect();
-    (0..starts.len().saturating_sub(2)).map(move |i| &key[starts[i]..ends[i + 2]])
+    let bytes = key.as_bytes();
+    let mut spaces = memchr::memchr_iter(b' ', bytes);
+    let mut bounds = [0usize; 3];
+    let (b1, b2) = (spaces.next(), spaces.next());
+    let mut ok = b1.is_some() && b2.is_some();
+    if let (Some(b1), Some(b2)) = (b1, b2) {
+        bounds = [0, b1 + 1, b2 + 1];
+    }
+    std::iter::from_fn(move || {
+        if !ok {
+            return None;
+        }
+        let end = match spaces.next() {
+            Some(sp) => sp,
+            None => {
+                ok = false;
+                key.len()
+            }
+        };
+        let t = &key[bounds[0]..end];
+        bounds = [bounds[1], bounds[2], end + 1];
+        Some(t)
+    })
 }
 
 /// Builds the text from kept lines: a paragraph per `Body` line, `Joined`
@@ -502,7 +526,12 @@ fn word_trigrams(key: &str) -> impl Iterator<Item = &str> {
 fn assemble(lines: &[Line], runs: &[Vec<(u32, u32)>], starts: &[usize]) -> (String, OffsetMap) {
     let mut text = String::new();
     let mut map = OffsetMap::default();
+    let mut raw_end = 0;
     for (i, line) in lines.iter().enumerate() {
+        let prev_end = raw_end;
+        if line.fate != Fate::Blank {
+            raw_end = line.span.end;
+        }
         let sep = match line.fate {
             Fate::Body if !text.is_empty() => "\n\n",
             Fate::Joined if !text.is_empty() => " ",
