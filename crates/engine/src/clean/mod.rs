@@ -327,12 +327,12 @@ fn starts_lowercase(content: &str) -> bool {
 /// dropped between.
 fn mark_joins(lines: &mut [Line], facts: &[LineFacts]) {
     let mut prev: Option<usize> = None;
-    for i in 0..lines.len() {
-        if lines[i].fate != Fate::Body {
+    for (i, line) in lines.iter_mut().enumerate() {
+        if line.fate != Fate::Body {
             continue;
         }
-        if prev.is_some_and(|p| !facts[p].terminal) && starts_lowercase(&lines[i].content) {
-            lines[i].fate = Fate::Joined;
+        if prev.is_some_and(|p| !facts[p].terminal) && starts_lowercase(&line.content) {
+            line.fate = Fate::Joined;
         }
         prev = Some(i);
     }
@@ -540,9 +540,7 @@ fn assemble(lines: &[Line], runs: &[Vec<(u32, u32)>], starts: &[usize]) -> (Stri
         };
         for _ in sep.chars() {
             // Separators map to the end of the raw line before.
-            let raw_end =
-                lines[..i].iter().rev().find(|l| l.fate != Fate::Blank).map_or(0, |l| l.span.end);
-            map.push(text.len(), raw_end);
+            map.push(text.len(), prev_end);
             text.push(if sep == " " { ' ' } else { '\n' });
         }
         let start = starts[i];
