@@ -52,6 +52,11 @@ impl Chrome {
     }
 }
 
+static MARKS: LazyLock<aho_corasick::AhoCorasick> = LazyLock::new(|| {
+    let marks = ["©", "@", "ight", "ollow", "rohibit", "itation", "ermission", "(c)", "(C)"];
+    aho_corasick::AhoCorasick::new(marks).expect("chrome marks")
+});
+
 /// Longest line (in words) that can be chrome.
 const MAX_WORDS: usize = 30;
 
@@ -102,10 +107,9 @@ pub fn classify(line: &str, n_words: usize) -> Option<Chrome> {
     if n_words > MAX_WORDS {
         return None;
     }
-    // Long lines are chrome only with one of these marks; most prose is
+    // Long lines are chrome only with one of the MARKS; most prose is
     // ruled out without running the patterns.
-    const MARKS: [&str; 8] = ["©", "@", "ight", "ollow", "rohibit", "itation", "ermission", "(c)"];
-    if n_words > 10 && !MARKS.iter().any(|m| line.contains(m)) {
+    if n_words > 10 && !MARKS.is_match(line) {
         return None;
     }
     let lower = line.trim().to_lowercase();

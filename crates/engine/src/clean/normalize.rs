@@ -106,6 +106,22 @@ impl Builder {
         self.text.push(c);
     }
 
+    /// Pushes a run of characters that came from consecutive raw bytes
+    /// starting at `raw` (an unrepaired ASCII token).
+    fn push_run(&mut self, run: &str, raw: usize) {
+        let mut chars = run.chars();
+        let Some(first) = chars.next() else { return };
+        self.push(first, raw);
+        let rest = chars.as_str();
+        if rest.contains('"') {
+            let at = run.len() - rest.len();
+            rest.char_indices().for_each(|(i, c)| self.push(c, raw + at + i));
+        } else if !rest.is_empty() {
+            self.map.push(self.text.len(), raw + (run.len() - rest.len()));
+            self.text.push_str(rest);
+        }
+    }
+
     fn space(&mut self, raw: usize) {
         if self.pending_space.is_none() {
             self.pending_space = Some(raw);
@@ -116,6 +132,10 @@ impl Builder {
 /// Repairs one line. `base` is the raw offset of `line`; `ptb` turns on
 /// Penn Treebank detokenization.
 pub(crate) fn normalize_line(line: &str, base: usize, ptb: bool) -> Norm {
+    // Most lines need no repair at all: copy them in one run.
+    if !ptb && is_plain(line.as_bytes()) {
+        return Norm { text: line.to_string(), runs: vec![(0, base as u32)] };
+    }
     let mut b = Builder {
         text: String::with_capacity(line.len()),
         map: OffsetMap::default(),
@@ -129,6 +149,31 @@ pub(crate) fn normalize_line(line: &str, base: usize, ptb: bool) -> Norm {
         push_chars(body, start, &mut b);
     }
     Norm { text: b.text, runs: b.map.runs }
+}
+
+/// True when a line is printable ASCII that no repair would change: no
+/// control, Markdown or escape characters, single spaces inside only, and
+/// no closing quote glued to a capital.
+fn is_plain(line: &[u8]) -> bool {
+    let (Some(&first), Some(&last)) = (line.first(), line.last()) else { return true };
+    if first == b' ' || last == b' ' || first == b'#' {
+        return false;
+    }
+    let mut prev = 0u8;
+    for (i, &c) in line.iter().enumerate() {
+        let ok = match c {
+            b' ' => prev != b' ',
+            b'"' => !(matches!(prev, b'.' | b'!' | b'?' | b',') && line.get(i + 1).is_some_and(u8::is_ascii_uppercase)),
+            b'*' | b'\\' | b'`' => false,
+            0x21..=0x7e => true,
+            _ => false,
+        };
+        if !ok {
+            return false;
+        }
+        prev = c;
+    }
+    true
 }
 
 fn strip_markdown_heading(mut line: &str) -> &str {
@@ -235,11 +280,17 @@ fn detokenize(s: &str, base: usize, b: &mut Builder) {
             continue;
         }
         let raw = base + tok_start;
-        // Repair the token's characters first, so a curly "’s" is read as "'s".
+        // Repair the token's characters first, so a curly "’s" is read as
+        // "'s"; a plain ASCII token needs no repair.
         let mut tb =
             Builder { text: String::new(), map: OffsetMap::default(), pending_space: None };
-        push_chars(token, raw, &mut tb);
-        let t = tb.text.as_str();
+        let plain = token.bytes().all(|c| c.is_ascii_graphic() && c != b'*' && c != b'\\');
+        let t = if plain {
+            token
+        } else {
+            push_chars(token, raw, &mut tb);
+            tb.text.as_str()
+        };
         if t.is_empty() {
             continue;
         }
@@ -269,6 +320,7 @@ fn detokenize(s: &str, base: usize, b: &mut Builder) {
         }
         match out {
             Some(out) => out.chars().for_each(|c| b.push(c, raw)),
+            None if plain => b.push_run(t, raw),
             None => {
                 for (i, c) in t.char_indices() {
                     b.push(c, tb.map.to_raw(i));
@@ -281,15 +333,17 @@ fn detokenize(s: &str, base: usize, b: &mut Builder) {
 
 /// True when a text looks Penn-Treebank tokenized.
 pub(crate) fn looks_ptb(text: &str) -> bool {
-    let head = &text[..floor_char_boundary(text, 20_000)];
-    let marks = ["``", "''", "-LRB-", "-RRB-", "n't", "'s"];
-    let mut seen = [false; 6];
-    for token in head.split_whitespace() {
-        if let Some(k) = marks.iter().position(|m| *m == token) {
-            seen[k] = true;
-        }
-    }
-    seen.iter().filter(|&&s| s).count() >= 2
+    let head = &text.as_bytes()[..floor_char_boundary(text, 20_000)];
+    let marks: [&[u8]; 6] = [b"``", b"''", b"-LRB-", b"-RRB-", b"n't", b"'s"];
+    let is_token = |at: usize, len: usize| {
+        (at == 0 || head[at - 1].is_ascii_whitespace())
+            && head.get(at + len).is_none_or(|c| c.is_ascii_whitespace())
+    };
+    let seen = marks
+        .iter()
+        .filter(|m| memchr::memmem::find_iter(head, m).any(|at| is_token(at, m.len())))
+        .count();
+    seen >= 2
 }
 
 pub(crate) fn floor_char_boundary(s: &str, mut i: usize) -> usize {
