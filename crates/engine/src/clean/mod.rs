@@ -144,6 +144,14 @@ pub fn clean(raw: &str, config: &CleanConfig) -> Clean {
     let title = mark_head(&mut lines, &paras, raw);
     let dateline = cut_dateline(&lines, &mut starts);
     mark_footer(&mut lines, &paras);
+    let line_keys: Vec<String> = lines
+        .iter()
+        .zip(&starts)
+        .map(|(l, &start)| match l.fate {
+            Fate::Body | Fate::Joined => repeat_key(&l.content[start..]),
+            _ => String::new(),
+        })
+        .collect();
     // Each rule below only drops paragraphs, and a drop can expose more
     // work for another (a repeat removed makes a new last paragraph), so
     // they run until nothing changes: then the text is a fixed point and
@@ -152,7 +160,7 @@ pub fn clean(raw: &str, config: &CleanConfig) -> Clean {
         let n_kept = lines.iter().filter(|l| l.fate == Fate::Body).count();
         mark_edges(&mut lines, &paras);
         mark_subheadings(&mut lines, &paras);
-        mark_repeats(&mut lines, &starts);
+        mark_repeats(&mut lines, &line_keys);
         if lines.iter().filter(|l| l.fate == Fate::Body).count() == n_kept {
             break;
         }
@@ -173,7 +181,11 @@ struct LineFacts {
 impl LineFacts {
     fn of(content: &str) -> LineFacts {
         // Repaired lines are trimmed and hold single spaces only.
-        let n_words = if content.is_empty() { 0 } else { memchr::memchr_iter(b' ', content.as_bytes()).count() + 1 };
+        let n_words = if content.is_empty() {
+            0
+        } else {
+            memchr::memchr_iter(b' ', content.as_bytes()).count() + 1
+        };
         let last = content.trim_end().chars().last();
         let terminal =
             matches!(last, Some('.' | '!' | '?' | '"' | '\'' | ')' | ':' | ';' | '…' | '»'));
@@ -427,21 +439,22 @@ fn repeat_key(text: &str) -> String {
 
 /// Marks paragraphs equal to an earlier one, or contained in a longer one
 /// (at least six words), as repeats; the first, or the longer, is kept.
-fn mark_repeats(lines: &mut [Line], starts: &[usize]) {
-    let mut paragraphs: Vec<(usize, String)> = Vec::new();
-    for i in 0..lines.len() {
-        match lines[i].fate {
-            Fate::Body => paragraphs.push((i, lines[i].content[starts[i]..].to_string())),
+fn mark_repeats(lines: &mut [Line], line_keys: &[String]) {
+    let mut keys: Vec<(usize, String)> = Vec::new();
+    for (i, line) in lines.iter().enumerate() {
+        match line.fate {
+            Fate::Body => keys.push((i, line_keys[i].clone())),
             Fate::Joined => {
-                if let Some((_, p)) = paragraphs.last_mut() {
-                    p.push(' ');
-                    p.push_str(&lines[i].content);
+                if let Some((_, key)) = keys.last_mut() {
+                    if !key.is_empty() && !line_keys[i].is_empty() {
+                        key.push(' ');
+                    }
+                    key.push_str(&line_keys[i]);
                 }
             }
             _ => {}
         }
     }
-    let keys: Vec<(usize, String)> = paragraphs.iter().map(|(i, p)| (*i, repeat_key(p))).collect();
     let mut first_seen: FxHashMap<&str, usize> = FxHashMap::default();
     let mut repeat_of: Vec<Option<usize>> = vec![None; keys.len()];
     for (k, (line, key)) in keys.iter().enumerate() {
@@ -583,9 +596,41 @@ fn detect_language(text: &str) -> Option<String> {
         let w = std::str::from_utf8(&buf[..w.len()]).unwrap_or("");
         n_common += usize::from(matches!(
             w,
-            "the" | "of" | "and" | "to" | "in" | "a" | "is" | "that" | "for" | "on" | "said" | "with" | "was"
-                | "as" | "by" | "it" | "at" | "from" | "his" | "he" | "has" | "have" | "be" | "are" | "an"
-                | "were" | "had" | "which" | "not" | "but" | "this" | "its" | "their" | "they" | "after"
+            "the"
+                | "of"
+                | "and"
+                | "to"
+                | "in"
+                | "a"
+                | "is"
+                | "that"
+                | "for"
+                | "on"
+                | "said"
+                | "with"
+                | "was"
+                | "as"
+                | "by"
+                | "it"
+                | "at"
+                | "from"
+                | "his"
+                | "he"
+                | "has"
+                | "have"
+                | "be"
+                | "are"
+                | "an"
+                | "were"
+                | "had"
+                | "which"
+                | "not"
+                | "but"
+                | "this"
+                | "its"
+                | "their"
+                | "they"
+                | "after"
         ));
     }
     if n_words >= 40 && n_common * 4 >= n_words {

@@ -163,7 +163,10 @@ fn is_plain(line: &[u8]) -> bool {
     for (i, &c) in line.iter().enumerate() {
         let ok = match c {
             b' ' => prev != b' ',
-            b'"' => !(matches!(prev, b'.' | b'!' | b'?' | b',') && line.get(i + 1).is_some_and(u8::is_ascii_uppercase)),
+            b'"' => {
+                !(matches!(prev, b'.' | b'!' | b'?' | b',')
+                    && line.get(i + 1).is_some_and(u8::is_ascii_uppercase))
+            }
             b'*' | b'\\' | b'`' => false,
             0x21..=0x7e => true,
             _ => false,
