@@ -45,10 +45,28 @@ impl Chrome {
         }
     }
 
-    /// Chrome that marks the start of a page footer: everything short after
-    /// it belongs to the footer too.
-    pub fn starts_footer(self) -> bool {
-        matches!(self, Chrome::Rights | Chrome::SourceFooter | Chrome::Navigation | Chrome::Account)
+    /// Chrome that marks the start of a page footer, so that everything
+    /// short after it belongs to the footer too: rights, a source footer, or
+    /// a "related articles"-style list header. `line` is the chrome line.
+    pub fn starts_footer(self, line: &str) -> bool {
+        const LISTS: [&str; 8] = [
+            "related",
+            "back to top",
+            "more stories",
+            "read more",
+            "you may also like",
+            "recommended",
+            "most read",
+            "most popular",
+        ];
+        match self {
+            Chrome::Rights | Chrome::SourceFooter => true,
+            Chrome::Navigation => {
+                let lower = line.to_lowercase();
+                LISTS.iter().any(|l| lower.starts_with(l))
+            }
+            _ => false,
+        }
     }
 }
 
@@ -103,6 +121,11 @@ static PATTERNS: LazyLock<(RegexSet, Vec<Chrome>)> = LazyLock::new(|| {
 pub fn classify(line: &str, n_words: usize) -> Option<Chrome> {
     if !line.chars().any(char::is_alphanumeric) {
         return Some(Chrome::Decoration);
+    }
+    // A bare link, however the scraper spaced it ("http: / / example. com / a").
+    let t = line.trim_start();
+    if t.starts_with("http:") || t.starts_with("https:") || t.starts_with("www.") {
+        return Some(Chrome::Navigation);
     }
     if n_words > MAX_WORDS {
         return None;

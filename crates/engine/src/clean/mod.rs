@@ -159,7 +159,6 @@ pub fn clean(raw: &str, config: &CleanConfig) -> Clean {
     loop {
         let n_kept = lines.iter().filter(|l| l.fate == Fate::Body).count();
         mark_edges(&mut lines, &paras);
-        mark_subheadings(&mut lines, &paras);
         mark_repeats(&mut lines, &line_keys);
         if lines.iter().filter(|l| l.fate == Fate::Body).count() == n_kept {
             break;
@@ -176,6 +175,7 @@ struct LineFacts {
     n_words: usize,
     /// Ends with sentence punctuation.
     terminal: bool,
+    n_commas: usize,
 }
 
 impl LineFacts {
@@ -189,7 +189,8 @@ impl LineFacts {
         let last = content.trim_end().chars().last();
         let terminal =
             matches!(last, Some('.' | '!' | '?' | '"' | '\'' | ')' | ':' | ';' | '…' | '»'));
-        LineFacts { n_words, terminal }
+        let n_commas = memchr::memchr_iter(b',', content.as_bytes()).count();
+        LineFacts { n_words, terminal, n_commas }
     }
 }
 
@@ -251,7 +252,8 @@ struct Para {
     /// Indexes of its `Joined` lines.
     joined: Vec<usize>,
     n_words: usize,
-    /// Ends like a sentence, or is too long to be anything else.
+    n_commas: usize,
+    /// Ends like a sentence, or is too long or busy to be anything else.
     sentence: bool,
 }
 
@@ -259,9 +261,13 @@ fn paragraphs(lines: &[Line], facts: &[LineFacts]) -> Vec<Para> {
     let mut paras: Vec<Para> = Vec::new();
     for (i, line) in lines.iter().enumerate() {
         match line.fate {
-            Fate::Body => {
-                paras.push(Para { first: i, joined: Vec::new(), n_words: 0, sentence: false })
-            }
+            Fate::Body => paras.push(Para {
+                first: i,
+                joined: Vec::new(),
+                n_words: 0,
+                n_commas: 0,
+                sentence: false,
+            }),
             Fate::Joined => match paras.last_mut() {
                 Some(p) => p.joined.push(i),
                 None => continue,
@@ -270,7 +276,10 @@ fn paragraphs(lines: &[Line], facts: &[LineFacts]) -> Vec<Para> {
         }
         let p = paras.last_mut().expect("a paragraph was just pushed");
         p.n_words += facts[i].n_words;
-        p.sentence = facts[i].terminal || p.n_words > 25;
+        p.n_commas += facts[i].n_commas;
+        // Headlines are short and rarely hold two commas; anything longer
+        // or busier is prose even when its final stop was lost.
+        p.sentence = facts[i].terminal || p.n_words > 20 || (p.n_words > 8 && p.n_commas >= 2);
     }
     paras
 }
@@ -283,11 +292,12 @@ fn set_fate(lines: &mut [Line], para: &Para, fate: Fate) {
 }
 
 /// The head block: the paragraphs before the first sentence. Its short
-/// lines are the title (a Markdown heading, else the one with the most
-/// words, at least three), labels, and meta lines. Returns the title.
+/// lines are the title (a Markdown heading, else the first of four words
+/// or more, else the longest of three), labels, and meta lines. Returns
+/// the title.
 fn mark_head(lines: &mut [Line], paras: &[Para], raw: &str) -> Option<String> {
     let first_sentence = paras.iter().position(|p| p.sentence)?;
-    let mut best: Option<(usize, (bool, usize))> = None;
+    let mut best: Option<(usize, (bool, bool, usize))> = None;
     for para in &paras[..first_sentence] {
         let i = para.first;
         if para.joined.is_empty() && is_meta_line(&lines[i].content) {
@@ -296,7 +306,8 @@ fn mark_head(lines: &mut [Line], paras: &[Para], raw: &str) -> Option<String> {
         }
         set_fate(lines, para, Fate::Label);
         let heading = raw[lines[i].span.clone()].trim_start().starts_with('#');
-        let rank = (heading, para.n_words);
+        // Section labels are one to three words; the headline is the first longer line.
+        let rank = (heading, para.n_words >= 4, if para.n_words >= 4 { 0 } else { para.n_words });
         if para.joined.is_empty() && para.n_words >= 3 && best.is_none_or(|(_, r)| rank > r) {
             best = Some((i, rank));
         }
@@ -351,16 +362,6 @@ fn mark_joins(lines: &mut [Line], facts: &[LineFacts]) {
     }
 }
 
-/// Short non-sentences inside the story are subheadings.
-fn mark_subheadings(lines: &mut [Line], paras: &[Para]) {
-    let kept: Vec<&Para> = paras.iter().filter(|p| lines[p.first].fate == Fate::Body).collect();
-    for para in kept.iter().skip(1) {
-        if !para.sentence && para.n_words <= 8 {
-            set_fate(lines, para, Fate::Label);
-        }
-    }
-}
-
 /// A footer starts at a strong footer marker once the story has begun;
 /// everything short after it is chrome.
 fn mark_footer(lines: &mut [Line], paras: &[Para]) {
@@ -374,7 +375,7 @@ fn mark_footer(lines: &mut [Line], paras: &[Para]) {
             seen_sentence = true;
         }
         if let Fate::Chrome(c) = lines[i].fate {
-            if c.starts_footer() && seen_sentence {
+            if c.starts_footer(&lines[i].content) && seen_sentence {
                 for para in paras.iter().filter(|p| p.first > i && p.n_words <= 30) {
                     set_fate(lines, para, Fate::Chrome(Chrome::Navigation));
                 }
@@ -384,8 +385,10 @@ fn mark_footer(lines: &mut [Line], paras: &[Para]) {
     }
 }
 
-/// Kept non-sentences before the first kept sentence are labels; after the
-/// last, unrelated headlines.
+/// Kept non-sentences before the first kept sentence are labels. After the
+/// last sentence, non-sentences that follow a line of chrome (a social
+/// plug, a footer) are unrelated headlines; without chrome between, they
+/// may be the story's last line that lost its final stop, and stay.
 fn mark_edges(lines: &mut [Line], paras: &[Para]) {
     let kept: Vec<&Para> = paras.iter().filter(|p| lines[p.first].fate == Fate::Body).collect();
     let Some(first) = kept.iter().position(|p| p.sentence) else { return };
@@ -393,8 +396,13 @@ fn mark_edges(lines: &mut [Line], paras: &[Para]) {
     for para in &kept[..first] {
         set_fate(lines, para, Fate::Label);
     }
+    let story_end = kept[last].joined.last().copied().unwrap_or(kept[last].first);
     for para in &kept[last + 1..] {
-        set_fate(lines, para, Fate::Headline);
+        let chrome_between =
+            lines[story_end + 1..para.first].iter().any(|l| matches!(l.fate, Fate::Chrome(_)));
+        if chrome_between {
+            set_fate(lines, para, Fate::Headline);
+        }
     }
 }
 
@@ -633,11 +641,15 @@ fn detect_language(text: &str) -> Option<String> {
                 | "after"
         ));
     }
-    if n_words >= 40 && n_common * 4 >= n_words {
+    if n_words >= 8 && n_common * 4 >= n_words {
         return Some("eng".to_string());
     }
+    // Too little text for whatlang's trigrams to be trusted.
+    if n_words < 20 {
+        return None;
+    }
     let info = whatlang::detect(sample)?;
-    (info.is_reliable() || info.confidence() > 0.5).then(|| info.lang().code().to_string())
+    info.is_reliable().then(|| info.lang().code().to_string())
 }
 
 #[cfg(test)]

@@ -57,7 +57,7 @@ fn footer_chrome_repeats_and_headlines_go() {
         L3 repeat-of:L2 A photo shows the mayor cutting a ribbon at the bridge.
         L4 chrome:credit (Some Photographer/Getty Images)
         L5 repeat-of:L10 Traffic will flow from Monday, the city said.
-        L6 label Subheading here
+        L6 body Subheading here
         L7 body Officials expect fewer jams downtown and a shorter commute for
         L9 joined most residents of the eastern districts.
         L10 body Traffic will flow from Monday, the city said, adding that buses would follow.
@@ -73,6 +73,8 @@ fn footer_chrome_repeats_and_headlines_go() {
 
         A photo shows the mayor cutting a ribbon at the bridge.
 
+        Subheading here
+
         Officials expect fewer jams downtown and a shorter commute for most residents of the eastern districts.
 
         Traffic will flow from Monday, the city said, adding that buses would follow.
@@ -81,15 +83,25 @@ fn footer_chrome_repeats_and_headlines_go() {
 }
 
 #[test]
-fn trailing_headlines_without_footer_marker() {
+fn trailing_non_sentences_go_only_after_chrome() {
+    // Without chrome between, a last line that lost its final stop stays.
     let raw = "The council voted to raise the budget.\n\nIt passed by nine votes to four.\n\nFarmers protest new water rules in the valley\nA quiet village celebrates its oldest resident\n";
+    let c = clean(raw, &CleanConfig::default());
+    assert_eq!(c.lines[4].fate, Fate::Body);
+    assert_eq!(c.language.as_deref(), Some("eng"));
+    assert_eq!(
+        clean("Bonjour à tous.", &CleanConfig::default()).language,
+        None,
+        "too short to tell"
+    );
+    // After a social plug, they are the site's other headlines.
+    let raw = "The council voted to raise the budget.\n\nIt passed by nine votes to four.\n\nFollow us on Twitter\n\nFarmers protest new water rules in the valley\nA quiet village celebrates its oldest resident\n";
     let c = clean(raw, &CleanConfig::default());
     assert_eq!(
         c.text,
         "The council voted to raise the budget.\n\nIt passed by nine votes to four."
     );
-    assert_eq!(c.lines[4].fate, Fate::Headline);
-    assert_eq!(c.language, None, "too short to tell");
+    assert_eq!(c.lines[6].fate, Fate::Headline);
     let long = "The council voted on Tuesday to raise the budget for schools and roads, \
         and the mayor said the money would arrive before the winter.";
     assert_eq!(clean(long, &CleanConfig::default()).language.as_deref(), Some("eng"));
