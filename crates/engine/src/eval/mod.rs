@@ -9,6 +9,7 @@
 //! ingest, this harness reads files; the stages it calls do not.
 
 pub mod dating;
+pub mod timex;
 
 use std::fmt;
 use std::path::{Path, PathBuf};

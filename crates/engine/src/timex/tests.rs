@@ -1,0 +1,132 @@
+//! Tagger tests on sentences written for them. 2016-10-05 is a Wednesday.
+
+use chrono::NaiveDate;
+use expect_test::{expect, Expect};
+use proptest::prelude::*;
+
+use super::*;
+
+fn check(text: &str, reference: Option<&str>, expect: Expect) {
+    let reference = reference.map(|r| NaiveDate::parse_from_str(r, "%Y-%m-%d").expect("reference"));
+    let got: Vec<String> = tag(text, reference, &TimexConfig::default())
+        .iter()
+        .map(|t| {
+            let m = t.modifier.map_or(String::new(), |m| format!(" {m}"));
+            format!("{:?} {} {}{m}", &text[t.span.clone()], t.kind.name(), t.value)
+        })
+        .collect();
+    expect.assert_eq(&got.join("\n"));
+}
+
+const WED: Option<&str> = Some("2016-10-05");
+
+#[test]
+fn absolute_dates() {
+    check(
+        "The accord of October 5, 2016 replaced the one signed Oct. 5 and on 5 October; \
+         the attacks of Sept. 11 changed everything, and the file is dated 2016-10-05.",
+        WED,
+        expect![[]],
+    );
+}
+
+#[test]
+fn weekdays_follow_tense() {
+    check(
+        "The US walked away from the talks on Monday. Kerry spoke in Brussels on Tuesday. \
+         The ministers will meet on Friday, and again next Tuesday.",
+        WED,
+        expect![[]],
+    );
+}
+
+#[test]
+fn deictic_days_and_periods() {
+    check(
+        "Yesterday the envoy left; today he rests and tomorrow he flies home. \
+         Talks collapsed the day before. Prices rose last week, fell this month and may recover next year. \
+         Fighting flared early in August and again two days ago, three years ago and last summer.",
+        WED,
+        expect![[]],
+    );
+}
+
+#[test]
+fn years_months_quarters_decades() {
+    check(
+        "Sales fell in 2013 and in March, and third-quarter profit beat the third quarter of 2015; \
+         the 1990s were calmer than the early 2000s.",
+        WED,
+        expect![[]],
+    );
+}
+
+#[test]
+fn durations_times_references_sets() {
+    check(
+        "The truce lasted three years, the talks two weeks and the meeting more than four hours. \
+         It began at 4:32 PM this morning. Now the army is currently regrouping; it recently \
+         withdrew and the future is unclear. Inspectors visit every week and report daily.",
+        WED,
+        expect![[]],
+    );
+}
+
+#[test]
+fn undated_text_keeps_relative_values() {
+    check(
+        "Officials met on Tuesday, two days ago, after talks on October 5, 2016 failed last week.",
+        None,
+        expect![[]],
+    );
+    let t = tag("They met yesterday.", None, &TimexConfig::default());
+    assert_eq!(t[0].relative, Some(Relative::Days(-1)));
+}
+
+#[test]
+fn days_and_ranges() {
+    let r = NaiveDate::from_ymd_opt(2016, 10, 5);
+    let t = tag("He left on Tuesday, in March and last week.", r, &TimexConfig::default());
+    let days: Vec<_> = t.iter().map(|t| (t.day(), t.days())).collect();
+    let d = |m, d| NaiveDate::from_ymd_opt(2016, m, d).expect("test date");
+    assert_eq!(
+        days,
+        vec![
+            (Some(d(10, 4)), Some((d(10, 4), d(10, 4)))),
+            (None, Some((d(3, 1), d(3, 31)))),
+            (None, Some((d(9, 26), d(10, 2)))),
+        ]
+    );
+}
+
+proptest! {
+    #[test]
+    fn never_panics_and_spans_are_on_char_boundaries(text in "\\PC{0,200}", day in 0i64..40000) {
+        let reference = NaiveDate::from_ymd_opt(1900, 1, 1).map(|d| d + chrono::Duration::days(day));
+        for t in tag(&text, reference, &TimexConfig::default()) {
+            prop_assert!(t.span.start < t.span.end && t.span.end <= text.len());
+            prop_assert!(text.is_char_boundary(t.span.start) && text.is_char_boundary(t.span.end));
+        }
+    }
+
+    #[test]
+    fn temporal_words_in_noise_never_panic(
+        words in proptest::collection::vec(
+            prop_oneof![
+                Just("Tuesday"), Just("last"), Just("week"), Just("ago"), Just("two"), Just("Oct."),
+                Just("5,"), Just("2016"), Just("the"), Just("day"), Just("before"), Just("4:32"),
+                Just("PM"), Just("é"), Just("every"), Just("quarter"), Just("third"), Just("99"),
+                Just("1/2"), Just("mid-"), Just("'90s"), Just("summer"), Just("now"), Just("noon"),
+            ],
+            0..30,
+        ),
+        day in 0i64..80000,
+    ) {
+        let text = words.join(" ");
+        let reference = NaiveDate::from_ymd_opt(1900, 1, 1).map(|d| d + chrono::Duration::days(day));
+        for t in tag(&text, reference, &TimexConfig::default()) {
+            prop_assert!(text.is_char_boundary(t.span.start) && text.is_char_boundary(t.span.end));
+            prop_assert!(!t.value.is_empty());
+        }
+    }
+}
