@@ -220,39 +220,46 @@ pub fn score(doc: &TmlDoc, errors: Option<&mut Vec<String>>) -> Counts {
         counts.kind += usize::from(s.kind.name() == g.kind);
         if s.span != g.span || s.value != g.value || s.kind.name() != g.kind {
             lines.push(format!(
-                "{} DIFF {:?} {} {} | sys {:?} {} {}",
+                "{} DIFF {:?} {} {} | sys {:?} {} {} | dct {} in {:?}",
                 doc.id,
                 &doc.text[g.span.clone()],
                 g.kind,
                 g.value,
                 &doc.text[s.span.clone()],
                 s.kind.name(),
-                s.value
+                s.value,
+                doc.dct.map_or("-".to_string(), |d| d.to_string()),
+                context(&doc.text, &g.span, 60)
             ));
         }
     }
     for (s, _) in system.iter().zip(&used).filter(|(_, u)| !**u) {
-        let mut ctx_start = s.span.start.saturating_sub(30);
-        while !doc.text.is_char_boundary(ctx_start) {
-            ctx_start -= 1;
-        }
-        let mut ctx_end = (s.span.end + 30).min(doc.text.len());
-        while !doc.text.is_char_boundary(ctx_end) {
-            ctx_end += 1;
-        }
         lines.push(format!(
             "{} EXTRA {:?} {} {} in {:?}",
             doc.id,
             &doc.text[s.span.clone()],
             s.kind.name(),
             s.value,
-            doc.text[ctx_start..ctx_end].replace('\n', " ")
+            context(&doc.text, &s.span, 30)
         ));
     }
     if let Some(e) = errors {
         e.extend(lines);
     }
     counts
+}
+
+/// `span` with `n` bytes of text around it, on one line.
+fn context(text: &str, span: &Range<usize>, n: usize) -> String {
+    let mut start = span.start.saturating_sub(n);
+    while !text.is_char_boundary(start) {
+        start -= 1;
+    }
+    let mut end = (span.end + n).min(text.len());
+    while !text.is_char_boundary(end) {
+        end += 1;
+    }
+    text[start..end].replace('\n', " ")
 }
 
 /// Runs the evaluation. With `STORYLINE_EVAL_ERRORS` set, the notes list

@@ -34,10 +34,12 @@ struct Out {
     sem: Sem,
     time: Option<String>,
     modifier: Option<&'static str>,
+    /// A span narrower than the match, set by the rule.
+    span: Option<Range<usize>>,
 }
 
 fn out(kind: TimexKind, sem: Sem) -> Option<Out> {
-    Some(Out { kind, sem, time: None, modifier: None })
+    Some(Out { kind, sem, time: None, modifier: None, span: None })
 }
 
 fn fixed(kind: TimexKind, value: impl Into<String>) -> Option<Out> {
@@ -295,6 +297,11 @@ static RULES: LazyLock<Vec<Rule>> = LazyLock::new(|| {
             |c, _| {
                 let n = lex::ordinal(&c["o"])?;
                 let qh = months_in(&c["q"]);
+                let hyphen = c.get(0)?.as_str().contains(&format!("{}-", &c["o"]));
+                let narrow = match c.name("the") {
+                    Some(the) if hyphen && the.as_str().eq_ignore_ascii_case("the") => Some(c.name("o")?.start()..c.get(0)?.end()),
+                    _ => None,
+                };
                 if qh == "H" && n > 2 {
                     return None;
                 }
@@ -305,7 +312,7 @@ static RULES: LazyLock<Vec<Rule>> = LazyLock::new(|| {
                 } else {
                     YearSpec::Auto
                 };
-                out(TimexKind::Date, Sem::Part { year, part: format!("{qh}{n}") })
+                Some(Out { span: narrow, ..out(TimexKind::Date, Sem::Part { year, part: format!("{qh}{n}") })? })
             },
         ),
         // The quarter of an earnings report: "the quarter", "the latest
@@ -331,9 +338,7 @@ static RULES: LazyLock<Vec<Rule>> = LazyLock::new(|| {
                 }
             },
         ),
-        r(r"\b(?:the\s+)?(?P<w>year-earlier|year-ago|year\s+earlier)\b", |_, _| {
-            out(TimexKind::Date, Sem::LastQuarter { years_back: 1 })
-        }),
+        r(r"\b(?P<w>year-earlier|year-ago)\b", |_, _| out(TimexKind::Date, Sem::LastQuarter { years_back: 1 })),
         // "The first nine months", "the six months": a duration.
         r(
             r"\b(?:the\s+(?:first\s+|past\s+|last\s+|latest\s+|previous\s+|next\s+|final\s+)?)(?P<n>{NUM})\s+(?P<u>months|years|quarters)\b",
@@ -376,10 +381,11 @@ static RULES: LazyLock<Vec<Rule>> = LazyLock::new(|| {
         }),
         // "two days ago", "a year earlier", "three weeks later".
         r(
-            r"\b(?:(?P<mod>{APPROX})\s+)?(?P<n>{NUM})\s+(?:more\s+)?(?P<u>{UNIT})\s+(?P<dir>ago|earlier|later|before|after|from\s+now|hence|back)\b(?P<tail>\s*[^\s.,;:)\x22'])?",
+            r"\b(?P<t>(?:(?P<mod>{APPROX})\s+)?(?P<n>{NUM})\s+(?:more\s+)?(?P<u>{UNIT})\s+(?P<dir>ago|earlier|later|before|after|from\s+now|hence|back))\b(?P<tail>\s*[^\s.,;:)\x22'])?",
             |c, text| {
                 let dir = c["dir"].to_lowercase();
-                if c.name("tail").is_some() && dir != "ago" {
+                // "two days before the vote": "before" is a preposition.
+                if c.name("tail").is_some() && matches!(dir.as_str(), "before" | "after" | "back") {
                     return None;
                 }
                 let n = lex::number(&c["n"])?;
@@ -516,7 +522,7 @@ static RULES: LazyLock<Vec<Rule>> = LazyLock::new(|| {
             let n = group(c, "n").and_then(lex::number).unwrap_or(Some(1.0));
             fixed(TimexKind::Set, duration(n, u)?)
         }),
-        r(r"\b(?P<w>daily|weekly|monthly|yearly|annually|hourly|nightly|quarterly|biweekly)\b", |c, _| {
+        r(r"\b(?P<w>daily|weekly|monthly|yearly|annually|hourly|nightly|biweekly)\b", |c, _| {
             let v = match c["w"].to_lowercase().as_str() {
                 "daily" => "P1D",
                 "weekly" => "P1W",
@@ -525,7 +531,6 @@ static RULES: LazyLock<Vec<Rule>> = LazyLock::new(|| {
                 "yearly" | "annually" => "P1Y",
                 "hourly" => "PT1H",
                 "nightly" => "XXXX-XX-XXTNI",
-                "quarterly" => "P1Q",
                 _ => return None,
             };
             fixed(TimexKind::Set, v)
@@ -549,7 +554,13 @@ static RULES: LazyLock<Vec<Rule>> = LazyLock::new(|| {
                 {
                     return fixed(TimexKind::Set, duration(n, &u)?);
                 }
-                if u.starts_with("weekend") {
+                if u.starts_with("weekend") || text[c.get(0)?.end()..].starts_with(" old") {
+                    return None;
+                }
+                let prev = before.rsplit(|c: char| c.is_whitespace()).next().unwrap_or("");
+                let rate = prev.ends_with(|c: char| c.is_ascii_digit())
+                    || (prev.len() > 3 && prev.ends_with('s') && !matches!(prev, "was" | "has" | "this" | "takes" | "lasts"));
+                if matches!(c["n"].to_lowercase().as_str(), "a" | "an") && rate {
                     return None;
                 }
                 Some(fixed(TimexKind::Duration, duration(n, &u)?)?.with_mod(m))
@@ -604,7 +615,11 @@ static RULES: LazyLock<Vec<Rule>> = LazyLock::new(|| {
         // Spoken years: "nineteen ninety-six", "the year two thousand".
         r(
             r"\b(?:the\s+year\s+)?(?:nineteen\s+(?:hundred\s+(?:and\s+)?)?(?P<yy>(?:twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety)(?:[- ](?:one|two|three|four|five|six|seven|eight|nine))?|ten|eleven|twelve|thirteen|fourteen|fifteen|sixteen|seventeen|eighteen|nineteen)|(?P<k>two\s+thousand)(?:\s+(?:and\s+)?(?P<ky>one|two|three|four|five|six|seven|eight|nine|ten))?)\b",
-            |c, _| {
+            |c, text| {
+                let after = text[c.get(0)?.end()..].trim_start();
+                if after.split(|c: char| !c.is_alphabetic()).next().and_then(lex::unit).is_some() {
+                    return None;
+                }
                 let y = if c.name("k").is_some() {
                     2000 + group(c, "ky").and_then(lex::number).flatten().unwrap_or(0.0) as i32
                 } else {
@@ -698,7 +713,7 @@ pub(crate) fn candidates(text: &str) -> Vec<Cand> {
         for c in rule.re.captures_iter(text) {
             let Some(o) = (rule.f)(&c, text) else { continue };
             let Some(m) = c.name("t").or_else(|| c.get(0)) else { continue };
-            let span = trim_span(text, m.range());
+            let span = trim_span(text, o.span.clone().unwrap_or(m.range()));
             if span.is_empty() {
                 continue;
             }
