@@ -349,51 +349,44 @@ fn add_months(d: NaiveDate, n: i64) -> NaiveDate {
 
 /// Words that put what follows them ahead of the reference date.
 const FUTURE_CUES: &[&str] = &[
-    "will", "'ll", "shall", "won't", "wo", "going", "scheduled", "expected", "expects", "plans", "planned",
-    "upcoming", "next", "would", "due", "set", "slated", "until", "tomorrow", "begins", "starts", "opens",
-    "meets", "is", "are",
+    "will", "'ll", "shall", "won't", "wo", "going", "scheduled", "expected", "expects", "plans", "plan",
+    "planned", "planning", "upcoming", "next", "due", "slated", "tomorrow", "soon", "intends", "hopes",
 ];
 
 /// Words that put what they speak of before the reference date.
 const PAST_CUES: &[&str] = &[
     "said", "was", "were", "had", "did", "has", "have", "told", "met", "went", "came", "gave", "took", "made",
     "left", "began", "saw", "found", "got", "held", "fell", "rose", "won", "lost", "sold", "hit", "struck",
-    "spoke", "wrote", "flew", "ran", "fought", "led", "sent", "paid", "put", "set", "became", "brought",
-    "bought", "built", "caught", "chose", "drew", "drove", "felt", "heard", "kept", "knew", "meant", "quit",
-    "read", "rode", "shot", "sat", "stood", "swore", "taught", "thought", "threw", "understood", "woke",
-    "ago", "last", "yesterday", "earlier",
+    "spoke", "wrote", "flew", "ran", "fought", "led", "sent", "paid", "became", "brought", "bought", "built",
+    "caught", "chose", "drew", "drove", "felt", "heard", "kept", "knew", "meant", "rode", "shot", "sat",
+    "stood", "swore", "taught", "thought", "threw", "understood", "woke", "ago", "last", "yesterday",
+    "earlier",
 ];
 
-/// The tense of the clause around `span`: the nearest tense cue word in
-/// the sentence wins ("will meet on Tuesday", "met on Tuesday").
+/// The tense of the clause around `span`: the nearest tense cue before it
+/// in the sentence ("will meet on Tuesday", "met on Tuesday"), else the
+/// nearest after it ("On Tuesday, they met").
 pub(crate) fn tense_at(text: &str, span: &std::ops::Range<usize>) -> Tense {
     let start = text[..span.start].rfind(['.', '!', '?', '\n', ';']).map_or(0, |i| i + 1);
     let end = text[span.end..].find(['.', '!', '?', '\n', ';']).map_or(text.len(), |i| span.end + i);
-    let mut best: Option<(usize, Tense)> = None;
-    let mut consider = |word: &str, distance: usize| {
+    let before = &text[start..span.start];
+    // "as early as Tuesday", "as soon as Friday" look ahead.
+    let lower = before.trim_end().to_lowercase();
+    if lower.ends_with("as early as") || lower.ends_with("as soon as") || lower.ends_with("in time for") {
+        return Tense::Future;
+    }
+    let cue = |word: &str| {
         let w = word.to_lowercase();
-        let tense = if FUTURE_CUES.contains(&w.as_str()) && !matches!(w.as_str(), "set") {
-            if matches!(w.as_str(), "is" | "are") {
-                return;
-            }
-            Tense::Future
+        if FUTURE_CUES.contains(&w.as_str()) {
+            Some(Tense::Future)
         } else if PAST_CUES.contains(&w.as_str()) || (w.len() > 4 && w.ends_with("ed")) {
-            Tense::Past
+            Some(Tense::Past)
         } else {
-            return;
-        };
-        if best.is_none_or(|(d, _)| distance < d) {
-            best = Some((distance, tense));
+            None
         }
     };
-    for (i, word) in words(&text[start..span.start]) {
-        consider(word, span.start - (start + i));
-    }
-    for (i, word) in words(&text[span.end..end]) {
-        // A cue after the expression is weaker than one before it.
-        consider(word, i + word.len() + 8);
-    }
-    best.map_or(Tense::Unknown, |(_, t)| t)
+    let last_before = words(before).filter_map(|(_, w)| cue(w)).last();
+    last_before.or_else(|| words(&text[span.end..end]).find_map(|(_, w)| cue(w))).unwrap_or(Tense::Unknown)
 }
 
 /// The words of `s` (letters, digits, apostrophes) with their offsets.
