@@ -53,7 +53,7 @@ pub fn number_pattern() -> String {
     let small = SMALL[1..].iter().rev().copied().collect::<Vec<_>>().join("|");
     let tens = TENS.join("|");
     format!(
-        r"(?:\d+(?:\.\d+)?(?:\s+1/2)?|(?:{tens})(?:[- ](?:{units}))?|{small}|an?|a\s+couple\s+of|a\s+dozen|several|a\s+few|few|some|many|a\s+number\s+of)"
+        r"(?:\d+(?:\.\d+)?(?:\s+1/2)?|(?:{tens})(?:[- ](?:{units}))?|{small}|an?|a\s+couple\s+of|couple\s+of|a\s+dozen|several|a\s+few|few|some|many|a\s+number\s+of)"
     )
 }
 

@@ -375,6 +375,11 @@ pub(crate) fn tense_at(text: &str, span: &std::ops::Range<usize>) -> Tense {
     if lower.ends_with("as early as") || lower.ends_with("as soon as") || lower.ends_with("in time for") {
         return Tense::Future;
     }
+    // A deadline ("extended until Tuesday") lies ahead; a sentence that
+    // opens with "Until Tuesday," looks back.
+    if lower.ends_with(" until") || lower.ends_with(" till") {
+        return Tense::Future;
+    }
     let cue = |word: &str| {
         let w = word.to_lowercase();
         if FUTURE_CUES.contains(&w.as_str()) {

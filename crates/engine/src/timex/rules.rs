@@ -274,7 +274,7 @@ static RULES: LazyLock<Vec<Rule>> = LazyLock::new(|| {
         }),
         // Seasons: "last summer", "the fall of 1990", "winter 1998".
         r(
-            r"\b(?:(?P<mod>early|late|mid-?)[\s-]*)?(?:(?P<rel>this|last|next|the\s+past|the\s+coming|(?:in\s+)?the)\s+)?(?P<s>{SEASON})(?:\s+(?:of\s+)?(?P<y>{YEAR})\b)?",
+            r"\b(?:(?P<mod>early|late|mid-?)[\s-]*)?(?:(?P<rel>this|last|next|the\s+past|the\s+coming|the)\s+)?(?P<s>{SEASON})(?:\s+(?:of\s+)?(?P<y>{YEAR})\b)?",
             |c, _| {
                 let part = lex::season(&c["s"])?.to_string();
                 let rel = group(c, "rel").map(|r| r.to_lowercase());
@@ -293,7 +293,7 @@ static RULES: LazyLock<Vec<Rule>> = LazyLock::new(|| {
         // Quarters and halves: "the third quarter", "third-quarter",
         // "the fourth quarter of 1990", "last year's second quarter".
         r(
-            r"\b(?:(?P<the>the|this|(?P<rel>this|last|next)\s+year's|(?P<y1>{YEAR})(?:'s)?|fiscal)\s+)?(?:(?:fiscal|calendar)\s+)?(?:(?P<y2>{YEAR})\s+)?(?P<o>{ORD})[\s-](?:fiscal\s+)?(?P<q>quarter|half)\b(?:\s+of\s+(?:fiscal\s+)?(?:(?P<y3>{YEAR})\b|(?P<rel2>this|last|next)\s+year\b))?",
+            r"\b(?:(?P<the>the|this|(?P<rel>this|last|next)\s+year's|(?P<y1>{YEAR})(?:'s)?|fiscal|the\s+(?P<ago>year-ago|year-earlier|comparable\s+year-ago|comparable\s+year-earlier))\s+)?(?:(?:fiscal|calendar)\s+)?(?:(?P<y2>{YEAR})\s+)?(?P<o>{ORD})[\s-](?:fiscal\s+)?(?P<q>quarter|half)\b(?:\s+of\s+(?:fiscal\s+)?(?:(?P<y3>{YEAR})\b|(?P<rel2>this|last|next)\s+year\b))?",
             |c, _| {
                 let n = lex::ordinal(&c["o"])?;
                 let qh = months_in(&c["q"]);
@@ -309,6 +309,8 @@ static RULES: LazyLock<Vec<Rule>> = LazyLock::new(|| {
                     YearSpec::Abs(year_of(y)?)
                 } else if let Some(rel) = group(c, "rel").or(group(c, "rel2")) {
                     YearSpec::Rel(deixis(rel)?)
+                } else if c.name("ago").is_some() {
+                    YearSpec::Rel(-1)
                 } else {
                     YearSpec::Auto
                 };
@@ -319,9 +321,12 @@ static RULES: LazyLock<Vec<Rule>> = LazyLock::new(|| {
         // quarter", "the year-earlier quarter".
         r(
             r"\b(?P<w>the)\s+(?:(?P<latest>latest|most\s+recent|recent|just-ended|just\s+ended|year-earlier|year-ago|year\s+earlier|year\s+ago|comparable|same|previous|prior|current|\d{4})\s+)?(?:fiscal\s+)?(?P<q>quarter|period)\b",
-            |c, _| {
+            |c, text| {
                 let which = group(c, "latest").map(|w| w.to_lowercase());
                 let q = c["q"].to_lowercase();
+                if text[c.get(0)?.end()..].starts_with('-') {
+                    return None;
+                }
                 match which.as_deref() {
                     None if q == "quarter" => out(TimexKind::Date, Sem::LastQuarter { years_back: 0 }),
                     Some("latest" | "most recent" | "recent" | "just-ended" | "just ended") => {
@@ -416,8 +421,12 @@ static RULES: LazyLock<Vec<Rule>> = LazyLock::new(|| {
         // Days: today, yesterday, tomorrow, "late yesterday",
         // "yesterday morning", "this morning", "last night", "tonight".
         r(
-            r"\b(?:(?P<mod>early|late|mid-?)\s+)?(?P<d>today|yesterday|tomorrow)\b(?:\s+(?P<pod>{POD})\b)?",
+            r"\b(?:(?P<mod>early|late|mid-?)\s+)?(?P<d>today|yesterday|tomorrow)\b(?:\s+(?P<pod>{POD})\b)?(?P<gen>'s)?",
             |c, _| {
+                // "today's youth" is the present age, not the day.
+                if c.name("gen").is_some() && c["d"].eq_ignore_ascii_case("today") {
+                    return None;
+                }
                 let sem = day_word(&c["d"])?;
                 let m = group(c, "mod").and_then(lex::modifier);
                 let pod = group(c, "pod").and_then(lex::part_of_day).map(|p| format!("T{p}"));
@@ -522,13 +531,13 @@ static RULES: LazyLock<Vec<Rule>> = LazyLock::new(|| {
             let n = group(c, "n").and_then(lex::number).unwrap_or(Some(1.0));
             fixed(TimexKind::Set, duration(n, u)?)
         }),
-        r(r"\b(?P<w>daily|weekly|monthly|yearly|annually|hourly|nightly|biweekly)\b", |c, _| {
+        r(r"\b(?P<w>daily|weekly|monthly|yearly|hourly|nightly|biweekly)\b", |c, _| {
             let v = match c["w"].to_lowercase().as_str() {
                 "daily" => "P1D",
                 "weekly" => "P1W",
                 "biweekly" => "P2W",
                 "monthly" => "P1M",
-                "yearly" | "annually" => "P1Y",
+                "yearly" => "P1Y",
                 "hourly" => "PT1H",
                 "nightly" => "XXXX-XX-XXTNI",
                 _ => return None,
@@ -560,7 +569,9 @@ static RULES: LazyLock<Vec<Rule>> = LazyLock::new(|| {
                 let prev = before.rsplit(|c: char| c.is_whitespace()).next().unwrap_or("");
                 let rate = prev.ends_with(|c: char| c.is_ascii_digit())
                     || (prev.len() > 3 && prev.ends_with('s') && !matches!(prev, "was" | "has" | "this" | "takes" | "lasts"));
-                if matches!(c["n"].to_lowercase().as_str(), "a" | "an") && rate {
+                let a = matches!(c["n"].to_lowercase().as_str(), "a" | "an");
+                // "a second group", "a quarter of the market": an ordinal, a fraction.
+                if a && (rate || u == "second" || u == "quarter") {
                     return None;
                 }
                 Some(fixed(TimexKind::Duration, duration(n, &u)?)?.with_mod(m))
@@ -581,16 +592,26 @@ static RULES: LazyLock<Vec<Rule>> = LazyLock::new(|| {
             r"\b(?:for|in|within|over|after|takes?|took|lasted|spent|last|lasting)\s+(?P<t>(?P<u>minutes|hours|days|weeks|months|years|decades|centuries))\b",
             |c, _| fixed(TimexKind::Duration, duration(None, &c["u"])?),
         ),
-        r(r"\b(?:recent|coming|past)\s+(?P<u>days|weeks|months|years|decades)\b", |c, _| {
+        r(r"\b(?:recent|coming|past|future)\s+(?P<u>days|weeks|months|years|decades|quarters)\b", |c, _| {
             let w = c[0].to_lowercase();
             if w.starts_with("recent") {
                 fixed(TimexKind::Duration, duration(None, &c["u"])?)
-            } else if w.starts_with("coming") {
+            } else if w.starts_with("coming") || w.starts_with("future") {
                 fixed(TimexKind::Date, "FUTURE_REF")
             } else {
                 fixed(TimexKind::Duration, duration(None, &c["u"])?)
             }
         }),
+        // The end of the year, the full year: the reference year.
+        r(
+            r"\b(?P<t>(?:around\s+)?(?:year-end|year\s+end|year's\s+end|the\s+end\s+of\s+the\s+year)|the\s+(?:full|current|fiscal|calendar)\s+year)\b(?P<gen>'s)?",
+            |c, _| {
+                let w = c["t"].to_lowercase();
+                let m = if w.contains("end") { Some("END") } else { None };
+                Some(out(TimexKind::Date, Sem::Shift { unit: Unit::Year, n: 0 })?.with_mod(m))
+            },
+        ),
+        r(r"\bthe\s+(?:near|short|long)\s+term\b", |_, _| fixed(TimexKind::Date, "FUTURE_REF")),
         // Holidays.
         r(
             r"\b(?P<h>Christmas(?:\s+Day|\s+Eve)?|New\s+Year's(?:\s+Day|\s+Eve)|Independence\s+Day|Halloween|Valentine's\s+Day|Thanksgiving(?:\s+Day)?|Election\s+Day|Labor\s+Day|Memorial\s+Day)(?:,?\s+(?P<y>{YEAR})\b)?",
