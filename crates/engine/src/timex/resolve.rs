@@ -217,12 +217,12 @@ pub(crate) fn resolve(sem: &Sem, tense: Tense, ctx: &Ctx) -> (String, Option<Rel
 
 /// The year of "Oct. 5" or "in March": of the dates in the reference
 /// year and its neighbours, the nearest to the reference, where a date on
-/// the side the tense rules out counts as three times as far.
+/// the side the tense rules out counts as three times as far. (A bare month
+/// counts from its middle.)
 fn infer_year(r: NaiveDate, month: u32, day: Option<u32>, tense: Tense) -> i32 {
     let y = r.year();
     let mut best = (i64::MAX, y);
     for year in [y - 1, y, y + 1] {
-        // A month counts from its middle.
         let Some(d) = NaiveDate::from_ymd_opt(year, month, day.unwrap_or(15)) else { continue };
         let days = (d - r).num_days();
         let penalty = match tense {
@@ -350,7 +350,7 @@ fn add_months(d: NaiveDate, n: i64) -> NaiveDate {
 /// Words that put what follows them ahead of the reference date.
 const FUTURE_CUES: &[&str] = &[
     "will", "'ll", "shall", "won't", "wo", "going", "scheduled", "expected", "expects", "plans", "plan",
-    "planned", "planning", "upcoming", "next", "due", "slated", "tomorrow", "soon", "intends", "hopes",
+    "planned", "planning", "upcoming", "next", "due", "slated", "tomorrow", "soon", "intends", "hopes", "effective", "would",
 ];
 
 /// Words that put what they speak of before the reference date.
@@ -390,6 +390,10 @@ pub(crate) fn tense_at(text: &str, span: &std::ops::Range<usize>) -> Tense {
             None
         }
     };
+    // "is to resume Tuesday" looks ahead.
+    if lower.contains(" is to ") || lower.contains(" are to ") {
+        return Tense::Future;
+    }
     let last_before = words(before).filter_map(|(_, w)| cue(w)).last();
     last_before.or_else(|| words(&text[span.end..end]).find_map(|(_, w)| cue(w))).unwrap_or(Tense::Unknown)
 }

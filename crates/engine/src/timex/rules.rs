@@ -467,10 +467,10 @@ static RULES: LazyLock<Vec<Rule>> = LazyLock::new(|| {
         // Weekdays: "Tuesday", "last Friday", "Friday morning",
         // "early Tuesday".
         r(
-            r"\b(?:(?P<rel>last|next|this|(?P<mod>early|late))\s+)?(?P<d>{WD})(?:\s+(?P<pod>{POD})\b)?",
+            r"\b(?:(?P<rel>last|next|this\s+coming|this|(?P<mod>early|late))\s+)?(?P<d>{WD})(?:\s+(?P<pod>{POD})\b)?",
             |c, _| {
                 let weekday = lex::weekday(&c["d"])?;
-                let dir = group(c, "rel").and_then(deixis).map_or(0, |n| if n == 0 { 0 } else { n });
+                let dir = group(c, "rel").and_then(deixis).unwrap_or(0);
                 let m = group(c, "mod").and_then(lex::modifier);
                 let pod = group(c, "pod").and_then(lex::part_of_day).map(|p| format!("T{p}"));
                 Some(out(TimexKind::Date, Sem::Weekday { weekday, dir })?.with_mod(m).at(pod))
@@ -497,7 +497,8 @@ static RULES: LazyLock<Vec<Rule>> = LazyLock::new(|| {
                     let year = group(c, "y").and_then(year_of).map_or(YearSpec::Auto, YearSpec::Abs);
                     Sem::Date { year, month: Some(lex::month(m)?), day: Some(day_of(&c["md"])?) }
                 } else {
-                    Sem::Shift { unit: Unit::Day, n: 0 }
+                    // A bare clock time is on the day the text is telling.
+                    Sem::Anaphoric { unit: Unit::Day, n: 0 }
                 };
                 let m = match group(c, "mod").map(|m| m.to_lowercase()) {
                     Some(w) if w.starts_with("about") || w.starts_with("around") || w.starts_with("approx") => {
