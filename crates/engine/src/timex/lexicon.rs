@@ -167,9 +167,9 @@ pub fn modifier(words: &str) -> Option<&'static str> {
         "less than" | "under" | "fewer than" => "LESS_THAN",
         "at least" | "no less than" => "EQUAL_OR_MORE",
         "at most" | "up to" | "no more than" => "EQUAL_OR_LESS",
-        "early" | "earlier" | "the beginning of" | "the start of" | "the start" | "start of" => "START",
-        "late" | "later" | "the end of" | "end of" => "END",
-        "mid" | "mid-" | "the middle of" | "middle of" => "MID",
+        "early" | "earlier" | "early in" | "the beginning of" | "the start of" | "the start" | "start of" => "START",
+        "late" | "later" | "late in" | "the end of" | "end of" => "END",
+        "mid" | "mid-" | "mid in" | "the middle of" | "middle of" => "MID",
         _ => return None,
     })
 }

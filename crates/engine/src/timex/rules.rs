@@ -11,6 +11,7 @@
 use std::ops::Range;
 use std::sync::LazyLock;
 
+use chrono::Datelike;
 use regex::{Captures, Regex};
 
 use super::lexicon as lex;
@@ -232,7 +233,7 @@ static RULES: LazyLock<Vec<Rule>> = LazyLock::new(|| {
         ),
         // A month alone: "in March", "early August", "last May".
         r(
-            r"\b(?:(?P<rel>last|next|this|(?P<mod>early|late|mid-?|the\s+end\s+of|the\s+beginning\s+of|the\s+middle\s+of))[\s-]*)?(?P<m>{MONTHALONE})\b",
+            r"\b(?:(?P<rel>last|next|this|(?P<mod>early|late|mid-?|the\s+end\s+of|the\s+beginning\s+of|the\s+middle\s+of)(?:\s+in)?)[\s-]*)?(?P<m>{MONTHALONE})\b",
             |c, _| month_alone(c),
         ),
         r(
@@ -569,6 +570,7 @@ static RULES: LazyLock<Vec<Rule>> = LazyLock::new(|| {
                 }
                 let prev = before.rsplit(|c: char| c.is_whitespace()).next().unwrap_or("");
                 let rate = prev.ends_with(|c: char| c.is_ascii_digit())
+                    || matches!(prev, "million" | "billion" | "thousand" | "hundred" | "cents" | "dollars" | "percent")
                     || (prev.len() > 3 && prev.ends_with('s') && !matches!(prev, "was" | "has" | "this" | "takes" | "lasts"));
                 let a = matches!(c["n"].to_lowercase().as_str(), "a" | "an");
                 // "a second group", "a quarter of the market": an ordinal, a fraction.
@@ -672,8 +674,10 @@ fn year_deixis(word: &str) -> YearSpec {
     }
 }
 
+/// "last summer" is the summer of last year (as TimeBank has it), "this
+/// summer" this year's, "next summer" next year's.
 fn season_rel(c: &Captures, part: String, rel: &str) -> Option<Out> {
-    let o = out(TimexKind::Date, Sem::Part { year: year_deixis(rel), part })?;
+    let o = out(TimexKind::Date, Sem::Part { year: YearSpec::Rel(deixis(rel)?), part })?;
     Some(o.with_mod(group(c, "mod").and_then(lex::modifier)))
 }
 
@@ -730,7 +734,18 @@ fn earnings_context(text: &str, span: Range<usize>) -> bool {
 
 /// Every candidate expression in `text`.
 pub(crate) fn candidates(text: &str) -> Vec<Cand> {
-    let mut found = Vec::new();
+    // Full dates in every form [`crate::dates`] knows ("2016-10-05",
+    // "05.10.2016"); the rules below add the English partial forms.
+    let mut found: Vec<Cand> = crate::dates::find_dates(text)
+        .into_iter()
+        .map(|d| Cand {
+            span: d.span,
+            kind: TimexKind::Date,
+            sem: Sem::Date { year: YearSpec::Abs(d.date.year()), month: Some(d.date.month()), day: Some(d.date.day()) },
+            time: None,
+            modifier: None,
+        })
+        .collect();
     for rule in RULES.iter() {
         for c in rule.re.captures_iter(text) {
             let Some(o) = (rule.f)(&c, text) else { continue };

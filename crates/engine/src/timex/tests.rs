@@ -26,7 +26,12 @@ fn absolute_dates() {
         "The accord of October 5, 2016 replaced the one signed Oct. 5 and on 5 October; \
          the attacks of Sept. 11 changed everything, and the file is dated 2016-10-05.",
         WED,
-        expect![[]],
+        expect![[r#"
+            "October 5, 2016" DATE 2016-10-05
+            "Oct. 5" DATE 2016-10-05
+            "5 October" DATE 2016-10-05
+            "Sept. 11" DATE 2016-09-11
+            "2016-10-05" DATE 2016-10-05"#]],
     );
 }
 
@@ -36,7 +41,11 @@ fn weekdays_follow_tense() {
         "The US walked away from the talks on Monday. Kerry spoke in Brussels on Tuesday. \
          The ministers will meet on Friday, and again next Tuesday.",
         WED,
-        expect![[]],
+        expect![[r#"
+            "Monday" DATE 2016-10-03
+            "Tuesday" DATE 2016-10-04
+            "Friday" DATE 2016-10-07
+            "next Tuesday" DATE 2016-10-11"#]],
     );
 }
 
@@ -44,10 +53,33 @@ fn weekdays_follow_tense() {
 fn deictic_days_and_periods() {
     check(
         "Yesterday the envoy left; today he rests and tomorrow he flies home. \
-         Talks collapsed the day before. Prices rose last week, fell this month and may recover next year. \
+         Prices rose last week, fell this month and may recover next year. \
          Fighting flared early in August and again two days ago, three years ago and last summer.",
         WED,
-        expect![[]],
+        expect![[r#"
+            "Yesterday" DATE 2016-10-04
+            "today" DATE 2016-10-05
+            "tomorrow" DATE 2016-10-06
+            "last week" DATE 2016-W39
+            "this month" DATE 2016-10
+            "next year" DATE 2017
+            "early in August" DATE 2016-08 START
+            "two days ago" DATE 2016-10-03
+            "three years ago" DATE 2013
+            "last summer" DATE 2015-SU"#]],
+    );
+}
+
+#[test]
+fn anaphora_counts_from_the_last_day_mentioned() {
+    check(
+        "Kerry spoke in Brussels on Tuesday. The cease-fire had collapsed the day before, \
+         and two days later the talks resumed.",
+        WED,
+        expect![[r#"
+            "Tuesday" DATE 2016-10-04
+            "the day before" DATE 2016-10-03
+            "two days later" DATE 2016-10-05"#]],
     );
 }
 
@@ -57,7 +89,13 @@ fn years_months_quarters_decades() {
         "Sales fell in 2013 and in March, and third-quarter profit beat the third quarter of 2015; \
          the 1990s were calmer than the early 2000s.",
         WED,
-        expect![[]],
+        expect![[r#"
+            "2013" DATE 2013
+            "March" DATE 2016-03
+            "third-quarter" DATE 2016-Q3
+            "the third quarter of 2015" DATE 2015-Q3
+            "the 1990s" DATE 199X
+            "the early 2000s" DATE 200X START"#]],
     );
 }
 
@@ -68,7 +106,18 @@ fn durations_times_references_sets() {
          It began at 4:32 PM this morning. Now the army is currently regrouping; it recently \
          withdrew and the future is unclear. Inspectors visit every week and report daily.",
         WED,
-        expect![[]],
+        expect![[r#"
+            "three years" DURATION P3Y
+            "two weeks" DURATION P2W
+            "more than four hours" DURATION PT4H MORE_THAN
+            "4:32 PM" TIME 2016-10-05T16:32
+            "this morning" TIME 2016-10-05TMO
+            "Now" DATE PRESENT_REF
+            "currently" DATE PRESENT_REF
+            "recently" DATE PAST_REF
+            "the future" DATE FUTURE_REF
+            "every week" SET P1W
+            "daily" SET P1D"#]],
     );
 }
 
@@ -77,7 +126,11 @@ fn undated_text_keeps_relative_values() {
     check(
         "Officials met on Tuesday, two days ago, after talks on October 5, 2016 failed last week.",
         None,
-        expect![[]],
+        expect![[r#"
+            "Tuesday" DATE XXXX-WXX-2
+            "two days ago" DATE XXXX-XX-XX
+            "October 5, 2016" DATE 2016-10-05
+            "last week" DATE XXXX-WXX"#]],
     );
     let t = tag("They met yesterday.", None, &TimexConfig::default());
     assert_eq!(t[0].relative, Some(Relative::Days(-1)));
