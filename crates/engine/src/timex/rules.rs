@@ -164,10 +164,12 @@ fn duration(n: Option<f64>, unit_word: &str) -> Option<String> {
         None => return Some(format!("P{t}X{u}")),
         Some(n) => n,
     };
-    // TimeBank writes decades and centuries in years ("two decades" P20Y).
+    // TimeBank writes decades and centuries in years ("two decades" P20Y)
+    // and several quarters in months ("three quarters" P9M).
     let (n, u) = match u {
         "DE" => (n * 10.0, "Y"),
         "CE" => (n * 100.0, "Y"),
+        "Q" if n > 1.0 => (n * 3.0, "M"),
         _ => (n, u),
     };
     if n.fract() == 0.0 {
@@ -261,7 +263,8 @@ static RULES: LazyLock<Vec<Rule>> = LazyLock::new(|| {
             |c, _| {
                 let y = &c["y"];
                 let d = if let Some(short) = y.strip_prefix('\'') { format!("19{}", &short[..1]) } else { y[..3].to_string() };
-                let o = fixed(TimexKind::Date, format!("{d}X"))?;
+                // TimeML writes a decade with its first three digits.
+                let o = fixed(TimexKind::Date, d)?;
                 Some(o.with_mod(group(c, "mod").and_then(lex::modifier)))
             },
         ),
@@ -350,6 +353,10 @@ static RULES: LazyLock<Vec<Rule>> = LazyLock::new(|| {
             r"\b(?:the\s+(?:first\s+|past\s+|last\s+|latest\s+|previous\s+|next\s+|final\s+)?)(?P<n>{NUM})\s+(?P<u>months|years|quarters)\b",
             |c, _| {
                 let n = lex::number(&c["n"])?;
+                let w = c[0].to_lowercase();
+                if n.is_none() && (w.starts_with("the past") || w.starts_with("the last")) {
+                    return fixed(TimexKind::Date, "PAST_REF");
+                }
                 fixed(TimexKind::Duration, duration(n, &c["u"])?)
             },
         ),
@@ -565,6 +572,11 @@ static RULES: LazyLock<Vec<Rule>> = LazyLock::new(|| {
                 {
                     return fixed(TimexKind::Set, duration(n, &u)?);
                 }
+                // "the past few months" is the recent past, not a length.
+                let the = group(c, "the").map(|t| t.to_lowercase()).unwrap_or_default();
+                if n.is_none() && (the.ends_with("past") || the.ends_with("last") || the.ends_with("previous")) {
+                    return fixed(TimexKind::Date, "PAST_REF");
+                }
                 if u.starts_with("weekend") || text[c.get(0)?.end()..].starts_with(" old") {
                     return None;
                 }
@@ -598,7 +610,7 @@ static RULES: LazyLock<Vec<Rule>> = LazyLock::new(|| {
         r(r"\b(?:recent|coming|past|future)\s+(?P<u>days|weeks|months|years|decades|quarters)\b", |c, _| {
             let w = c[0].to_lowercase();
             if w.starts_with("recent") {
-                fixed(TimexKind::Duration, duration(None, &c["u"])?)
+                fixed(TimexKind::Date, "PAST_REF")
             } else if w.starts_with("coming") || w.starts_with("future") {
                 fixed(TimexKind::Date, "FUTURE_REF")
             } else {
