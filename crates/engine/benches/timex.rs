@@ -12,7 +12,8 @@ fn main() {
 
 #[divan::bench(sample_count = 10)]
 fn tempeval3_texts(bencher: Bencher) {
-    let docs = load(&storyline::eval::datasets_dir()).expect("tempeval3 data in ../shared/datasets");
+    let docs =
+        load(&storyline::eval::datasets_dir()).expect("tempeval3 data in ../shared/datasets");
     let bytes: usize = docs.iter().map(|d| d.text.len()).sum();
     let config = TimexConfig::default();
     bencher.counter(BytesCount::new(bytes)).bench(|| {

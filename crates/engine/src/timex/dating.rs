@@ -17,9 +17,29 @@ use super::{tag, TimexConfig, TimexKind};
 /// Past-tense reporting verbs: a sentence built on one tells what someone
 /// said around the publication day.
 const REPORTING: &[&str] = &[
-    "said", "told", "announced", "reported", "added", "stated", "declared", "confirmed", "denied",
-    "warned", "wrote", "tweeted", "insisted", "explained", "acknowledged", "noted", "claimed",
-    "urged", "called", "accused", "admitted", "argued", "asked",
+    "said",
+    "told",
+    "announced",
+    "reported",
+    "added",
+    "stated",
+    "declared",
+    "confirmed",
+    "denied",
+    "warned",
+    "wrote",
+    "tweeted",
+    "insisted",
+    "explained",
+    "acknowledged",
+    "noted",
+    "claimed",
+    "urged",
+    "called",
+    "accused",
+    "admitted",
+    "argued",
+    "asked",
 ];
 
 /// Past participles that do not end in "-ed".
@@ -31,7 +51,11 @@ const PARTICIPLES: &[&str] = &[
 ];
 
 /// The date of each sentence of `text` (see the module header).
-pub fn date_sentences(text: &str, sentences: &[Range<usize>], reference: Option<NaiveDate>) -> Vec<Option<NaiveDate>> {
+pub fn date_sentences(
+    text: &str,
+    sentences: &[Range<usize>],
+    reference: Option<NaiveDate>,
+) -> Vec<Option<NaiveDate>> {
     let timexes = tag(text, reference, &TimexConfig::default());
     sentences
         .iter()
@@ -41,7 +65,8 @@ pub fn date_sentences(text: &str, sentences: &[Range<usize>], reference: Option<
                 .filter(|t| t.span.start >= s.start && t.span.end <= s.end)
                 .filter(|t| matches!(t.kind, TimexKind::Date | TimexKind::Time))
                 .find_map(|t| t.day());
-            explicit.or_else(|| reference.filter(|_| reports_recent(text.get(s.clone()).unwrap_or(""))))
+            explicit
+                .or_else(|| reference.filter(|_| reports_recent(text.get(s.clone()).unwrap_or(""))))
         })
         .collect()
 }
@@ -59,7 +84,10 @@ fn reports_recent(sentence: &str) -> bool {
             && (w[1].ends_with("ed") || PARTICIPLES.contains(&w[1].as_str()))
     }) || words.windows(3).any(|w| {
         matches!(w[0].as_str(), "has" | "have")
-            && matches!(w[1].as_str(), "not" | "now" | "already" | "also" | "just" | "since" | "still")
+            && matches!(
+                w[1].as_str(),
+                "not" | "now" | "already" | "also" | "just" | "since" | "still"
+            )
             && (w[2].ends_with("ed") || PARTICIPLES.contains(&w[2].as_str()))
     });
     perfect || words.iter().any(|w| REPORTING.contains(&w.as_str()))

@@ -7,11 +7,30 @@
 
 /// Cardinal number words up to twenty, and the tens.
 const SMALL: [&str; 21] = [
-    "zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven",
-    "twelve", "thirteen", "fourteen", "fifteen", "sixteen", "seventeen", "eighteen", "nineteen",
+    "zero",
+    "one",
+    "two",
+    "three",
+    "four",
+    "five",
+    "six",
+    "seven",
+    "eight",
+    "nine",
+    "ten",
+    "eleven",
+    "twelve",
+    "thirteen",
+    "fourteen",
+    "fifteen",
+    "sixteen",
+    "seventeen",
+    "eighteen",
+    "nineteen",
     "twenty",
 ];
-const TENS: [&str; 8] = ["twenty", "thirty", "forty", "fifty", "sixty", "seventy", "eighty", "ninety"];
+const TENS: [&str; 8] =
+    ["twenty", "thirty", "forty", "fifty", "sixty", "seventy", "eighty", "ninety"];
 
 /// A number written in digits or words ("12", "twelve", "twenty-four",
 /// "twenty four", "a", "an", "a couple of"). Vague quantities ("several",
@@ -66,7 +85,9 @@ pub fn unit(word: &str) -> Option<(&'static str, bool)> {
         "second" | "seconds" | "sec" | "secs" => ("S", true),
         "minute" | "minutes" | "min" | "mins" => ("M", true),
         "hour" | "hours" | "hr" | "hrs" => ("H", true),
-        "day" | "days" | "trading day" | "trading days" | "business day" | "business days" => ("D", false),
+        "day" | "days" | "trading day" | "trading days" | "business day" | "business days" => {
+            ("D", false)
+        }
         "night" | "nights" => ("D", false),
         "week" | "weeks" => ("W", false),
         "weekend" | "weekends" => ("WE", false),
@@ -85,7 +106,8 @@ pub fn unit(word: &str) -> Option<(&'static str, bool)> {
 pub const UNIT: &str = r"(?:seconds?|minutes?|hours?|(?:trading\s+|business\s+)?days?|nights?|weeks?|weekends?|fortnights?|months?|quarters?|years?|decades?|centur(?:y|ies)|millenni(?:um|a|ums))";
 
 /// Weekday names, Monday first; index 0 is Monday.
-pub const WEEKDAYS: [&str; 7] = ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"];
+pub const WEEKDAYS: [&str; 7] =
+    ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"];
 
 /// The regex fragment of a weekday (capitalized, optional abbreviation).
 pub const WEEKDAY: &str = r"(?-i:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday|Mon\.|Tue\.|Tues\.|Wed\.|Thu\.|Thurs\.|Fri\.|Sat\.|Sun\.|MONDAY|TUESDAY|WEDNESDAY|THURSDAY|FRIDAY|SATURDAY|SUNDAY)";
@@ -103,8 +125,7 @@ pub const MONTH: &str = r"(?-i:January|February|March|April|May|June|July|August
 
 /// Month names that can stand alone: full names only, and not "May",
 /// which alone is usually the verb ("in May" is handled by the rules).
-pub const MONTH_ALONE: &str =
-    r"(?-i:January|February|March|April|June|July|August|September|October|November|December|Sept\.)";
+pub const MONTH_ALONE: &str = r"(?-i:January|February|March|April|June|July|August|September|October|November|December|Sept\.)";
 
 /// The month number of an English name or abbreviation.
 pub fn month(word: &str) -> Option<u32> {
@@ -160,14 +181,14 @@ pub fn modifier(words: &str) -> Option<&'static str> {
     let w = words.to_lowercase();
     let w = w.split_whitespace().collect::<Vec<_>>().join(" ");
     Some(match w.as_str() {
-        "about" | "around" | "approximately" | "roughly" | "some" | "nearly" | "almost" | "close to" => {
-            "APPROX"
-        }
+        "about" | "around" | "approximately" | "roughly" | "some" | "nearly" | "almost"
+        | "close to" => "APPROX",
         "more than" | "over" | "upwards of" => "MORE_THAN",
         "less than" | "under" | "fewer than" => "LESS_THAN",
         "at least" | "no less than" => "EQUAL_OR_MORE",
         "at most" | "up to" | "no more than" => "EQUAL_OR_LESS",
-        "early" | "earlier" | "early in" | "the beginning of" | "the start of" | "the start" | "start of" => "START",
+        "early" | "earlier" | "early in" | "the beginning of" | "the start of" | "the start"
+        | "start of" => "START",
         "late" | "later" | "late in" | "the end of" | "end of" => "END",
         "mid" | "mid-" | "mid in" | "the middle of" | "middle of" => "MID",
         _ => return None,
@@ -187,10 +208,11 @@ mod tests {
 
     #[test]
     fn numbers_in_words_and_digits() {
-        let got: Vec<_> = ["12", "twelve", "twenty-four", "twenty four", "an", "several", "2 1/2", "ninety-nine"]
-            .iter()
-            .map(|w| number(w))
-            .collect();
+        let got: Vec<_> =
+            ["12", "twelve", "twenty-four", "twenty four", "an", "several", "2 1/2", "ninety-nine"]
+                .iter()
+                .map(|w| number(w))
+                .collect();
         assert_eq!(
             got,
             vec![

@@ -131,7 +131,10 @@ pub fn tag(text: &str, reference: Option<NaiveDate>, config: &TimexConfig) -> Ve
         if let Some(t) = &c.time {
             value.push_str(t);
         }
-        if c.kind != TimexKind::Duration && c.kind != TimexKind::Set && !matches!(c.sem, Sem::Fixed(_)) {
+        if c.kind != TimexKind::Duration
+            && c.kind != TimexKind::Set
+            && !matches!(c.sem, Sem::Fixed(_))
+        {
             if let Some(day) = day_of_value(&value) {
                 ctx.focus = Some(day);
             }

@@ -36,7 +36,6 @@ pub(crate) enum Unit {
     Weekend,
     Month,
     Quarter,
-    Half,
     Year,
     Decade,
     Century,
@@ -112,8 +111,12 @@ pub(crate) fn resolve(sem: &Sem, tense: Tense, ctx: &Ctx) -> (String, Option<Rel
                 (YearSpec::Abs(y), _) => Some(*y),
                 (YearSpec::Rel(n), Some(r)) => Some(r.year() + *n as i32),
                 (YearSpec::Auto, Some(r)) => Some(infer_year(r, month.unwrap_or(1), *day, tense)),
-                (YearSpec::Past, Some(r)) => Some(r.year() - i32::from(month.unwrap_or(1) >= r.month())),
-                (YearSpec::Ahead, Some(r)) => Some(r.year() + i32::from(month.unwrap_or(12) <= r.month())),
+                (YearSpec::Past, Some(r)) => {
+                    Some(r.year() - i32::from(month.unwrap_or(1) >= r.month()))
+                }
+                (YearSpec::Ahead, Some(r)) => {
+                    Some(r.year() + i32::from(month.unwrap_or(12) <= r.month()))
+                }
                 (_, None) => None,
             };
             let ys = y.map_or("XXXX".to_string(), |y| format!("{y:04}"));
@@ -129,8 +132,12 @@ pub(crate) fn resolve(sem: &Sem, tense: Tense, ctx: &Ctx) -> (String, Option<Rel
                 (YearSpec::Abs(y), _) => Some(*y),
                 (YearSpec::Rel(n), Some(r)) => Some(r.year() + *n as i32),
                 (YearSpec::Auto, Some(r)) => Some(infer_part_year(r, part, tense)),
-                (YearSpec::Past, Some(r)) => Some(r.year() - i32::from(part_start(part) >= r.month())),
-                (YearSpec::Ahead, Some(r)) => Some(r.year() + i32::from(part_start(part) <= r.month())),
+                (YearSpec::Past, Some(r)) => {
+                    Some(r.year() - i32::from(part_start(part) >= r.month()))
+                }
+                (YearSpec::Ahead, Some(r)) => {
+                    Some(r.year() + i32::from(part_start(part) <= r.month()))
+                }
                 (_, None) => None,
             };
             (format!("{}-{part}", y.map_or("XXXX".to_string(), |y| format!("{y:04}"))), None)
@@ -305,7 +312,6 @@ fn shifted(base: Option<NaiveDate>, unit: Unit, n: i64) -> String {
             Unit::Weekend => "XXXX-WXX-WE",
             Unit::Month => "XXXX-XX",
             Unit::Quarter => "XXXX-QX",
-            Unit::Half => "XXXX-HX",
             Unit::Year => "XXXX",
             Unit::Decade => "XXX",
             Unit::Century => "XX",
@@ -328,10 +334,6 @@ fn shifted(base: Option<NaiveDate>, unit: Unit, n: i64) -> String {
             let (y, q) = quarter_of(d);
             format!("{y:04}-Q{q}")
         }
-        Unit::Half => {
-            let d = add_months(r, 6 * n);
-            format!("{:04}-H{}", d.year(), if d.month() <= 6 { 1 } else { 2 })
-        }
         Unit::Year => format!("{:04}", r.year() + n as i32),
         Unit::Decade => format!("{:03}", (r.year() + 10 * n as i32) / 10),
         Unit::Century => format!("{:02}", (r.year() + 100 * n as i32) / 100),
@@ -349,17 +351,94 @@ fn add_months(d: NaiveDate, n: i64) -> NaiveDate {
 
 /// Words that put what follows them ahead of the reference date.
 const FUTURE_CUES: &[&str] = &[
-    "will", "'ll", "shall", "won't", "wo", "going", "scheduled", "expected", "expects", "plans", "plan",
-    "planned", "planning", "upcoming", "next", "due", "slated", "tomorrow", "soon", "intends", "hopes", "effective", "would",
+    "will",
+    "'ll",
+    "shall",
+    "won't",
+    "wo",
+    "going",
+    "scheduled",
+    "expected",
+    "expects",
+    "plans",
+    "plan",
+    "planned",
+    "planning",
+    "upcoming",
+    "next",
+    "due",
+    "slated",
+    "tomorrow",
+    "soon",
+    "intends",
+    "hopes",
+    "effective",
+    "would",
 ];
 
 /// Words that put what they speak of before the reference date.
 const PAST_CUES: &[&str] = &[
-    "said", "was", "were", "had", "did", "has", "have", "told", "met", "went", "came", "gave", "took", "made",
-    "left", "began", "saw", "found", "got", "held", "fell", "rose", "won", "lost", "sold", "hit", "struck",
-    "spoke", "wrote", "flew", "ran", "fought", "led", "sent", "paid", "became", "brought", "bought", "built",
-    "caught", "chose", "drew", "drove", "felt", "heard", "kept", "knew", "meant", "rode", "shot", "sat",
-    "stood", "swore", "taught", "thought", "threw", "understood", "woke", "ago", "last", "yesterday",
+    "said",
+    "was",
+    "were",
+    "had",
+    "did",
+    "has",
+    "have",
+    "told",
+    "met",
+    "went",
+    "came",
+    "gave",
+    "took",
+    "made",
+    "left",
+    "began",
+    "saw",
+    "found",
+    "got",
+    "held",
+    "fell",
+    "rose",
+    "won",
+    "lost",
+    "sold",
+    "hit",
+    "struck",
+    "spoke",
+    "wrote",
+    "flew",
+    "ran",
+    "fought",
+    "led",
+    "sent",
+    "paid",
+    "became",
+    "brought",
+    "bought",
+    "built",
+    "caught",
+    "chose",
+    "drew",
+    "drove",
+    "felt",
+    "heard",
+    "kept",
+    "knew",
+    "meant",
+    "rode",
+    "shot",
+    "sat",
+    "stood",
+    "swore",
+    "taught",
+    "thought",
+    "threw",
+    "understood",
+    "woke",
+    "ago",
+    "last",
+    "yesterday",
     "earlier",
 ];
 
@@ -368,11 +447,15 @@ const PAST_CUES: &[&str] = &[
 /// nearest after it ("On Tuesday, they met").
 pub(crate) fn tense_at(text: &str, span: &std::ops::Range<usize>) -> Tense {
     let start = text[..span.start].rfind(['.', '!', '?', '\n', ';']).map_or(0, |i| i + 1);
-    let end = text[span.end..].find(['.', '!', '?', '\n', ';']).map_or(text.len(), |i| span.end + i);
+    let end =
+        text[span.end..].find(['.', '!', '?', '\n', ';']).map_or(text.len(), |i| span.end + i);
     let before = &text[start..span.start];
     // "as early as Tuesday", "as soon as Friday" look ahead.
     let lower = before.trim_end().to_lowercase();
-    if lower.ends_with("as early as") || lower.ends_with("as soon as") || lower.ends_with("in time for") {
+    if lower.ends_with("as early as")
+        || lower.ends_with("as soon as")
+        || lower.ends_with("in time for")
+    {
         return Tense::Future;
     }
     // A deadline ("extended until Tuesday") lies ahead; a sentence that
@@ -395,7 +478,9 @@ pub(crate) fn tense_at(text: &str, span: &std::ops::Range<usize>) -> Tense {
         return Tense::Future;
     }
     let last_before = words(before).filter_map(|(_, w)| cue(w)).last();
-    last_before.or_else(|| words(&text[span.end..end]).find_map(|(_, w)| cue(w))).unwrap_or(Tense::Unknown)
+    last_before
+        .or_else(|| words(&text[span.end..end]).find_map(|(_, w)| cue(w)))
+        .unwrap_or(Tense::Unknown)
 }
 
 /// The words of `s` (letters, digits, apostrophes) with their offsets.

@@ -214,12 +214,15 @@ static RULES: LazyLock<Vec<Rule>> = LazyLock::new(|| {
             },
         ),
         // Day month (year): "5 October", "5th of October 2016".
-        r(r"\b(?P<d>\d{1,2})(?:st|nd|rd|th)?\s+(?:of\s+)?(?P<m>{MONTH})(?:,?\s*(?P<y>{YEAR})\b)?", |c, _| {
-            let m = lex::month(&c["m"])?;
-            let d = day_of(&c["d"])?;
-            let year = group(c, "y").and_then(year_of).map_or(YearSpec::Auto, YearSpec::Abs);
-            out(TimexKind::Date, Sem::Date { year, month: Some(m), day: Some(d) })
-        }),
+        r(
+            r"\b(?P<d>\d{1,2})(?:st|nd|rd|th)?\s+(?:of\s+)?(?P<m>{MONTH})(?:,?\s*(?P<y>{YEAR})\b)?",
+            |c, _| {
+                let m = lex::month(&c["m"])?;
+                let d = day_of(&c["d"])?;
+                let year = group(c, "y").and_then(year_of).map_or(YearSpec::Auto, YearSpec::Abs);
+                out(TimexKind::Date, Sem::Date { year, month: Some(m), day: Some(d) })
+            },
+        ),
         // Month year: "August 1988", "January of 1990", "January this year".
         r(
             r"\b(?:(?P<mod>early|late|mid-?|the\s+end\s+of|the\s+beginning\s+of|the\s+middle\s+of)\s*)?(?P<m>{MONTH})(?:\s+of)?,?\s+(?:(?P<y>{YEAR})\b|(?P<rel>this|last|next)\s+year\b)",
@@ -253,7 +256,10 @@ static RULES: LazyLock<Vec<Rule>> = LazyLock::new(|| {
                 if group(c, "fy").is_none() && !(1500..=2099).contains(&y) {
                     return None;
                 }
-                let o = out(TimexKind::Date, Sem::Date { year: YearSpec::Abs(y), month: None, day: None })?;
+                let o = out(
+                    TimexKind::Date,
+                    Sem::Date { year: YearSpec::Abs(y), month: None, day: None },
+                )?;
                 Some(o.with_mod(group(c, "mod").and_then(lex::modifier)))
             },
         ),
@@ -262,7 +268,11 @@ static RULES: LazyLock<Vec<Rule>> = LazyLock::new(|| {
             r"\b(?:the\s+)?(?:(?P<mod>early|late|mid-?)[\s-]*)?(?P<y>(?:1[0-9]|20)\d0|'\d0)'?s\b",
             |c, _| {
                 let y = &c["y"];
-                let d = if let Some(short) = y.strip_prefix('\'') { format!("19{}", &short[..1]) } else { y[..3].to_string() };
+                let d = if let Some(short) = y.strip_prefix('\'') {
+                    format!("19{}", &short[..1])
+                } else {
+                    y[..3].to_string()
+                };
                 // TimeML writes a decade with its first three digits.
                 let o = fixed(TimexKind::Date, d)?;
                 Some(o.with_mod(group(c, "mod").and_then(lex::modifier)))
@@ -303,7 +313,9 @@ static RULES: LazyLock<Vec<Rule>> = LazyLock::new(|| {
                 let qh = months_in(&c["q"]);
                 let hyphen = c.get(0)?.as_str().contains(&format!("{}-", &c["o"]));
                 let narrow = match c.name("the") {
-                    Some(the) if hyphen && the.as_str().eq_ignore_ascii_case("the") => Some(c.name("o")?.start()..c.get(0)?.end()),
+                    Some(the) if hyphen && the.as_str().eq_ignore_ascii_case("the") => {
+                        Some(c.name("o")?.start()..c.get(0)?.end())
+                    }
                     _ => None,
                 };
                 if qh == "H" && n > 2 {
@@ -318,7 +330,10 @@ static RULES: LazyLock<Vec<Rule>> = LazyLock::new(|| {
                 } else {
                     YearSpec::Auto
                 };
-                Some(Out { span: narrow, ..out(TimexKind::Date, Sem::Part { year, part: format!("{qh}{n}") })? })
+                Some(Out {
+                    span: narrow,
+                    ..out(TimexKind::Date, Sem::Part { year, part: format!("{qh}{n}") })?
+                })
             },
         ),
         // The quarter of an earnings report: "the quarter", "the latest
@@ -332,14 +347,23 @@ static RULES: LazyLock<Vec<Rule>> = LazyLock::new(|| {
                     return None;
                 }
                 match which.as_deref() {
-                    None if q == "quarter" => out(TimexKind::Date, Sem::LastQuarter { years_back: 0 }),
+                    None if q == "quarter" => {
+                        out(TimexKind::Date, Sem::LastQuarter { years_back: 0 })
+                    }
                     Some("latest" | "most recent" | "recent" | "just-ended" | "just ended") => {
                         out(TimexKind::Date, Sem::LastQuarter { years_back: 0 })
                     }
-                    Some(w) if w.starts_with("year") || w == "comparable" || w == "same" || w.len() == 4 => {
+                    Some(w)
+                        if w.starts_with("year")
+                            || w == "comparable"
+                            || w == "same"
+                            || w.len() == 4 =>
+                    {
                         out(TimexKind::Date, Sem::LastQuarter { years_back: 1 })
                     }
-                    Some("current") if q == "quarter" => out(TimexKind::Date, Sem::Shift { unit: Unit::Quarter, n: 0 }),
+                    Some("current") if q == "quarter" => {
+                        out(TimexKind::Date, Sem::Shift { unit: Unit::Quarter, n: 0 })
+                    }
                     Some("previous" | "prior") if q == "quarter" => {
                         out(TimexKind::Date, Sem::Shift { unit: Unit::Quarter, n: -1 })
                     }
@@ -347,7 +371,9 @@ static RULES: LazyLock<Vec<Rule>> = LazyLock::new(|| {
                 }
             },
         ),
-        r(r"\b(?P<w>year-earlier|year-ago)\b", |_, _| out(TimexKind::Date, Sem::LastQuarter { years_back: 1 })),
+        r(r"\b(?P<w>year-earlier|year-ago)\b", |_, _| {
+            out(TimexKind::Date, Sem::LastQuarter { years_back: 1 })
+        }),
         // "The first nine months", "the six months": a duration.
         r(
             r"\b(?:the\s+(?:first\s+|past\s+|last\s+|latest\s+|previous\s+|next\s+|final\s+)?)(?P<n>{NUM})\s+(?P<u>months|years|quarters)\b",
@@ -370,14 +396,19 @@ static RULES: LazyLock<Vec<Rule>> = LazyLock::new(|| {
                 let unit = Unit::from_code(lex::unit(&c["u"])?.0)?;
                 let m = group(c, "mod").map(|m| m.to_lowercase());
                 let mut modifier = m.as_deref().and_then(lex::modifier);
-                if m.as_deref().is_some_and(|m| m.starts_with("the rest") || m.starts_with("the remainder")) {
+                if m.as_deref()
+                    .is_some_and(|m| m.starts_with("the rest") || m.starts_with("the remainder"))
+                {
                     modifier = None;
                 }
                 // "the past year" and "the next month" are stretches of time.
                 if rel.starts_with("the past") || rel == "the next" || rel == "past" {
                     return fixed(TimexKind::Duration, duration(Some(1.0), &c["u"])?);
                 }
-                let sem = if rel.starts_with("the following") || rel.starts_with("the previous") || rel == "the same" {
+                let sem = if rel.starts_with("the following")
+                    || rel.starts_with("the previous")
+                    || rel == "the same"
+                {
                     Sem::Anaphoric { unit, n }
                 } else if unit == Unit::Weekend {
                     Sem::Weekend { dir: n }
@@ -389,7 +420,13 @@ static RULES: LazyLock<Vec<Rule>> = LazyLock::new(|| {
         ),
         r(r"\b(?:the|this|last|next)\s+weekend\b|\bweekend\b", |c, _| {
             let w = c[0].to_lowercase();
-            let dir = if w.starts_with("last") { -1 } else if w.starts_with("next") { 1 } else { 0 };
+            let dir = if w.starts_with("last") {
+                -1
+            } else if w.starts_with("next") {
+                1
+            } else {
+                0
+            };
             out(TimexKind::Date, Sem::Weekend { dir })
         }),
         // "two days ago", "a year earlier", "three weeks later".
@@ -406,7 +443,10 @@ static RULES: LazyLock<Vec<Rule>> = LazyLock::new(|| {
                 let m = group(c, "mod").and_then(lex::modifier);
                 let back = matches!(dir.as_str(), "ago" | "earlier" | "before" | "back");
                 let Some(n) = n else {
-                    return Some(fixed(TimexKind::Date, if back { "PAST_REF" } else { "FUTURE_REF" })?.with_mod(m));
+                    return Some(
+                        fixed(TimexKind::Date, if back { "PAST_REF" } else { "FUTURE_REF" })?
+                            .with_mod(m),
+                    );
                 };
                 if clock {
                     return None;
@@ -416,13 +456,16 @@ static RULES: LazyLock<Vec<Rule>> = LazyLock::new(|| {
                 // In an earnings report "a year ago" is the same quarter
                 // of the year before.
                 if unit == Unit::Year && n == -1 && earnings_context(text, c.get(0)?.range()) {
-                    return Some(out(TimexKind::Date, Sem::LastQuarter { years_back: 1 })?.with_mod(m));
+                    return Some(
+                        out(TimexKind::Date, Sem::LastQuarter { years_back: 1 })?.with_mod(m),
+                    );
                 }
-                let sem = if dir == "ago" || dir == "from now" || dir == "hence" || unit != Unit::Day {
-                    Sem::Shift { unit, n }
-                } else {
-                    Sem::Anaphoric { unit, n }
-                };
+                let sem =
+                    if dir == "ago" || dir == "from now" || dir == "hence" || unit != Unit::Day {
+                        Sem::Shift { unit, n }
+                    } else {
+                        Sem::Anaphoric { unit, n }
+                    };
                 Some(out(TimexKind::Date, sem)?.with_mod(m))
             },
         ),
@@ -441,12 +484,19 @@ static RULES: LazyLock<Vec<Rule>> = LazyLock::new(|| {
                 Some(out(TimexKind::Date, sem)?.with_mod(m).at(pod))
             },
         ),
-        r(r"\b(?:(?P<mod>early|late|earlier|later)\s+)?(?:this|(?P<last>last))\s+(?P<pod>{POD})\b|\btonight\b", |c, _| {
-            let n = if c.name("last").is_some() { -1 } else { 0 };
-            let pod = group(c, "pod").and_then(lex::part_of_day).unwrap_or("NI");
-            let m = group(c, "mod").and_then(lex::modifier);
-            Some(out(TimexKind::Time, Sem::Shift { unit: Unit::Day, n })?.with_mod(m).at(Some(format!("T{pod}"))))
-        }),
+        r(
+            r"\b(?:(?P<mod>early|late|earlier|later)\s+)?(?:this|(?P<last>last))\s+(?P<pod>{POD})\b|\btonight\b",
+            |c, _| {
+                let n = if c.name("last").is_some() { -1 } else { 0 };
+                let pod = group(c, "pod").and_then(lex::part_of_day).unwrap_or("NI");
+                let m = group(c, "mod").and_then(lex::modifier);
+                Some(
+                    out(TimexKind::Time, Sem::Shift { unit: Unit::Day, n })?
+                        .with_mod(m)
+                        .at(Some(format!("T{pod}"))),
+                )
+            },
+        ),
         r(r"\bthe\s+day\s+(?P<w>before|after)\s+(?P<d>yesterday|tomorrow)\b", |c, _| {
             let n = if c["d"].eq_ignore_ascii_case("yesterday") { -2 } else { 2 };
             out(TimexKind::Date, Sem::Shift { unit: Unit::Day, n })
@@ -464,7 +514,8 @@ static RULES: LazyLock<Vec<Rule>> = LazyLock::new(|| {
                 };
                 // "the next week" seen from the reference date is deictic.
                 let pod = lex::part_of_day(&u).map(|p| format!("T{p}"));
-                let unit = if pod.is_some() { Unit::Day } else { Unit::from_code(lex::unit(&u)?.0)? };
+                let unit =
+                    if pod.is_some() { Unit::Day } else { Unit::from_code(lex::unit(&u)?.0)? };
                 if w == "next" && unit != Unit::Day {
                     return out(TimexKind::Date, Sem::Shift { unit, n });
                 }
@@ -493,7 +544,12 @@ static RULES: LazyLock<Vec<Rule>> = LazyLock::new(|| {
                 let bare_word = c.name("d").is_none() && c.name("m").is_none();
                 let lc = c["c"].to_lowercase();
                 // "8:30" alone may be a score or a ratio; "noon" a name.
-                if bare_word && !lc.contains('m') && !lc.contains("o'clock") && lc.contains(':') && c.name("tz").is_none() {
+                if bare_word
+                    && !lc.contains('m')
+                    && !lc.contains("o'clock")
+                    && lc.contains(':')
+                    && c.name("tz").is_none()
+                {
                     let hour: u32 = lc.split(':').next()?.parse().ok()?;
                     if hour > 23 {
                         return None;
@@ -502,14 +558,19 @@ static RULES: LazyLock<Vec<Rule>> = LazyLock::new(|| {
                 let sem = if let Some(d) = group(c, "d") {
                     day_word(d)?
                 } else if let Some(m) = group(c, "m") {
-                    let year = group(c, "y").and_then(year_of).map_or(YearSpec::Auto, YearSpec::Abs);
+                    let year =
+                        group(c, "y").and_then(year_of).map_or(YearSpec::Auto, YearSpec::Abs);
                     Sem::Date { year, month: Some(lex::month(m)?), day: Some(day_of(&c["md"])?) }
                 } else {
                     // A bare clock time is on the day the text is telling.
                     Sem::Anaphoric { unit: Unit::Day, n: 0 }
                 };
                 let m = match group(c, "mod").map(|m| m.to_lowercase()) {
-                    Some(w) if w.starts_with("about") || w.starts_with("around") || w.starts_with("approx") => {
+                    Some(w)
+                        if w.starts_with("about")
+                            || w.starts_with("around")
+                            || w.starts_with("approx") =>
+                    {
                         Some("APPROX")
                     }
                     Some(w) if w.contains("after") => Some("AFTER"),
@@ -526,20 +587,23 @@ static RULES: LazyLock<Vec<Rule>> = LazyLock::new(|| {
             |c, _| reference_word(c),
         ),
         // Sets: "every week", "each Thursday", "daily", "twice a year".
-        r(r"\b(?:every|each|per)\s+(?:(?P<n>{NUM})\s+)?(?P<u>day|week|month|quarter|year|hour|minute|morning|night|evening|afternoon|{WD}|{MONTHALONE})s?\b", |c, _| {
-            let u = &c["u"];
-            if let Some(wd) = lex::weekday(u) {
-                return fixed(TimexKind::Set, format!("XXXX-WXX-{}", wd + 1));
-            }
-            if let Some(m) = lex::month(u).filter(|_| u.len() > 3) {
-                return fixed(TimexKind::Set, format!("XXXX-{m:02}"));
-            }
-            if let Some(p) = lex::part_of_day(u) {
-                return fixed(TimexKind::Set, format!("XXXX-XX-XXT{p}"));
-            }
-            let n = group(c, "n").and_then(lex::number).unwrap_or(Some(1.0));
-            fixed(TimexKind::Set, duration(n, u)?)
-        }),
+        r(
+            r"\b(?:every|each|per)\s+(?:(?P<n>{NUM})\s+)?(?P<u>day|week|month|quarter|year|hour|minute|morning|night|evening|afternoon|{WD}|{MONTHALONE})s?\b",
+            |c, _| {
+                let u = &c["u"];
+                if let Some(wd) = lex::weekday(u) {
+                    return fixed(TimexKind::Set, format!("XXXX-WXX-{}", wd + 1));
+                }
+                if let Some(m) = lex::month(u).filter(|_| u.len() > 3) {
+                    return fixed(TimexKind::Set, format!("XXXX-{m:02}"));
+                }
+                if let Some(p) = lex::part_of_day(u) {
+                    return fixed(TimexKind::Set, format!("XXXX-XX-XXT{p}"));
+                }
+                let n = group(c, "n").and_then(lex::number).unwrap_or(Some(1.0));
+                fixed(TimexKind::Set, duration(n, u)?)
+            },
+        ),
         r(r"\b(?P<w>daily|weekly|monthly|yearly|hourly|nightly|biweekly)\b", |c, _| {
             let v = match c["w"].to_lowercase().as_str() {
                 "daily" => "P1D",
@@ -568,13 +632,17 @@ static RULES: LazyLock<Vec<Rule>> = LazyLock::new(|| {
                 // "a day" after "twice" or "$5" is a rate: a set.
                 let before = text[..c.get(0)?.start()].trim_end().to_lowercase();
                 if matches!(c["n"].to_lowercase().as_str(), "a" | "an" | "per")
-                    && (before.ends_with("times") || before.ends_with("twice") || before.ends_with("once"))
+                    && (before.ends_with("times")
+                        || before.ends_with("twice")
+                        || before.ends_with("once"))
                 {
                     return fixed(TimexKind::Set, duration(n, &u)?);
                 }
                 // "the past few months" is the recent past, not a length.
                 let the = group(c, "the").map(|t| t.to_lowercase()).unwrap_or_default();
-                if n.is_none() && (the.ends_with("past") || the.ends_with("last") || the.ends_with("previous")) {
+                if n.is_none()
+                    && (the.ends_with("past") || the.ends_with("last") || the.ends_with("previous"))
+                {
                     return fixed(TimexKind::Date, "PAST_REF");
                 }
                 if u.starts_with("weekend") || text[c.get(0)?.end()..].starts_with(" old") {
@@ -582,8 +650,19 @@ static RULES: LazyLock<Vec<Rule>> = LazyLock::new(|| {
                 }
                 let prev = before.rsplit(|c: char| c.is_whitespace()).next().unwrap_or("");
                 let rate = prev.ends_with(|c: char| c.is_ascii_digit())
-                    || matches!(prev, "million" | "billion" | "thousand" | "hundred" | "cents" | "dollars" | "percent")
-                    || (prev.len() > 3 && prev.ends_with('s') && !matches!(prev, "was" | "has" | "this" | "takes" | "lasts"));
+                    || matches!(
+                        prev,
+                        "million"
+                            | "billion"
+                            | "thousand"
+                            | "hundred"
+                            | "cents"
+                            | "dollars"
+                            | "percent"
+                    )
+                    || (prev.len() > 3
+                        && prev.ends_with('s')
+                        && !matches!(prev, "was" | "has" | "this" | "takes" | "lasts"));
                 let a = matches!(c["n"].to_lowercase().as_str(), "a" | "an");
                 // "a second group", "a quarter of the market": an ordinal, a fraction.
                 if a && (rate || u == "second" || u == "quarter") {
@@ -592,31 +671,39 @@ static RULES: LazyLock<Vec<Rule>> = LazyLock::new(|| {
                 Some(fixed(TimexKind::Duration, duration(n, &u)?)?.with_mod(m))
             },
         ),
-        r(r"\b(?P<n>{NUM})-(?P<u>year|month|week|day|hour|minute|second|decade|century|quarter)\b(?P<old>-old)?", |c, _| {
-            // An age ("a 6-year-old boy") is not a time.
-            if c.name("old").is_some() {
-                return None;
-            }
-            let (n, u) = (&c["n"], &c["u"]);
-            let n = lex::number(n)?;
-            fixed(TimexKind::Duration, duration(n, u)?)
+        r(
+            r"\b(?P<n>{NUM})-(?P<u>year|month|week|day|hour|minute|second|decade|century|quarter)\b(?P<old>-old)?",
+            |c, _| {
+                // An age ("a 6-year-old boy") is not a time.
+                if c.name("old").is_some() {
+                    return None;
+                }
+                let (n, u) = (&c["n"], &c["u"]);
+                let n = lex::number(n)?;
+                fixed(TimexKind::Duration, duration(n, u)?)
+            },
+        ),
+        r(r"\b(?P<u>day|week|month|year|hour)-long\b", |c, _| {
+            fixed(TimexKind::Duration, duration(Some(1.0), &c["u"])?)
         }),
-        r(r"\b(?P<u>day|week|month|year|hour)-long\b", |c, _| fixed(TimexKind::Duration, duration(Some(1.0), &c["u"])?)),
         // Vague plurals: "for years", "in recent months", "within weeks".
         r(
             r"\b(?:for|in|within|over|after|takes?|took|lasted|spent|last|lasting)\s+(?P<t>(?P<u>minutes|hours|days|weeks|months|years|decades|centuries))\b",
             |c, _| fixed(TimexKind::Duration, duration(None, &c["u"])?),
         ),
-        r(r"\b(?:recent|coming|past|future)\s+(?P<u>days|weeks|months|years|decades|quarters)\b", |c, _| {
-            let w = c[0].to_lowercase();
-            if w.starts_with("recent") {
-                fixed(TimexKind::Date, "PAST_REF")
-            } else if w.starts_with("coming") || w.starts_with("future") {
-                fixed(TimexKind::Date, "FUTURE_REF")
-            } else {
-                fixed(TimexKind::Duration, duration(None, &c["u"])?)
-            }
-        }),
+        r(
+            r"\b(?:recent|coming|past|future)\s+(?P<u>days|weeks|months|years|decades|quarters)\b",
+            |c, _| {
+                let w = c[0].to_lowercase();
+                if w.starts_with("recent") {
+                    fixed(TimexKind::Date, "PAST_REF")
+                } else if w.starts_with("coming") || w.starts_with("future") {
+                    fixed(TimexKind::Date, "FUTURE_REF")
+                } else {
+                    fixed(TimexKind::Duration, duration(None, &c["u"])?)
+                }
+            },
+        ),
         // The end of the year, the full year: the reference year.
         r(
             r"\b(?P<t>(?:around\s+)?(?:year-end|year\s+end|year's\s+end|the\s+end\s+of\s+the\s+year)|the\s+(?:full|current|fiscal|calendar)\s+year)\b(?P<gen>'s)?",
@@ -753,7 +840,11 @@ pub(crate) fn candidates(text: &str) -> Vec<Cand> {
         .map(|d| Cand {
             span: d.span,
             kind: TimexKind::Date,
-            sem: Sem::Date { year: YearSpec::Abs(d.date.year()), month: Some(d.date.month()), day: Some(d.date.day()) },
+            sem: Sem::Date {
+                year: YearSpec::Abs(d.date.year()),
+                month: Some(d.date.month()),
+                day: Some(d.date.day()),
+            },
             time: None,
             modifier: None,
         })
