@@ -183,3 +183,26 @@ proptest! {
         }
     }
 }
+
+/// The seed story: the US walked away from the cease-fire on Monday
+/// 2016-10-03 and Kerry spoke in Brussels on Tuesday 2016-10-04, as the
+/// article of 2016-10-05 tells it (the texts are read from `../shared`).
+#[test]
+fn seed_weekdays_resolve_against_the_publication_date() {
+    let seeds = crate::eval::shared_dir().join("seeds");
+    let mut paths: Vec<_> = std::fs::read_dir(&seeds).expect("seeds folder").map(|e| e.expect("entry").path()).collect();
+    paths.sort();
+    let path = paths.iter().find(|p| p.file_name().is_some_and(|n| n.to_string_lossy().starts_with("001_"))).expect("seed 001");
+    let text = std::fs::read_to_string(path).expect("seed text");
+    let reference = NaiveDate::from_ymd_opt(2016, 10, 5);
+    let timexes = tag(&text, reference, &TimexConfig::default());
+    let value_of = |word: &str| -> Vec<String> {
+        timexes.iter().filter(|t| &text[t.span.clone()] == word).map(|t| t.value.clone()).collect()
+    };
+    let mondays = value_of("Monday");
+    let tuesdays = value_of("Tuesday");
+    assert!(!mondays.is_empty() && mondays.iter().all(|v| v == "2016-10-03"), "{mondays:?}");
+    assert!(!tuesdays.is_empty() && tuesdays.iter().all(|v| v == "2016-10-04"), "{tuesdays:?}");
+    // "the day before" follows "on Tuesday": Monday again.
+    assert_eq!(value_of("the day before"), ["2016-10-03"]);
+}
