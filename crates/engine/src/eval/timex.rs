@@ -331,11 +331,11 @@ mod tests {
         let value_f = report.get("value.f").unwrap_or(0.0);
         let strict_f = report.get("strict.f").unwrap_or(0.0);
         assert!(strict_f >= 0.85, "strict span F1 {strict_f:.3} < 0.85");
-        // FIXME(#7): the bar is value F1 >= 0.82; the tagger reaches 0.797.
+        // FIXME(#7): the bar is value F1 >= 0.82; the tagger reaches 0.798.
         // Most remaining value errors follow annotation habits of the gold
         // (`1989-WXX` for "last week", "a year ago" as a quarter or a day in
         // earnings reports, weekdays counted from a stale creation time).
         // This asserts the current level so a regression fails.
-        assert!(value_f >= 0.795, "value F1 {value_f:.3} fell below the current 0.797");
+        assert!(value_f >= 0.795, "value F1 {value_f:.3} fell below the current 0.798");
     }
 }

@@ -854,13 +854,70 @@ pub(crate) fn candidates(text: &str) -> Vec<Cand> {
             let Some(o) = (rule.f)(&c, text) else { continue };
             let Some(m) = c.name("t").or_else(|| c.get(0)) else { continue };
             let span = trim_span(text, o.span.clone().unwrap_or(m.range()));
-            if span.is_empty() {
+            if span.is_empty() || in_a_name(text, &span) {
                 continue;
             }
             found.push(Cand { span, kind: o.kind, sem: o.sem, time: o.time, modifier: o.modifier });
         }
     }
     found
+}
+
+/// Whether an expression led by a common word is capitalized in the middle
+/// of a sentence, so part of a title or a name ("the March for Life", "High
+/// Noon", "This Week With David Brinkley", "60 Minutes"). Month and weekday
+/// names are always capitalized and are not judged by this.
+fn in_a_name(text: &str, span: &Range<usize>) -> bool {
+    let s = &text[span.clone()];
+    let words: Vec<&str> =
+        s.split(|c: char| !c.is_alphabetic()).filter(|w| !w.is_empty()).collect();
+    let capitalized_common = words.iter().any(|w| {
+        let lower = w.to_lowercase();
+        w.chars().next().is_some_and(char::is_uppercase)
+            && w.chars().skip(1).all(char::is_lowercase)
+            && lex::month(&lower).is_none()
+            && lex::weekday(&lower).is_none()
+            && matches!(
+                lower.as_str(),
+                "today"
+                    | "tonight"
+                    | "noon"
+                    | "midnight"
+                    | "spring"
+                    | "summer"
+                    | "fall"
+                    | "autumn"
+                    | "winter"
+                    | "week"
+                    | "month"
+                    | "year"
+                    | "minutes"
+                    | "hours"
+                    | "days"
+                    | "weeks"
+                    | "months"
+                    | "years"
+                    | "morning"
+                    | "evening"
+                    | "night"
+                    | "century"
+                    | "decade"
+            )
+    });
+    if !capitalized_common {
+        return false;
+    }
+    // At the start of a sentence capitals say nothing.
+    let before = text[..span.start].trim_end_matches([' ', '\t']);
+    let sentence_start = before.is_empty()
+        || before.ends_with(['.', '!', '?', '\n', '"', '\'', '`', ':', '(', '_', '-'])
+        || before.ends_with("--");
+    if sentence_start {
+        // "This Week With ..." still shows itself by its capitals after the
+        // first word.
+        return words.iter().skip(1).any(|w| w.chars().next().is_some_and(char::is_uppercase));
+    }
+    true
 }
 
 /// Drops spaces and a trailing comma the patterns may have eaten.

@@ -190,9 +190,15 @@ proptest! {
 #[test]
 fn seed_weekdays_resolve_against_the_publication_date() {
     let seeds = crate::eval::shared_dir().join("seeds");
-    let mut paths: Vec<_> = std::fs::read_dir(&seeds).expect("seeds folder").map(|e| e.expect("entry").path()).collect();
+    let mut paths: Vec<_> = std::fs::read_dir(&seeds)
+        .expect("seeds folder")
+        .map(|e| e.expect("entry").path())
+        .collect();
     paths.sort();
-    let path = paths.iter().find(|p| p.file_name().is_some_and(|n| n.to_string_lossy().starts_with("001_"))).expect("seed 001");
+    let path = paths
+        .iter()
+        .find(|p| p.file_name().is_some_and(|n| n.to_string_lossy().starts_with("001_")))
+        .expect("seed 001");
     let text = std::fs::read_to_string(path).expect("seed text");
     let reference = NaiveDate::from_ymd_opt(2016, 10, 5);
     let timexes = tag(&text, reference, &TimexConfig::default());
