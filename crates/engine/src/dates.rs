@@ -141,7 +141,9 @@ const MONTHS: [&[&str]; 12] = [
     ],
 ];
 
-fn month_number(name: &str) -> Option<u32> {
+/// The month number (1-12) of a month name or abbreviation in any of the
+/// languages above, with or without a trailing period.
+pub fn month_number(name: &str) -> Option<u32> {
     let name = name.trim_end_matches('.').to_lowercase();
     MONTHS.iter().position(|names| names.contains(&name.as_str())).map(|i| i as u32 + 1)
 }

@@ -12,5 +12,6 @@ pub mod meta;
 pub mod model;
 pub mod pipeline;
 pub mod store;
+pub mod timex;
 
 pub use error::{Error, Result};

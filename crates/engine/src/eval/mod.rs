@@ -9,17 +9,22 @@
 //! ingest, this harness reads files; the stages it calls do not.
 
 pub mod dating;
+pub mod timex;
 
 use std::fmt;
 use std::path::{Path, PathBuf};
 
 /// The tasks `storyline eval` knows, with a line about each.
-pub const TASKS: &[(&str, &str)] = &[("dating", "Timeline17: every article dated from its folder")];
+pub const TASKS: &[(&str, &str)] = &[
+    ("dating", "Timeline17: every article dated from its folder"),
+    ("timex", "TempEval-3 (TimeBank + AQUAINT): temporal expressions, spans and values"),
+];
 
 /// Runs the task named `task` over the datasets in `datasets`.
 pub fn run(task: &str, datasets: &Path) -> crate::Result<Report> {
     match task {
         "dating" => dating::run(datasets),
+        "timex" => timex::run(datasets),
         other => {
             let known: Vec<&str> = TASKS.iter().map(|(n, _)| *n).collect();
             Err(crate::Error::Config(format!(
