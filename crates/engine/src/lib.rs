@@ -4,6 +4,7 @@
 
 pub mod clean;
 pub mod dates;
+pub mod dedupe;
 pub mod error;
 pub mod eval;
 pub mod export;

@@ -1,0 +1,461 @@
+//! The copy index: finds the stored articles a new one copies, without
+//! rescanning them.
+//!
+//! Input: [`Signature`]s, added one at a time ([`Index::insert`]) or in bulk
+//! ([`Index::build`]). Output: for a query signature, the verified
+//! [`Match`]es, best first.
+//! Method: three posting lists map a 32-bit key to article slots: the exact
+//! hash, the MinHash bands ([`BANDS`] bands of [`ROWS`] bins, the LSH
+//! banding of Indyk and Motwani) and the winnowed fingerprints. Candidates
+//! from any of them are verified on the compact sketch kept per slot
+//! (16-bit MinHash bins, fingerprint count), so only estimated copies come
+//! back. Posting lists are a sorted array plus a small sorted delta merged
+//! geometrically, which keeps memory at 8 bytes a posting and inserts cheap.
+
+use std::collections::BTreeSet;
+
+use super::sketch::{jaccard, mix64, Reader, Signature, MINHASH_BINS, SIGNATURE_VERSION};
+use super::{decide, Config, Relation};
+use crate::model::ArticleId;
+
+/// LSH bands over the MinHash bins.
+pub const BANDS: usize = 16;
+/// Bins per band: with 16 bands of 4, a pair with Jaccard 0.5 becomes a
+/// candidate with probability 0.64, 0.7 with 0.99 (`1 - (1 - J^4)^16`).
+pub const ROWS: usize = MINHASH_BINS / BANDS;
+/// At most this many postings are read per key: a key shared by more
+/// articles is boilerplate, not a copy signal (and bounds query time).
+const MAX_POSTINGS: usize = 2000;
+const INDEX_VERSION: u8 = 1;
+const MAGIC: &[u8; 4] = b"SLDX";
+
+/// A stored article the query copies (or is copied by).
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Match {
+    /// The stored article.
+    pub id: ArticleId,
+    /// How it relates to the query.
+    pub relation: Relation,
+    /// Estimated Jaccard (near), containment of the shorter text in the
+    /// longer (contained) or 1 (exact).
+    pub similarity: f32,
+}
+
+/// Key-to-slot postings: a sorted base and a sorted delta, merged when the
+/// delta reaches an eighth of the base, so each posting is copied O(1)
+/// times amortised.
+#[derive(Clone, Debug, Default)]
+struct Postings {
+    base: Vec<u64>,
+    delta: BTreeSet<u64>,
+}
+
+impl Postings {
+    fn insert(&mut self, key: u32, slot: u32) {
+        self.delta.insert((u64::from(key) << 32) | u64::from(slot));
+        if self.delta.len() > 4096.max(self.base.len() / 8) {
+            self.merge();
+        }
+    }
+
+    fn merge(&mut self) {
+        if self.delta.is_empty() {
+            return;
+        }
+        let delta = std::mem::take(&mut self.delta);
+        let mut merged = Vec::with_capacity(self.base.len() + delta.len());
+        let mut base = self.base.iter().copied().peekable();
+        for d in delta {
+            while let Some(&b) = base.peek() {
+                if b < d {
+                    merged.push(b);
+                    base.next();
+                } else {
+                    break;
+                }
+            }
+            merged.push(d);
+        }
+        merged.extend(base);
+        self.base = merged;
+    }
+
+    /// Calls `f` with the slots posted under `key`, at most [`MAX_POSTINGS`].
+    fn for_each(&self, key: u32, mut f: impl FnMut(u32)) {
+        let lo = u64::from(key) << 32;
+        let hi = lo | u64::from(u32::MAX);
+        let start = self.base.partition_point(|&p| p < lo);
+        let mut n = 0;
+        for &p in self.base[start..].iter().take_while(|&&p| p <= hi) {
+            if n == MAX_POSTINGS {
+                return;
+            }
+            f(p as u32);
+            n += 1;
+        }
+        for &p in self.delta.range(lo..=hi) {
+            if n == MAX_POSTINGS {
+                return;
+            }
+            f(p as u32);
+            n += 1;
+        }
+    }
+
+    fn len(&self) -> usize {
+        self.base.len() + self.delta.len()
+    }
+
+    fn memory_bytes(&self) -> usize {
+        // A B-tree node holds up to 11 keys with some slack; 16 bytes a key
+        // is a fair upper estimate for the delta.
+        self.base.capacity() * 8 + self.delta.len() * 16
+    }
+}
+
+/// Per-slot data kept for verification.
+#[derive(Clone, Debug)]
+struct Slot {
+    id: ArticleId,
+    exact: u64,
+    n_words: u32,
+    n_fingerprints: u16,
+    minhash: [u16; MINHASH_BINS],
+}
+
+/// An incremental LSH index over article signatures.
+#[derive(Clone, Debug, Default)]
+pub struct Index {
+    slots: Vec<Slot>,
+    exact: Postings,
+    bands: Postings,
+    fingerprints: Postings,
+}
+
+/// The 32-bit key of band `band` of a MinHash (full 32-bit bins, so band
+/// collisions are not inflated by the 16-bit compaction).
+fn band_key(minhash: &[u32; MINHASH_BINS], band: usize) -> u32 {
+    let mut acc = mix64(band as u64 + 1);
+    for &v in &minhash[band * ROWS..(band + 1) * ROWS] {
+        acc = mix64(acc ^ u64::from(v));
+    }
+    acc as u32
+}
+
+impl Index {
+    /// An empty index.
+    pub fn new() -> Index {
+        Index::default()
+    }
+
+    /// Builds an index from many signatures at once (one sort per posting
+    /// list instead of incremental merges).
+    pub fn build<'a>(items: impl IntoIterator<Item = (ArticleId, &'a Signature)>) -> Index {
+        let mut index = Index::new();
+        let mut exact = Vec::new();
+        let mut bands = Vec::new();
+        let mut fps = Vec::new();
+        for (id, sig) in items {
+            let slot = index.push_slot(id, sig);
+            index.postings_of(sig, slot, |list, key| {
+                let p = (u64::from(key) << 32) | u64::from(slot);
+                match list {
+                    List::Exact => exact.push(p),
+                    List::Bands => bands.push(p),
+                    List::Fingerprints => fps.push(p),
+                }
+            });
+        }
+        for (postings, mut v) in
+            [(&mut index.exact, exact), (&mut index.bands, bands), (&mut index.fingerprints, fps)]
+        {
+            v.sort_unstable();
+            postings.base = v;
+        }
+        index
+    }
+
+    fn push_slot(&mut self, id: ArticleId, sig: &Signature) -> u32 {
+        let slot = self.slots.len() as u32;
+        self.slots.push(Slot {
+            id,
+            exact: sig.exact,
+            n_words: sig.n_words,
+            n_fingerprints: sig.fingerprints.len().min(u16::MAX as usize) as u16,
+            minhash: sig.compact(),
+        });
+        slot
+    }
+
+    fn postings_of(&self, sig: &Signature, _slot: u32, mut f: impl FnMut(List, u32)) {
+        if sig.is_empty() {
+            return;
+        }
+        f(List::Exact, sig.exact as u32);
+        for band in 0..BANDS {
+            f(List::Bands, band_key(&sig.minhash, band));
+        }
+        for &fp in &sig.fingerprints {
+            f(List::Fingerprints, fp);
+        }
+    }
+
+    /// Adds an article. Adding the same id twice stores it twice.
+    pub fn insert(&mut self, id: ArticleId, sig: &Signature) {
+        let slot = self.push_slot(id, sig);
+        let mut keys = Vec::with_capacity(1 + BANDS + sig.fingerprints.len());
+        self.postings_of(sig, slot, |list, key| keys.push((list, key)));
+        for (list, key) in keys {
+            match list {
+                List::Exact => self.exact.insert(key, slot),
+                List::Bands => self.bands.insert(key, slot),
+                List::Fingerprints => self.fingerprints.insert(key, slot),
+            }
+        }
+    }
+
+    /// The number of articles indexed.
+    pub fn len(&self) -> usize {
+        self.slots.len()
+    }
+
+    /// True when nothing is indexed.
+    pub fn is_empty(&self) -> bool {
+        self.slots.is_empty()
+    }
+
+    /// The stored articles `sig` copies or is copied by, verified on the
+    /// compact sketches, best first (exact, then near, then contained; by
+    /// similarity; by id).
+    pub fn query(&self, sig: &Signature, config: &Config) -> Vec<Match> {
+        if sig.is_empty() {
+            return Vec::new();
+        }
+        // Slots seen per list; fingerprint hits are counted by sorting.
+        let mut candidates: Vec<u32> = Vec::new();
+        self.exact.for_each(sig.exact as u32, |s| candidates.push(s));
+        for band in 0..BANDS {
+            self.bands.for_each(band_key(&sig.minhash, band), |s| candidates.push(s));
+        }
+        let mut hits: Vec<u32> = Vec::new();
+        for &fp in &sig.fingerprints {
+            self.fingerprints.for_each(fp, |s| hits.push(s));
+        }
+        hits.sort_unstable();
+        candidates.extend_from_slice(&hits);
+        candidates.sort_unstable();
+        candidates.dedup();
+
+        let compact = sig.compact();
+        let n_fps = sig.fingerprints.len();
+        let mut out = Vec::new();
+        for slot in candidates {
+            let stored = &self.slots[slot as usize];
+            let shared = {
+                let start = hits.partition_point(|&h| h < slot);
+                hits[start..].iter().take_while(|&&h| h == slot).count()
+            };
+            let pair = super::Pair {
+                exact: sig.exact == stored.exact,
+                jaccard: jaccard(&compact, &stored.minhash),
+                shared_fingerprints: shared,
+                fingerprints: (n_fps, usize::from(stored.n_fingerprints)),
+                words: (sig.n_words, stored.n_words),
+            };
+            if let Some((relation, similarity)) = decide(&pair, config) {
+                out.push(Match { id: stored.id, relation, similarity });
+            }
+        }
+        sort_matches(&mut out);
+        out
+    }
+
+    /// Merges pending postings into the sorted arrays and frees slack; call
+    /// before measuring memory or after a bulk of inserts.
+    pub fn compact(&mut self) {
+        for p in [&mut self.exact, &mut self.bands, &mut self.fingerprints] {
+            p.merge();
+            p.base.shrink_to_fit();
+        }
+        self.slots.shrink_to_fit();
+    }
+
+    /// The heap memory the index holds, in bytes.
+    pub fn memory_bytes(&self) -> usize {
+        self.slots.capacity() * std::mem::size_of::<Slot>()
+            + self.exact.memory_bytes()
+            + self.bands.memory_bytes()
+            + self.fingerprints.memory_bytes()
+    }
+
+    /// The number of postings (exact, bands, fingerprints).
+    pub fn postings(&self) -> (usize, usize, usize) {
+        (self.exact.len(), self.bands.len(), self.fingerprints.len())
+    }
+
+    /// Encodes the index for the store: magic, versions, slots, then the
+    /// three posting arrays, all little-endian.
+    pub fn to_bytes(&self) -> Vec<u8> {
+        let mut out = Vec::with_capacity(self.memory_bytes() + 64);
+        out.extend_from_slice(MAGIC);
+        out.push(INDEX_VERSION);
+        out.push(SIGNATURE_VERSION);
+        out.extend_from_slice(&(self.slots.len() as u64).to_le_bytes());
+        for s in &self.slots {
+            out.extend_from_slice(&s.id.0.to_le_bytes());
+            out.extend_from_slice(&s.exact.to_le_bytes());
+            out.extend_from_slice(&s.n_words.to_le_bytes());
+            out.extend_from_slice(&s.n_fingerprints.to_le_bytes());
+            for v in &s.minhash {
+                out.extend_from_slice(&v.to_le_bytes());
+            }
+        }
+        for p in [&self.exact, &self.bands, &self.fingerprints] {
+            out.extend_from_slice(&(p.len() as u64).to_le_bytes());
+            let mut merged = p.clone();
+            merged.merge();
+            for v in &merged.base {
+                out.extend_from_slice(&v.to_le_bytes());
+            }
+        }
+        out
+    }
+
+    /// Decodes bytes written by [`Index::to_bytes`]; `None` when they are
+    /// truncated, of another version, or inconsistent.
+    pub fn from_bytes(bytes: &[u8]) -> Option<Index> {
+        let mut r = Reader { bytes, pos: 4 };
+        if bytes.get(..4)? != MAGIC || r.u8()? != INDEX_VERSION || r.u8()? != SIGNATURE_VERSION {
+            return None;
+        }
+        let n = usize::try_from(r.u64()?).ok()?;
+        let slot_bytes = 8 + 8 + 4 + 2 + 2 * MINHASH_BINS;
+        if n > bytes.len() / slot_bytes {
+            return None;
+        }
+        let mut index = Index::new();
+        for _ in 0..n {
+            let id = ArticleId(r.u64()?);
+            let exact = r.u64()?;
+            let n_words = r.u32()?;
+            let n_fingerprints = r.u16()?;
+            let mut minhash = [0u16; MINHASH_BINS];
+            for v in &mut minhash {
+                *v = r.u16()?;
+            }
+            index.slots.push(Slot { id, exact, n_words, n_fingerprints, minhash });
+        }
+        for p in [&mut index.exact, &mut index.bands, &mut index.fingerprints] {
+            let len = usize::try_from(r.u64()?).ok()?;
+            if len > (bytes.len() - r.pos) / 8 {
+                return None;
+            }
+            let mut base = Vec::with_capacity(len);
+            for _ in 0..len {
+                let v = r.u64()?;
+                if (v as u32) as usize >= n || base.last().is_some_and(|&l| l >= v) {
+                    return None;
+                }
+                base.push(v);
+            }
+            p.base = base;
+        }
+        (r.pos == bytes.len()).then_some(index)
+    }
+}
+
+#[derive(Clone, Copy)]
+enum List {
+    Exact,
+    Bands,
+    Fingerprints,
+}
+
+/// Best first: exact, near, contained; then higher similarity; then id.
+pub(crate) fn sort_matches(matches: &mut [Match]) {
+    matches.sort_by(|a, b| {
+        a.relation
+            .rank()
+            .cmp(&b.relation.rank())
+            .then(b.similarity.total_cmp(&a.similarity))
+            .then(a.id.cmp(&b.id))
+    });
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const BASE: &str = "The mayor announced on Friday that the old harbour bridge will close for \
+        repairs next spring, after engineers found rust in the main cables. Traffic will be sent \
+        over the river road, which the city plans to widen before the work starts. Shop owners on \
+        the east bank said they fear losing customers for most of the year, while cyclists asked \
+        for a temporary ferry. The council will vote on the budget for the repairs in March, and \
+        a second vote on the ferry is expected later. Engineers said the bridge is safe for now \
+        but that the cables cannot wait another winter without work.";
+
+    fn sig(text: &str) -> Signature {
+        Signature::of(text)
+    }
+
+    #[test]
+    fn finds_exact_near_and_contained_copies() {
+        let other = "A storm closed schools across the valley on Monday as rivers rose and \
+            several roads were washed away, and officials told residents to stay home while crews \
+            cleared fallen trees and restored power to thousands of homes in the north.";
+        let mut index = Index::new();
+        index.insert(ArticleId(1), &sig(BASE));
+        index.insert(ArticleId(2), &sig(other));
+        let config = Config::default();
+
+        let exact = index.query(&sig(&BASE.to_uppercase().replace('.', " ")), &config);
+        assert_eq!(exact[0].id, ArticleId(1));
+        assert_eq!(exact[0].relation, Relation::Exact);
+
+        let near = format!("Local news | Share this\n\n{BASE}\n\nAll rights reserved.");
+        let near = index.query(&sig(&near), &config);
+        assert_eq!(near.len(), 1);
+        assert_eq!((near[0].id, near[0].relation), (ArticleId(1), Relation::Near));
+
+        let cut = BASE.split(". ").take(3).collect::<Vec<_>>().join(". ");
+        let cut = index.query(&sig(&cut), &config);
+        assert_eq!(cut.len(), 1);
+        assert_eq!((cut[0].id, cut[0].relation), (ArticleId(1), Relation::Contained));
+
+        assert!(index.query(&sig("Nothing like the others at all, a short note."), &config).is_empty());
+    }
+
+    #[test]
+    fn bulk_incremental_and_bytes_agree() {
+        let texts: Vec<String> = (0..300)
+            .map(|i| format!("{BASE} Item {i} follows with {} more words here.", i * 7))
+            .chain((0..200).map(|i| format!("Unrelated report number {i} about weather {}.", i * 3)))
+            .collect();
+        let sigs: Vec<Signature> = texts.iter().map(|t| sig(t)).collect();
+        let bulk = Index::build(sigs.iter().enumerate().map(|(i, s)| (ArticleId(i as u64), s)));
+        let mut incremental = Index::new();
+        for (i, s) in sigs.iter().enumerate() {
+            incremental.insert(ArticleId(i as u64), s);
+        }
+        let decoded = Index::from_bytes(&incremental.to_bytes()).unwrap();
+        let config = Config::default();
+        for s in sigs.iter().step_by(37) {
+            let a = bulk.query(s, &config);
+            assert!(!a.is_empty());
+            assert_eq!(a, incremental.query(s, &config));
+            assert_eq!(a, decoded.query(s, &config));
+        }
+        assert_eq!(bulk.to_bytes(), incremental.to_bytes());
+        assert!(Index::from_bytes(&bulk.to_bytes()[..100]).is_none());
+        assert!(Index::from_bytes(b"nope").is_none());
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn from_bytes_never_panics(bytes in proptest::collection::vec(proptest::num::u8::ANY, 0..400)) {
+            let mut b = MAGIC.to_vec();
+            b.extend_from_slice(&bytes);
+            let _ = Index::from_bytes(&b);
+        }
+    }
+}
