@@ -39,6 +39,10 @@ pub struct Match {
     /// Estimated Jaccard (near), containment of the shorter text in the
     /// longer (contained) or 1 (exact).
     pub similarity: f32,
+    /// Estimated number of shingles the two texts share: how much text the
+    /// match accounts for, which ranks a long source above a short text
+    /// that happens to be quoted whole.
+    pub shared: u32,
 }
 
 /// Key-to-slot postings: a sorted base and a sorted delta, merged when the
@@ -263,7 +267,7 @@ impl Index {
                 words: (sig.n_words, stored.n_words),
             };
             if let Some((relation, similarity)) = decide(&pair, config) {
-                out.push(Match { id: stored.id, relation, similarity });
+                out.push(Match { id: stored.id, relation, similarity, shared: pair.shared() });
             }
         }
         sort_matches(&mut out);
@@ -371,12 +375,13 @@ enum List {
     Fingerprints,
 }
 
-/// Best first: exact, near, contained; then higher similarity; then id.
+/// Best first: exact copies, then the most shared text, then higher
+/// similarity, then id.
 pub(crate) fn sort_matches(matches: &mut [Match]) {
     matches.sort_by(|a, b| {
-        a.relation
-            .rank()
-            .cmp(&b.relation.rank())
+        (b.relation == Relation::Exact)
+            .cmp(&(a.relation == Relation::Exact))
+            .then(b.shared.cmp(&a.shared))
             .then(b.similarity.total_cmp(&a.similarity))
             .then(a.id.cmp(&b.id))
     });

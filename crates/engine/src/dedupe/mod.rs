@@ -93,7 +93,7 @@ impl Default for Config {
     fn default() -> Config {
         Config {
             near_jaccard: 0.5,
-            containment: 0.7,
+            containment: 0.65,
             min_words: 30,
             min_fingerprints: 3,
             min_passage_words: 12,
@@ -136,6 +136,23 @@ pub(crate) struct Pair {
     pub(crate) shared_fingerprints: usize,
     pub(crate) fingerprints: (usize, usize),
     pub(crate) words: (u32, u32),
+}
+
+impl Pair {
+    /// Estimated shared shingles: from the Jaccard estimate
+    /// (`|A∩B| = J(|A|+|B|)/(1+J)`) or from fingerprint containment of the
+    /// shorter text, whichever says more.
+    pub(crate) fn shared(&self) -> u32 {
+        let (a, b) = (self.words.0 as f32, self.words.1 as f32);
+        let by_jaccard = self.jaccard * (a + b) / (1.0 + self.jaccard);
+        let small = self.fingerprints.0.min(self.fingerprints.1);
+        let by_containment = if small > 0 {
+            self.shared_fingerprints as f32 / small as f32 * a.min(b)
+        } else {
+            0.0
+        };
+        by_jaccard.max(by_containment).min(a.min(b)) as u32
+    }
 }
 
 /// A text with fewer words than this share of the other's is a shortened
