@@ -95,6 +95,9 @@ pub fn run(args: IngestArgs) -> Result<ExitCode> {
         ));
     }
     batch.flush(&mut store, &mut summary)?;
+    // Copies are found over the whole store, so a new article is compared
+    // with everything ingested before.
+    store.refresh_copies(&storyline::dedupe::Config::default()).context("finding copies")?;
     bar.finish_and_clear();
 
     for d in &batch.shown {

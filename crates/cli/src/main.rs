@@ -27,6 +27,8 @@ enum Command {
     Extract(show::ExtractArgs),
     /// List the stored articles
     Articles(show::ListArgs),
+    /// List the copy groups: each original with its copies
+    Duplicates(show::ListArgs),
     /// List the problems found in ingested input
     Diagnostics(show::ListArgs),
     /// Print the whole store as one JSON document (see docs/json.md)
@@ -46,6 +48,7 @@ fn main() -> ExitCode {
         Command::Ingest(args) => ingest::run(args),
         Command::Extract(args) => show::extract(args),
         Command::Articles(args) => show::articles(args),
+        Command::Duplicates(args) => show::duplicates(args),
         Command::Diagnostics(args) => show::diagnostics(args),
         Command::Export(args) => show::export(args),
         Command::Eval(args) => show::eval(args),

@@ -1,4 +1,4 @@
-//! Read-only commands: extract, articles, diagnostics, export, eval.
+//! Read-only commands: extract, articles, duplicates, diagnostics, export, eval.
 
 use std::io::{self, Write};
 use std::path::PathBuf;
@@ -171,6 +171,59 @@ fn truncate(s: &str, n: usize) -> String {
     }
 }
 
+/// `storyline duplicates`: each copy group, canonical article first, then
+/// its copies with relation and similarity.
+pub fn duplicates(args: ListArgs) -> Result<ExitCode> {
+    let store = open_store(args.db)?;
+    let articles = store.articles()?;
+    let by_id: std::collections::HashMap<_, &Article> =
+        articles.iter().map(|a| (a.id, a)).collect();
+    let mut groups: Vec<(storyline::model::ArticleId, Vec<_>)> = Vec::new();
+    for (id, dup) in store.duplicates()? {
+        match groups.iter_mut().find(|(c, _)| *c == dup.duplicate_of) {
+            Some((_, members)) => members.push((id, dup)),
+            None => groups.push((dup.duplicate_of, vec![(id, dup)])),
+        }
+    }
+    let mut out = io::stdout().lock();
+    let line = |a: Option<&&Article>| {
+        let outlet = a.and_then(|a| a.outlet.as_deref()).unwrap_or("-");
+        let title = a.map_or("-", |a| a.title.as_deref().unwrap_or_else(|| first_words(&a.text)));
+        format!("{:<24}  {}", truncate(outlet, 24), truncate(title, 80))
+    };
+    if args.json {
+        let doc: Vec<serde_json::Value> = groups
+            .iter()
+            .map(|(canonical, members)| {
+                serde_json::json!({
+                    "canonical": canonical.to_string(),
+                    "copies": members.iter().map(|(id, d)| serde_json::json!({
+                        "id": id.to_string(),
+                        "duplicate_of": d.duplicate_of.to_string(),
+                        "relation": d.relation.name(),
+                        "similarity": (f64::from(d.similarity) * 1000.0).round() / 1000.0,
+                    })).collect::<Vec<_>>(),
+                })
+            })
+            .collect();
+        writeln!(out, "{}", serde_json::to_string_pretty(&doc)?)?;
+    } else {
+        for (canonical, members) in &groups {
+            writeln!(out, "{canonical}  original   {}", line(by_id.get(canonical)))?;
+            for (id, d) in members {
+                writeln!(
+                    out,
+                    "  {id}  {:<9} {:.2}  {}",
+                    d.relation.name(),
+                    d.similarity,
+                    line(by_id.get(id))
+                )?;
+            }
+        }
+    }
+    Ok(if groups.is_empty() { ExitCode::from(1) } else { ExitCode::SUCCESS })
+}
+
 pub fn diagnostics(args: ListArgs) -> Result<ExitCode> {
     let store = open_store(args.db)?;
     let mut all: Vec<Diagnostic> = store.diagnostics()?;
@@ -192,7 +245,8 @@ pub fn export(args: ExportArgs) -> Result<ExitCode> {
     let store = open_store(args.db)?;
     let articles = store.articles()?;
     let diagnostics = store.diagnostics()?;
-    let doc = ExportJson::new(&articles, &diagnostics, args.raw);
+    let duplicates = store.duplicates()?;
+    let doc = ExportJson::new(&articles, &diagnostics, &duplicates, args.raw);
     let mut out = io::BufWriter::new(io::stdout().lock());
     serde_json::to_writer_pretty(&mut out, &doc)?;
     writeln!(out)?;

@@ -6,7 +6,10 @@
 
 use serde::Serialize;
 
-use crate::model::{Article, Diagnostic};
+use std::collections::HashMap;
+
+use crate::dedupe::Duplicate;
+use crate::model::{Article, ArticleId, Diagnostic};
 use crate::store::SCHEMA_VERSION;
 
 /// Where an article came from, as in JSON.
@@ -47,6 +50,12 @@ pub struct ArticleJson<'a> {
     pub text: &'a str,
     /// Problems found with this article's input.
     pub diagnostics: &'a [Diagnostic],
+    /// The canonical article of its copy group, when this is a copy.
+    pub duplicate_of: Option<String>,
+    /// How it copies it: exact, near, contained.
+    pub relation: Option<&'static str>,
+    /// The similarity behind the relation (0..1, three decimals).
+    pub similarity: Option<f64>,
     /// The raw input text, with `--raw`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub raw: Option<&'a str>,
@@ -72,9 +81,24 @@ impl<'a> ArticleJson<'a> {
             url: a.url.as_deref(),
             text: &a.text,
             diagnostics: &a.diagnostics,
+            duplicate_of: None,
+            relation: None,
+            similarity: None,
             raw: with_raw.then_some(a.raw.as_str()),
             offsets: with_raw.then_some(a.offsets.runs.as_slice()),
         }
+    }
+}
+
+impl ArticleJson<'_> {
+    /// Adds the copy fields from [`crate::store::Store::duplicates`].
+    pub fn with_duplicate(mut self, duplicate: Option<&crate::dedupe::Duplicate>) -> Self {
+        if let Some(d) = duplicate {
+            self.duplicate_of = Some(d.duplicate_of.to_string());
+            self.relation = Some(d.relation.name());
+            self.similarity = Some((f64::from(d.similarity) * 1000.0).round() / 1000.0);
+        }
+        self
     }
 }
 
@@ -90,15 +114,22 @@ pub struct ExportJson<'a> {
 }
 
 impl<'a> ExportJson<'a> {
-    /// A view of the store's contents.
+    /// A view of the store's contents; `duplicates` as from
+    /// [`crate::store::Store::duplicates`].
     pub fn new(
         articles: &'a [Article],
         diagnostics: &'a [Diagnostic],
+        duplicates: &[(ArticleId, Duplicate)],
         with_raw: bool,
     ) -> ExportJson<'a> {
+        let by_id: HashMap<ArticleId, &Duplicate> =
+            duplicates.iter().map(|(id, d)| (*id, d)).collect();
         ExportJson {
             schema_version: SCHEMA_VERSION,
-            articles: articles.iter().map(|a| ArticleJson::new(a, with_raw)).collect(),
+            articles: articles
+                .iter()
+                .map(|a| ArticleJson::new(a, with_raw).with_duplicate(by_id.get(&a.id).copied()))
+                .collect(),
             diagnostics,
         }
     }

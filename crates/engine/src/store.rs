@@ -14,11 +14,12 @@ use chrono::NaiveDate;
 use rusqlite::{params, Connection, OptionalExtension};
 
 use crate::clean::OffsetMap;
+use crate::dedupe;
 use crate::error::{Error, Result};
 use crate::model::{Article, ArticleId, DateSource, Diagnostic, DiagnosticKind, Format, Origin};
 
 /// The schema version this build writes.
-pub const SCHEMA_VERSION: i64 = 1;
+pub const SCHEMA_VERSION: i64 = 2;
 
 const SCHEMA: &str = "
 CREATE TABLE IF NOT EXISTS meta (
@@ -45,6 +46,13 @@ CREATE TABLE IF NOT EXISTS articles (
     diagnostics      TEXT NOT NULL
 );
 CREATE INDEX IF NOT EXISTS articles_published ON articles (published);
+CREATE TABLE IF NOT EXISTS copies (
+    article      TEXT PRIMARY KEY,
+    signature    BLOB NOT NULL,
+    duplicate_of TEXT,
+    relation     TEXT,
+    similarity   REAL
+);
 CREATE TABLE IF NOT EXISTS diagnostics (
     seq          INTEGER PRIMARY KEY,
     input_path   TEXT NOT NULL,
@@ -193,6 +201,80 @@ impl Store {
         Ok(inserted)
     }
 
+    /// Finds the copies among all stored articles ([`crate::dedupe`]) and
+    /// stores each article's signature (`Signature::to_bytes`) and, for a
+    /// copy, its `duplicate_of`, relation and similarity, replacing what a
+    /// previous run stored. One transaction.
+    pub fn refresh_copies(&mut self, config: &dedupe::Config) -> Result<dedupe::Dedupe> {
+        let articles = self.articles()?;
+        let inputs: Vec<dedupe::Input<'_>> = articles.iter().map(dedupe::Input::from).collect();
+        let found = dedupe::detect(&inputs, config);
+        let path = self.path.clone();
+        let tx = self.conn.transaction().map_err(|e| store_err(&path, e))?;
+        tx.execute("DELETE FROM copies", []).map_err(|e| store_err(&path, e))?;
+        {
+            let mut insert = tx
+                .prepare_cached(
+                    "INSERT INTO copies (article, signature, duplicate_of, relation, similarity)
+                     VALUES (?1, ?2, ?3, ?4, ?5)",
+                )
+                .map_err(|e| store_err(&path, e))?;
+            for ((a, sig), dup) in articles.iter().zip(&found.signatures).zip(&found.duplicates) {
+                insert
+                    .execute(params![
+                        a.id.to_string(),
+                        sig.to_bytes(),
+                        dup.map(|d| d.duplicate_of.to_string()),
+                        dup.map(|d| d.relation.name()),
+                        dup.map(|d| f64::from(d.similarity)),
+                    ])
+                    .map_err(|e| store_err(&path, e))?;
+            }
+        }
+        tx.commit().map_err(|e| store_err(&path, e))?;
+        Ok(found)
+    }
+
+    /// The stored copies: for every article that duplicates another, in
+    /// arrival order, its id and how it copies its canonical article.
+    pub fn duplicates(&self) -> Result<Vec<(ArticleId, dedupe::Duplicate)>> {
+        let mut stmt = self
+            .conn
+            .prepare_cached(
+                "SELECT c.article, c.duplicate_of, c.relation, c.similarity FROM copies c
+                 JOIN articles a ON a.id = c.article
+                 WHERE c.duplicate_of IS NOT NULL ORDER BY a.seq",
+            )
+            .map_err(|e| self.err(e))?;
+        let rows = stmt
+            .query_map([], |r| {
+                Ok((
+                    r.get::<_, String>(0)?,
+                    r.get::<_, String>(1)?,
+                    r.get::<_, String>(2)?,
+                    r.get::<_, f64>(3)?,
+                ))
+            })
+            .map_err(|e| self.err(e))?;
+        let mut out = Vec::new();
+        for row in rows {
+            let (id, of, relation, similarity) = row.map_err(|e| self.err(e))?;
+            // Rows this build wrote always parse; anything else is skipped
+            // rather than failing a listing.
+            if let (Some(id), Some(of), Some(relation)) = (
+                ArticleId::parse(&id),
+                ArticleId::parse(&of),
+                dedupe::Relation::from_name(&relation),
+            ) {
+                out.push((
+                    id,
+                    dedupe::Duplicate { duplicate_of: of, relation, similarity: similarity as f32 },
+                ));
+            }
+        }
+        Ok(out)
+    }
+
     /// Number of stored articles.
     pub fn count(&self) -> Result<usize> {
         let n: i64 = self
@@ -312,6 +394,29 @@ mod tests {
             diagnostics: vec![],
         };
         process(raw, &Config::default()).unwrap()
+    }
+
+    #[test]
+    fn seeds_001_and_003_are_one_copy_group_with_the_wsj_original() {
+        let seeds = crate::eval::copies::seeds(&crate::eval::shared_dir()).unwrap();
+        let articles: Vec<Article> = seeds.iter().map(|(name, text)| article(name, text)).collect();
+        let mut store = Store::in_memory().unwrap();
+        store.insert_batch(&articles, &[]).unwrap();
+        let found = store.refresh_copies(&dedupe::Config::default()).unwrap();
+        assert_eq!(found.groups.len(), 1, "{:?}", found.groups);
+        let group = &found.groups[0];
+        let name = |id: ArticleId| {
+            let i = articles.iter().position(|a| a.id == id).unwrap();
+            seeds[i].0[..3].to_string()
+        };
+        let mut members: Vec<String> = group.members.iter().map(|&id| name(id)).collect();
+        members.sort();
+        assert_eq!(members, ["001", "003"]);
+        let original = group.original_outlet.as_deref().map(crate::dedupe::outlet_key);
+        assert_eq!(original.as_deref(), Some("wall street journal"));
+        let stored = store.duplicates().unwrap();
+        assert_eq!(stored.len(), 1);
+        assert_eq!(stored[0].1.duplicate_of, group.canonical);
     }
 
     #[test]

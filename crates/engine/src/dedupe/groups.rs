@@ -145,7 +145,7 @@ fn find(parent: &mut [usize], mut i: usize) -> usize {
 
 /// An outlet name reduced for comparison: lowercase words, a leading
 /// "the" dropped ("The Wall Street Journal" = "wall street journal").
-pub(crate) fn outlet_key(outlet: &str) -> String {
+pub fn outlet_key(outlet: &str) -> String {
     let words: Vec<String> = outlet
         .split(|c: char| !c.is_alphanumeric())
         .filter(|w| !w.is_empty())
@@ -220,7 +220,8 @@ mod tests {
 
     #[test]
     fn groups_copies_and_picks_the_original() {
-        let chrome = format!("Share | Print\n\n{STORY}\n\nCopyright the Daily Echo. Subscribe now.");
+        let chrome =
+            format!("Share | Print\n\n{STORY}\n\nCopyright the Daily Echo. Subscribe now.");
         let short = STORY.split("\n\n").take(4).collect::<Vec<_>>().join("\n\n");
         let damaged = STORY.replace('\'', "").replace(';', ",").to_uppercase();
         let mut credited = input(5, &chrome, "Echo", 3);

@@ -459,14 +459,18 @@ mod tests {
         assert_eq!(cut.len(), 1);
         assert_eq!((cut[0].id, cut[0].relation), (ArticleId(1), Relation::Contained));
 
-        assert!(index.query(&sig("Nothing like the others at all, a short note."), &config).is_empty());
+        assert!(index
+            .query(&sig("Nothing like the others at all, a short note."), &config)
+            .is_empty());
     }
 
     #[test]
     fn bulk_incremental_and_bytes_agree() {
         let texts: Vec<String> = (0..300)
             .map(|i| format!("{BASE} Item {i} follows with {} more words here.", i * 7))
-            .chain((0..200).map(|i| format!("Unrelated report number {i} about weather {}.", i * 3)))
+            .chain(
+                (0..200).map(|i| format!("Unrelated report number {i} about weather {}.", i * 3)),
+            )
             .collect();
         let sigs: Vec<Signature> = texts.iter().map(|t| sig(t)).collect();
         let bulk = Index::build(sigs.iter().enumerate().map(|(i, s)| (ArticleId(i as u64), s)));

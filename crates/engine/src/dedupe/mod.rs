@@ -21,7 +21,7 @@ mod sketch;
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
-pub use groups::{detect, CopyGroup, Dedupe, Duplicate};
+pub use groups::{detect, outlet_key, CopyGroup, Dedupe, Duplicate};
 pub use index::{Index, Match, BANDS, ROWS};
 pub use passages::{paragraphs, SharedPassage};
 pub use sketch::{
@@ -57,7 +57,9 @@ impl Relation {
 
     /// Parses a name written by [`Relation::name`].
     pub fn from_name(name: &str) -> Option<Relation> {
-        [Relation::Exact, Relation::Near, Relation::Contained].into_iter().find(|r| r.name() == name)
+        [Relation::Exact, Relation::Near, Relation::Contained]
+            .into_iter()
+            .find(|r| r.name() == name)
     }
 
     /// Strength order: exact before near before contained.
@@ -146,11 +148,8 @@ impl Pair {
         let (a, b) = (self.words.0 as f32, self.words.1 as f32);
         let by_jaccard = self.jaccard * (a + b) / (1.0 + self.jaccard);
         let small = self.fingerprints.0.min(self.fingerprints.1);
-        let by_containment = if small > 0 {
-            self.shared_fingerprints as f32 / small as f32 * a.min(b)
-        } else {
-            0.0
-        };
+        let by_containment =
+            if small > 0 { self.shared_fingerprints as f32 / small as f32 * a.min(b) } else { 0.0 };
         by_jaccard.max(by_containment).min(a.min(b)) as u32
     }
 }

@@ -109,8 +109,12 @@ mod tests {
         let wire = "The agency said the ship was carrying grain and fertiliser when it \
             ran aground near the port entrance early on Monday.";
         let a = format!("Our reporter saw the harbour closed all day.\n\n{wire}");
-        let b = format!("Traders worried about prices and delays for farmers.\n\n{}", wire.replace(',', ""));
-        let c = "Nothing in common with the others here at all, just a long enough paragraph of words.";
+        let b = format!(
+            "Traders worried about prices and delays for farmers.\n\n{}",
+            wire.replace(',', "")
+        );
+        let c =
+            "Nothing in common with the others here at all, just a long enough paragraph of words.";
         let inputs: Vec<Input<'_>> = [a.as_str(), b.as_str(), c]
             .iter()
             .enumerate()

@@ -217,7 +217,8 @@ impl Signature {
     /// Encodes as bytes for the store: a version byte, then little-endian
     /// fields. [`Signature::from_bytes`] reads it back.
     pub fn to_bytes(&self) -> Vec<u8> {
-        let mut out = Vec::with_capacity(1 + 8 + 4 + 4 * MINHASH_BINS + 4 + 4 * self.fingerprints.len());
+        let mut out =
+            Vec::with_capacity(1 + 8 + 4 + 4 * MINHASH_BINS + 4 + 4 * self.fingerprints.len());
         out.push(SIGNATURE_VERSION);
         out.extend_from_slice(&self.exact.to_le_bytes());
         out.extend_from_slice(&self.n_words.to_le_bytes());
@@ -253,7 +254,12 @@ impl Signature {
             fingerprints.push(r.u32()?);
         }
         let sorted = fingerprints.windows(2).all(|w| w[0] < w[1]);
-        (sorted && r.pos == bytes.len()).then_some(Signature { exact, n_words, minhash, fingerprints })
+        (sorted && r.pos == bytes.len()).then_some(Signature {
+            exact,
+            n_words,
+            minhash,
+            fingerprints,
+        })
     }
 }
 
@@ -398,12 +404,15 @@ mod tests {
     fn signature_is_pinned() {
         // A change here means signatures in existing stores no longer
         // compare with new ones: bump SIGNATURE_VERSION and re-sign.
-        let s = Signature::of("The talks were suspended on Monday after the ceasefire collapsed in the north.");
+        let s = Signature::of(
+            "The talks were suspended on Monday after the ceasefire collapsed in the north.",
+        );
         let dump = format!(
             "exact {:016x} words {} bins {:08x} {:08x} {:08x} fps {:?}",
             s.exact, s.n_words, s.minhash[0], s.minhash[1], s.minhash[63], s.fingerprints
         );
-        expect!["exact 027fe5fb5c67d77d words 13 bins 30bc6589 c210c169 9175a024 fps [735832293]"].assert_eq(&dump);
+        expect!["exact 027fe5fb5c67d77d words 13 bins 30bc6589 c210c169 9175a024 fps [735832293]"]
+            .assert_eq(&dump);
     }
 
     #[test]
@@ -430,7 +439,9 @@ mod tests {
 
     #[test]
     fn bytes_round_trip_and_reject_garbage() {
-        let s = Signature::of("Officials met in Geneva on Tuesday to discuss a new truce for the city.");
+        let s = Signature::of(
+            "Officials met in Geneva on Tuesday to discuss a new truce for the city.",
+        );
         let bytes = s.to_bytes();
         assert_eq!(Signature::from_bytes(&bytes), Some(s));
         assert_eq!(Signature::from_bytes(&bytes[..bytes.len() - 1]), None);

@@ -88,7 +88,8 @@ pub fn load_timeline17(datasets: &Path) -> crate::Result<Vec<Source>> {
     }
     let mut out = Vec::with_capacity(paths.len());
     for path in paths {
-        let bytes = std::fs::read(&path).map_err(|source| Error::Io { path: path.clone(), source })?;
+        let bytes =
+            std::fs::read(&path).map_err(|source| Error::Io { path: path.clone(), source })?;
         let text = String::from_utf8_lossy(&bytes);
         let name = path.strip_prefix(&root).unwrap_or(&path).display().to_string();
         let sentences: Vec<String> =
@@ -210,9 +211,10 @@ pub fn make_copy(paragraphs: &[String], filler: &str, rng: &mut Rng) -> EditedCo
         edits.push("quotes");
     }
     let lead_words: Vec<&str> = paragraphs[0].split_whitespace().take(4 + rng.below(5)).collect();
-    let title = format!("{} {}", HEADLINE_LEADS[rng.below(HEADLINE_LEADS.len())], lead_words.join(" "))
-        .trim()
-        .to_string();
+    let title =
+        format!("{} {}", HEADLINE_LEADS[rng.below(HEADLINE_LEADS.len())], lead_words.join(" "))
+            .trim()
+            .to_string();
     let mut blocks = vec![title.clone()];
     if rng.chance(0.8) {
         for _ in 0..1 + rng.below(2) {
@@ -295,7 +297,8 @@ fn timeline17(datasets: &Path, config: &Config, report: &mut Report) -> crate::R
         n
     };
     let eligible: Vec<bool> = texts.iter().map(|t| word_count(t) >= config.min_words).collect();
-    let fillers: Vec<usize> = (0..sources.len()).filter(|&i| sources[i].paragraphs.len() >= 4).collect();
+    let fillers: Vec<usize> =
+        (0..sources.len()).filter(|&i| sources[i].paragraphs.len() >= 4).collect();
     let (mut predicted, mut correct, mut gold, mut twins) = (0usize, 0usize, 0usize, 0usize);
     let mut by_edit: BTreeMap<&str, (usize, usize)> = BTreeMap::new();
     let mut misses = Vec::new();
@@ -364,7 +367,10 @@ fn timeline17(datasets: &Path, config: &Config, report: &mut Report) -> crate::R
     let n_eligible = eligible.iter().filter(|&&e| e).count();
     let mut compacted = index.clone();
     compacted.compact();
-    report.add("timeline17.index_bytes_per_article", compacted.memory_bytes() as f64 / index.len() as f64);
+    report.add(
+        "timeline17.index_bytes_per_article",
+        compacted.memory_bytes() as f64 / index.len() as f64,
+    );
     report.add("timeline17.articles", sources.len() as f64);
     report.add("timeline17.articles_too_short", (sources.len() - n_eligible) as f64);
     report.add("timeline17.copies", (2 * n_eligible) as f64);
@@ -376,7 +382,10 @@ fn timeline17(datasets: &Path, config: &Config, report: &mut Report) -> crate::R
     report.add("timeline17.precision", if predicted > 0 { tp / predicted as f64 } else { 0.0 });
     report.add("timeline17.recall", if gold > 0 { recall_tp / gold as f64 } else { 0.0 });
     for (edit, (n, ok)) in by_edit {
-        report.add(format!("timeline17.recall.{}", edit.replace(' ', "_")), ok as f64 / n.max(1) as f64);
+        report.add(
+            format!("timeline17.recall.{}", edit.replace(' ', "_")),
+            ok as f64 / n.max(1) as f64,
+        );
     }
     report.notes.extend(misses);
     Ok(())
@@ -456,7 +465,8 @@ pub fn seeds(shared: &Path) -> crate::Result<Vec<(String, String)>> {
     names.sort();
     let mut out = Vec::new();
     for path in names {
-        let text = std::fs::read_to_string(&path).map_err(|source| Error::Io { path: path.clone(), source })?;
+        let text = std::fs::read_to_string(&path)
+            .map_err(|source| Error::Io { path: path.clone(), source })?;
         let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
         out.push((name, text));
     }
@@ -518,7 +528,9 @@ mod tests {
     #[test]
     fn detokenizes_ptb() {
         assert_eq!(
-            detokenize("He said `` we do n't know '' -LRB- AP -RRB- , and Tuesday 's toll rose 5 % ."),
+            detokenize(
+                "He said `` we do n't know '' -LRB- AP -RRB- , and Tuesday 's toll rose 5 % ."
+            ),
             "He said \"we don't know\" (AP), and Tuesday's toll rose 5%."
         );
     }
