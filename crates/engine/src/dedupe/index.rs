@@ -429,7 +429,12 @@ mod tests {
         the east bank said they fear losing customers for most of the year, while cyclists asked \
         for a temporary ferry. The council will vote on the budget for the repairs in March, and \
         a second vote on the ferry is expected later. Engineers said the bridge is safe for now \
-        but that the cables cannot wait another winter without work.";
+        but that the cables cannot wait another winter without work. The harbour authority \
+        said ships will still pass under the bridge during the repairs, though only at night \
+        and with a pilot on board. A local school has asked for a safe crossing for children \
+        who walk over the bridge every morning. The mayor promised a plan for them by the end \
+        of the month. The last major repair of the bridge was finished almost thirty years ago, \
+        when the deck was replaced and the lamps were moved.";
 
     fn sig(text: &str) -> Signature {
         Signature::of(text)
@@ -454,7 +459,7 @@ mod tests {
         assert_eq!(near.len(), 1);
         assert_eq!((near[0].id, near[0].relation), (ArticleId(1), Relation::Near));
 
-        let cut = BASE.split(". ").take(3).collect::<Vec<_>>().join(". ");
+        let cut = BASE.split(". ").take(6).collect::<Vec<_>>().join(". ");
         let cut = index.query(&sig(&cut), &config);
         assert_eq!(cut.len(), 1);
         assert_eq!((cut[0].id, cut[0].relation), (ArticleId(1), Relation::Contained));
