@@ -168,12 +168,21 @@ pub(crate) fn decide(pair: &Pair, config: &Config) -> Option<(Relation, f32)> {
         return None;
     }
     let small = pair.fingerprints.0.min(pair.fingerprints.1);
+    let (short, long) = (pair.words.0.min(pair.words.1), pair.words.0.max(pair.words.1));
+    // Few fingerprints make a coarse containment estimate (2 of 3 passes),
+    // so the MinHash must agree: if a share `c` of the short text lies in
+    // the long one, their Jaccard is about `c·s / (s + l - c·s)`. Half of
+    // that, less the noise of 64 bins, is required.
+    let consistent = |c: f32| {
+        let (s, l) = (short as f32, long as f32);
+        let expected = c * s / (s + l - c * s).max(1.0);
+        pair.jaccard + 0.05 >= 0.5 * expected
+    };
     let contained = (small >= config.min_fingerprints.max(1))
         .then(|| (pair.shared_fingerprints as f32 / small as f32).min(1.0))
-        .filter(|&c| c >= config.containment);
+        .filter(|&c| c >= config.containment && consistent(c));
     // A text inside one clearly longer is a shortened republication, even
     // when the two still overlap enough to pass as near copies.
-    let (short, long) = (pair.words.0.min(pair.words.1), pair.words.0.max(pair.words.1));
     let shortened = (short as f32) < SHORTENED * long as f32;
     match contained {
         Some(c) if shortened => Some((Relation::Contained, c)),
