@@ -162,7 +162,7 @@ fn seeds_through_every_command() {
 
     let export = storyline(&["export", "--json", "--db", db]);
     let doc: serde_json::Value = serde_json::from_slice(&export.stdout).unwrap();
-    assert_eq!(doc["schema_version"], 1);
+    assert_eq!(doc["schema_version"], storyline::store::SCHEMA_VERSION);
     let articles = doc["articles"].as_array().unwrap();
     assert_eq!(articles.len(), 5);
     for key in [
@@ -178,6 +178,9 @@ fn seeds_through_every_command() {
         "url",
         "text",
         "diagnostics",
+        "duplicate_of",
+        "relation",
+        "similarity",
     ] {
         assert!(articles[0].get(key).is_some(), "export lacks {key}");
     }
@@ -187,6 +190,20 @@ fn seeds_through_every_command() {
     assert!(wsj
         .iter()
         .all(|a| a["published"] == "2016-10-05" && a["published_source"] == "dateline"));
+
+    // The two WSJ republications are one copy group: one is the original,
+    // the other (the shortened 001) copies it; nothing else is a copy.
+    let copies: Vec<&serde_json::Value> =
+        articles.iter().filter(|a| !a["duplicate_of"].is_null()).collect();
+    assert_eq!(copies.len(), 1);
+    assert_eq!(copies[0]["input"]["path"].as_str().map(|p| p.contains("001_")), Some(true));
+    assert_eq!(copies[0]["relation"], "contained");
+    let original = articles.iter().find(|a| a["id"] == copies[0]["duplicate_of"]).unwrap();
+    assert_eq!(original["original_outlet"], "The Wall Street Journal");
+    let groups = storyline(&["duplicates", "--json", "--db", db]);
+    let groups: serde_json::Value = serde_json::from_slice(&groups.stdout).unwrap();
+    assert_eq!(groups.as_array().map(Vec::len), Some(1));
+    assert_eq!(groups[0]["canonical"], original["id"]);
 
     let one = Path::new(&seeds()).join("004_0609b44ece0b164b.txt");
     let extract = storyline(&["extract", one.to_str().unwrap(), "--json"]);
