@@ -53,6 +53,13 @@ CREATE TABLE IF NOT EXISTS copies (
     relation     TEXT,
     similarity   REAL
 );
+CREATE TABLE IF NOT EXISTS copy_edges (
+    a          TEXT NOT NULL,
+    b          TEXT NOT NULL,
+    relation   TEXT NOT NULL,
+    similarity REAL NOT NULL,
+    PRIMARY KEY (a, b)
+);
 CREATE TABLE IF NOT EXISTS diagnostics (
     seq          INTEGER PRIMARY KEY,
     input_path   TEXT NOT NULL,
@@ -201,32 +208,122 @@ impl Store {
         Ok(inserted)
     }
 
-    /// Finds the copies among all stored articles ([`crate::dedupe`]) and
-    /// stores each article's signature (`Signature::to_bytes`) and, for a
-    /// copy, its `duplicate_of`, relation and similarity, replacing what a
-    /// previous run stored. One transaction.
+    /// Finds the copies of newly stored articles and regroups the store.
+    ///
+    /// Incremental: signatures and verified copy pairs are stored (tables
+    /// `copies`, `copy_edges`), so only articles without a signature are
+    /// signed and queried, against an index built from the stored
+    /// signatures; nothing is compared twice. Groups are then rebuilt from
+    /// all stored pairs (cheap), since a new article can join groups or be
+    /// the earlier original, and each article's `duplicate_of`, relation
+    /// and similarity are rewritten. One transaction.
     pub fn refresh_copies(&mut self, config: &dedupe::Config) -> Result<dedupe::Dedupe> {
         let articles = self.articles()?;
+        let position: std::collections::HashMap<ArticleId, usize> =
+            articles.iter().enumerate().map(|(i, a)| (a.id, i)).collect();
+        let mut signatures: Vec<Option<dedupe::Signature>> = vec![None; articles.len()];
+        let mut edges: Vec<dedupe::Edge> = Vec::new();
+        {
+            let mut stmt = self
+                .conn
+                .prepare_cached("SELECT article, signature FROM copies")
+                .map_err(|e| self.err(e))?;
+            let rows = stmt
+                .query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, Vec<u8>>(1)?)))
+                .map_err(|e| self.err(e))?;
+            for row in rows {
+                let (id, bytes) = row.map_err(|e| self.err(e))?;
+                // A signature of another version is re-signed below.
+                if let (Some(&i), Some(sig)) = (
+                    ArticleId::parse(&id).and_then(|id| position.get(&id)),
+                    dedupe::Signature::from_bytes(&bytes),
+                ) {
+                    signatures[i] = Some(sig);
+                }
+            }
+            let mut stmt = self
+                .conn
+                .prepare_cached("SELECT a, b, relation, similarity FROM copy_edges")
+                .map_err(|e| self.err(e))?;
+            let rows = stmt
+                .query_map([], |r| {
+                    Ok((
+                        r.get::<_, String>(0)?,
+                        r.get::<_, String>(1)?,
+                        r.get::<_, String>(2)?,
+                        r.get::<_, f64>(3)?,
+                    ))
+                })
+                .map_err(|e| self.err(e))?;
+            for row in rows {
+                let (a, b, relation, similarity) = row.map_err(|e| self.err(e))?;
+                let pos = |s: &str| ArticleId::parse(s).and_then(|id| position.get(&id).copied());
+                if let (Some(a), Some(b), Some(relation)) =
+                    (pos(&a), pos(&b), dedupe::Relation::from_name(&relation))
+                {
+                    edges.push(dedupe::Edge { a, b, relation, similarity: similarity as f32 });
+                }
+            }
+        }
+        let known: Vec<usize> = (0..articles.len()).filter(|&i| signatures[i].is_some()).collect();
+        let mut index = dedupe::Index::build(
+            known.iter().map(|&i| (ArticleId(i as u64), signatures[i].as_ref().expect("known"))),
+        );
+        let mut new_edges = Vec::new();
+        let fresh: Vec<usize> = (0..articles.len()).filter(|&i| signatures[i].is_none()).collect();
+        for &i in &fresh {
+            let sig = dedupe::Signature::of(&articles[i].text);
+            for m in index.query(&sig, config) {
+                new_edges.push(dedupe::Edge {
+                    a: m.id.0 as usize,
+                    b: i,
+                    relation: m.relation,
+                    similarity: m.similarity,
+                });
+            }
+            index.insert(ArticleId(i as u64), &sig);
+            signatures[i] = Some(sig);
+        }
+        edges.extend_from_slice(&new_edges);
+        let signatures: Vec<dedupe::Signature> =
+            signatures.into_iter().map(|s| s.expect("signed")).collect();
         let inputs: Vec<dedupe::Input<'_>> = articles.iter().map(dedupe::Input::from).collect();
-        let found = dedupe::detect(&inputs, config);
+        let found = dedupe::group(&inputs, signatures, &edges, config);
+
         let path = self.path.clone();
         let tx = self.conn.transaction().map_err(|e| store_err(&path, e))?;
-        tx.execute("DELETE FROM copies", []).map_err(|e| store_err(&path, e))?;
         {
-            let mut insert = tx
+            let mut upsert = tx
                 .prepare_cached(
                     "INSERT INTO copies (article, signature, duplicate_of, relation, similarity)
-                     VALUES (?1, ?2, ?3, ?4, ?5)",
+                     VALUES (?1, ?2, ?3, ?4, ?5)
+                     ON CONFLICT (article) DO UPDATE SET signature = ?2, duplicate_of = ?3,
+                     relation = ?4, similarity = ?5",
                 )
                 .map_err(|e| store_err(&path, e))?;
             for ((a, sig), dup) in articles.iter().zip(&found.signatures).zip(&found.duplicates) {
-                insert
+                upsert
                     .execute(params![
                         a.id.to_string(),
                         sig.to_bytes(),
                         dup.map(|d| d.duplicate_of.to_string()),
                         dup.map(|d| d.relation.name()),
                         dup.map(|d| f64::from(d.similarity)),
+                    ])
+                    .map_err(|e| store_err(&path, e))?;
+            }
+            let mut insert_edge = tx
+                .prepare_cached(
+                    "INSERT OR REPLACE INTO copy_edges (a, b, relation, similarity) VALUES (?1, ?2, ?3, ?4)",
+                )
+                .map_err(|e| store_err(&path, e))?;
+            for e in &new_edges {
+                insert_edge
+                    .execute(params![
+                        articles[e.a].id.to_string(),
+                        articles[e.b].id.to_string(),
+                        e.relation.name(),
+                        f64::from(e.similarity),
                     ])
                     .map_err(|e| store_err(&path, e))?;
             }
@@ -417,6 +514,25 @@ mod tests {
         let stored = store.duplicates().unwrap();
         assert_eq!(stored.len(), 1);
         assert_eq!(stored[0].1.duplicate_of, group.canonical);
+    }
+
+    #[test]
+    fn copies_found_incrementally_equal_one_pass() {
+        let seeds = crate::eval::copies::seeds(&crate::eval::shared_dir()).unwrap();
+        let articles: Vec<Article> = seeds.iter().map(|(name, text)| article(name, text)).collect();
+        let config = dedupe::Config::default();
+        let mut once = Store::in_memory().unwrap();
+        once.insert_batch(&articles, &[]).unwrap();
+        let all = once.refresh_copies(&config).unwrap();
+        // One article at a time, the shortened copy first.
+        let mut stepwise = Store::in_memory().unwrap();
+        let mut last = None;
+        for a in articles.iter().rev() {
+            stepwise.insert_batch(std::slice::from_ref(a), &[]).unwrap();
+            last = Some(stepwise.refresh_copies(&config).unwrap());
+        }
+        assert_eq!(last.unwrap().groups, all.groups);
+        assert_eq!(stepwise.duplicates().unwrap(), once.duplicates().unwrap());
     }
 
     #[test]

@@ -55,21 +55,49 @@ pub struct Dedupe {
     pub passages: Vec<SharedPassage>,
 }
 
+/// A verified copy pair: positions in the inputs, how and how much.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Edge {
+    /// The earlier input.
+    pub a: usize,
+    /// The later input.
+    pub b: usize,
+    /// The verdict.
+    pub relation: Relation,
+    /// Its similarity.
+    pub similarity: f32,
+}
+
 /// Finds the copies, groups and shared passages among `inputs`.
 pub fn detect(inputs: &[Input<'_>], config: &Config) -> Dedupe {
     let signatures: Vec<Signature> = inputs.iter().map(|i| Signature::of(i.text)).collect();
-
     // Index positions stand in for ids, so equal ids in the input (the same
     // text twice) stay two entries.
     let mut index = Index::new();
-    let mut edges: Vec<(usize, usize, Relation, f32)> = Vec::new();
+    let mut edges = Vec::new();
     for (i, sig) in signatures.iter().enumerate() {
-        for m in index.query(sig, config) {
-            edges.push((m.id.0 as usize, i, m.relation, m.similarity));
-        }
+        edges.extend(index.query(sig, config).into_iter().map(|m| Edge {
+            a: m.id.0 as usize,
+            b: i,
+            relation: m.relation,
+            similarity: m.similarity,
+        }));
         index.insert(ArticleId(i as u64), sig);
     }
+    group(inputs, signatures, &edges, config)
+}
 
+/// Groups `inputs` from their verified copy pairs (found earlier, for
+/// instance partly stored and partly new) and marks shared passages.
+/// `signatures[i]` is the signature of `inputs[i]`.
+pub fn group(
+    inputs: &[Input<'_>],
+    signatures: Vec<Signature>,
+    edges: &[Edge],
+    config: &Config,
+) -> Dedupe {
+    let edges: Vec<(usize, usize, Relation, f32)> =
+        edges.iter().map(|e| (e.a, e.b, e.relation, e.similarity)).collect();
     let mut parent: Vec<usize> = (0..inputs.len()).collect();
     for &(a, b, _, _) in &edges {
         let (ra, rb) = (find(&mut parent, a), find(&mut parent, b));
