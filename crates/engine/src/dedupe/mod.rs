@@ -6,7 +6,7 @@
 //! (`exact`, `near`, `contained`) and a similarity, the [`CopyGroup`]s with
 //! their canonical article, and the [`SharedPassage`]s (paragraphs reused in
 //! otherwise different articles).
-//! Method: sign each text ([`sketch`]), find and verify copies through an
+//! Method: sign each text ([`Signature::of`]), find and verify copies through an
 //! LSH [`Index`] (exact hash, MinHash bands, winnowed fingerprints), join
 //! copies into groups (union-find), pick the canonical member (the named
 //! original outlet, else the earliest published, else the fullest text),

@@ -46,7 +46,7 @@ pub struct Signature {
 /// Lowercases, deletes apostrophes (so a copy that lost them still matches)
 /// and treats every other character that is not a letter or digit as a
 /// break, which also drops quotation marks and punctuation. A word's hash
-/// is FNV-1a over its lowercase UTF-8 bytes, finished with [`mix64`]: one
+/// is FNV-1a over its lowercase UTF-8 bytes, finished with a splitmix64 mix: one
 /// multiply a byte, inline, because signing speed is a bar.
 pub fn for_each_word(text: &str, mut word: impl FnMut(u64)) {
     let bytes = text.as_bytes();
