@@ -3,6 +3,7 @@
 #![warn(missing_docs)]
 
 pub mod clean;
+pub mod cluster;
 pub mod dates;
 pub mod dedupe;
 pub mod error;

@@ -1,0 +1,448 @@
+//! The online step: one article in, one event and story out, then repairs.
+//!
+//! Input: a [`ClusterInput`] and the [`ClusterState`]. Output: an
+//! [`Assignment`], with the state updated. Method: retrieve candidate events
+//! through the index, keep those within `event_days` of the article, join the
+//! most similar above `event_threshold`; otherwise start an event in the most
+//! similar story above `story_threshold`, or in a new story. Then, on a
+//! doubling schedule of each cluster's size (so each cluster is revisited
+//! O(log n) times), try to split the event and to merge it, and its story,
+//! with their nearest neighbours. Ties always break by the lower id.
+
+use chrono::NaiveDate;
+use rustc_hash::FxHashMap;
+
+use super::vector::Centroid;
+use super::{
+    Assignment, Change, ClusterConfig, ClusterInput, ClusterState, Event, EventId, Member, Story,
+    StoryId,
+};
+use crate::model::ArticleId;
+
+/// The weighted similarity of term and name vectors.
+fn combine(terms: f32, names: Option<f32>, name_weight: f32) -> f32 {
+    match names {
+        Some(n) => (1.0 - name_weight) * terms + name_weight * n,
+        None => terms,
+    }
+}
+
+fn similarity(terms: &Centroid, names: &Centroid, m: &Member, name_weight: f32) -> f32 {
+    let n = (!m.names.is_empty() && !names.terms().is_empty()).then(|| names.cosine(&m.names.0));
+    combine(terms.cosine(&m.terms.0), n, name_weight)
+}
+
+fn centroid_similarity(a: (&Centroid, &Centroid), b: (&Centroid, &Centroid), w: f32) -> f32 {
+    let n = (!a.1.terms().is_empty() && !b.1.terms().is_empty()).then(|| a.1.cosine_with(b.1));
+    combine(a.0.cosine_with(b.0), n, w)
+}
+
+/// True when `a` and `b` are within `days` of each other (or undated).
+fn near(a: (Option<NaiveDate>, Option<NaiveDate>), b: (Option<NaiveDate>, Option<NaiveDate>), days: i64) -> bool {
+    match (a, b) {
+        ((Some(a0), Some(a1)), (Some(b0), Some(b1))) => {
+            (b0 - a1).num_days() <= days && (a0 - b1).num_days() <= days
+        }
+        _ => true,
+    }
+}
+
+/// Sizes at which a cluster is revisited: 2, 4, 8, ...
+fn on_schedule(n: usize) -> bool {
+    n >= 2 && n.is_power_of_two()
+}
+
+impl ClusterState {
+    /// Assigns one article. An article already assigned keeps its place; a
+    /// copy of a known article joins its original's event.
+    pub fn assign(&mut self, input: &ClusterInput<'_>, config: &ClusterConfig) -> Assignment {
+        if let Some(done) = self.assignment_of(input.article) {
+            return done;
+        }
+        if let Some(event) = input.duplicate_of.and_then(|orig| self.event_of(orig)) {
+            self.add_copy(event, input);
+            return self.assignment_of(input.article).expect("just assigned");
+        }
+        let f = self.lexicon.features(input.title, input.text, &config.text);
+        let member = Member { terms: f.terms, names: f.names };
+        let query = member.terms.top(config.query_terms);
+        let dates = (input.published, input.published);
+        let best_event = self.best(&query, config, true, |state, id| {
+            let event = &state.events[id as usize];
+            near((event.first, event.last), dates, config.event_days)
+                .then(|| similarity(&event.terms, &event.names, &member, config.event_name_weight))
+        });
+        let (event, score) = match best_event {
+            Some((e, score)) if score >= config.event_threshold => (e, score),
+            _ => {
+                let best_story = self.best(&query, config, false, |state, id| {
+                    let story = &state.stories[id as usize];
+                    Some(similarity(&story.terms, &story.names, &member, config.story_name_weight))
+                });
+                let story = match best_story {
+                    Some((s, score)) if score >= config.story_threshold => s,
+                    _ => self.new_story(config),
+                };
+                (self.new_event(story, config), config.event_threshold)
+            }
+        };
+        self.add_member(event, input, member, score, config);
+        self.revise(event, config);
+        self.assignment_of(input.article).expect("just assigned")
+    }
+
+    /// The best-scoring live candidate from the event (or story) index.
+    fn best(
+        &self,
+        query: &[(u32, f32)],
+        config: &ClusterConfig,
+        events: bool,
+        score: impl Fn(&ClusterState, u32) -> Option<f32>,
+    ) -> Option<(u32, f32)> {
+        let mut hits = FxHashMap::default();
+        let index = if events { &self.event_index } else { &self.story_index };
+        index.query(query, &mut hits);
+        let mut ranked: Vec<(u32, f32)> = hits.into_iter().map(|(c, (s, _))| (c, s)).collect();
+        ranked.sort_unstable_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
+        let mut seen: Vec<u32> = Vec::new();
+        let mut best: Option<(u32, f32)> = None;
+        for &(c, _) in ranked.iter() {
+            if seen.len() == config.candidates {
+                break;
+            }
+            let c = if events { self.resolve_event(EventId(c)).0 } else { self.resolve_story(StoryId(c)).0 };
+            if seen.contains(&c) {
+                continue;
+            }
+            seen.push(c);
+            if let Some(s) = score(self, c) {
+                if best.is_none_or(|(b, bs)| s > bs || (s == bs && c < b)) {
+                    best = Some((c, s));
+                }
+            }
+        }
+        best
+    }
+
+    fn new_story(&mut self, config: &ClusterConfig) -> u32 {
+        let id = self.stories.len() as u32;
+        self.stories.push(Story {
+            id: StoryId(id),
+            events: Vec::new(),
+            n_articles: 0,
+            terms: Centroid::new(config.story_terms),
+            names: Centroid::new(config.story_terms / 4),
+        });
+        id
+    }
+
+    fn new_event(&mut self, story: u32, config: &ClusterConfig) -> u32 {
+        let id = self.events.len() as u32;
+        self.events.push(Event {
+            id: EventId(id),
+            story: StoryId(story),
+            title: None,
+            first: None,
+            last: None,
+            articles: Vec::new(),
+            dates: Vec::new(),
+            members: Vec::new(),
+            title_score: f32::NEG_INFINITY,
+            terms: Centroid::new(config.event_terms),
+            names: Centroid::new(config.event_terms / 3),
+        });
+        self.stories[story as usize].events.push(EventId(id));
+        self.open_events.push(id);
+        id
+    }
+
+    fn add_member(&mut self, event: u32, input: &ClusterInput<'_>, member: Member, score: f32, config: &ClusterConfig) {
+        self.article_event.insert(input.article.0, event);
+        if let Some(d) = input.published {
+            self.latest = self.latest.max(Some(d));
+        }
+        let e = &mut self.events[event as usize];
+        let story = &mut self.stories[e.story.0 as usize];
+        story.terms.add(&member.terms.0, 1.0);
+        story.names.add(&member.names.0, 1.0);
+        story.n_articles += 1;
+        e.terms.add(&member.terms.0, 1.0);
+        e.names.add(&member.names.0, 1.0);
+        if let Some(title) = input.title.filter(|t| !t.trim().is_empty()) {
+            if score > e.title_score {
+                e.title = Some(title.trim().to_string());
+                e.title_score = score;
+            }
+        }
+        let keep = e.members.len() == e.articles.len();
+        e.articles.push(input.article.0);
+        e.dates.push(input.published);
+        if keep {
+            e.members.push(member);
+        }
+        widen(e, input.published);
+        let (top_e, top_s) = (e.terms.top(config.index_terms), story.terms.top(config.index_terms));
+        let sid = story.id.0;
+        self.event_index.post(event, &top_e);
+        self.story_index.post(sid, &top_s);
+    }
+
+    fn add_copy(&mut self, event: EventId, input: &ClusterInput<'_>) {
+        self.article_event.insert(input.article.0, event.0);
+        let e = &mut self.events[event.0 as usize];
+        if e.members.len() == e.articles.len() {
+            // A copy moves with its original if the event is ever split.
+            let orig = input.duplicate_of.and_then(|o| e.articles.iter().position(|&a| a == o.0));
+            let member = orig.map(|i| e.members[i].clone()).unwrap_or_default();
+            e.members.push(member);
+        }
+        e.articles.push(input.article.0);
+        e.dates.push(input.published);
+        widen(e, input.published);
+        self.stories[e.story.0 as usize].n_articles += 1;
+    }
+
+    /// Splits, merges and closes after `event` grew.
+    fn revise(&mut self, event: u32, config: &ClusterConfig) {
+        let n = self.events[event as usize].articles.len();
+        if on_schedule(n) {
+            self.try_split(event, config);
+            self.try_merge_event(self.resolve_event(EventId(event)).0, config);
+        }
+        let story = self.events[self.resolve_event(EventId(event)).0 as usize].story.0;
+        if on_schedule(self.stories[story as usize].n_articles) {
+            self.try_merge_story(story, config);
+        }
+        if self.article_event.len() % 256 == 0 {
+            self.close_events(config);
+        }
+    }
+
+    /// Drops member vectors of events that can no longer split: too large,
+    /// or ended more than two event windows before the newest date seen.
+    fn close_events(&mut self, config: &ClusterConfig) {
+        let latest = self.latest;
+        let events = &mut self.events;
+        self.open_events.retain(|&id| {
+            let e = &mut events[id as usize];
+            let old = match (e.last, latest) {
+                (Some(last), Some(latest)) => (latest - last).num_days() > 2 * config.event_days,
+                _ => false,
+            };
+            let open = e.is_alive() && e.articles.len() <= config.split_max && !old;
+            if !open {
+                e.members = Vec::new();
+            }
+            open
+        });
+    }
+
+    fn try_merge_event(&mut self, event: u32, config: &ClusterConfig) {
+        let e = &self.events[event as usize];
+        let query = e.terms.top(config.query_terms);
+        let best = self.best(&query, config, true, |state, other| {
+            let o = &state.events[other as usize];
+            (other != event && o.story == e.story && near((e.first, e.last), (o.first, o.last), config.event_days))
+                .then(|| centroid_similarity((&e.terms, &e.names), (&o.terms, &o.names), config.event_name_weight))
+        });
+        if let Some((other, _)) = best.filter(|b| b.1 >= config.event_merge_threshold) {
+            let (from, into) = larger_last(&self.events[event as usize], &self.events[other as usize]);
+            self.merge_events(from, into, config);
+        }
+    }
+
+    pub(super) fn merge_events(&mut self, from: u32, into: u32, config: &ClusterConfig) {
+        let moved = std::mem::replace(&mut self.events[from as usize], placeholder(from, config));
+        let story = moved.story;
+        self.events[from as usize].story = story;
+        for &a in &moved.articles {
+            self.article_event.insert(a, into);
+        }
+        let e = &mut self.events[into as usize];
+        let both_open = e.members.len() == e.articles.len() && moved.members.len() == moved.articles.len();
+        if both_open {
+            e.members.extend(moved.members);
+        } else {
+            e.members = Vec::new();
+        }
+        e.articles.extend(&moved.articles);
+        e.dates.extend(&moved.dates);
+        e.terms.add(moved.terms.terms(), 1.0);
+        e.names.add(moved.names.terms(), 1.0);
+        e.first = min_opt(e.first, moved.first);
+        e.last = e.last.max(moved.last);
+        if moved.title_score > e.title_score {
+            e.title = moved.title;
+            e.title_score = moved.title_score;
+        }
+        let top = e.terms.top(config.index_terms);
+        self.event_index.post(into, &top);
+        self.stories[story.0 as usize].events.retain(|&x| x.0 != from);
+        self.event_redirects.insert(from, into);
+        self.changes.push(Change::EventMerged { from: EventId(from), into: EventId(into) });
+    }
+
+    fn try_merge_story(&mut self, story: u32, config: &ClusterConfig) {
+        let s = &self.stories[story as usize];
+        let query = s.terms.top(config.query_terms);
+        let best = self.best(&query, config, false, |state, other| {
+            let o = &state.stories[other as usize];
+            (other != story)
+                .then(|| centroid_similarity((&s.terms, &s.names), (&o.terms, &o.names), config.story_name_weight))
+        });
+        if let Some((other, _)) = best.filter(|b| b.1 >= config.story_merge_threshold) {
+            let (a, b) = (&self.stories[story as usize], &self.stories[other as usize]);
+            let (from, into) = if (a.n_articles, std::cmp::Reverse(a.id)) > (b.n_articles, std::cmp::Reverse(b.id)) {
+                (other, story)
+            } else {
+                (story, other)
+            };
+            self.merge_stories(from, into, config);
+        }
+    }
+
+    pub(super) fn merge_stories(&mut self, from: u32, into: u32, config: &ClusterConfig) {
+        let moved = std::mem::replace(
+            &mut self.stories[from as usize],
+            Story {
+                id: StoryId(from),
+                events: Vec::new(),
+                n_articles: 0,
+                terms: Centroid::new(0),
+                names: Centroid::new(0),
+            },
+        );
+        for &e in &moved.events {
+            self.events[e.0 as usize].story = StoryId(into);
+        }
+        let s = &mut self.stories[into as usize];
+        s.events.extend(moved.events);
+        s.n_articles += moved.n_articles;
+        s.terms.add(moved.terms.terms(), 1.0);
+        s.names.add(moved.names.terms(), 1.0);
+        let top = s.terms.top(config.index_terms);
+        self.story_index.post(into, &top);
+        self.story_redirects.insert(from, into);
+        self.changes.push(Change::StoryMerged { from: StoryId(from), into: StoryId(into) });
+    }
+
+    /// Splits an event in two when 2-means finds halves less similar than
+    /// `split_threshold`; the smaller half becomes a new event of the story.
+    fn try_split(&mut self, event: u32, config: &ClusterConfig) {
+        let e = &self.events[event as usize];
+        if e.members.len() != e.articles.len() || e.members.len() < 4 {
+            return;
+        }
+        let Some(part) = two_means(e, config) else { return };
+        let n_moved = part.iter().filter(|&&p| p).count();
+        if n_moved == 0 || n_moved == part.len() {
+            return;
+        }
+        // The new event takes the smaller half (the first member stays).
+        let take = n_moved * 2 <= part.len();
+        let story = e.story.0;
+        let new = self.new_event(story, config);
+        let old = std::mem::replace(&mut self.events[event as usize], placeholder(event, config));
+        let mut keep = placeholder(event, config);
+        keep.story = old.story;
+        keep.title = old.title.clone();
+        keep.title_score = old.title_score;
+        // The new half starts with the old headline until one of its own
+        // later members brings a better one.
+        self.events[new as usize].title = old.title.clone();
+        let mut moved_ids = Vec::new();
+        for (i, member) in old.members.into_iter().enumerate() {
+            let dest = if part[i] == take { new } else { event };
+            let target = if dest == event { &mut keep } else { &mut self.events[new as usize] };
+            target.terms.add(&member.terms.0, 1.0);
+            target.names.add(&member.names.0, 1.0);
+            target.articles.push(old.articles[i]);
+            target.dates.push(old.dates[i]);
+            widen(target, old.dates[i]);
+            target.members.push(member);
+            if dest == new {
+                moved_ids.push(ArticleId(old.articles[i]).to_string());
+                self.article_event.insert(old.articles[i], new);
+            }
+        }
+        self.events[event as usize] = keep;
+        for id in [event, new] {
+            let top = self.events[id as usize].terms.top(config.index_terms);
+            self.event_index.post(id, &top);
+        }
+        self.changes.push(Change::EventSplit { from: EventId(event), into: EventId(new), articles: moved_ids });
+    }
+}
+
+/// Two-means over an event's members, seeded by the member least like the
+/// centroid and the member least like that one. Returns the side of each
+/// member when the halves are less similar than `split_threshold`.
+fn two_means(e: &Event, config: &ClusterConfig) -> Option<Vec<bool>> {
+    let w = config.event_name_weight;
+    let sim = |m: &Member| similarity(&e.terms, &e.names, m, w);
+    let far = (0..e.members.len()).min_by(|&a, &b| sim(&e.members[a]).total_cmp(&sim(&e.members[b])).then(a.cmp(&b)))?;
+    let mut seed = [Centroid::new(config.event_terms), Centroid::new(config.event_terms)];
+    let mut seed_names = [Centroid::new(config.event_terms / 3), Centroid::new(config.event_terms / 3)];
+    seed[1].add(&e.members[far].terms.0, 1.0);
+    seed_names[1].add(&e.members[far].names.0, 1.0);
+    let other = (0..e.members.len())
+        .min_by(|&a, &b| {
+            let sa = similarity(&seed[1], &seed_names[1], &e.members[a], w);
+            let sb = similarity(&seed[1], &seed_names[1], &e.members[b], w);
+            sa.total_cmp(&sb).then(a.cmp(&b))
+        })?;
+    seed[0].add(&e.members[other].terms.0, 1.0);
+    seed_names[0].add(&e.members[other].names.0, 1.0);
+    let mut side = vec![false; e.members.len()];
+    for _ in 0..3 {
+        for (i, m) in e.members.iter().enumerate() {
+            side[i] = similarity(&seed[1], &seed_names[1], m, w) > similarity(&seed[0], &seed_names[0], m, w);
+        }
+        seed = [Centroid::new(config.event_terms), Centroid::new(config.event_terms)];
+        seed_names = [Centroid::new(config.event_terms / 3), Centroid::new(config.event_terms / 3)];
+        for (i, m) in e.members.iter().enumerate() {
+            seed[side[i] as usize].add(&m.terms.0, 1.0);
+            seed_names[side[i] as usize].add(&m.names.0, 1.0);
+        }
+    }
+    let apart = centroid_similarity((&seed[0], &seed_names[0]), (&seed[1], &seed_names[1]), w);
+    (apart < config.split_threshold).then_some(side)
+}
+
+/// `(from, into)`: the smaller cluster merges into the larger (ties: into
+/// the lower id).
+fn larger_last(a: &Event, b: &Event) -> (u32, u32) {
+    if (a.articles.len(), std::cmp::Reverse(a.id)) > (b.articles.len(), std::cmp::Reverse(b.id)) {
+        (b.id.0, a.id.0)
+    } else {
+        (a.id.0, b.id.0)
+    }
+}
+
+fn placeholder(id: u32, config: &ClusterConfig) -> Event {
+    Event {
+        id: EventId(id),
+        story: StoryId(0),
+        title: None,
+        first: None,
+        last: None,
+        articles: Vec::new(),
+        dates: Vec::new(),
+        members: Vec::new(),
+        title_score: f32::NEG_INFINITY,
+        terms: Centroid::new(config.event_terms),
+        names: Centroid::new(config.event_terms / 3),
+    }
+}
+
+fn min_opt(a: Option<NaiveDate>, b: Option<NaiveDate>) -> Option<NaiveDate> {
+    match (a, b) {
+        (Some(a), Some(b)) => Some(a.min(b)),
+        (a, b) => a.or(b),
+    }
+}
+
+fn widen(e: &mut Event, date: Option<NaiveDate>) {
+    e.first = min_opt(e.first, date);
+    e.last = e.last.max(date);
+}

@@ -1,0 +1,419 @@
+//! Cluster: articles into events, events into stories, online.
+//!
+//! Input: articles in arrival order ([`ClusterInput`]: id, headline, clean
+//! text, optional date, optional original it is a copy of). Output: an
+//! [`Assignment`] per article, and a [`ClusterState`] holding [`Event`]s (what
+//! happened within a few days) and [`Story`]s (threads of events, unbounded in
+//! time), serialisable so a store can persist it and resume later.
+//! Method: each article becomes TF-IDF vectors over stemmed words and over
+//! capitalised words; an inverted index over the heaviest centroid terms
+//! proposes a bounded set of candidate events (and, failing those, stories);
+//! the article joins the most similar one above a threshold or starts a new
+//! one. Clusters that converge are merged and events whose members drift
+//! apart are split; both are recorded as [`Change`]s so old ids stay
+//! resolvable. Deterministic: ties break by id, no clock, no randomness.
+
+mod assign;
+mod index;
+mod text;
+mod vector;
+
+use std::collections::BTreeMap;
+use std::fmt;
+
+use chrono::NaiveDate;
+use rustc_hash::FxHashMap;
+use serde::{Deserialize, Serialize};
+
+use crate::model::ArticleId;
+pub use text::TextConfig;
+use vector::{Centroid, SparseVec};
+
+/// An event id. Merged-away ids resolve through [`ClusterState::resolve_event`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+pub struct EventId(pub u32);
+
+/// A story id. Merged-away ids resolve through [`ClusterState::resolve_story`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+pub struct StoryId(pub u32);
+
+impl fmt::Display for EventId {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "e{}", self.0)
+    }
+}
+
+impl fmt::Display for StoryId {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "s{}", self.0)
+    }
+}
+
+impl StoryId {
+    /// Parses `s12` or `12`.
+    pub fn parse(s: &str) -> Option<StoryId> {
+        s.strip_prefix('s').unwrap_or(s).parse().ok().map(StoryId)
+    }
+}
+
+impl EventId {
+    /// Parses `e12` or `12`.
+    pub fn parse(s: &str) -> Option<EventId> {
+        s.strip_prefix('e').unwrap_or(s).parse().ok().map(EventId)
+    }
+}
+
+/// Thresholds and sizes of the clustering. The defaults were tuned on the
+/// even-numbered half of the evaluation topics (see `eval::clustering`).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct ClusterConfig {
+    /// How text becomes vectors.
+    pub text: TextConfig,
+    /// Similarity at which an article joins an event.
+    pub event_threshold: f32,
+    /// Similarity at which an article that starts an event joins a story.
+    pub story_threshold: f32,
+    /// Centroid similarity at which two events of one story merge.
+    pub event_merge_threshold: f32,
+    /// Centroid similarity at which two stories merge.
+    pub story_merge_threshold: f32,
+    /// An event splits in two when the halves found by 2-means are less
+    /// similar than this.
+    pub split_threshold: f32,
+    /// Share of the name vector in the similarity to an event (the rest is
+    /// the term vector).
+    pub event_name_weight: f32,
+    /// Share of the name vector in the similarity to a story.
+    pub story_name_weight: f32,
+    /// A dated article joins a dated event only within this many days of it.
+    pub event_days: i64,
+    /// Heaviest article terms used to query the index.
+    pub query_terms: usize,
+    /// Candidates (by index score) compared in full.
+    pub candidates: usize,
+    /// Posting entries read per query term.
+    pub scan: usize,
+    /// Heaviest centroid terms posted in the index.
+    pub index_terms: usize,
+    /// Terms kept in an event centroid.
+    pub event_terms: usize,
+    /// Terms kept in a story centroid.
+    pub story_terms: usize,
+    /// Events larger than this are no longer split (their member vectors
+    /// are dropped to bound memory).
+    pub split_max: usize,
+}
+
+impl Default for ClusterConfig {
+    fn default() -> ClusterConfig {
+        ClusterConfig {
+            text: TextConfig::default(),
+            event_threshold: 0.35,
+            story_threshold: 0.2,
+            event_merge_threshold: 0.5,
+            story_merge_threshold: 0.35,
+            split_threshold: 0.15,
+            event_name_weight: 0.4,
+            story_name_weight: 0.2,
+            event_days: 3,
+            query_terms: 12,
+            candidates: 16,
+            scan: 128,
+            index_terms: 16,
+            event_terms: 96,
+            story_terms: 256,
+            split_max: 64,
+        }
+    }
+}
+
+/// One article handed to the clustering.
+#[derive(Clone, Copy, Debug)]
+pub struct ClusterInput<'a> {
+    /// The article id.
+    pub article: ArticleId,
+    /// The headline, if known.
+    pub title: Option<&'a str>,
+    /// The clean text.
+    pub text: &'a str,
+    /// The publication date, if known (events are bounded in time only
+    /// between dated articles).
+    pub published: Option<NaiveDate>,
+    /// The article this one is a copy of (from the dedupe stage).
+    pub duplicate_of: Option<ArticleId>,
+}
+
+/// Where an article went, with the ids current at the time.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Assignment {
+    /// The event it joined or started.
+    pub event: EventId,
+    /// The story of that event.
+    pub story: StoryId,
+}
+
+/// A change to earlier assignments, kept so that old ids stay resolvable.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum Change {
+    /// Event `from` was merged into `into`; `from` now resolves to `into`.
+    EventMerged {
+        /// The merged-away event.
+        from: EventId,
+        /// The event that absorbed it.
+        into: EventId,
+    },
+    /// Story `from` was merged into `into`; `from` now resolves to `into`.
+    StoryMerged {
+        /// The merged-away story.
+        from: StoryId,
+        /// The story that absorbed it.
+        into: StoryId,
+    },
+    /// Articles of event `from` drifted apart and moved to the new `into`.
+    EventSplit {
+        /// The event that was split (it keeps its other articles).
+        from: EventId,
+        /// The new event.
+        into: EventId,
+        /// The articles moved, as hex ids.
+        articles: Vec<String>,
+    },
+}
+
+/// Vectors of one member, kept while its event may still split.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+struct Member {
+    terms: SparseVec,
+    names: SparseVec,
+}
+
+/// What happened, reported by a few days of articles.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Event {
+    /// Its id.
+    pub id: EventId,
+    /// The story it belongs to (current, never a merged-away id).
+    pub story: StoryId,
+    /// The most representative headline seen.
+    pub title: Option<String>,
+    /// The earliest publication date of its articles.
+    pub first: Option<NaiveDate>,
+    /// The latest publication date of its articles.
+    pub last: Option<NaiveDate>,
+    /// Member article ids in arrival order.
+    articles: Vec<u64>,
+    /// Member dates, aligned with `articles`.
+    dates: Vec<Option<NaiveDate>>,
+    /// Member vectors aligned with `articles`, or empty once the event is
+    /// closed (too old or too large to split).
+    members: Vec<Member>,
+    title_score: f32,
+    terms: Centroid,
+    names: Centroid,
+}
+
+impl Event {
+    /// Member articles in arrival order.
+    pub fn articles(&self) -> impl Iterator<Item = ArticleId> + '_ {
+        self.articles.iter().map(|&a| ArticleId(a))
+    }
+
+    /// Number of member articles.
+    pub fn n_articles(&self) -> usize {
+        self.articles.len()
+    }
+
+    fn is_alive(&self) -> bool {
+        !self.articles.is_empty()
+    }
+}
+
+/// A thread of events, unbounded in time.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Story {
+    /// Its id.
+    pub id: StoryId,
+    /// Its events (current ids), in creation order.
+    events: Vec<EventId>,
+    /// Number of member articles.
+    pub n_articles: usize,
+    terms: Centroid,
+    names: Centroid,
+}
+
+/// The clustering so far: everything needed to add more articles later.
+#[derive(Clone, Debug, Default, Serialize, Deserialize)]
+pub struct ClusterState {
+    lexicon: text::Lexicon,
+    events: Vec<Event>,
+    stories: Vec<Story>,
+    /// Article to event id at assignment (resolve through redirects).
+    #[serde(with = "sorted_map")]
+    article_event: FxHashMap<u64, u32>,
+    event_redirects: BTreeMap<u32, u32>,
+    story_redirects: BTreeMap<u32, u32>,
+    event_index: index::Index,
+    story_index: index::Index,
+    /// Events that still hold member vectors, oldest first.
+    open_events: Vec<u32>,
+    /// The newest publication date seen.
+    latest: Option<NaiveDate>,
+    changes: Vec<Change>,
+}
+
+/// A story as shown to a reader.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct StoryView<'a> {
+    /// Its id.
+    pub id: StoryId,
+    /// The headline of its largest event.
+    pub title: Option<&'a str>,
+    /// The earliest date of its events.
+    pub first: Option<NaiveDate>,
+    /// The latest date of its events.
+    pub last: Option<NaiveDate>,
+    /// Number of articles.
+    pub n_articles: usize,
+    /// Its events, by first date then id (undated last).
+    #[serde(skip)]
+    pub events: Vec<&'a Event>,
+}
+
+impl ClusterState {
+    /// A state with nothing in it; `config` sizes the index.
+    pub fn new(config: &ClusterConfig) -> ClusterState {
+        ClusterState {
+            event_index: index::Index::new(config.scan),
+            story_index: index::Index::new(config.scan),
+            ..ClusterState::default()
+        }
+    }
+
+    /// Follows event merges to the current id.
+    pub fn resolve_event(&self, mut id: EventId) -> EventId {
+        while let Some(&to) = self.event_redirects.get(&id.0) {
+            id = EventId(to);
+        }
+        id
+    }
+
+    /// Follows story merges to the current id.
+    pub fn resolve_story(&self, mut id: StoryId) -> StoryId {
+        while let Some(&to) = self.story_redirects.get(&id.0) {
+            id = StoryId(to);
+        }
+        id
+    }
+
+    /// The current event of an article.
+    pub fn event_of(&self, article: ArticleId) -> Option<EventId> {
+        self.article_event.get(&article.0).map(|&e| self.resolve_event(EventId(e)))
+    }
+
+    /// The current story of an article.
+    pub fn story_of(&self, article: ArticleId) -> Option<StoryId> {
+        self.event_of(article).map(|e| self.events[e.0 as usize].story)
+    }
+
+    /// The current assignment of an article.
+    pub fn assignment_of(&self, article: ArticleId) -> Option<Assignment> {
+        let event = self.event_of(article)?;
+        Some(Assignment { event, story: self.events[event.0 as usize].story })
+    }
+
+    /// An event by (possibly merged-away) id.
+    pub fn event(&self, id: EventId) -> Option<&Event> {
+        self.events.get(self.resolve_event(id).0 as usize)
+    }
+
+    /// Live stories, in id order.
+    pub fn stories(&self) -> impl Iterator<Item = StoryView<'_>> {
+        self.stories.iter().filter(|s| s.n_articles > 0).map(|s| self.view(s))
+    }
+
+    /// A story by (possibly merged-away) id.
+    pub fn story(&self, id: StoryId) -> Option<StoryView<'_>> {
+        let story = self.stories.get(self.resolve_story(id).0 as usize)?;
+        Some(self.view(story))
+    }
+
+    fn view<'a>(&'a self, story: &'a Story) -> StoryView<'a> {
+        let mut events: Vec<&Event> = story.events.iter().map(|e| &self.events[e.0 as usize]).collect();
+        events.sort_by_key(|e| (e.first.is_none(), e.first, e.id));
+        let largest = events.iter().max_by_key(|e| (e.articles.len(), std::cmp::Reverse(e.id)));
+        StoryView {
+            id: story.id,
+            title: largest.and_then(|e| e.title.as_deref()),
+            first: events.iter().filter_map(|e| e.first).min(),
+            last: events.iter().filter_map(|e| e.last).max(),
+            n_articles: story.n_articles,
+            events,
+        }
+    }
+
+    /// Merges and splits so far, oldest first.
+    pub fn changes(&self) -> &[Change] {
+        &self.changes
+    }
+
+    /// Number of articles assigned.
+    pub fn n_articles(&self) -> usize {
+        self.article_event.len()
+    }
+
+    /// Approximate heap size in bytes, for memory-per-article figures.
+    pub fn heap_bytes(&self) -> usize {
+        let events: usize = self
+            .events
+            .iter()
+            .map(|e| {
+                std::mem::size_of::<Event>()
+                    + e.articles.capacity() * 8
+                    + e.dates.capacity() * std::mem::size_of::<Option<NaiveDate>>()
+                    + e.members.iter().map(|m| (m.terms.0.capacity() + m.names.0.capacity()) * 8 + 48).sum::<usize>()
+                    + e.terms.heap_bytes()
+                    + e.names.heap_bytes()
+                    + e.title.as_ref().map_or(0, |t| t.capacity())
+            })
+            .sum();
+        let stories: usize = self
+            .stories
+            .iter()
+            .map(|s| std::mem::size_of::<Story>() + s.events.capacity() * 4 + s.terms.heap_bytes() + s.names.heap_bytes())
+            .sum();
+        // A hash map entry plus about one control byte, at the load factor.
+        let articles = self.article_event.capacity() * (12 + 1);
+        events + stories + articles + self.event_index.heap_bytes() + self.story_index.heap_bytes() + self.lexicon.heap_bytes()
+    }
+}
+
+/// Serialises a hash map as a list of pairs sorted by key, so equal states
+/// serialise to equal bytes whatever the history of the map.
+pub(crate) mod sorted_map {
+    use std::hash::Hash;
+
+    use rustc_hash::FxHashMap;
+    use serde::{Deserialize, Deserializer, Serialize, Serializer};
+
+    pub fn serialize<K: Serialize + Ord + Hash, V: Serialize, S: Serializer>(
+        map: &FxHashMap<K, V>,
+        s: S,
+    ) -> Result<S::Ok, S::Error> {
+        let mut pairs: Vec<(&K, &V)> = map.iter().collect();
+        pairs.sort_unstable_by(|a, b| a.0.cmp(b.0));
+        pairs.serialize(s)
+    }
+
+    pub fn deserialize<'de, K, V, D>(d: D) -> Result<FxHashMap<K, V>, D::Error>
+    where
+        K: Deserialize<'de> + Eq + Hash,
+        V: Deserialize<'de>,
+        D: Deserializer<'de>,
+    {
+        Ok(Vec::<(K, V)>::deserialize(d)?.into_iter().collect())
+    }
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,262 @@
+//! Article text to weighted term and name vectors.
+//!
+//! Input: a headline and a body. Output: [`Features`]: a TF-IDF vector over
+//! Snowball-stemmed content words (headline words count extra) and a second
+//! one over capitalised, non-sentence-initial words, a stand-in for named
+//! entities until the entity stage exists. Method: one pass over the bytes;
+//! a word-to-term cache means each distinct word is stemmed once; document
+//! frequencies grow as articles arrive, so IDF is the one known at arrival.
+
+use std::sync::OnceLock;
+
+use rustc_hash::FxHashMap;
+use serde::{Deserialize, Serialize};
+
+use super::vector::SparseVec;
+
+/// Marks a cached word that is a stopword.
+const STOP: u32 = u32::MAX;
+
+/// Words too common in news to tell stories apart. Compared lowercase,
+/// before stemming.
+const STOPWORDS: &[&str] = &[
+    "a", "about", "above", "after", "again", "against", "ago", "all", "almost", "along", "already",
+    "also", "although", "am", "among", "an", "and", "another", "any", "are", "around", "as", "at",
+    "back", "be", "because", "been", "before", "being", "below", "between", "both", "but", "by",
+    "can", "could", "did", "do", "does", "doing", "don", "down", "during", "each", "early",
+    "either", "even", "ever", "every", "few", "first", "for", "four", "from", "further", "get",
+    "go", "going", "got", "had", "has", "have", "having", "he", "her", "here", "hers", "herself",
+    "him", "himself", "his", "how", "however", "i", "if", "in", "including", "into", "is", "it",
+    "its", "itself", "just", "last", "later", "least", "less", "like", "made", "make", "many",
+    "may", "me", "might", "more", "most", "mr", "mrs", "ms", "much", "must", "my", "myself",
+    "near", "never", "new", "next", "no", "nor", "not", "now", "of", "off", "often", "on", "once",
+    "one", "only", "or", "other", "others", "our", "ours", "out", "over", "own", "per", "put",
+    "rather", "really", "said", "same", "say", "saying", "says", "second", "see", "seen",
+    "several", "she", "should", "since", "so", "some", "still", "such", "take", "than", "that",
+    "the", "their", "theirs", "them", "themselves", "then", "there", "these", "they", "third",
+    "this", "those", "though", "three", "through", "thus", "to", "today", "told", "too", "took",
+    "two", "under", "until", "up", "upon", "us", "use", "used", "very", "was", "way", "we",
+    "well", "were", "what", "when", "where", "whether", "which", "while", "who", "whom", "whose",
+    "why", "will", "with", "within", "without", "would", "year", "years", "yesterday", "yet",
+    "you", "your", "yours", "week", "monday", "tuesday", "wednesday", "thursday", "friday",
+    "saturday", "sunday", "lrb", "rrb", "lsb", "rsb", "lcb", "rcb", "http", "https", "www", "com",
+];
+
+fn stemmer() -> &'static rust_stemmers::Stemmer {
+    static STEMMER: OnceLock<rust_stemmers::Stemmer> = OnceLock::new();
+    STEMMER.get_or_init(|| rust_stemmers::Stemmer::create(rust_stemmers::Algorithm::English))
+}
+
+fn is_stopword(word: &str) -> bool {
+    static SET: OnceLock<rustc_hash::FxHashSet<&'static str>> = OnceLock::new();
+    SET.get_or_init(|| STOPWORDS.iter().copied().collect()).contains(word)
+}
+
+/// How text becomes vectors.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct TextConfig {
+    /// Only the first `max_words` words of the body are read: the lead of a
+    /// news article says what it is about, and the tail is often unrelated.
+    pub max_words: usize,
+    /// Terms kept in an article's term vector.
+    pub max_terms: usize,
+    /// Terms kept in an article's name vector.
+    pub max_names: usize,
+    /// Extra term frequency for each headline word.
+    pub title_boost: f32,
+}
+
+impl Default for TextConfig {
+    fn default() -> TextConfig {
+        TextConfig { max_words: 400, max_terms: 48, max_names: 16, title_boost: 2.0 }
+    }
+}
+
+/// The vectors of one article.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Features {
+    /// Unit TF-IDF vector over stemmed content words.
+    pub terms: SparseVec,
+    /// Unit TF-IDF vector over capitalised words (a named-entity proxy).
+    pub names: SparseVec,
+}
+
+/// The vocabulary and document frequencies seen so far.
+#[derive(Clone, Debug, Default, Serialize, Deserialize)]
+pub struct Lexicon {
+    /// Stem to term id.
+    #[serde(with = "super::sorted_map")]
+    stems: FxHashMap<String, u32>,
+    /// Document frequency by term id.
+    df: Vec<u32>,
+    /// Documents counted in `df`.
+    n_docs: u32,
+    /// Lowercased word to term id (or [`STOP`]); rebuilt on demand.
+    #[serde(skip)]
+    words: FxHashMap<Box<str>, u32>,
+}
+
+impl Lexicon {
+    /// The term id of a lowercased word, interning its stem if new.
+    fn term(&mut self, word: &str) -> u32 {
+        if let Some(&id) = self.words.get(word) {
+            return id;
+        }
+        let id = if is_stopword(word) || word.bytes().all(|b| b.is_ascii_digit()) {
+            STOP
+        } else {
+            let stem = stemmer().stem(word);
+            match self.stems.get(stem.as_ref()) {
+                Some(&id) => id,
+                None => {
+                    let id = self.df.len() as u32;
+                    self.stems.insert(stem.into_owned(), id);
+                    self.df.push(0);
+                    id
+                }
+            }
+        };
+        self.words.insert(word.into(), id);
+        id
+    }
+
+    /// Number of distinct terms.
+    pub fn n_terms(&self) -> usize {
+        self.df.len()
+    }
+
+    /// Approximate heap size in bytes (the word cache included).
+    pub fn heap_bytes(&self) -> usize {
+        let stems: usize = self.stems.keys().map(|k| k.capacity() + 24 + 4 + 1).sum();
+        let words: usize = self.words.keys().map(|k| k.len() + 16 + 4 + 1).sum();
+        stems + words + self.df.capacity() * 4
+    }
+
+    fn idf(&self, term: u32) -> f32 {
+        let df = self.df[term as usize] as f32;
+        ((self.n_docs as f32 + 1.0) / (df + 0.5)).ln().max(0.05)
+    }
+
+    /// Reads an article, counts it into the document frequencies and returns
+    /// its vectors weighted by the IDF known after counting it.
+    pub fn features(&mut self, title: Option<&str>, body: &str, config: &TextConfig) -> Features {
+        let mut terms: Vec<(u32, f32)> = Vec::new();
+        let mut names: Vec<(u32, f32)> = Vec::new();
+        if let Some(title) = title {
+            self.scan(title, usize::MAX, config.title_boost, &mut terms, &mut names);
+        }
+        self.scan(body, config.max_words, 1.0, &mut terms, &mut names);
+        let terms = merge_counts(terms);
+        let names = merge_counts(names);
+        self.n_docs += 1;
+        for &(t, _) in &terms {
+            self.df[t as usize] += 1;
+        }
+        let weigh = |pairs: Vec<(u32, f32)>, lex: &Lexicon| -> Vec<(u32, f32)> {
+            pairs.into_iter().map(|(t, tf)| (t, (1.0 + tf.ln()) * lex.idf(t))).collect()
+        };
+        Features {
+            terms: SparseVec::from_weights(weigh(terms, self), config.max_terms),
+            names: SparseVec::from_weights(weigh(names, self), config.max_names),
+        }
+    }
+
+    /// Tokenises `text`: every content word goes to `terms`, capitalised ones
+    /// that do not start a sentence also to `names`.
+    fn scan(
+        &mut self,
+        text: &str,
+        max_words: usize,
+        weight: f32,
+        terms: &mut Vec<(u32, f32)>,
+        names: &mut Vec<(u32, f32)>,
+    ) {
+        let mut lower = String::new();
+        let mut sentence_start = true;
+        let mut n_words = 0;
+        let mut rest = text;
+        while let Some(start) = rest.find(|c: char| c.is_alphanumeric() || ".!?\n\"“:".contains(c))
+        {
+            rest = &rest[start..];
+            let c = rest.chars().next().unwrap_or(' ');
+            if !c.is_alphanumeric() {
+                sentence_start = true;
+                rest = &rest[c.len_utf8()..];
+                continue;
+            }
+            let end = rest.find(|c: char| !c.is_alphanumeric()).unwrap_or(rest.len());
+            let word = &rest[..end];
+            rest = &rest[end..];
+            let capital = c.is_uppercase();
+            let all_caps = word.chars().all(|c| !c.is_lowercase());
+            let at_start = std::mem::replace(&mut sentence_start, false);
+            n_words += 1;
+            if n_words > max_words {
+                break;
+            }
+            if word.chars().count() < 2 {
+                continue;
+            }
+            lower.clear();
+            lower.extend(word.chars().flat_map(char::to_lowercase));
+            let id = self.term(&lower);
+            if id == STOP {
+                continue;
+            }
+            terms.push((id, weight));
+            if capital && (!at_start || (all_caps && word.len() <= 5)) {
+                names.push((id, weight));
+            }
+        }
+    }
+}
+
+/// Sums the weights of equal terms.
+fn merge_counts(mut pairs: Vec<(u32, f32)>) -> Vec<(u32, f32)> {
+    pairs.sort_unstable_by_key(|p| p.0);
+    let mut out: Vec<(u32, f32)> = Vec::with_capacity(pairs.len());
+    for (t, w) in pairs {
+        match out.last_mut() {
+            Some(last) if last.0 == t => last.1 += w,
+            _ => out.push((t, w)),
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn term_names(lex: &Lexicon, v: &SparseVec) -> Vec<String> {
+        let mut by_id: Vec<(&String, &u32)> = lex.stems.iter().collect();
+        by_id.sort_by_key(|p| p.1);
+        let mut out: Vec<String> = v.0.iter().map(|p| by_id[p.0 as usize].0.clone()).collect();
+        out.sort();
+        out
+    }
+
+    #[test]
+    fn stems_drops_stopwords_and_finds_names() {
+        let mut lex = Lexicon::default();
+        let text = "Rescuers searched the flooded valleys. Officials in Lisbon said rescuers \
+                    would keep searching.";
+        let f = lex.features(None, text, &TextConfig::default());
+        expect_test::expect![[r#"["flood", "keep", "lisbon", "offici", "rescuer", "search", "valley"]"#]]
+            .assert_eq(&format!("{:?}", term_names(&lex, &f.terms)));
+        expect_test::expect![[r#"["lisbon"]"#]].assert_eq(&format!("{:?}", term_names(&lex, &f.names)));
+    }
+
+    #[test]
+    fn document_frequency_lowers_weight_of_common_terms() {
+        let mut lex = Lexicon::default();
+        let config = TextConfig::default();
+        lex.features(None, "harbour strike", &config);
+        let f = lex.features(None, "harbour ferry", &config);
+        let w = |word: &str| {
+            let id = lex.stems[word];
+            f.terms.0.iter().find(|p| p.0 == id).map(|p| p.1).unwrap_or(0.0)
+        };
+        assert!(w("ferri") > w("harbour"));
+    }
+}

@@ -1,0 +1,177 @@
+//! Sparse term vectors and cluster centroids.
+//!
+//! Input: `(term, weight)` pairs. Output: [`SparseVec`] (sorted by term,
+//! unit length) and [`Centroid`] (a running sum of member vectors, capped to
+//! its heaviest terms). Method: both are sorted `Vec`s so a dot product is one
+//! merge-join; a centroid keeps its exact norm and is truncated only when it
+//! holds twice its cap, so the cost of an update is amortised O(cap).
+
+use serde::{Deserialize, Serialize};
+
+/// A sparse vector sorted by term id. Article vectors are unit length.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct SparseVec(pub Vec<(u32, f32)>);
+
+impl SparseVec {
+    /// Builds a unit vector from unsorted `(term, weight)` pairs (terms
+    /// distinct), keeping the `keep` heaviest terms.
+    pub fn from_weights(mut pairs: Vec<(u32, f32)>, keep: usize) -> SparseVec {
+        if pairs.len() > keep {
+            // Ties are broken by term id so the result never depends on the
+            // order the pairs came in.
+            pairs.select_nth_unstable_by(keep - 1, |a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
+            pairs.truncate(keep);
+        }
+        pairs.sort_unstable_by_key(|p| p.0);
+        let norm = pairs.iter().map(|p| p.1 * p.1).sum::<f32>().sqrt();
+        if norm > 0.0 {
+            pairs.iter_mut().for_each(|p| p.1 /= norm);
+        }
+        SparseVec(pairs)
+    }
+
+    /// True when the vector has no terms.
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+
+    /// The `n` heaviest terms, heaviest first.
+    pub fn top(&self, n: usize) -> Vec<(u32, f32)> {
+        top_terms(&self.0, n)
+    }
+}
+
+/// The `n` heaviest pairs of a slice, heaviest first (ties by term id).
+pub fn top_terms(pairs: &[(u32, f32)], n: usize) -> Vec<(u32, f32)> {
+    let mut top = pairs.to_vec();
+    top.sort_unstable_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
+    top.truncate(n);
+    top
+}
+
+/// Dot product of two term-sorted slices.
+pub fn dot(a: &[(u32, f32)], b: &[(u32, f32)]) -> f32 {
+    let (mut i, mut j, mut sum) = (0, 0, 0.0);
+    while i < a.len() && j < b.len() {
+        match a[i].0.cmp(&b[j].0) {
+            std::cmp::Ordering::Less => i += 1,
+            std::cmp::Ordering::Greater => j += 1,
+            std::cmp::Ordering::Equal => {
+                sum += a[i].1 * b[j].1;
+                i += 1;
+                j += 1;
+            }
+        }
+    }
+    sum
+}
+
+/// A running sum of member vectors, capped to its heaviest terms.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct Centroid {
+    terms: Vec<(u32, f32)>,
+    cap: u32,
+}
+
+impl Centroid {
+    /// An empty centroid that keeps at most `cap` terms.
+    pub fn new(cap: usize) -> Centroid {
+        Centroid { terms: Vec::new(), cap: cap as u32 }
+    }
+
+    /// The terms, sorted by id.
+    pub fn terms(&self) -> &[(u32, f32)] {
+        &self.terms
+    }
+
+    /// Adds `weight` times `v`.
+    pub fn add(&mut self, v: &[(u32, f32)], weight: f32) {
+        let mut out = Vec::with_capacity(self.terms.len() + v.len());
+        let (a, b) = (&self.terms, v);
+        let (mut i, mut j) = (0, 0);
+        while i < a.len() || j < b.len() {
+            if j == b.len() || (i < a.len() && a[i].0 < b[j].0) {
+                out.push(a[i]);
+                i += 1;
+            } else if i == a.len() || b[j].0 < a[i].0 {
+                out.push((b[j].0, b[j].1 * weight));
+                j += 1;
+            } else {
+                out.push((a[i].0, a[i].1 + b[j].1 * weight));
+                i += 1;
+                j += 1;
+            }
+        }
+        self.terms = out;
+        if self.terms.len() > 2 * self.cap as usize {
+            self.truncate();
+        }
+    }
+
+    /// Drops all but the `cap` heaviest terms.
+    fn truncate(&mut self) {
+        let cap = self.cap as usize;
+        if self.terms.len() > cap {
+            self.terms
+                .select_nth_unstable_by(cap - 1, |a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
+            self.terms.truncate(cap);
+            self.terms.sort_unstable_by_key(|p| p.0);
+        }
+    }
+
+    /// The Euclidean norm.
+    pub fn norm(&self) -> f32 {
+        self.terms.iter().map(|p| p.1 * p.1).sum::<f32>().sqrt()
+    }
+
+    /// Cosine between a unit vector and this centroid.
+    pub fn cosine(&self, v: &[(u32, f32)]) -> f32 {
+        let norm = self.norm();
+        if norm == 0.0 {
+            return 0.0;
+        }
+        dot(v, &self.terms) / norm
+    }
+
+    /// Cosine between two centroids.
+    pub fn cosine_with(&self, other: &Centroid) -> f32 {
+        let n = self.norm() * other.norm();
+        if n == 0.0 {
+            return 0.0;
+        }
+        dot(&self.terms, &other.terms) / n
+    }
+
+    /// The `n` heaviest terms, heaviest first.
+    pub fn top(&self, n: usize) -> Vec<(u32, f32)> {
+        top_terms(&self.terms, n)
+    }
+
+    /// Approximate heap size in bytes.
+    pub fn heap_bytes(&self) -> usize {
+        self.terms.capacity() * std::mem::size_of::<(u32, f32)>()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn from_weights_keeps_heaviest_and_normalises() {
+        let v = SparseVec::from_weights(vec![(5, 1.0), (2, 3.0), (9, 4.0)], 2);
+        assert_eq!(v.0.iter().map(|p| p.0).collect::<Vec<_>>(), vec![2, 9]);
+        assert!((dot(&v.0, &v.0) - 1.0).abs() < 1e-6);
+    }
+
+    #[test]
+    fn centroid_sums_and_truncates() {
+        let mut c = Centroid::new(1);
+        c.add(&[(1, 1.0)], 1.0);
+        c.add(&[(1, 1.0), (2, 0.5)], 1.0);
+        assert_eq!(c.terms(), &[(1, 2.0), (2, 0.5)]);
+        c.add(&[(3, 0.1)], 1.0);
+        assert_eq!(c.terms(), &[(1, 2.0)]);
+        assert!((c.cosine(&[(1, 1.0)]) - 1.0).abs() < 1e-6);
+    }
+}
