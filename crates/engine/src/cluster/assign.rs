@@ -67,28 +67,82 @@ impl ClusterState {
         let member = Member { terms: f.terms, names: f.names };
         let query = member.terms.top(config.query_terms);
         let dates = (input.published, input.published);
-        let best_event = self.best(&query, config, true, |state, id| {
-            let event = &state.events[id as usize];
-            near((event.first, event.last), dates, config.event_days)
-                .then(|| similarity(&event.terms, &event.names, &member, config.event_name_weight))
-        });
+        // Every candidate event is scored once, in or out of the time window:
+        // the window decides which event the article may join, while any
+        // close event, however old, links it to that event's story.
+        let scored = self.scored_events(&query, config, &member);
+        let in_window = |e: &Event| near((e.first, e.last), dates, config.event_days);
+        let best_event = scored
+            .iter()
+            .filter(|&&(e, _)| in_window(&self.events[e as usize]))
+            .max_by(|a, b| a.1.total_cmp(&b.1).then(b.0.cmp(&a.0)))
+            .copied();
         let (event, score) = match best_event {
             Some((e, score)) if score >= config.event_threshold => (e, score),
             _ => {
-                let best_story = self.best(&query, config, false, |state, id| {
-                    let story = &state.stories[id as usize];
-                    Some(similarity(&story.terms, &story.names, &member, config.story_name_weight))
-                });
-                let story = match best_story {
-                    Some((s, score)) if score >= config.story_threshold => s,
-                    _ => self.new_story(config),
+                let linked = scored.first().filter(|l| l.1 >= config.link_threshold);
+                let story = match linked {
+                    Some(&(e, _)) => self.events[e as usize].story.0,
+                    None => {
+                        let best_story = self.best(&query, config, false, |state, id| {
+                            let story = &state.stories[id as usize];
+                            Some(similarity(&story.terms, &story.names, &member, config.story_name_weight))
+                        });
+                        match best_story {
+                            Some((s, score)) if score >= config.story_threshold => s,
+                            _ => self.new_story(config),
+                        }
+                    }
                 };
                 (self.new_event(story, config), config.event_threshold)
             }
         };
+        // An article close to events of several stories shows they are one.
+        let story = self.events[event as usize].story;
+        let bridged: Vec<u32> = scored
+            .iter()
+            .filter(|l| l.1 >= config.bridge_threshold)
+            .map(|l| self.events[l.0 as usize].story.0)
+            .filter(|&s| s != story.0)
+            .collect();
         self.add_member(event, input, member, score, config);
+        for other in bridged {
+            let (a, b) = (self.resolve_story(StoryId(other)).0, self.events[event as usize].story.0);
+            let (sa, sb) = (&self.stories[a as usize], &self.stories[b as usize]);
+            // A bridge only proposes a merge; the stories as wholes must agree,
+            // or one stray article would chain two large stories together.
+            let agree = centroid_similarity((&sa.terms, &sa.names), (&sb.terms, &sb.names), config.story_name_weight)
+                >= config.story_merge_threshold;
+            if a != b && agree {
+                let (from, into) = smaller_first(&self.stories[a as usize], &self.stories[b as usize]);
+                self.merge_stories(from, into, config);
+            }
+        }
         self.revise(event, config);
         self.assignment_of(input.article).expect("just assigned")
+    }
+
+    /// Live candidate events from the index with their similarity to
+    /// `member`, most similar first (ties by id).
+    fn scored_events(&self, query: &[(u32, f32)], config: &ClusterConfig, member: &Member) -> Vec<(u32, f32)> {
+        let mut hits = FxHashMap::default();
+        self.event_index.query(query, &mut hits);
+        let mut ranked: Vec<(u32, f32)> = hits.into_iter().map(|(c, (s, _))| (c, s)).collect();
+        ranked.sort_unstable_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
+        let mut out: Vec<(u32, f32)> = Vec::new();
+        for &(c, _) in &ranked {
+            if out.len() == config.candidates {
+                break;
+            }
+            let c = self.resolve_event(EventId(c)).0;
+            if out.iter().any(|o| o.0 == c) {
+                continue;
+            }
+            let e = &self.events[c as usize];
+            out.push((c, similarity(&e.terms, &e.names, member, config.event_name_weight)));
+        }
+        out.sort_unstable_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
+        out
     }
 
     /// The best-scoring live candidate from the event (or story) index.
@@ -291,12 +345,7 @@ impl ClusterState {
                 .then(|| centroid_similarity((&s.terms, &s.names), (&o.terms, &o.names), config.story_name_weight))
         });
         if let Some((other, _)) = best.filter(|b| b.1 >= config.story_merge_threshold) {
-            let (a, b) = (&self.stories[story as usize], &self.stories[other as usize]);
-            let (from, into) = if (a.n_articles, std::cmp::Reverse(a.id)) > (b.n_articles, std::cmp::Reverse(b.id)) {
-                (other, story)
-            } else {
-                (story, other)
-            };
+            let (from, into) = smaller_first(&self.stories[story as usize], &self.stories[other as usize]);
             self.merge_stories(from, into, config);
         }
     }
@@ -413,6 +462,15 @@ fn two_means(e: &Event, config: &ClusterConfig) -> Option<Vec<bool>> {
 /// the lower id).
 fn larger_last(a: &Event, b: &Event) -> (u32, u32) {
     if (a.articles.len(), std::cmp::Reverse(a.id)) > (b.articles.len(), std::cmp::Reverse(b.id)) {
+        (b.id.0, a.id.0)
+    } else {
+        (a.id.0, b.id.0)
+    }
+}
+
+/// `(from, into)` for two stories: the smaller merges into the larger.
+fn smaller_first(a: &Story, b: &Story) -> (u32, u32) {
+    if (a.n_articles, std::cmp::Reverse(a.id)) > (b.n_articles, std::cmp::Reverse(b.id)) {
         (b.id.0, a.id.0)
     } else {
         (a.id.0, b.id.0)

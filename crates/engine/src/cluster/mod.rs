@@ -73,6 +73,12 @@ pub struct ClusterConfig {
     pub event_threshold: f32,
     /// Similarity at which an article that starts an event joins a story.
     pub story_threshold: f32,
+    /// Similarity to an event of any date at which an article that starts
+    /// an event joins that event's story.
+    pub link_threshold: f32,
+    /// Similarity to events of other stories at which an article merges
+    /// those stories into its own.
+    pub bridge_threshold: f32,
     /// Centroid similarity at which two events of one story merge.
     pub event_merge_threshold: f32,
     /// Centroid similarity at which two stories merge.
@@ -109,19 +115,21 @@ impl Default for ClusterConfig {
         ClusterConfig {
             text: TextConfig::default(),
             event_threshold: 0.35,
-            story_threshold: 0.2,
+            story_threshold: 0.18,
+            link_threshold: 0.3,
+            bridge_threshold: 0.35,
             event_merge_threshold: 0.5,
-            story_merge_threshold: 0.35,
+            story_merge_threshold: 0.3,
             split_threshold: 0.15,
             event_name_weight: 0.4,
-            story_name_weight: 0.2,
+            story_name_weight: 0.0,
             event_days: 3,
-            query_terms: 12,
+            query_terms: 32,
             candidates: 16,
             scan: 128,
-            index_terms: 16,
+            index_terms: 48,
             event_terms: 96,
-            story_terms: 256,
+            story_terms: 512,
             split_max: 64,
         }
     }

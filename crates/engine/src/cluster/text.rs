@@ -64,11 +64,23 @@ pub struct TextConfig {
     pub max_names: usize,
     /// Extra term frequency for each headline word.
     pub title_boost: f32,
+    /// Exponent of the IDF in term weights: below 1 the words an article
+    /// repeats (its subject) count more against the rare words it mentions.
+    pub idf_power: f32,
+    /// Exponent of the IDF in name weights.
+    pub name_idf_power: f32,
 }
 
 impl Default for TextConfig {
     fn default() -> TextConfig {
-        TextConfig { max_words: 400, max_terms: 48, max_names: 16, title_boost: 2.0 }
+        TextConfig {
+            max_words: 200,
+            max_terms: 100,
+            max_names: 16,
+            title_boost: 2.0,
+            idf_power: 0.1,
+            name_idf_power: 1.0,
+        }
     }
 }
 
@@ -152,12 +164,12 @@ impl Lexicon {
         for &(t, _) in &terms {
             self.df[t as usize] += 1;
         }
-        let weigh = |pairs: Vec<(u32, f32)>, lex: &Lexicon| -> Vec<(u32, f32)> {
-            pairs.into_iter().map(|(t, tf)| (t, (1.0 + tf.ln()) * lex.idf(t))).collect()
+        let weigh = |pairs: Vec<(u32, f32)>, lex: &Lexicon, p: f32| -> Vec<(u32, f32)> {
+            pairs.into_iter().map(|(t, tf)| (t, (1.0 + tf.ln()) * lex.idf(t).powf(p))).collect()
         };
         Features {
-            terms: SparseVec::from_weights(weigh(terms, self), config.max_terms),
-            names: SparseVec::from_weights(weigh(names, self), config.max_names),
+            terms: SparseVec::from_weights(weigh(terms, self, config.idf_power), config.max_terms),
+            names: SparseVec::from_weights(weigh(names, self, config.name_idf_power), config.max_names),
         }
     }
 

@@ -8,6 +8,7 @@
 //! this module holds what they share (locating the data, P/R/F). Like
 //! ingest, this harness reads files; the stages it calls do not.
 
+pub mod clustering;
 pub mod copies;
 pub mod dating;
 pub mod timex;
