@@ -127,8 +127,7 @@ impl ClusterState {
     fn scored_events(&self, query: &[(u32, f32)], config: &ClusterConfig, member: &Member) -> Vec<(u32, f32)> {
         let mut hits = FxHashMap::default();
         self.event_index.query(query, &mut hits);
-        let mut ranked: Vec<(u32, f32)> = hits.into_iter().map(|(c, (s, _))| (c, s)).collect();
-        ranked.sort_unstable_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
+        let ranked = ranked_hits(hits, config.candidates);
         let mut out: Vec<(u32, f32)> = Vec::new();
         for &(c, _) in &ranked {
             if out.len() == config.candidates {
@@ -156,8 +155,7 @@ impl ClusterState {
         let mut hits = FxHashMap::default();
         let index = if events { &self.event_index } else { &self.story_index };
         index.query(query, &mut hits);
-        let mut ranked: Vec<(u32, f32)> = hits.into_iter().map(|(c, (s, _))| (c, s)).collect();
-        ranked.sort_unstable_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
+        let ranked = ranked_hits(hits, config.candidates);
         let mut seen: Vec<u32> = Vec::new();
         let mut best: Option<(u32, f32)> = None;
         for &(c, _) in ranked.iter() {
@@ -235,10 +233,15 @@ impl ClusterState {
             e.members.push(member);
         }
         widen(e, input.published);
-        let (top_e, top_s) = (e.terms.top(config.index_terms), story.terms.top(config.index_terms));
+        let top_e = e.terms.top(config.index_terms);
+        // A large story's heaviest terms change slowly: re-posting it every
+        // 8th article keeps it fresh in the index at an eighth of the cost.
+        let top_s = (story.n_articles < 8 || story.n_articles % 8 == 0).then(|| story.terms.top(config.index_terms));
         let sid = story.id.0;
         self.event_index.post(event, &top_e);
-        self.story_index.post(sid, &top_s);
+        if let Some(top_s) = top_s {
+            self.story_index.post(sid, &top_s);
+        }
     }
 
     fn add_copy(&mut self, event: EventId, input: &ClusterInput<'_>) {
@@ -456,6 +459,20 @@ fn two_means(e: &Event, config: &ClusterConfig) -> Option<Vec<bool>> {
     }
     let apart = centroid_similarity((&seed[0], &seed_names[0]), (&seed[1], &seed_names[1]), w);
     (apart < config.split_threshold).then_some(side)
+}
+
+/// The index hits most worth a full comparison, best first (ties by id):
+/// a few more than `candidates`, since merged-away ids collapse.
+fn ranked_hits(hits: FxHashMap<u32, (f32, u32)>, candidates: usize) -> Vec<(u32, f32)> {
+    let order = |a: &(u32, f32), b: &(u32, f32)| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0));
+    let mut ranked: Vec<(u32, f32)> = hits.into_iter().map(|(c, (s, _))| (c, s)).collect();
+    let keep = 2 * candidates;
+    if ranked.len() > keep && keep > 0 {
+        ranked.select_nth_unstable_by(keep - 1, order);
+        ranked.truncate(keep);
+    }
+    ranked.sort_unstable_by(order);
+    ranked
 }
 
 /// `(from, into)`: the smaller cluster merges into the larger (ties: into

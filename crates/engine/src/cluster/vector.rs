@@ -43,9 +43,17 @@ impl SparseVec {
 
 /// The `n` heaviest pairs of a slice, heaviest first (ties by term id).
 pub fn top_terms(pairs: &[(u32, f32)], n: usize) -> Vec<(u32, f32)> {
+    let order = |a: &(u32, f32), b: &(u32, f32)| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0));
     let mut top = pairs.to_vec();
-    top.sort_unstable_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
-    top.truncate(n);
+    if n == 0 {
+        return Vec::new();
+    }
+    // Selecting first keeps this linear in the centroid size.
+    if top.len() > n {
+        top.select_nth_unstable_by(n - 1, order);
+        top.truncate(n);
+    }
+    top.sort_unstable_by(order);
     top
 }
 
@@ -71,12 +79,14 @@ pub fn dot(a: &[(u32, f32)], b: &[(u32, f32)]) -> f32 {
 pub struct Centroid {
     terms: Vec<(u32, f32)>,
     cap: u32,
+    /// The Euclidean norm, kept current by every change.
+    norm: f32,
 }
 
 impl Centroid {
     /// An empty centroid that keeps at most `cap` terms.
     pub fn new(cap: usize) -> Centroid {
-        Centroid { terms: Vec::new(), cap: cap as u32 }
+        Centroid { terms: Vec::new(), cap: cap as u32, norm: 0.0 }
     }
 
     /// The terms, sorted by id.
@@ -106,6 +116,7 @@ impl Centroid {
         if self.terms.len() > 2 * self.cap as usize {
             self.truncate();
         }
+        self.norm = self.terms.iter().map(|p| p.1 * p.1).sum::<f32>().sqrt();
     }
 
     /// Drops all but the `cap` heaviest terms.
@@ -121,7 +132,7 @@ impl Centroid {
 
     /// The Euclidean norm.
     pub fn norm(&self) -> f32 {
-        self.terms.iter().map(|p| p.1 * p.1).sum::<f32>().sqrt()
+        self.norm
     }
 
     /// Cosine between a unit vector and this centroid.

@@ -310,6 +310,91 @@ pub fn seeds_check(t17: &[Doc], seeds: &[Doc], config: &ClusterConfig) -> (usize
     (seed_stories.len(), intruders)
 }
 
+/// Per-article cost and memory at one store size of a [`scale_run`].
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct ScalePoint {
+    /// Articles stored before the timed batch.
+    pub stored: usize,
+    /// Mean assignment time over the batch, in nanoseconds.
+    pub ns_per_article: f64,
+    /// Approximate state size per stored article, in bytes.
+    pub bytes_per_article: f64,
+}
+
+/// A resampled article: copy `i` of the stream. Pass `i / n` renames every
+/// capitalised word with a pass suffix (new people and places), shifts the
+/// date by 20 days per pass and drops about one sentence in ten, so passes
+/// form new events and stories instead of piling onto the old ones.
+pub fn perturbed(docs: &[Doc], i: usize, seed: u64) -> (String, Option<NaiveDate>) {
+    let pick = shuffled_index(i as u64, seed, docs.len());
+    let pass = i / docs.len();
+    let doc = &docs[pick];
+    let mut suffix = String::new();
+    let mut p = pass;
+    while p > 0 {
+        suffix.push((b'a' + (p % 26) as u8) as char);
+        p /= 26;
+    }
+    let mut text = String::with_capacity(doc.text.len() + 64);
+    for (k, sentence) in doc.text.split_inclusive(". ").enumerate() {
+        if pass > 0 && shuffled_index((i * 131 + k) as u64, seed ^ 7, 10) == 0 {
+            continue;
+        }
+        for word in sentence.split_inclusive(' ') {
+            text.push_str(word.trim_end());
+            if word.starts_with(|c: char| c.is_uppercase()) {
+                text.push_str(&suffix);
+            }
+            text.push(' ');
+        }
+    }
+    let date = doc.date.map(|d| d + chrono::Days::new(20 * pass as u64));
+    (text, date)
+}
+
+/// A seeded value in `0..n` for position `i`.
+fn shuffled_index(i: u64, seed: u64, n: usize) -> usize {
+    let mut z = i.wrapping_mul(0x9E37_79B9_7F4A_7C15) ^ seed.wrapping_mul(0xD1B5_4A32_D192_ED03);
+    z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+    z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+    ((z ^ (z >> 31)) % n.max(1) as u64) as usize
+}
+
+/// Streams `total` resampled articles through one state and times a batch
+/// of `batch` articles at each store size in `checkpoints` (text generation
+/// is not timed). The scale figures of the issue come from this.
+pub fn scale_run(docs: &[Doc], total: usize, checkpoints: &[usize], batch: usize, seed: u64) -> Vec<ScalePoint> {
+    let config = ClusterConfig::default();
+    let mut state = ClusterState::new(&config);
+    let mut points = Vec::new();
+    let mut i = 0;
+    while i < total {
+        let n = batch.min(total - i);
+        let chunk: Vec<(String, Option<NaiveDate>)> = (i..i + n).map(|k| perturbed(docs, k, seed)).collect();
+        let timed = checkpoints.iter().any(|&c| c >= i && c < i + n.max(1)) || checkpoints.contains(&i);
+        let start = std::time::Instant::now();
+        for (k, (text, date)) in chunk.iter().enumerate() {
+            let input = ClusterInput {
+                article: ArticleId((i + k) as u64),
+                title: None,
+                text,
+                published: *date,
+                duplicate_of: None,
+            };
+            state.assign(&input, &config);
+        }
+        if timed {
+            points.push(ScalePoint {
+                stored: i,
+                ns_per_article: start.elapsed().as_nanos() as f64 / n as f64,
+                bytes_per_article: state.heap_bytes() as f64 / state.n_articles() as f64,
+            });
+        }
+        i += n;
+    }
+    points
+}
+
 /// Runs the task.
 pub fn run(datasets: &Path) -> crate::Result<Report> {
     let config = ClusterConfig::default();
