@@ -13,15 +13,16 @@ use storyline::model::ArticleId;
 fn main() {
     if let Some(total) = std::env::var("STORYLINE_SCALE").ok().and_then(|v| v.parse::<usize>().ok()) {
         let docs = load_timeline17(&storyline::eval::datasets_dir()).expect("timeline17");
-        let checkpoints = [10_000, 100_000, 1_000_000].into_iter().filter(|&c| c < total).collect::<Vec<_>>();
-        for p in scale_run(&docs, total, &checkpoints, 10_000, 42) {
+        let checkpoints = [10_000, 100_000, 300_000, 1_000_000];
+        let checkpoints: Vec<usize> = checkpoints.into_iter().filter(|&c| c < total).collect();
+        scale_run(&docs, total, &checkpoints, 10_000, 42, &mut |p| {
             println!(
                 "stored {:>8}  {:>8.1} us/article  {:>6.0} bytes/article",
                 p.stored,
                 p.ns_per_article / 1000.0,
                 p.bytes_per_article
             );
-        }
+        });
     }
     divan::main();
 }

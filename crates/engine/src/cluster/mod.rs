@@ -119,7 +119,7 @@ impl Default for ClusterConfig {
             link_threshold: 0.3,
             bridge_threshold: 0.35,
             event_merge_threshold: 0.5,
-            story_merge_threshold: 0.3,
+            story_merge_threshold: 0.4,
             split_threshold: 0.15,
             event_name_weight: 0.4,
             story_name_weight: 0.0,

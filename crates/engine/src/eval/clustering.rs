@@ -362,11 +362,18 @@ fn shuffled_index(i: u64, seed: u64, n: usize) -> usize {
 
 /// Streams `total` resampled articles through one state and times a batch
 /// of `batch` articles at each store size in `checkpoints` (text generation
-/// is not timed). The scale figures of the issue come from this.
-pub fn scale_run(docs: &[Doc], total: usize, checkpoints: &[usize], batch: usize, seed: u64) -> Vec<ScalePoint> {
+/// is not timed), handing each point to `report` as soon as it is measured.
+/// The scale figures of the issue come from this.
+pub fn scale_run(
+    docs: &[Doc],
+    total: usize,
+    checkpoints: &[usize],
+    batch: usize,
+    seed: u64,
+    report: &mut dyn FnMut(ScalePoint),
+) {
     let config = ClusterConfig::default();
     let mut state = ClusterState::new(&config);
-    let mut points = Vec::new();
     let mut i = 0;
     while i < total {
         let n = batch.min(total - i);
@@ -384,7 +391,7 @@ pub fn scale_run(docs: &[Doc], total: usize, checkpoints: &[usize], batch: usize
             state.assign(&input, &config);
         }
         if timed {
-            points.push(ScalePoint {
+            report(ScalePoint {
                 stored: i,
                 ns_per_article: start.elapsed().as_nanos() as f64 / n as f64,
                 bytes_per_article: state.heap_bytes() as f64 / state.n_articles() as f64,
@@ -392,7 +399,6 @@ pub fn scale_run(docs: &[Doc], total: usize, checkpoints: &[usize], batch: usize
         }
         i += n;
     }
-    points
 }
 
 /// Runs the task.
@@ -443,7 +449,7 @@ mod tests {
 
     /// The issue bars, on the real data. FIXME(#5): the bars are ECB+ story
     /// B-cubed F1 >= 0.95, event >= 0.90 and Timeline17 story >= 0.95; the
-    /// lexical path reaches about 0.82 / 0.86 / 0.81, so this asserts the
+    /// lexical path reaches about 0.81 / 0.86 / 0.85, so this asserts the
     /// current level (a regression guard) until the bars are met. The seeds
     /// bar is met and asserted exactly.
     #[test]
@@ -452,14 +458,14 @@ mod tests {
         let config = ClusterConfig::default();
         let ecb = load_ecbplus(&datasets).unwrap();
         let s = score(&ecb, &cluster_docs(&ecb, &(0..ecb.len()).collect::<Vec<_>>(), &config));
-        assert!(s.story_b3.f >= 0.80, "ecb+ story {}", s.story_b3);
+        assert!(s.story_b3.f >= 0.78, "ecb+ story {}", s.story_b3);
         assert!(s.event_b3.unwrap().f >= 0.83, "ecb+ event {}", s.event_b3.unwrap());
         let t17 = load_timeline17(&datasets).unwrap();
         let seeds = load_seeds(&datasets.join("../seeds")).unwrap();
         assert_eq!(seeds.len(), 5);
         assert_eq!(seeds_check(&t17, &seeds, &config), (1, 0));
         let s = score(&t17, &cluster_docs(&t17, &(0..t17.len()).collect::<Vec<_>>(), &config));
-        assert!(s.story_b3.f >= 0.80, "timeline17 story {}", s.story_b3);
+        assert!(s.story_b3.f >= 0.83, "timeline17 story {}", s.story_b3);
     }
 
     #[test]
