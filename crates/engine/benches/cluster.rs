@@ -11,7 +11,8 @@ use storyline::eval::clustering::{load_timeline17, scale_run, Doc};
 use storyline::model::ArticleId;
 
 fn main() {
-    if let Some(total) = std::env::var("STORYLINE_SCALE").ok().and_then(|v| v.parse::<usize>().ok()) {
+    if let Some(total) = std::env::var("STORYLINE_SCALE").ok().and_then(|v| v.parse::<usize>().ok())
+    {
         let docs = load_timeline17(&storyline::eval::datasets_dir()).expect("timeline17");
         let checkpoints = [10_000, 100_000, 300_000, 1_000_000];
         let checkpoints: Vec<usize> = checkpoints.into_iter().filter(|&c| c < total).collect();

@@ -38,7 +38,11 @@ fn centroid_similarity(a: (&Centroid, &Centroid), b: (&Centroid, &Centroid), w: 
 }
 
 /// True when `a` and `b` are within `days` of each other (or undated).
-fn near(a: (Option<NaiveDate>, Option<NaiveDate>), b: (Option<NaiveDate>, Option<NaiveDate>), days: i64) -> bool {
+fn near(
+    a: (Option<NaiveDate>, Option<NaiveDate>),
+    b: (Option<NaiveDate>, Option<NaiveDate>),
+    days: i64,
+) -> bool {
     match (a, b) {
         ((Some(a0), Some(a1)), (Some(b0), Some(b1))) => {
             (b0 - a1).num_days() <= days && (a0 - b1).num_days() <= days
@@ -86,7 +90,12 @@ impl ClusterState {
                     None => {
                         let best_story = self.best(&query, config, false, |state, id| {
                             let story = &state.stories[id as usize];
-                            Some(similarity(&story.terms, &story.names, &member, config.story_name_weight))
+                            Some(similarity(
+                                &story.terms,
+                                &story.names,
+                                &member,
+                                config.story_name_weight,
+                            ))
                         });
                         match best_story {
                             Some((s, score)) if score >= config.story_threshold => s,
@@ -107,14 +116,19 @@ impl ClusterState {
             .collect();
         self.add_member(event, input, member, score, config);
         for other in bridged {
-            let (a, b) = (self.resolve_story(StoryId(other)).0, self.events[event as usize].story.0);
+            let (a, b) =
+                (self.resolve_story(StoryId(other)).0, self.events[event as usize].story.0);
             let (sa, sb) = (&self.stories[a as usize], &self.stories[b as usize]);
             // A bridge only proposes a merge; the stories as wholes must agree,
             // or one stray article would chain two large stories together.
-            let agree = centroid_similarity((&sa.terms, &sa.names), (&sb.terms, &sb.names), config.story_name_weight)
-                >= config.story_merge_threshold;
+            let agree = centroid_similarity(
+                (&sa.terms, &sa.names),
+                (&sb.terms, &sb.names),
+                config.story_name_weight,
+            ) >= config.story_merge_threshold;
             if a != b && agree {
-                let (from, into) = smaller_first(&self.stories[a as usize], &self.stories[b as usize]);
+                let (from, into) =
+                    smaller_first(&self.stories[a as usize], &self.stories[b as usize]);
                 self.merge_stories(from, into, config);
             }
         }
@@ -124,7 +138,12 @@ impl ClusterState {
 
     /// Live candidate events from the index with their similarity to
     /// `member`, most similar first (ties by id).
-    fn scored_events(&self, query: &[(u32, f32)], config: &ClusterConfig, member: &Member) -> Vec<(u32, f32)> {
+    fn scored_events(
+        &self,
+        query: &[(u32, f32)],
+        config: &ClusterConfig,
+        member: &Member,
+    ) -> Vec<(u32, f32)> {
         let mut hits = FxHashMap::default();
         self.event_index.query(query, &mut hits);
         let ranked = ranked_hits(hits, config.candidates);
@@ -162,7 +181,11 @@ impl ClusterState {
             if seen.len() == config.candidates {
                 break;
             }
-            let c = if events { self.resolve_event(EventId(c)).0 } else { self.resolve_story(StoryId(c)).0 };
+            let c = if events {
+                self.resolve_event(EventId(c)).0
+            } else {
+                self.resolve_story(StoryId(c)).0
+            };
             if seen.contains(&c) {
                 continue;
             }
@@ -208,7 +231,14 @@ impl ClusterState {
         id
     }
 
-    fn add_member(&mut self, event: u32, input: &ClusterInput<'_>, member: Member, score: f32, config: &ClusterConfig) {
+    fn add_member(
+        &mut self,
+        event: u32,
+        input: &ClusterInput<'_>,
+        member: Member,
+        score: f32,
+        config: &ClusterConfig,
+    ) {
         self.article_event.insert(input.article.0, event);
         if let Some(d) = input.published {
             self.latest = self.latest.max(Some(d));
@@ -236,7 +266,8 @@ impl ClusterState {
         let top_e = e.terms.top(config.index_terms);
         // A large story's heaviest terms change slowly: re-posting it every
         // 8th article keeps it fresh in the index at an eighth of the cost.
-        let top_s = (story.n_articles < 8 || story.n_articles % 8 == 0).then(|| story.terms.top(config.index_terms));
+        let top_s = (story.n_articles < 8 || story.n_articles % 8 == 0)
+            .then(|| story.terms.top(config.index_terms));
         let sid = story.id.0;
         self.event_index.post(event, &top_e);
         if let Some(top_s) = top_s {
@@ -299,11 +330,20 @@ impl ClusterState {
         let query = e.terms.top(config.query_terms);
         let best = self.best(&query, config, true, |state, other| {
             let o = &state.events[other as usize];
-            (other != event && o.story == e.story && near((e.first, e.last), (o.first, o.last), config.event_days))
-                .then(|| centroid_similarity((&e.terms, &e.names), (&o.terms, &o.names), config.event_name_weight))
+            (other != event
+                && o.story == e.story
+                && near((e.first, e.last), (o.first, o.last), config.event_days))
+            .then(|| {
+                centroid_similarity(
+                    (&e.terms, &e.names),
+                    (&o.terms, &o.names),
+                    config.event_name_weight,
+                )
+            })
         });
         if let Some((other, _)) = best.filter(|b| b.1 >= config.event_merge_threshold) {
-            let (from, into) = larger_last(&self.events[event as usize], &self.events[other as usize]);
+            let (from, into) =
+                larger_last(&self.events[event as usize], &self.events[other as usize]);
             self.merge_events(from, into, config);
         }
     }
@@ -316,7 +356,8 @@ impl ClusterState {
             self.article_event.insert(a, into);
         }
         let e = &mut self.events[into as usize];
-        let both_open = e.members.len() == e.articles.len() && moved.members.len() == moved.articles.len();
+        let both_open =
+            e.members.len() == e.articles.len() && moved.members.len() == moved.articles.len();
         if both_open {
             e.members.extend(moved.members);
         } else {
@@ -344,11 +385,17 @@ impl ClusterState {
         let query = s.terms.top(config.query_terms);
         let best = self.best(&query, config, false, |state, other| {
             let o = &state.stories[other as usize];
-            (other != story)
-                .then(|| centroid_similarity((&s.terms, &s.names), (&o.terms, &o.names), config.story_name_weight))
+            (other != story).then(|| {
+                centroid_similarity(
+                    (&s.terms, &s.names),
+                    (&o.terms, &o.names),
+                    config.story_name_weight,
+                )
+            })
         });
         if let Some((other, _)) = best.filter(|b| b.1 >= config.story_merge_threshold) {
-            let (from, into) = smaller_first(&self.stories[story as usize], &self.stories[other as usize]);
+            let (from, into) =
+                smaller_first(&self.stories[story as usize], &self.stories[other as usize]);
             self.merge_stories(from, into, config);
         }
     }
@@ -422,7 +469,11 @@ impl ClusterState {
             let top = self.events[id as usize].terms.top(config.index_terms);
             self.event_index.post(id, &top);
         }
-        self.changes.push(Change::EventSplit { from: EventId(event), into: EventId(new), articles: moved_ids });
+        self.changes.push(Change::EventSplit {
+            from: EventId(event),
+            into: EventId(new),
+            articles: moved_ids,
+        });
     }
 }
 
@@ -432,23 +483,25 @@ impl ClusterState {
 fn two_means(e: &Event, config: &ClusterConfig) -> Option<Vec<bool>> {
     let w = config.event_name_weight;
     let sim = |m: &Member| similarity(&e.terms, &e.names, m, w);
-    let far = (0..e.members.len()).min_by(|&a, &b| sim(&e.members[a]).total_cmp(&sim(&e.members[b])).then(a.cmp(&b)))?;
+    let far = (0..e.members.len())
+        .min_by(|&a, &b| sim(&e.members[a]).total_cmp(&sim(&e.members[b])).then(a.cmp(&b)))?;
     let mut seed = [Centroid::new(config.event_terms), Centroid::new(config.event_terms)];
-    let mut seed_names = [Centroid::new(config.event_terms / 3), Centroid::new(config.event_terms / 3)];
+    let mut seed_names =
+        [Centroid::new(config.event_terms / 3), Centroid::new(config.event_terms / 3)];
     seed[1].add(&e.members[far].terms.0, 1.0);
     seed_names[1].add(&e.members[far].names.0, 1.0);
-    let other = (0..e.members.len())
-        .min_by(|&a, &b| {
-            let sa = similarity(&seed[1], &seed_names[1], &e.members[a], w);
-            let sb = similarity(&seed[1], &seed_names[1], &e.members[b], w);
-            sa.total_cmp(&sb).then(a.cmp(&b))
-        })?;
+    let other = (0..e.members.len()).min_by(|&a, &b| {
+        let sa = similarity(&seed[1], &seed_names[1], &e.members[a], w);
+        let sb = similarity(&seed[1], &seed_names[1], &e.members[b], w);
+        sa.total_cmp(&sb).then(a.cmp(&b))
+    })?;
     seed[0].add(&e.members[other].terms.0, 1.0);
     seed_names[0].add(&e.members[other].names.0, 1.0);
     let mut side = vec![false; e.members.len()];
     for _ in 0..3 {
         for (i, m) in e.members.iter().enumerate() {
-            side[i] = similarity(&seed[1], &seed_names[1], m, w) > similarity(&seed[0], &seed_names[0], m, w);
+            side[i] = similarity(&seed[1], &seed_names[1], m, w)
+                > similarity(&seed[0], &seed_names[0], m, w);
         }
         seed = [Centroid::new(config.event_terms), Centroid::new(config.event_terms)];
         seed_names = [Centroid::new(config.event_terms / 3), Centroid::new(config.event_terms / 3)];

@@ -347,7 +347,8 @@ impl ClusterState {
     }
 
     fn view<'a>(&'a self, story: &'a Story) -> StoryView<'a> {
-        let mut events: Vec<&Event> = story.events.iter().map(|e| &self.events[e.0 as usize]).collect();
+        let mut events: Vec<&Event> =
+            story.events.iter().map(|e| &self.events[e.0 as usize]).collect();
         events.sort_by_key(|e| (e.first.is_none(), e.first, e.id));
         let largest = events.iter().max_by_key(|e| (e.articles.len(), std::cmp::Reverse(e.id)));
         StoryView {
@@ -379,7 +380,10 @@ impl ClusterState {
                 std::mem::size_of::<Event>()
                     + e.articles.capacity() * 8
                     + e.dates.capacity() * std::mem::size_of::<Option<NaiveDate>>()
-                    + e.members.iter().map(|m| (m.terms.0.capacity() + m.names.0.capacity()) * 8 + 48).sum::<usize>()
+                    + e.members
+                        .iter()
+                        .map(|m| (m.terms.0.capacity() + m.names.0.capacity()) * 8 + 48)
+                        .sum::<usize>()
                     + e.terms.heap_bytes()
                     + e.names.heap_bytes()
                     + e.title.as_ref().map_or(0, |t| t.capacity())
@@ -388,11 +392,21 @@ impl ClusterState {
         let stories: usize = self
             .stories
             .iter()
-            .map(|s| std::mem::size_of::<Story>() + s.events.capacity() * 4 + s.terms.heap_bytes() + s.names.heap_bytes())
+            .map(|s| {
+                std::mem::size_of::<Story>()
+                    + s.events.capacity() * 4
+                    + s.terms.heap_bytes()
+                    + s.names.heap_bytes()
+            })
             .sum();
         // A hash map entry plus about one control byte, at the load factor.
         let articles = self.article_event.capacity() * (12 + 1);
-        events + stories + articles + self.event_index.heap_bytes() + self.story_index.heap_bytes() + self.lexicon.heap_bytes()
+        events
+            + stories
+            + articles
+            + self.event_index.heap_bytes()
+            + self.story_index.heap_bytes()
+            + self.lexicon.heap_bytes()
     }
 }
 

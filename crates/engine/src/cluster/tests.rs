@@ -85,8 +85,10 @@ fn merged_ids_stay_resolvable() {
     state.merge_events(c.event.0, a.event.0, &config);
     assert_eq!(state.event_of(ArticleId(3)), Some(a.event));
     assert_eq!(state.event(c.event).unwrap().n_articles(), 2);
-    expect_test::expect![[r#"[{"kind":"story_merged","from":1,"into":0},{"kind":"event_merged","from":1,"into":0}]"#]]
-        .assert_eq(&serde_json::to_string(state.changes()).unwrap());
+    expect_test::expect![[
+        r#"[{"kind":"story_merged","from":1,"into":0},{"kind":"event_merged","from":1,"into":0}]"#
+    ]]
+    .assert_eq(&serde_json::to_string(state.changes()).unwrap());
 }
 
 #[test]
@@ -95,7 +97,8 @@ fn events_whose_members_drift_apart_are_split() {
     let mut state = ClusterState::new(&config);
     for i in 0..4 {
         // A shared word lets the index find the event; nothing else is shared.
-        let text = if i % 2 == 0 { format!("{FLOOD_A} bulletin") } else { format!("{CHESS} bulletin") };
+        let text =
+            if i % 2 == 0 { format!("{FLOOD_A} bulletin") } else { format!("{CHESS} bulletin") };
         state.assign(&input(i, "", &text, Some(1)), &config);
     }
     let split = state.changes().iter().find_map(|c| match c {

@@ -36,12 +36,14 @@ pub struct Doc {
 }
 
 fn read(path: &Path) -> crate::Result<String> {
-    let bytes = std::fs::read(path).map_err(|e| crate::Error::Io { path: path.into(), source: e })?;
+    let bytes =
+        std::fs::read(path).map_err(|e| crate::Error::Io { path: path.into(), source: e })?;
     Ok(String::from_utf8_lossy(&bytes).into_owned())
 }
 
 fn list(dir: &Path) -> crate::Result<Vec<PathBuf>> {
-    let entries = std::fs::read_dir(dir).map_err(|e| crate::Error::Io { path: dir.into(), source: e })?;
+    let entries =
+        std::fs::read_dir(dir).map_err(|e| crate::Error::Io { path: dir.into(), source: e })?;
     // Hidden entries (`.DS_Store`) are not data.
     let mut out: Vec<PathBuf> = entries
         .filter_map(|e| e.ok().map(|e| e.path()))
@@ -78,7 +80,9 @@ pub fn guess_title(text: &str) -> Option<String> {
         .take(3)
         .find(|l| {
             let n = l.split_whitespace().count();
-            (3..=14).contains(&n) && !l.starts_with("http") && crate::dates::find_dates(l).is_empty()
+            (3..=14).contains(&n)
+                && !l.starts_with("http")
+                && crate::dates::find_dates(l).is_empty()
         })
         .map(|l| l.trim_matches(|c: char| !c.is_alphanumeric()).to_string())
 }
@@ -122,8 +126,18 @@ pub fn load_timeline17(datasets: &Path) -> crate::Result<Vec<Doc>> {
             let date = NaiveDate::parse_from_str(day, "%Y-%m-%d").ok();
             for file in list(&day_dir)? {
                 let text = undo_ptb(&read(&file)?);
-                let name = format!("{folder}/{day}/{}", file.file_name().and_then(|n| n.to_str()).unwrap_or(""));
-                docs.push(Doc { name, story: topic.to_string(), event: None, title: None, text, date });
+                let name = format!(
+                    "{folder}/{day}/{}",
+                    file.file_name().and_then(|n| n.to_str()).unwrap_or("")
+                );
+                docs.push(Doc {
+                    name,
+                    story: topic.to_string(),
+                    event: None,
+                    title: None,
+                    text,
+                    date,
+                });
             }
         }
     }
@@ -139,7 +153,14 @@ pub fn load_seeds(seeds: &Path) -> crate::Result<Vec<Doc>> {
         let head: String = text.chars().take(600).collect();
         let date = crate::dates::find_dates(&head).first().map(|d| d.date);
         let name = file.file_name().and_then(|n| n.to_str()).unwrap_or("").to_string();
-        docs.push(Doc { name, story: "seeds".into(), event: None, title: guess_title(&text), text, date });
+        docs.push(Doc {
+            name,
+            story: "seeds".into(),
+            event: None,
+            title: guess_title(&text),
+            text,
+            date,
+        });
     }
     Ok(docs)
 }
@@ -305,7 +326,8 @@ pub fn seeds_check(t17: &[Doc], seeds: &[Doc], config: &ClusterConfig) -> (usize
     let docs: Vec<Doc> = t17.iter().chain(seeds).cloned().collect();
     let order: Vec<usize> = (0..docs.len()).collect();
     let labels = cluster_docs(&docs, &order, config);
-    let seed_stories: std::collections::BTreeSet<u32> = labels[t17.len()..].iter().map(|l| l.0).collect();
+    let seed_stories: std::collections::BTreeSet<u32> =
+        labels[t17.len()..].iter().map(|l| l.0).collect();
     let intruders = labels[..t17.len()].iter().filter(|l| seed_stories.contains(&l.0)).count();
     (seed_stories.len(), intruders)
 }
@@ -377,8 +399,10 @@ pub fn scale_run(
     let mut i = 0;
     while i < total {
         let n = batch.min(total - i);
-        let chunk: Vec<(String, Option<NaiveDate>)> = (i..i + n).map(|k| perturbed(docs, k, seed)).collect();
-        let timed = checkpoints.iter().any(|&c| c >= i && c < i + n.max(1)) || checkpoints.contains(&i);
+        let chunk: Vec<(String, Option<NaiveDate>)> =
+            (i..i + n).map(|k| perturbed(docs, k, seed)).collect();
+        let timed =
+            checkpoints.iter().any(|&c| c >= i && c < i + n.max(1)) || checkpoints.contains(&i);
         let start = std::time::Instant::now();
         for (k, (text, date)) in chunk.iter().enumerate() {
             let input = ClusterInput {
@@ -415,8 +439,13 @@ pub fn run(datasets: &Path) -> crate::Result<Report> {
     let (n_stories, intruders) = seeds_check(&t17, &seeds, &config);
     report.add("seeds.stories", n_stories as f64);
     report.add("seeds.other_articles", intruders as f64);
-    report.notes.push("odd = odd-numbered ECB+ topics / odd-position Timeline17 topics, held out from tuning".into());
-    report.notes.push("shuffled = mean, min and max-min of 5 seeded shuffles of the arrival order".into());
+    report.notes.push(
+        "odd = odd-numbered ECB+ topics / odd-position Timeline17 topics, held out from tuning"
+            .into(),
+    );
+    report
+        .notes
+        .push("shuffled = mean, min and max-min of 5 seeded shuffles of the arrival order".into());
     Ok(report)
 }
 
