@@ -10,7 +10,8 @@ use clap::Args;
 use indicatif::{ProgressBar, ProgressStyle};
 use storyline::ingest::{list_inputs, read_input, Input, Item, ReadConfig};
 use storyline::model::{Article, Diagnostic, Format};
-use storyline::pipeline::{process, Config};
+use storyline::cluster::{ClusterConfig, ClusterState};
+use storyline::pipeline::{cluster, process, Config};
 use storyline::store::{Inserted, Store};
 
 #[derive(Args)]
@@ -98,6 +99,7 @@ pub fn run(args: IngestArgs) -> Result<ExitCode> {
     // Copies are found over the whole store, so a new article is compared
     // with everything ingested before.
     store.refresh_copies(&storyline::dedupe::Config::default()).context("finding copies")?;
+    cluster_stored(&mut store)?;
     bar.finish_and_clear();
 
     for d in &batch.shown {
@@ -173,4 +175,22 @@ impl Batch {
         self.diagnostics.clear();
         Ok(())
     }
+}
+
+/// Places every stored article that the saved clustering state does not
+/// hold yet (this run's, or those of an earlier run that was killed), in
+/// arrival order, copies with their originals, and saves the state.
+fn cluster_stored(store: &mut Store) -> Result<()> {
+    let config = ClusterConfig::default();
+    let mut state = store.cluster_state()?.unwrap_or_else(|| ClusterState::new(&config));
+    let before = state.n_articles();
+    let copies: std::collections::HashMap<_, _> =
+        store.duplicates()?.into_iter().map(|(id, d)| (id, d.duplicate_of)).collect();
+    for article in store.articles()? {
+        cluster(&mut state, &article, copies.get(&article.id).copied(), &config);
+    }
+    if state.n_articles() != before {
+        store.save_cluster_state(&state)?;
+    }
+    Ok(())
 }

@@ -31,6 +31,10 @@ enum Command {
     Duplicates(show::ListArgs),
     /// List the problems found in ingested input
     Diagnostics(show::ListArgs),
+    /// List the stories, largest first
+    Stories(show::ListArgs),
+    /// Show one story: its events and their articles
+    Story(show::StoryArgs),
     /// Print the whole store as one JSON document (see docs/json.md)
     Export(show::ExportArgs),
     /// Run an evaluation over ../shared/datasets and print its metrics
@@ -50,6 +54,8 @@ fn main() -> ExitCode {
         Command::Articles(args) => show::articles(args),
         Command::Duplicates(args) => show::duplicates(args),
         Command::Diagnostics(args) => show::diagnostics(args),
+        Command::Stories(args) => show::stories(args),
+        Command::Story(args) => show::story(args),
         Command::Export(args) => show::export(args),
         Command::Eval(args) => show::eval(args),
     };

@@ -137,7 +137,11 @@ pub fn articles(args: ListArgs) -> Result<ExitCode> {
     let articles = store.articles()?;
     let mut out = io::stdout().lock();
     if args.json {
-        let views: Vec<ArticleJson> = articles.iter().map(|a| ArticleJson::new(a, false)).collect();
+        let clusters = store.cluster_state()?;
+        let views: Vec<ArticleJson> = articles
+            .iter()
+            .map(|a| ArticleJson::new(a, false).place(clusters.as_ref(), a.id))
+            .collect();
         writeln!(out, "{}", serde_json::to_string_pretty(&views)?)?;
     } else {
         for a in &articles {
@@ -246,7 +250,8 @@ pub fn export(args: ExportArgs) -> Result<ExitCode> {
     let articles = store.articles()?;
     let diagnostics = store.diagnostics()?;
     let duplicates = store.duplicates()?;
-    let doc = ExportJson::new(&articles, &diagnostics, &duplicates, args.raw);
+    let clusters = store.cluster_state()?;
+    let doc = ExportJson::new(&articles, &diagnostics, &duplicates, clusters.as_ref(), args.raw);
     let mut out = io::BufWriter::new(io::stdout().lock());
     serde_json::to_writer_pretty(&mut out, &doc)?;
     writeln!(out)?;
@@ -270,6 +275,65 @@ pub fn eval(args: EvalArgs) -> Result<ExitCode> {
         println!("{}", serde_json::to_string_pretty(&report)?);
     } else {
         print!("{report}");
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+#[derive(Args)]
+pub struct StoryArgs {
+    /// The story id (`s12` or `12`); a merged-away id shows the story it became part of
+    id: String,
+    /// The store [default: ./storyline.db, or $STORYLINE_DB]
+    #[arg(long)]
+    db: Option<PathBuf>,
+    /// Print JSON (the story shape of docs/json.md)
+    #[arg(long)]
+    json: bool,
+}
+
+pub fn stories(args: ListArgs) -> Result<ExitCode> {
+    let store = open_store(args.db)?;
+    let Some(clusters) = store.cluster_state()? else { return Ok(ExitCode::from(1)) };
+    let stories = storyline::export::stories_json(&clusters);
+    let mut out = io::stdout().lock();
+    if args.json {
+        writeln!(out, "{}", serde_json::to_string_pretty(&stories)?)?;
+    } else {
+        for s in &stories {
+            let span = format!("{}..{}", s.first.as_deref().unwrap_or("-"), s.last.as_deref().unwrap_or("-"));
+            let title = s.title.unwrap_or("-");
+            writeln!(out, "{:<7} {:>5} articles {:>4} events  {span:<22}  {}", s.id, s.n_articles, s.events.len(), truncate(title, 80))?;
+        }
+    }
+    Ok(if stories.is_empty() { ExitCode::from(1) } else { ExitCode::SUCCESS })
+}
+
+pub fn story(args: StoryArgs) -> Result<ExitCode> {
+    let store = open_store(args.db)?;
+    let id = storyline::cluster::StoryId::parse(&args.id)
+        .with_context(|| format!("bad story id {:?} (expected s12 or 12)", args.id))?;
+    let clusters = store.cluster_state()?;
+    let Some(view) = clusters.as_ref().and_then(|c| c.story(id)) else {
+        eprintln!("storyline: no story {}", args.id);
+        return Ok(ExitCode::from(1));
+    };
+    let story = storyline::export::StoryJson::new(&view);
+    let mut out = io::stdout().lock();
+    if args.json {
+        writeln!(out, "{}", serde_json::to_string_pretty(&story)?)?;
+        return Ok(ExitCode::SUCCESS);
+    }
+    writeln!(out, "{}  {}", story.id, story.title.unwrap_or("-"))?;
+    for e in &story.events {
+        let span = format!("{}..{}", e.first.as_deref().unwrap_or("-"), e.last.as_deref().unwrap_or("-"));
+        writeln!(out, "  {:<7} {span:<22}  {}", e.id, truncate(e.title.unwrap_or("-"), 80))?;
+        for a in &e.articles {
+            let title = store
+                .article(storyline::model::ArticleId::parse(a).unwrap_or(storyline::model::ArticleId(0)))?
+                .and_then(|a| a.title)
+                .unwrap_or_default();
+            writeln!(out, "    {a}  {}", truncate(&title, 80))?;
+        }
     }
     Ok(ExitCode::SUCCESS)
 }

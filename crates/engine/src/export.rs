@@ -8,6 +8,7 @@ use serde::Serialize;
 
 use std::collections::HashMap;
 
+use crate::cluster::{ClusterState, Event, StoryView};
 use crate::dedupe::Duplicate;
 use crate::model::{Article, ArticleId, Diagnostic};
 use crate::store::SCHEMA_VERSION;
@@ -56,6 +57,10 @@ pub struct ArticleJson<'a> {
     pub relation: Option<&'static str>,
     /// The similarity behind the relation (0..1, three decimals).
     pub similarity: Option<f64>,
+    /// The story id (`s12`), or null before clustering.
+    pub story: Option<String>,
+    /// The event id (`e34`), or null before clustering.
+    pub event: Option<String>,
     /// The raw input text, with `--raw`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub raw: Option<&'a str>,
@@ -84,6 +89,8 @@ impl<'a> ArticleJson<'a> {
             duplicate_of: None,
             relation: None,
             similarity: None,
+            story: None,
+            event: None,
             raw: with_raw.then_some(a.raw.as_str()),
             offsets: with_raw.then_some(a.offsets.runs.as_slice()),
         }
@@ -100,6 +107,74 @@ impl ArticleJson<'_> {
         }
         self
     }
+
+    /// Fills in `story` and `event` from the clustering state.
+    pub fn place(mut self, clusters: Option<&ClusterState>, id: ArticleId) -> Self {
+        if let Some(a) = clusters.and_then(|c| c.assignment_of(id)) {
+            self.story = Some(a.story.to_string());
+            self.event = Some(a.event.to_string());
+        }
+        self
+    }
+}
+
+/// One event, as in JSON.
+#[derive(Debug, Serialize)]
+pub struct EventJson<'a> {
+    /// `e34`.
+    pub id: String,
+    /// The most representative headline.
+    pub title: Option<&'a str>,
+    /// `YYYY-MM-DD` of its earliest article, or null.
+    pub first: Option<String>,
+    /// `YYYY-MM-DD` of its latest article, or null.
+    pub last: Option<String>,
+    /// Its article ids, in arrival order.
+    pub articles: Vec<String>,
+}
+
+impl<'a> EventJson<'a> {
+    /// A view of `e`.
+    pub fn new(e: &'a Event) -> EventJson<'a> {
+        EventJson {
+            id: e.id.to_string(),
+            title: e.title.as_deref(),
+            first: e.first.map(|d| d.to_string()),
+            last: e.last.map(|d| d.to_string()),
+            articles: e.articles().map(|a| a.to_string()).collect(),
+        }
+    }
+}
+
+/// One story, as in JSON.
+#[derive(Debug, Serialize)]
+pub struct StoryJson<'a> {
+    /// `s12`.
+    pub id: String,
+    /// The headline of its largest event.
+    pub title: Option<&'a str>,
+    /// `YYYY-MM-DD` of its earliest article, or null.
+    pub first: Option<String>,
+    /// `YYYY-MM-DD` of its latest article, or null.
+    pub last: Option<String>,
+    /// Number of articles.
+    pub n_articles: usize,
+    /// Its events, by first date (undated last).
+    pub events: Vec<EventJson<'a>>,
+}
+
+impl<'a> StoryJson<'a> {
+    /// A view of `s`.
+    pub fn new(s: &StoryView<'a>) -> StoryJson<'a> {
+        StoryJson {
+            id: s.id.to_string(),
+            title: s.title,
+            first: s.first.map(|d| d.to_string()),
+            last: s.last.map(|d| d.to_string()),
+            n_articles: s.n_articles,
+            events: s.events.iter().map(|e| EventJson::new(e)).collect(),
+        }
+    }
 }
 
 /// The whole store as one document.
@@ -111,6 +186,8 @@ pub struct ExportJson<'a> {
     pub articles: Vec<ArticleJson<'a>>,
     /// Diagnostics of inputs that produced no article.
     pub diagnostics: &'a [Diagnostic],
+    /// Every story with its events, largest first.
+    pub stories: Vec<StoryJson<'a>>,
 }
 
 impl<'a> ExportJson<'a> {
@@ -120,6 +197,7 @@ impl<'a> ExportJson<'a> {
         articles: &'a [Article],
         diagnostics: &'a [Diagnostic],
         duplicates: &[(ArticleId, Duplicate)],
+        clusters: Option<&'a ClusterState>,
         with_raw: bool,
     ) -> ExportJson<'a> {
         let by_id: HashMap<ArticleId, &Duplicate> =
@@ -128,9 +206,21 @@ impl<'a> ExportJson<'a> {
             schema_version: SCHEMA_VERSION,
             articles: articles
                 .iter()
-                .map(|a| ArticleJson::new(a, with_raw).with_duplicate(by_id.get(&a.id).copied()))
+                .map(|a| {
+                    ArticleJson::new(a, with_raw)
+                        .with_duplicate(by_id.get(&a.id).copied())
+                        .place(clusters, a.id)
+                })
                 .collect(),
             diagnostics,
+            stories: clusters.map_or_else(Vec::new, stories_json),
         }
     }
+}
+
+/// Every live story of `clusters`, largest first (ties by id).
+pub fn stories_json(clusters: &ClusterState) -> Vec<StoryJson<'_>> {
+    let mut stories: Vec<StoryView> = clusters.stories().collect();
+    stories.sort_by_key(|s| (std::cmp::Reverse(s.n_articles), s.id));
+    stories.iter().map(StoryJson::new).collect()
 }

@@ -4,12 +4,14 @@
 //! ready for the store, or a diagnostic when nothing of the story is left.
 //! Method: clean → metadata → identity (a fixed-seed hash of the clean
 //! text, so the same content is one article wherever it came from).
-//! Later stages (copies, stories, quotes, timelines) run over stored
-//! articles and are added here in their order.
+//! Stories: [`cluster`] places each stored article, in arrival order, into
+//! an event and a story of a [`ClusterState`] the store keeps. Later stages
+//! (copies, quotes, timelines) are added here in their order.
 
 use chrono::NaiveDate;
 
 use crate::clean::{self, CleanConfig};
+use crate::cluster::{Assignment, ClusterConfig, ClusterInput, ClusterState};
 use crate::meta;
 use crate::model::{Article, ArticleId, Diagnostic, DiagnosticKind, RawArticle};
 
@@ -55,4 +57,23 @@ pub fn process(raw: RawArticle, config: &Config) -> Result<Article, Diagnostic> 
         offsets: clean.offsets,
         diagnostics,
     })
+}
+
+/// Places one article into an event and a story (a no-op for an article
+/// already placed); a copy (`duplicate_of`, from the copies stage) joins its
+/// original's event when the original is placed already.
+pub fn cluster(
+    state: &mut ClusterState,
+    article: &Article,
+    duplicate_of: Option<ArticleId>,
+    config: &ClusterConfig,
+) -> Assignment {
+    let input = ClusterInput {
+        article: article.id,
+        title: article.title.as_deref(),
+        text: &article.text,
+        published: article.published,
+        duplicate_of,
+    };
+    state.assign(&input, config)
 }

@@ -14,6 +14,7 @@ use chrono::NaiveDate;
 use rusqlite::{params, Connection, OptionalExtension};
 
 use crate::clean::OffsetMap;
+use crate::cluster::ClusterState;
 use crate::dedupe;
 use crate::error::{Error, Result};
 use crate::model::{Article, ArticleId, DateSource, Diagnostic, DiagnosticKind, Format, Origin};
@@ -59,6 +60,10 @@ CREATE TABLE IF NOT EXISTS copy_edges (
     relation   TEXT NOT NULL,
     similarity REAL NOT NULL,
     PRIMARY KEY (a, b)
+);
+CREATE TABLE IF NOT EXISTS cluster_state (
+    id    INTEGER PRIMARY KEY CHECK (id = 0),
+    state TEXT NOT NULL
 );
 CREATE TABLE IF NOT EXISTS diagnostics (
     seq          INTEGER PRIMARY KEY,
@@ -401,6 +406,25 @@ impl Store {
         rows.collect::<std::result::Result<Vec<_>, _>>().map_err(|e| self.err(e))
     }
 
+    /// The clustering state saved by the last ingest, if any.
+    pub fn cluster_state(&self) -> Result<Option<ClusterState>> {
+        let json: Option<String> = self
+            .conn
+            .query_row("SELECT state FROM cluster_state WHERE id = 0", [], |r| r.get(0))
+            .optional()
+            .map_err(|e| self.err(e))?;
+        json.map(|j| serde_json::from_str(&j).map_err(Error::from)).transpose()
+    }
+
+    /// Saves the clustering state (one JSON document, replaced whole).
+    pub fn save_cluster_state(&mut self, state: &ClusterState) -> Result<()> {
+        let json = serde_json::to_string(state)?;
+        self.conn
+            .execute("INSERT OR REPLACE INTO cluster_state (id, state) VALUES (0, ?1)", [json])
+            .map_err(|e| self.err(e))?;
+        Ok(())
+    }
+
     /// Every stored ingest diagnostic, in order.
     pub fn diagnostics(&self) -> Result<Vec<Diagnostic>> {
         let mut stmt = self
@@ -562,6 +586,20 @@ mod tests {
         assert_eq!(back, vec![a.clone(), b]);
         assert_eq!(store.article(a.id).unwrap(), Some(a));
         assert_eq!(store.diagnostics().unwrap().len(), 1);
+    }
+
+    #[test]
+    fn cluster_state_round_trips() {
+        use crate::cluster::{ClusterConfig, ClusterState};
+        let mut store = Store::in_memory().unwrap();
+        assert!(store.cluster_state().unwrap().is_none());
+        let config = ClusterConfig::default();
+        let mut state = ClusterState::new(&config);
+        let a = article("a.txt", "Ferry strike halts crossings\n\nThe ferry crews walked out.\n");
+        let got = crate::pipeline::cluster(&mut state, &a, None, &config);
+        store.save_cluster_state(&state).unwrap();
+        let back = store.cluster_state().unwrap().unwrap();
+        assert_eq!(back.assignment_of(a.id), Some(got));
     }
 
     #[test]

@@ -18,6 +18,7 @@ use std::path::{Path, PathBuf};
 
 /// The tasks `storyline eval` knows, with a line about each.
 pub const TASKS: &[(&str, &str)] = &[
+    ("clustering", "ECB+ and Timeline17: story and event B-cubed / pairwise P/R/F1"),
     ("copies", "Timeline17 edited copies: find the original; ECB+: same-event pairs not copies"),
     ("dating", "Timeline17: every article dated from its folder"),
     ("timex", "TempEval-3 (TimeBank + AQUAINT): temporal expressions, spans and values"),
@@ -26,6 +27,7 @@ pub const TASKS: &[(&str, &str)] = &[
 /// Runs the task named `task` over the datasets in `datasets`.
 pub fn run(task: &str, datasets: &Path) -> crate::Result<Report> {
     match task {
+        "clustering" => clustering::run(datasets),
         "copies" => copies::run(datasets),
         "dating" => dating::run(datasets),
         "timex" => timex::run(datasets),
