@@ -8,9 +8,9 @@ use std::process::ExitCode;
 use anyhow::{Context, Result};
 use clap::Args;
 use indicatif::{ProgressBar, ProgressStyle};
+use storyline::cluster::{ClusterConfig, ClusterState};
 use storyline::ingest::{list_inputs, read_input, Input, Item, ReadConfig};
 use storyline::model::{Article, Diagnostic, Format};
-use storyline::cluster::{ClusterConfig, ClusterState};
 use storyline::pipeline::{cluster, process, Config};
 use storyline::store::{Inserted, Store};
 

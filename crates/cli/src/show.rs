@@ -300,9 +300,20 @@ pub fn stories(args: ListArgs) -> Result<ExitCode> {
         writeln!(out, "{}", serde_json::to_string_pretty(&stories)?)?;
     } else {
         for s in &stories {
-            let span = format!("{}..{}", s.first.as_deref().unwrap_or("-"), s.last.as_deref().unwrap_or("-"));
+            let span = format!(
+                "{}..{}",
+                s.first.as_deref().unwrap_or("-"),
+                s.last.as_deref().unwrap_or("-")
+            );
             let title = s.title.unwrap_or("-");
-            writeln!(out, "{:<7} {:>5} articles {:>4} events  {span:<22}  {}", s.id, s.n_articles, s.events.len(), truncate(title, 80))?;
+            writeln!(
+                out,
+                "{:<7} {:>5} articles {:>4} events  {span:<22}  {}",
+                s.id,
+                s.n_articles,
+                s.events.len(),
+                truncate(title, 80)
+            )?;
         }
     }
     Ok(if stories.is_empty() { ExitCode::from(1) } else { ExitCode::SUCCESS })
@@ -325,11 +336,14 @@ pub fn story(args: StoryArgs) -> Result<ExitCode> {
     }
     writeln!(out, "{}  {}", story.id, story.title.unwrap_or("-"))?;
     for e in &story.events {
-        let span = format!("{}..{}", e.first.as_deref().unwrap_or("-"), e.last.as_deref().unwrap_or("-"));
+        let span =
+            format!("{}..{}", e.first.as_deref().unwrap_or("-"), e.last.as_deref().unwrap_or("-"));
         writeln!(out, "  {:<7} {span:<22}  {}", e.id, truncate(e.title.unwrap_or("-"), 80))?;
         for a in &e.articles {
             let title = store
-                .article(storyline::model::ArticleId::parse(a).unwrap_or(storyline::model::ArticleId(0)))?
+                .article(
+                    storyline::model::ArticleId::parse(a).unwrap_or(storyline::model::ArticleId(0)),
+                )?
                 .and_then(|a| a.title)
                 .unwrap_or_default();
             writeln!(out, "    {a}  {}", truncate(&title, 80))?;

@@ -266,7 +266,7 @@ impl ClusterState {
         let top_e = e.terms.top(config.index_terms);
         // A large story's heaviest terms change slowly: re-posting it every
         // 8th article keeps it fresh in the index at an eighth of the cost.
-        let top_s = (story.n_articles < 8 || story.n_articles % 8 == 0)
+        let top_s = (story.n_articles < 8 || story.n_articles & 7 == 0)
             .then(|| story.terms.top(config.index_terms));
         let sid = story.id.0;
         self.event_index.post(event, &top_e);
@@ -301,7 +301,7 @@ impl ClusterState {
         if on_schedule(self.stories[story as usize].n_articles) {
             self.try_merge_story(story, config);
         }
-        if self.article_event.len() % 256 == 0 {
+        if self.article_event.len() & 255 == 0 {
             self.close_events(config);
         }
     }

@@ -336,11 +336,6 @@ impl Lexicon {
         id
     }
 
-    /// Number of distinct terms.
-    pub fn n_terms(&self) -> usize {
-        self.df.len()
-    }
-
     /// Approximate heap size in bytes (the word cache included).
     pub fn heap_bytes(&self) -> usize {
         let stems: usize = self.stems.keys().map(|k| k.capacity() + 24 + 4 + 1).sum();
