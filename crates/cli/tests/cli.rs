@@ -213,6 +213,27 @@ fn seeds_through_every_command() {
         "Kerry warns that U.S. may suspend cooperation with Russia in Syria"
     );
 
+    // The five seeds are one story; the two WSJ copies share an event.
+    let story = articles[0]["story"].as_str().unwrap().to_string();
+    assert!(articles.iter().all(|a| a["story"] == story.as_str()));
+    assert_eq!(wsj[0]["event"], wsj[1]["event"]);
+    let export = storyline(&["export", "--json", "--db", db]);
+    let exported: serde_json::Value = serde_json::from_slice(&export.stdout).unwrap();
+    assert_eq!(exported["stories"].as_array().unwrap().len(), 1);
+    assert_eq!(exported["stories"][0]["n_articles"], 5);
+    let stories = storyline(&["stories", "--db", db]);
+    assert_eq!(stdout(&stories).lines().count(), 1, "{}", stdout(&stories));
+    let shown = storyline(&["story", &story, "--json", "--db", db]);
+    let shown: serde_json::Value = serde_json::from_slice(&shown.stdout).unwrap();
+    let n: usize = shown["events"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["articles"].as_array().unwrap().len())
+        .sum();
+    assert_eq!(n, 5);
+    assert_eq!(storyline(&["story", "s999", "--db", db]).status.code(), Some(1));
+
     let list = storyline(&["articles", "--db", db]);
     assert_eq!(stdout(&list).lines().count(), 5);
     let missing = storyline(&["articles", "--db", dir.path().join("none.db").to_str().unwrap()]);

@@ -222,7 +222,7 @@ impl ClusterState {
             articles: Vec::new(),
             dates: Vec::new(),
             members: Vec::new(),
-            title_score: f32::NEG_INFINITY,
+            title_score: f32::MIN,
             terms: Centroid::new(config.event_terms),
             names: Centroid::new(config.event_terms / 3),
         });
@@ -557,7 +557,7 @@ fn placeholder(id: u32, config: &ClusterConfig) -> Event {
         articles: Vec::new(),
         dates: Vec::new(),
         members: Vec::new(),
-        title_score: f32::NEG_INFINITY,
+        title_score: f32::MIN,
         terms: Centroid::new(config.event_terms),
         names: Centroid::new(config.event_terms / 3),
     }

@@ -72,6 +72,20 @@ fn state_round_trips_through_json_and_resumes_identically() {
 }
 
 #[test]
+fn untitled_articles_round_trip_through_json() {
+    // An event with no headline yet must still serialise to numbers only
+    // (JSON has no infinity).
+    let config = ClusterConfig::default();
+    let mut state = ClusterState::new(&config);
+    let mut a = input(1, "", FLOOD_A, None);
+    a.title = None;
+    let got = state.assign(&a, &config);
+    let json = serde_json::to_string(&state).unwrap();
+    let back: ClusterState = serde_json::from_str(&json).unwrap();
+    assert_eq!(back.assignment_of(ArticleId(1)), Some(got));
+}
+
+#[test]
 fn merged_ids_stay_resolvable() {
     let config = ClusterConfig::default();
     let mut state = ClusterState::new(&config);
