@@ -1,8 +1,8 @@
 //! Clustering throughput on Timeline17 (`cargo bench --bench cluster`).
 //!
-//! Clusters all of Timeline17 from an empty state, one core. Cleaning is not
-//! in the loop yet (the clean stage has no entry point on this branch): this
-//! times the clustering stage alone, tokenising and stemming included.
+//! Clusters all of Timeline17 from an empty state, one core: `timeline17`
+//! times the clustering stage alone (tokenising and stemming included),
+//! `timeline17_clean_and_cluster` cleans each text first, as ingest does.
 //! With `STORYLINE_SCALE=N` set, also streams N resampled articles through
 //! one state and prints the per-article time and memory at 10k, 100k, 1M.
 
@@ -50,6 +50,29 @@ fn timeline17(bencher: divan::Bencher) {
             state.assign(&input, &config);
         }
         // Keeps the bench honest: every document was placed.
+        assert_eq!(state.n_articles(), docs.len());
+        state.stories().count()
+    });
+}
+
+#[divan::bench(sample_count = 5)]
+fn timeline17_clean_and_cluster(bencher: divan::Bencher) {
+    let docs = docs();
+    let config = ClusterConfig::default();
+    let clean_config = storyline::clean::CleanConfig::default();
+    bencher.counter(divan::counter::ItemsCount::new(docs.len())).bench(|| {
+        let mut state = ClusterState::new(&config);
+        for (i, d) in docs.iter().enumerate() {
+            let clean = storyline::clean::clean(&d.text, &clean_config);
+            let input = ClusterInput {
+                article: ArticleId(i as u64),
+                title: None,
+                text: &clean.text,
+                published: d.date,
+                duplicate_of: None,
+            };
+            state.assign(&input, &config);
+        }
         assert_eq!(state.n_articles(), docs.len());
         state.stories().count()
     });
