@@ -156,13 +156,18 @@ pub fn clean(raw: &str, config: &CleanConfig) -> Clean {
     // work for another (a repeat removed makes a new last paragraph), so
     // they run until nothing changes: then the text is a fixed point and
     // cleaning it again changes nothing.
+    // A drop can also bring two lines together that a join now applies to,
+    // so joins and paragraphs are found again on each round.
+    let mut paras = paras;
     loop {
         let n_kept = lines.iter().filter(|l| l.fate == Fate::Body).count();
         mark_edges(&mut lines, &paras);
         mark_repeats(&mut lines, &line_keys);
+        mark_joins(&mut lines, &facts);
         if lines.iter().filter(|l| l.fate == Fate::Body).count() == n_kept {
             break;
         }
+        paras = paragraphs(&lines, &facts);
     }
 
     let (text, offsets) = assemble(&lines, &runs, &starts);
@@ -352,11 +357,14 @@ fn starts_lowercase(content: &str) -> bool {
 fn mark_joins(lines: &mut [Line], facts: &[LineFacts]) {
     let mut prev: Option<usize> = None;
     for (i, line) in lines.iter_mut().enumerate() {
-        if line.fate != Fate::Body {
-            continue;
-        }
-        if prev.is_some_and(|p| !facts[p].terminal) && starts_lowercase(&line.content) {
-            line.fate = Fate::Joined;
+        match line.fate {
+            Fate::Body => {
+                if prev.is_some_and(|p| !facts[p].terminal) && starts_lowercase(&line.content) {
+                    line.fate = Fate::Joined;
+                }
+            }
+            Fate::Joined => {}
+            _ => continue,
         }
         prev = Some(i);
     }
