@@ -11,6 +11,7 @@
 pub mod copies;
 pub mod dating;
 pub mod timex;
+pub mod html;
 
 use std::fmt;
 use std::path::{Path, PathBuf};

@@ -166,6 +166,7 @@ fn from_value(origin: Origin, value: Value, diagnostics: Vec<Diagnostic>) -> Ite
         outlet: string_field(&obj, OUTLET),
         url: string_field(&obj, URL),
         author: string_field(&obj, AUTHOR),
+        ..Fields::default()
     };
     Item::Article(RawArticle { origin, format: Format::Jsonl, body, fields, diagnostics })
 }
