@@ -119,13 +119,23 @@ pub(crate) fn extract(dom: &Dom) -> Extraction {
         }
     }
     let total = stats[body as usize].raw.max(1);
+    // Elements holding an article-body marker are layout, never boilerplate,
+    // whatever their class says (`widget Blog` around a blog's posts).
+    let mut holds_marker = vec![false; n];
+    for id in (1..n).rev() {
+        if holds_marker[id] || is_marked(dom, id as NodeId) {
+            holds_marker[id] = true;
+            holds_marker[dom.nodes[id].parent as usize] = true;
+        }
+    }
     let mut dropped = vec![false; n];
     let mut in_link = vec![false; n];
     for id in 1..n {
         let node = &dom.nodes[id];
         let parent = node.parent as usize;
         in_link[id] = in_link[parent] || &*node.tag == "a";
-        dropped[id] = dropped[parent] || (!node.is_text() && is_boilerplate(dom, id as NodeId, stats[id].raw, total));
+        dropped[id] = dropped[parent]
+            || (!node.is_text() && !holds_marker[id] && is_boilerplate(dom, id as NodeId, stats[id].raw, total));
     }
     for id in (0..n).rev() {
         let node = &dom.nodes[id];
@@ -238,8 +248,41 @@ const WHOLE_ONLY: &[&str] = &[
     "audio", "player", "header", "jump", "toc", "ad", "ads",
 ];
 
-fn is_boiler_word(word: &str, whole: bool) -> bool {
-    BOILER_WORDS.contains(&word) && (whole || !WHOLE_ONLY.contains(&word))
+/// Boilerplate words sure enough to remove an element of any size (below
+/// half the page); the others remove only small elements, since they are
+/// also found on wrappers (`entry share`, `elementor-widget-container`).
+const STRONG_WORDS: &[&str] = &[
+    "comment", "comments", "kommentare", "disqus", "respond", "sidebar", "footer", "nav",
+    "navbar", "navigation", "menu", "breadcrumb", "breadcrumbs", "related", "recommended",
+    "recommendations", "cookie", "cookies", "consent", "newsletter", "banner", "outbrain",
+    "taboola", "mostread", "popular", "trending",
+];
+
+/// Below this many characters any boilerplate word removes an element.
+const SMALL: u32 = 1500;
+
+fn is_boiler_word(word: &str, whole: bool, raw: u32) -> bool {
+    BOILER_WORDS.contains(&word)
+        && (whole || !WHOLE_ONLY.contains(&word))
+        && (raw < SMALL || STRONG_WORDS.contains(&word))
+}
+
+/// An explicit article-body marker: `itemprop=articleBody`, `<article>`,
+/// or a content class.
+fn is_marked(dom: &Dom, id: NodeId) -> bool {
+    let node = dom.node(id);
+    if node.is_text() {
+        return false;
+    }
+    node.attr("itemprop") == Some("articleBody")
+        || &*node.tag == "article"
+        || ident_words(dom, id).iter().any(|(w, whole)| is_content_word(w, *whole))
+}
+
+/// A content class: one of [`CONTENT_WORDS`], or, for whole class names,
+/// one ending in a long one (`c-article__content` gives `carticlecontent`).
+fn is_content_word(word: &str, whole: bool) -> bool {
+    CONTENT_WORDS.contains(&word) || (whole && CONTENT_WORDS.iter().any(|c| c.len() >= 10 && word.ends_with(c)))
 }
 
 fn is_boilerplate(dom: &Dom, id: NodeId, raw: u32, total: u32) -> bool {
@@ -266,12 +309,12 @@ fn is_boilerplate(dom: &Dom, id: NodeId, raw: u32, total: u32) -> bool {
         return false;
     }
     let words = ident_words(dom, id);
-    if words.is_empty() || words.iter().any(|(w, _)| CONTENT_WORDS.contains(&w.as_str())) {
+    if words.is_empty() || words.iter().any(|(w, whole)| is_content_word(w, *whole)) {
         return false;
     }
     // A boilerplate word on an element that holds most of the page is a
     // layout class (`has-sidebar`), not a sidebar.
-    words.iter().any(|(w, whole)| is_boiler_word(w, *whole)) && raw * 2 < total
+    words.iter().any(|(w, whole)| is_boiler_word(w, *whole, raw)) && raw * 2 < total
 }
 
 struct Ctx<'a> {
@@ -314,6 +357,9 @@ impl Ctx<'_> {
         if block && tag != "p" && self.is_link_list(id) {
             return;
         }
+        if self.is_lead_in_to_removed(id) {
+            return;
+        }
         if matches!(tag, "td" | "th") {
             out.text(" ");
         }
@@ -326,6 +372,32 @@ impl Ctx<'_> {
         if block {
             out.paragraph();
         }
+    }
+
+    /// A heading or short line ("Related articles", "Mehr zum Thema") whose
+    /// next element is removed boilerplate or a link list: it introduces
+    /// what was removed, not the article.
+    fn is_lead_in_to_removed(&self, id: NodeId) -> bool {
+        let node = self.dom.node(id);
+        let heading = matches!(&*node.tag, "h1" | "h2" | "h3" | "h4" | "h5" | "h6");
+        let short = matches!(&*node.tag, "p" | "div" | "strong" | "b" | "span") && self.stats[id as usize].text < 40;
+        if !(heading || short) {
+            return false;
+        }
+        let mut next = node.next_sibling;
+        while let Some(n) = next {
+            let sib = self.dom.node(n);
+            if sib.is_text() && sib.text.trim().is_empty() {
+                next = sib.next_sibling;
+                continue;
+            }
+            if sib.is_text() {
+                return false;
+            }
+            return self.dropped[n as usize] && self.stats[n as usize].raw > 0
+                || (BLOCKS.contains(&&*sib.tag) && self.is_link_list(n));
+        }
+        false
     }
 
     /// A block that is mostly links: a menu, a list of related articles.
@@ -446,10 +518,7 @@ impl Ctx<'_> {
                 continue;
             }
             let id = i as NodeId;
-            let marked = node.attr("itemprop") == Some("articleBody")
-                || &*node.tag == "article"
-                || ident_words(self.dom, id).iter().any(|(w, _)| CONTENT_WORDS.contains(&w.as_str()));
-            if !marked || self.link_density(id) > 0.5 {
+            if !is_marked(self.dom, id) || self.link_density(id) > 0.5 {
                 continue;
             }
             let prose = self.prose(id);
@@ -467,6 +536,34 @@ fn best_scored(ctx: &Ctx) -> Option<NodeId> {
 
 fn best_marked(ctx: &Ctx) -> Option<NodeId> {
     ctx.best_marked()
+}
+
+/// Openings of lines that send the reader elsewhere, in the languages of
+/// the pages we read (lowercase).
+const POINTERS: &[&str] = &[
+    "read more", "read also", "see also", "related:", "related articles", "related stories",
+    "you may also like", "you might also like", "more from", "recommended for you",
+    "mehr zum thema", "auch interessant", "das könnte sie", "das könnte dich", "lesen sie auch",
+    "lesen sie mehr", "lies auch", "weitere artikel", "weitere beiträge", "ähnliche beiträge",
+    "ähnliche artikel", "verwandte artikel", "schon gelesen", "auch lesen", "zurück zu",
+    "kommentare", "lea más", "lea también", "lee también", "vea también", "ver también",
+    "te puede interesar", "le puede interesar", "lire aussi", "à lire aussi", "a lire aussi",
+    "voir aussi", "leggi anche", "czytaj też", "czytaj także", "zobacz też",
+];
+
+/// A short paragraph that only points elsewhere.
+fn is_pointer(paragraph: &str) -> bool {
+    if paragraph.len() > 200 {
+        return false;
+    }
+    let lower = paragraph.trim_start_matches(|c: char| !c.is_alphanumeric()).to_lowercase();
+    if POINTERS.iter().any(|p| lower.starts_with(p)) {
+        return true;
+    }
+    // "4 min read", "5 Min. Lesezeit"
+    let mut words = lower.split_whitespace();
+    let first_is_number = words.next().is_some_and(|w| w.chars().all(|c| c.is_ascii_digit()));
+    first_is_number && lower.split_whitespace().count() <= 3 && (lower.contains("read") || lower.contains("lesezeit"))
 }
 
 /// Accumulates text with collapsed whitespace and paragraph breaks.
@@ -510,7 +607,10 @@ impl Writer {
         self.brk = self.brk.max(1);
     }
 
+    /// The text, without the short paragraphs that point away from the
+    /// article ("Read more: ...", "Mehr zum Thema", "Lea también").
     fn finish(self) -> String {
-        self.out
+        let kept: Vec<&str> = self.out.split("\n\n").filter(|p| !is_pointer(p)).collect();
+        kept.join("\n\n")
     }
 }
