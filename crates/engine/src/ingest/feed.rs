@@ -59,7 +59,11 @@ fn entry_item(origin: Origin, entry: &Entry, outlet: Option<&str>) -> Item {
         return Item::Diagnostic(Diagnostic::new(origin, DiagnosticKind::Empty, msg));
     }
     let date = entry.published.or(entry.updated);
-    let authors: Vec<&str> = entry.authors.iter().filter_map(|p| p.name.as_deref()).map(str::trim).collect();
+    let authors: Vec<&str> = entry.authors.iter().filter_map(|p| p.name.as_deref())
+        // RSS writes `desk@example.com (Name)`; feed-rs keeps the brackets.
+        .map(|n| n.trim().trim_start_matches('(').trim_end_matches(')').trim())
+        .filter(|n| !n.is_empty())
+        .collect();
     let fields = Fields {
         title: entry.title.as_ref().map(plain).filter(|t| !t.is_empty()),
         published: date.map(|d| d.to_rfc3339()),
@@ -151,5 +155,18 @@ mod tests {
         let out = read("bad.rss", b"<rss><channel><item><title>unclosed");
         assert_eq!(out.len(), 1);
         assert!(out[0].starts_with("bad.rss: malformed: "), "{out:?}");
+    }
+}
+
+#[cfg(test)]
+mod props {
+    proptest::proptest! {
+        #[test]
+        fn never_panics_on_arbitrary_bytes(bytes in proptest::collection::vec(proptest::num::u8::ANY, 0..2000)) {
+            let mut xml = b"<?xml version=\"1.0\"?><rss version=\"2.0\"><channel><item><description>".to_vec();
+            xml.extend_from_slice(&bytes);
+            super::read_bytes("x.rss", &xml, &mut |_| {});
+            super::read_bytes("y.rss", &bytes, &mut |_| {});
+        }
     }
 }

@@ -263,3 +263,154 @@ fn charset_of(content_type: &str) -> Option<String> {
     let value: String = value.chars().take_while(|c| c.is_ascii_alphanumeric() || "-_.:".contains(*c)).collect();
     (!value.is_empty()).then_some(value)
 }
+
+#[cfg(test)]
+mod tests {
+    use std::io::Write;
+
+    use super::super::{html, read_bytes, Item, ReadConfig};
+    use crate::model::{DiagnosticKind, Format, Origin};
+
+    /// One WARC record; `gzip` wraps it in its own gzip member.
+    fn record(kind: &str, uri: &str, content_type: &str, block: &[u8], gzip: bool) -> Vec<u8> {
+        let mut rec = format!(
+            "WARC/1.1\r\nWARC-Type: {kind}\r\nWARC-Target-URI: {uri}\r\nWARC-Date: 2023-01-02T03:04:05Z\r\n\
+             Content-Type: {content_type}\r\nContent-Length: {}\r\n\r\n",
+            block.len()
+        )
+        .into_bytes();
+        rec.extend_from_slice(block);
+        rec.extend_from_slice(b"\r\n\r\n");
+        if !gzip {
+            return rec;
+        }
+        let mut enc = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
+        enc.write_all(&rec).unwrap();
+        enc.finish().unwrap()
+    }
+
+    fn http(body: &[u8]) -> Vec<u8> {
+        let mut r = b"HTTP/1.1 200 OK\r\nContent-Type: text/html\r\nServer: test\r\n\r\n".to_vec();
+        r.extend_from_slice(body);
+        r
+    }
+
+    /// Pages of the trafilatura benchmark, as `(url, bytes)`.
+    fn pages(n: usize) -> Vec<(String, Vec<u8>)> {
+        let cases = crate::eval::html::load(&crate::eval::datasets_dir()).expect("trafilatura-eval");
+        cases.iter().step_by(97).take(n).map(|(url, _, path)| (url.clone(), std::fs::read(path).unwrap())).collect()
+    }
+
+    fn archive(pages: &[(String, Vec<u8>)], gzip: bool) -> Vec<u8> {
+        let mut warc = record("warcinfo", "", "application/warc-fields", b"software: test\r\n", gzip);
+        for (url, bytes) in pages {
+            warc.extend(record("request", url, "application/http;msgtype=request", b"GET / HTTP/1.1\r\n\r\n", gzip));
+            warc.extend(record("response", url, "application/http;msgtype=response", &http(bytes), gzip));
+        }
+        warc
+    }
+
+    fn read(name: &str, bytes: &[u8]) -> Vec<Item> {
+        let mut items = Vec::new();
+        read_bytes(name, bytes, &ReadConfig::default(), &mut |i| items.push(i));
+        items
+    }
+
+    #[test]
+    fn a_warc_of_pages_round_trips() {
+        let pages = pages(6);
+        for (name, gzip) in [("crawl.warc", false), ("crawl.warc.gz", true)] {
+            let items = read(name, &archive(&pages, gzip));
+            let articles: Vec<_> = items
+                .iter()
+                .filter_map(|i| match i {
+                    Item::Article(a) => Some(a),
+                    _ => None,
+                })
+                .collect();
+            assert_eq!(articles.len(), pages.len(), "{name}: {items:?}");
+            for (k, (a, (url, bytes))) in articles.iter().zip(&pages).enumerate() {
+                let Item::Article(direct) = html::page_item(Origin::file(url), Format::Html, bytes, None, Some(url)) else {
+                    panic!("page {url} has no text")
+                };
+                assert_eq!(a.body, direct.body, "{url}");
+                assert_eq!(a.fields.url.as_deref(), Some(url.as_str()));
+                assert_eq!(a.fields.title, direct.fields.title);
+                assert_eq!(a.fields.published, direct.fields.published);
+                assert_eq!(a.fields.fetched.as_deref(), Some("2023-01-02T03:04:05Z"));
+                assert_eq!(a.format, Format::Warc);
+                // warcinfo is record 1, then request/response pairs.
+                assert_eq!(a.origin.record, Some(3 + 2 * k as u64));
+            }
+            let Some(Item::Diagnostic(summary)) = items.last() else { panic!("no summary") };
+            assert_eq!(summary.kind, DiagnosticKind::Skipped);
+            assert_eq!(summary.message, "skipped records that hold no article: 6 request, 1 warcinfo");
+        }
+    }
+
+    #[test]
+    fn a_truncated_warc_keeps_the_whole_records_and_names_the_break() {
+        let pages = pages(4);
+        let warc = archive(&pages, false);
+        // Cut in the middle of the third response (record 7).
+        let third = memchr::memmem::find_iter(&warc, b"WARC/1.1").nth(6).unwrap();
+        let cut = third + 900;
+        let items = read("cut.warc", &warc[..cut]);
+        let n_articles = items.iter().filter(|i| matches!(i, Item::Article(_))).count();
+        assert_eq!(n_articles, 2);
+        let truncated: Vec<_> = items
+            .iter()
+            .filter_map(|i| match i {
+                Item::Diagnostic(d) if d.kind == DiagnosticKind::Truncated => Some(d),
+                _ => None,
+            })
+            .collect();
+        assert_eq!(truncated.len(), 1);
+        assert_eq!(truncated[0].origin.record, Some(7));
+        let expected = format!("archive ends early at byte {cut}, in the record starting at byte {third} (in its content)");
+        assert_eq!(truncated[0].message, expected);
+
+        // The same cut inside a gzip member: the records before it survive.
+        let gz = archive(&pages, true);
+        let items = read("cut.warc.gz", &gz[..gz.len() * 2 / 3]);
+        assert!(items.iter().filter(|i| matches!(i, Item::Article(_))).count() >= 1);
+        assert!(items.iter().any(|i| matches!(i, Item::Diagnostic(d) if d.kind == DiagnosticKind::Truncated)));
+    }
+
+    #[test]
+    fn resource_records_chunked_bodies_and_non_html_are_handled() {
+        let page = b"<html><body><article><p>The lighthouse keeper retired after forty years, and the town held a small party in the square, with music and cake for everyone who came.</p><p>Her successor starts next month.</p></article></body></html>";
+        let mut chunked = b"HTTP/1.1 200 OK\r\nContent-Type: text/html; charset=utf-8\r\nTransfer-Encoding: chunked\r\n\r\n".to_vec();
+        chunked.extend_from_slice(format!("{:x}\r\n", 40).as_bytes());
+        chunked.extend_from_slice(&page[..40]);
+        chunked.extend_from_slice(format!("\r\n{:x}\r\n", page.len() - 40).as_bytes());
+        chunked.extend_from_slice(&page[40..]);
+        chunked.extend_from_slice(b"\r\n0\r\n\r\n");
+        let mut warc = record("resource", "https://a.example/p", "text/html", page, false);
+        warc.extend(record("response", "https://a.example/q", "application/http", &chunked, false));
+        warc.extend(record("response", "https://a.example/i.png", "application/http", b"HTTP/1.1 200 OK\r\nContent-Type: image/png\r\n\r\n\x89PNG", false));
+        warc.extend(record("response", "https://a.example/404", "application/http", b"HTTP/1.1 404 Not Found\r\n\r\n", false));
+        let items = read("mixed.warc", &warc);
+        let bodies: Vec<&str> = items
+            .iter()
+            .filter_map(|i| match i {
+                Item::Article(a) => Some(a.body.as_str()),
+                _ => None,
+            })
+            .collect();
+        assert_eq!(bodies.len(), 2);
+        assert_eq!(bodies[0], bodies[1]);
+        let Some(Item::Diagnostic(d)) = items.last() else { panic!() };
+        assert_eq!(d.message, "skipped records that hold no article: 2 response without html");
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn never_panics_on_arbitrary_bytes(bytes in proptest::collection::vec(proptest::num::u8::ANY, 0..2000)) {
+            let mut warc = b"WARC/1.0\r\nWARC-Type: response\r\nContent-Length: 40\r\n\r\n".to_vec();
+            warc.extend_from_slice(&bytes);
+            read("x.warc", &warc);
+            read("y.warc", &bytes);
+        }
+    }
+}

@@ -399,7 +399,7 @@ impl Builder {
             match name {
                 "li" => open == "li",
                 "dt" | "dd" => open == "dt" || open == "dd",
-                "tr" => matches!(open, "tr" | "td" | "th"),
+                "tr" => open == "tr",
                 "td" | "th" => matches!(open, "td" | "th"),
                 "option" => open == "option",
                 _ => false,
@@ -413,7 +413,8 @@ impl Builder {
         let boundary: &[&str] = match name {
             "li" => &["ul", "ol", "menu"],
             "dt" | "dd" => &["dl"],
-            "tr" | "td" | "th" => &["table", "tbody", "thead", "tfoot"],
+            "tr" => &["table", "tbody", "thead", "tfoot"],
+            "td" | "th" => &["tr", "table", "tbody", "thead", "tfoot"],
             _ => return,
         };
         let mut k = self.stack.len();
