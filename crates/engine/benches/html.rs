@@ -12,7 +12,8 @@ fn main() {
 }
 
 fn pages() -> Vec<(String, Vec<u8>)> {
-    let cases = storyline::eval::html::load(&storyline::eval::datasets_dir()).expect("trafilatura-eval");
+    let cases =
+        storyline::eval::html::load(&storyline::eval::datasets_dir()).expect("trafilatura-eval");
     let pages: Vec<(String, Vec<u8>)> =
         cases.into_iter().map(|(url, _, path)| (url, std::fs::read(path).expect("page"))).collect();
     let mut sizes: Vec<usize> = pages.iter().map(|(_, b)| b.len()).collect();
@@ -29,7 +30,9 @@ fn all_pages(bencher: divan::Bencher) {
     bencher.counter(divan::counter::BytesCount::new(total)).bench(|| {
         let with_text = pages
             .iter()
-            .filter(|(url, bytes)| !extract_page(divan::black_box(bytes), None, Some(url)).text.is_empty())
+            .filter(|(url, bytes)| {
+                !extract_page(divan::black_box(bytes), None, Some(url)).text.is_empty()
+            })
             .count();
         assert!(with_text >= 980, "{with_text}");
     });

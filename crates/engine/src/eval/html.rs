@@ -39,7 +39,8 @@ pub struct Case {
 pub fn load(datasets: &Path) -> crate::Result<Vec<(String, Case, PathBuf)>> {
     let dir = datasets.join("trafilatura-eval");
     let index = dir.join("evaldata.json");
-    let bytes = std::fs::read(&index).map_err(|source| Error::Io { path: index.clone(), source })?;
+    let bytes =
+        std::fs::read(&index).map_err(|source| Error::Io { path: index.clone(), source })?;
     let cases: BTreeMap<String, Case> = serde_json::from_slice(&bytes)?;
     Ok(cases
         .into_iter()
@@ -79,7 +80,8 @@ pub fn run(datasets: &Path) -> crate::Result<Report> {
     let (mut n_english, mut dated, mut agree, mut agree_1) = (0, 0, 0, 0);
     let mut methods: BTreeMap<&'static str, usize> = BTreeMap::new();
     for (url, case, path) in &cases {
-        let bytes = std::fs::read(path).map_err(|source| Error::Io { path: path.clone(), source })?;
+        let bytes =
+            std::fs::read(path).map_err(|source| Error::Io { path: path.clone(), source })?;
         sizes.push(bytes.len());
         let page = extract_page(&bytes, None, Some(url));
         *methods.entry(page.method.name()).or_default() += 1;
@@ -104,7 +106,10 @@ pub fn run(datasets: &Path) -> crate::Result<Report> {
             c.fp += counts.fp;
         }
         n_english += usize::from(is_english);
-        let structured = page.date_evidence.as_deref().is_some_and(|e| e.starts_with("json-ld") || e.contains(":published_time"));
+        let structured = page
+            .date_evidence
+            .as_deref()
+            .is_some_and(|e| e.starts_with("json-ld") || e.contains(":published_time"));
         let ours = page.fields.published.as_deref().and_then(dates::parse_date);
         if let (true, Some(ours), Some(in_url)) = (structured, ours, dates::url_date(url)) {
             dated += 1;
@@ -136,7 +141,8 @@ pub fn run(datasets: &Path) -> crate::Result<Report> {
 mod tests {
     #[test]
     fn extraction_quality_on_trafilatura_eval() {
-        let report = super::run(&crate::eval::datasets_dir()).expect("trafilatura-eval is readable");
+        let report =
+            super::run(&crate::eval::datasets_dir()).expect("trafilatura-eval is readable");
         assert_eq!(report.get("pages"), Some(990.0));
         // FIXME(#3): the bar is snippet F >= 0.93; today's extractor
         // measures 0.899 (above rs-trafilatura's 0.888 and dom_smoothie's

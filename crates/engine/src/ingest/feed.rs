@@ -36,8 +36,13 @@ pub(super) fn read_bytes(name: &str, bytes: &[u8], sink: &mut dyn FnMut(Item)) {
     let feed = match feed_rs::parser::parse(bytes) {
         Ok(feed) => feed,
         Err(e) => {
-            let msg = format!("not a readable rss, atom or json feed: {}", lowercase(&e.to_string()));
-            return sink(Item::Diagnostic(Diagnostic::new(Origin::file(name), DiagnosticKind::Malformed, msg)));
+            let msg =
+                format!("not a readable rss, atom or json feed: {}", lowercase(&e.to_string()));
+            return sink(Item::Diagnostic(Diagnostic::new(
+                Origin::file(name),
+                DiagnosticKind::Malformed,
+                msg,
+            )));
         }
     };
     let outlet = feed.title.as_ref().map(plain).filter(|t| !t.is_empty());
@@ -59,7 +64,10 @@ fn entry_item(origin: Origin, entry: &Entry, outlet: Option<&str>) -> Item {
         return Item::Diagnostic(Diagnostic::new(origin, DiagnosticKind::Empty, msg));
     }
     let date = entry.published.or(entry.updated);
-    let authors: Vec<&str> = entry.authors.iter().filter_map(|p| p.name.as_deref())
+    let authors: Vec<&str> = entry
+        .authors
+        .iter()
+        .filter_map(|p| p.name.as_deref())
         // RSS writes `desk@example.com (Name)`; feed-rs keeps the brackets.
         .map(|n| n.trim().trim_start_matches('(').trim_end_matches(')').trim())
         .filter(|n| !n.is_empty())
@@ -73,7 +81,13 @@ fn entry_item(origin: Origin, entry: &Entry, outlet: Option<&str>) -> Item {
         author: (!authors.is_empty()).then(|| authors.join(", ")),
         ..Fields::default()
     };
-    Item::Article(RawArticle { origin, format: Format::Feed, body, fields, diagnostics: Vec::new() })
+    Item::Article(RawArticle {
+        origin,
+        format: Format::Feed,
+        body,
+        fields,
+        diagnostics: Vec::new(),
+    })
 }
 
 /// A title or name as plain text (Atom allows HTML in them).
@@ -100,7 +114,13 @@ mod tests {
             out.push(match i {
                 Item::Article(a) => format!(
                     "{} | {:?} | {:?} | {:?} | {:?} | {:?} | {:?}",
-                    a.origin, a.fields.title, a.fields.published, a.fields.author, a.fields.url, a.fields.outlet, a.body
+                    a.origin,
+                    a.fields.title,
+                    a.fields.published,
+                    a.fields.author,
+                    a.fields.url,
+                    a.fields.outlet,
+                    a.body
                 ),
                 Item::Diagnostic(d) => d.to_string(),
             })

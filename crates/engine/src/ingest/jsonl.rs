@@ -158,7 +158,8 @@ fn from_value(origin: Origin, value: Value, diagnostics: Vec<Diagnostic>) -> Ite
     };
     let body = string_field(&obj, TEXT).unwrap_or_default();
     if body.trim().is_empty() {
-        if let Some(html) = obj.get("html").and_then(Value::as_str).filter(|h| !h.trim().is_empty()) {
+        if let Some(html) = obj.get("html").and_then(Value::as_str).filter(|h| !h.trim().is_empty())
+        {
             return from_html(origin, &obj, html, diagnostics);
         }
         let msg = format!("no article text (looked for fields {})", TEXT.join(", "));
@@ -177,9 +178,20 @@ fn from_value(origin: Origin, value: Value, diagnostics: Vec<Diagnostic>) -> Ite
 
 /// A record with raw HTML and no text: the HTML reader extracts the body
 /// and metadata; the record's own fields, when present, take precedence.
-fn from_html(origin: Origin, obj: &Map<String, Value>, html: &str, diagnostics: Vec<Diagnostic>) -> Item {
+fn from_html(
+    origin: Origin,
+    obj: &Map<String, Value>,
+    html: &str,
+    diagnostics: Vec<Diagnostic>,
+) -> Item {
     let url = string_field(obj, URL);
-    let item = super::html::page_item(origin, Format::Jsonl, html.as_bytes(), Some("utf-8"), url.as_deref());
+    let item = super::html::page_item(
+        origin,
+        Format::Jsonl,
+        html.as_bytes(),
+        Some("utf-8"),
+        url.as_deref(),
+    );
     let Item::Article(mut article) = item else { return item };
     let f = &mut article.fields;
     let given = [

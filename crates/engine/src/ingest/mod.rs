@@ -315,8 +315,14 @@ mod tests {
         assert_eq!(detect(None, b"\n<!DOCTYPE html><html>"), Format::Html);
         assert_eq!(detect(None, b"WARC/1.1\r\n"), Format::Warc);
         assert_eq!(detect(None, b"<?xml version=\"1.0\"?><rss version=\"2.0\">"), Format::Feed);
-        assert_eq!(detect(Some(Path::new("x.xml")), b"<feed xmlns=\"http://www.w3.org/2005/Atom\">"), Format::Feed);
-        assert_eq!(detect(None, b"{\"version\": \"https://jsonfeed.org/version/1.1\"}"), Format::Feed);
+        assert_eq!(
+            detect(Some(Path::new("x.xml")), b"<feed xmlns=\"http://www.w3.org/2005/Atom\">"),
+            Format::Feed
+        );
+        assert_eq!(
+            detect(None, b"{\"version\": \"https://jsonfeed.org/version/1.1\"}"),
+            Format::Feed
+        );
     }
 
     #[test]

@@ -17,7 +17,12 @@ use std::io::{self, BufRead, Read};
 use super::{feed, html, read_error, Item, ReadConfig};
 use crate::model::{Diagnostic, DiagnosticKind, Format, Origin};
 
-pub(super) fn read(name: &str, mut reader: impl BufRead, config: &ReadConfig, sink: &mut dyn FnMut(Item)) {
+pub(super) fn read(
+    name: &str,
+    mut reader: impl BufRead,
+    config: &ReadConfig,
+    sink: &mut dyn FnMut(Item),
+) {
     let mut offset = 0u64;
     let mut number = 0u64;
     let mut skipped: BTreeMap<String, u64> = BTreeMap::new();
@@ -50,8 +55,12 @@ pub(super) fn read(name: &str, mut reader: impl BufRead, config: &ReadConfig, si
                 break;
             }
         };
-        let Some(length) = header(&headers, "content-length").and_then(|v| v.trim().parse::<u64>().ok()) else {
-            let msg = format!("warc record at byte {start} has no valid content-length; reading stops here");
+        let Some(length) =
+            header(&headers, "content-length").and_then(|v| v.trim().parse::<u64>().ok())
+        else {
+            let msg = format!(
+                "warc record at byte {start} has no valid content-length; reading stops here"
+            );
             sink(Item::Diagnostic(Diagnostic::new(origin, DiagnosticKind::Malformed, msg)));
             break;
         };
@@ -70,10 +79,15 @@ pub(super) fn read(name: &str, mut reader: impl BufRead, config: &ReadConfig, si
                 }
             }
             if wanted {
-                let msg = format!("record of {length} bytes exceeds the {} byte limit; skipped", config.max_record_bytes);
+                let msg = format!(
+                    "record of {length} bytes exceeds the {} byte limit; skipped",
+                    config.max_record_bytes
+                );
                 sink(Item::Diagnostic(Diagnostic::new(origin, DiagnosticKind::TooLarge, msg)));
             } else {
-                *skipped.entry(if kind.is_empty() { "untyped".into() } else { kind }).or_default() += 1;
+                *skipped
+                    .entry(if kind.is_empty() { "untyped".into() } else { kind })
+                    .or_default() += 1;
             }
             continue;
         }
@@ -89,17 +103,27 @@ pub(super) fn read(name: &str, mut reader: impl BufRead, config: &ReadConfig, si
                 break;
             }
         }
-        let url = header(&headers, "warc-target-uri").map(|u| u.trim().trim_matches(['<', '>']).to_string());
+        let url = header(&headers, "warc-target-uri")
+            .map(|u| u.trim().trim_matches(['<', '>']).to_string());
         let fetched = header(&headers, "warc-date").map(|d| d.trim().to_string());
         let payload = if kind == "response" {
             http_payload(&block)
         } else {
-            Some(Payload { content_type: header(&headers, "content-type").unwrap_or("").to_string(), body: block })
+            Some(Payload {
+                content_type: header(&headers, "content-type").unwrap_or("").to_string(),
+                body: block,
+            })
         };
         match payload.map(|p| (classify(&p), p)) {
             Some((Some(Kind::Html), p)) => {
                 let charset = charset_of(&p.content_type);
-                let mut item = html::page_item(origin, Format::Warc, &p.body, charset.as_deref(), url.as_deref());
+                let mut item = html::page_item(
+                    origin,
+                    Format::Warc,
+                    &p.body,
+                    charset.as_deref(),
+                    url.as_deref(),
+                );
                 if let Item::Article(a) = &mut item {
                     a.fields.fetched = fetched;
                 }
@@ -120,7 +144,8 @@ pub(super) fn read(name: &str, mut reader: impl BufRead, config: &ReadConfig, si
 }
 
 fn truncated(origin: &Origin, start: u64, at: u64, part: &str) -> Item {
-    let msg = format!("archive ends early at byte {at}, in the record starting at byte {start} ({part})");
+    let msg =
+        format!("archive ends early at byte {at}, in the record starting at byte {start} ({part})");
     Item::Diagnostic(Diagnostic::new(origin.clone(), DiagnosticKind::Truncated, msg))
 }
 
@@ -142,7 +167,10 @@ fn skip_blank_lines(reader: &mut impl BufRead, offset: &mut u64) -> io::Result<b
 
 /// Reads the version line and the named fields up to the blank line; `None`
 /// when the stream ends first.
-fn read_headers(reader: &mut impl BufRead, offset: &mut u64) -> io::Result<Option<Vec<(String, String)>>> {
+fn read_headers(
+    reader: &mut impl BufRead,
+    offset: &mut u64,
+) -> io::Result<Option<Vec<(String, String)>>> {
     let mut line = Vec::new();
     let mut headers = Vec::new();
     let mut first = true;
@@ -158,7 +186,10 @@ fn read_headers(reader: &mut impl BufRead, offset: &mut u64) -> io::Result<Optio
         if first {
             if !text.starts_with("WARC/") {
                 let shown: String = text.chars().take(40).collect();
-                return Err(io::Error::new(io::ErrorKind::InvalidData, format!("expected WARC/1.x, found {shown:?}")));
+                return Err(io::Error::new(
+                    io::ErrorKind::InvalidData,
+                    format!("expected WARC/1.x, found {shown:?}"),
+                ));
             }
             first = false;
             continue;
@@ -187,7 +218,9 @@ struct Payload {
 /// The body of an HTTP response with its content type, transfer and content
 /// encodings undone; `None` for a response that is not a success.
 fn http_payload(block: &[u8]) -> Option<Payload> {
-    let end = memchr::memmem::find(block, b"\r\n\r\n").map(|p| (p, p + 4)).or_else(|| memchr::memmem::find(block, b"\n\n").map(|p| (p, p + 2)))?;
+    let end = memchr::memmem::find(block, b"\r\n\r\n")
+        .map(|p| (p, p + 4))
+        .or_else(|| memchr::memmem::find(block, b"\n\n").map(|p| (p, p + 2)))?;
     let head = String::from_utf8_lossy(&block[..end.0]);
     let mut lines = head.lines();
     let status = lines.next()?;
@@ -226,7 +259,10 @@ fn dechunk(mut data: &[u8]) -> Vec<u8> {
             break;
         }
         out.extend_from_slice(&data[..size]);
-        data = data[size..].strip_prefix(b"\r\n").or_else(|| data[size..].strip_prefix(b"\n")).unwrap_or(&data[size..]);
+        data = data[size..]
+            .strip_prefix(b"\r\n")
+            .or_else(|| data[size..].strip_prefix(b"\n"))
+            .unwrap_or(&data[size..]);
     }
     out
 }
@@ -245,7 +281,10 @@ fn classify(p: &Payload) -> Option<Kind> {
     if ct.contains("rss") || ct.contains("atom") || ct.contains("feed+json") {
         return Some(Kind::Feed);
     }
-    let sniffable = ct.is_empty() || ct.contains("xml") || ct.contains("text/plain") || ct.contains("octet-stream");
+    let sniffable = ct.is_empty()
+        || ct.contains("xml")
+        || ct.contains("text/plain")
+        || ct.contains("octet-stream");
     if !sniffable {
         return None;
     }
@@ -260,7 +299,8 @@ fn charset_of(content_type: &str) -> Option<String> {
     let lower = content_type.to_ascii_lowercase();
     let at = lower.find("charset=")?;
     let value = lower[at + 8..].trim_start_matches(['"', '\'']);
-    let value: String = value.chars().take_while(|c| c.is_ascii_alphanumeric() || "-_.:".contains(*c)).collect();
+    let value: String =
+        value.chars().take_while(|c| c.is_ascii_alphanumeric() || "-_.:".contains(*c)).collect();
     (!value.is_empty()).then_some(value)
 }
 
@@ -297,15 +337,34 @@ mod tests {
 
     /// Pages of the trafilatura benchmark, as `(url, bytes)`.
     fn pages(n: usize) -> Vec<(String, Vec<u8>)> {
-        let cases = crate::eval::html::load(&crate::eval::datasets_dir()).expect("trafilatura-eval");
-        cases.iter().step_by(97).take(n).map(|(url, _, path)| (url.clone(), std::fs::read(path).unwrap())).collect()
+        let cases =
+            crate::eval::html::load(&crate::eval::datasets_dir()).expect("trafilatura-eval");
+        cases
+            .iter()
+            .step_by(97)
+            .take(n)
+            .map(|(url, _, path)| (url.clone(), std::fs::read(path).unwrap()))
+            .collect()
     }
 
     fn archive(pages: &[(String, Vec<u8>)], gzip: bool) -> Vec<u8> {
-        let mut warc = record("warcinfo", "", "application/warc-fields", b"software: test\r\n", gzip);
+        let mut warc =
+            record("warcinfo", "", "application/warc-fields", b"software: test\r\n", gzip);
         for (url, bytes) in pages {
-            warc.extend(record("request", url, "application/http;msgtype=request", b"GET / HTTP/1.1\r\n\r\n", gzip));
-            warc.extend(record("response", url, "application/http;msgtype=response", &http(bytes), gzip));
+            warc.extend(record(
+                "request",
+                url,
+                "application/http;msgtype=request",
+                b"GET / HTTP/1.1\r\n\r\n",
+                gzip,
+            ));
+            warc.extend(record(
+                "response",
+                url,
+                "application/http;msgtype=response",
+                &http(bytes),
+                gzip,
+            ));
         }
         warc
     }
@@ -330,7 +389,9 @@ mod tests {
                 .collect();
             assert_eq!(articles.len(), pages.len(), "{name}: {items:?}");
             for (k, (a, (url, bytes))) in articles.iter().zip(&pages).enumerate() {
-                let Item::Article(direct) = html::page_item(Origin::file(url), Format::Html, bytes, None, Some(url)) else {
+                let Item::Article(direct) =
+                    html::page_item(Origin::file(url), Format::Html, bytes, None, Some(url))
+                else {
                     panic!("page {url} has no text")
                 };
                 assert_eq!(a.body, direct.body, "{url}");
@@ -344,7 +405,10 @@ mod tests {
             }
             let Some(Item::Diagnostic(summary)) = items.last() else { panic!("no summary") };
             assert_eq!(summary.kind, DiagnosticKind::Skipped);
-            assert_eq!(summary.message, "skipped records that hold no article: 6 request, 1 warcinfo");
+            assert_eq!(
+                summary.message,
+                "skipped records that hold no article: 6 request, 1 warcinfo"
+            );
         }
     }
 
@@ -374,7 +438,9 @@ mod tests {
         let gz = archive(&pages, true);
         let items = read("cut.warc.gz", &gz[..gz.len() * 2 / 3]);
         assert!(items.iter().filter(|i| matches!(i, Item::Article(_))).count() >= 1);
-        assert!(items.iter().any(|i| matches!(i, Item::Diagnostic(d) if d.kind == DiagnosticKind::Truncated)));
+        assert!(items
+            .iter()
+            .any(|i| matches!(i, Item::Diagnostic(d) if d.kind == DiagnosticKind::Truncated)));
     }
 
     #[test]
@@ -388,8 +454,20 @@ mod tests {
         chunked.extend_from_slice(b"\r\n0\r\n\r\n");
         let mut warc = record("resource", "https://a.example/p", "text/html", page, false);
         warc.extend(record("response", "https://a.example/q", "application/http", &chunked, false));
-        warc.extend(record("response", "https://a.example/i.png", "application/http", b"HTTP/1.1 200 OK\r\nContent-Type: image/png\r\n\r\n\x89PNG", false));
-        warc.extend(record("response", "https://a.example/404", "application/http", b"HTTP/1.1 404 Not Found\r\n\r\n", false));
+        warc.extend(record(
+            "response",
+            "https://a.example/i.png",
+            "application/http",
+            b"HTTP/1.1 200 OK\r\nContent-Type: image/png\r\n\r\n\x89PNG",
+            false,
+        ));
+        warc.extend(record(
+            "response",
+            "https://a.example/404",
+            "application/http",
+            b"HTTP/1.1 404 Not Found\r\n\r\n",
+            false,
+        ));
         let items = read("mixed.warc", &warc);
         let bodies: Vec<&str> = items
             .iter()

@@ -91,8 +91,24 @@ impl Iterator for Children<'_> {
 
 /// Attributes worth keeping: what extraction and metadata read.
 const KEPT_ATTRS: &[&str] = &[
-    "class", "id", "role", "itemprop", "itemtype", "property", "name", "content", "datetime",
-    "charset", "http-equiv", "type", "hidden", "style", "aria-hidden", "rel", "href", "lang",
+    "class",
+    "id",
+    "role",
+    "itemprop",
+    "itemtype",
+    "property",
+    "name",
+    "content",
+    "datetime",
+    "charset",
+    "http-equiv",
+    "type",
+    "hidden",
+    "style",
+    "aria-hidden",
+    "rel",
+    "href",
+    "lang",
 ];
 
 const VOID: &[&str] = &[
@@ -102,13 +118,43 @@ const VOID: &[&str] = &[
 
 /// Elements whose start closes an open `p` (HTML's "close a p element").
 const CLOSES_P: &[&str] = &[
-    "address", "article", "aside", "blockquote", "details", "div", "dl", "fieldset", "figcaption",
-    "figure", "footer", "form", "h1", "h2", "h3", "h4", "h5", "h6", "header", "hr", "main", "menu",
-    "nav", "ol", "p", "pre", "section", "table", "ul", "li", "dd", "dt",
+    "address",
+    "article",
+    "aside",
+    "blockquote",
+    "details",
+    "div",
+    "dl",
+    "fieldset",
+    "figcaption",
+    "figure",
+    "footer",
+    "form",
+    "h1",
+    "h2",
+    "h3",
+    "h4",
+    "h5",
+    "h6",
+    "header",
+    "hr",
+    "main",
+    "menu",
+    "nav",
+    "ol",
+    "p",
+    "pre",
+    "section",
+    "table",
+    "ul",
+    "li",
+    "dd",
+    "dt",
 ];
 
 /// Elements whose content is skipped entirely (not text a reader sees).
-const SKIPPED_RAW: &[&str] = &["style", "noscript", "template", "xmp", "iframe", "noembed", "noframes"];
+const SKIPPED_RAW: &[&str] =
+    &["style", "noscript", "template", "xmp", "iframe", "noembed", "noframes"];
 
 /// Parses `html` into a tree. Never fails: anything is some tree.
 pub(crate) fn parse(html: &str) -> Dom {
@@ -128,7 +174,9 @@ pub(crate) fn parse(html: &str) -> Dom {
                     let end = find(bytes, lt + 4, b"-->").map_or(bytes.len(), |e| e + 3);
                     end
                 }
-                b'!' | b'?' => memchr::memchr(b'>', &bytes[lt..]).map_or(bytes.len(), |e| lt + e + 1),
+                b'!' | b'?' => {
+                    memchr::memchr(b'>', &bytes[lt..]).map_or(bytes.len(), |e| lt + e + 1)
+                }
                 b'/' => end_tag(html, lt, &mut b),
                 _ => start_tag(html, lt, &mut b),
             };
@@ -168,7 +216,8 @@ fn end_tag(html: &str, lt: usize, b: &mut Builder) -> usize {
 fn start_tag(html: &str, lt: usize, b: &mut Builder) -> usize {
     let bytes = html.as_bytes();
     let mut j = lt + 1;
-    while j < bytes.len() && !matches!(bytes[j], b'>' | b' ' | b'\t' | b'\n' | b'\r' | b'/' | 0x0c) {
+    while j < bytes.len() && !matches!(bytes[j], b'>' | b' ' | b'\t' | b'\n' | b'\r' | b'/' | 0x0c)
+    {
         j += 1;
     }
     let name = html[lt + 1..j].to_ascii_lowercase();
@@ -186,7 +235,9 @@ fn start_tag(html: &str, lt: usize, b: &mut Builder) -> usize {
         }
         self_closing = false;
         let a = j;
-        while j < bytes.len() && !matches!(bytes[j], b'>' | b'=' | b' ' | b'\t' | b'\n' | b'\r' | b'/') {
+        while j < bytes.len()
+            && !matches!(bytes[j], b'>' | b'=' | b' ' | b'\t' | b'\n' | b'\r' | b'/')
+        {
             j += 1;
         }
         let attr_name = &html[a..j];
@@ -214,7 +265,9 @@ fn start_tag(html: &str, lt: usize, b: &mut Builder) -> usize {
             }
         }
         let attr_name = attr_name.to_ascii_lowercase();
-        if KEPT_ATTRS.contains(&attr_name.as_str()) && !attrs.iter().any(|(n, _): &(Box<str>, Box<str>)| **n == *attr_name) {
+        if KEPT_ATTRS.contains(&attr_name.as_str())
+            && !attrs.iter().any(|(n, _): &(Box<str>, Box<str>)| **n == *attr_name)
+        {
             attrs.push((attr_name.into_boxed_str(), decode_entities(value).into_boxed_str()));
         }
     }
@@ -299,9 +352,13 @@ pub(crate) fn decode_entities(s: &str) -> String {
 fn decode_one(s: &str) -> Option<(char, usize)> {
     let b = s.as_bytes();
     if b.get(1) == Some(&b'#') {
-        let (hex, start) = if matches!(b.get(2), Some(b'x' | b'X')) { (true, 3) } else { (false, 2) };
+        let (hex, start) =
+            if matches!(b.get(2), Some(b'x' | b'X')) { (true, 3) } else { (false, 2) };
         let mut end = start;
-        while end < b.len() && end - start < 8 && (if hex { b[end].is_ascii_hexdigit() } else { b[end].is_ascii_digit() }) {
+        while end < b.len()
+            && end - start < 8
+            && (if hex { b[end].is_ascii_hexdigit() } else { b[end].is_ascii_digit() })
+        {
             end += 1;
         }
         if end == start {
@@ -310,7 +367,11 @@ fn decode_one(s: &str) -> Option<(char, usize)> {
         let n = u32::from_str_radix(&s[start..end], if hex { 16 } else { 10 }).ok()?;
         let c = match n {
             // Windows-1252 code points written as numbers, as browsers read them.
-            0x80..=0x9f => encoding_rs::WINDOWS_1252.decode_without_bom_handling(&[n as u8]).0.chars().next()?,
+            0x80..=0x9f => encoding_rs::WINDOWS_1252
+                .decode_without_bom_handling(&[n as u8])
+                .0
+                .chars()
+                .next()?,
             0 => '\u{FFFD}',
             _ => char::from_u32(n).unwrap_or('\u{FFFD}'),
         };
@@ -325,7 +386,8 @@ fn decode_one(s: &str) -> Option<(char, usize)> {
     // The whole name first, then the longest known prefix, so "&nbspword"
     // still reads as a no-break space and "word", as browsers read it.
     for len in (2..=name.len()).rev() {
-        if let Ok(i) = ENTITIES.binary_search_by(|(n, _)| n.as_bytes().cmp(name[..len].as_bytes())) {
+        if let Ok(i) = ENTITIES.binary_search_by(|(n, _)| n.as_bytes().cmp(name[..len].as_bytes()))
+        {
             let terminated = len == name.len() && b.get(end) == Some(&b';');
             let c = char::from_u32(ENTITIES[i].1)?;
             return Some((c, 1 + len + usize::from(terminated)));
@@ -406,7 +468,10 @@ impl Builder {
             }
         };
         if CLOSES_P.contains(&name) {
-            self.pop_if_open("p", &["div", "section", "article", "td", "li", "blockquote", "table", "body"]);
+            self.pop_if_open(
+                "p",
+                &["div", "section", "article", "td", "li", "blockquote", "table", "body"],
+            );
         }
         // Close the innermost matching list item or cell, but never across a
         // list or table boundary.
@@ -553,7 +618,9 @@ mod tests {
     fn repairs_what_browsers_repair() {
         check(
             "<div><p>One<p>Two<ul><li>a<li>b</ul></div><p>Three</span>",
-            expect_test::expect![[r#"#root(div(p("One") p("Two") ul(li("a") li("b"))) p("Three"))"#]],
+            expect_test::expect![[
+                r#"#root(div(p("One") p("Two") ul(li("a") li("b"))) p("Three"))"#
+            ]],
         );
         check(
             "<table><tr><td>a<td>b<tr><td>c</table>",
@@ -572,7 +639,10 @@ mod tests {
 
     #[test]
     fn decodes_character_references() {
-        assert_eq!(decode_entities("Caf&eacute; &amp; &#8220;x&#x201D; &nbsp;&copy 2016 &#150; &bogus;"), "Café & “x” \u{a0}© 2016 – &bogus;");
+        assert_eq!(
+            decode_entities("Caf&eacute; &amp; &#8220;x&#x201D; &nbsp;&copy 2016 &#150; &bogus;"),
+            "Café & “x” \u{a0}© 2016 – &bogus;"
+        );
         assert_eq!(decode_entities("a &notit; b &"), "a ¬it; b &");
     }
 

@@ -49,38 +49,203 @@ const DROPPED_TAGS: &[&str] = &[
 
 /// Class/id words (whole words, `-`/`_`-separated) that mark boilerplate.
 const BOILER_WORDS: &[&str] = &[
-    "nav", "navbar", "navigation", "menu", "mainmenu", "submenu", "breadcrumb", "breadcrumbs",
-    "pagination", "pager", "sidebar", "widget", "widgets", "footer", "masthead", "topbar",
-    "comment", "comments", "kommentare", "discussion", "disqus", "respond", "reply", "replies",
-    "share", "sharing", "social", "socials", "shariff", "addthis", "sociable", "sharebar",
-    "related", "recommended", "recommendations", "popular", "trending", "mostread", "teaser",
-    "teasers", "ad", "ads", "advert", "advertisement", "adsense", "banner", "sponsor",
-    "sponsored", "promo", "newsletter", "subscribe", "subscription", "signup", "cookie",
-    "cookies", "consent", "gdpr", "modal", "popup", "overlay", "byline", "author", "authors",
-    "tags", "tagcloud", "tag", "categories", "category", "print", "rating", "copyright",
-    "caption", "credit", "credits", "hidden", "hide", "sronly", "screenreader", "skip",
-    "skiplink", "toolbar", "metadata", "meta", "postmeta", "entrymeta", "date", "dateline",
-    "timestamp", "published", "login", "search", "searchform", "header", "pageheader",
-    "siteheader", "outbrain", "taboola", "infobox", "toc", "lightbox", "gallery", "slideshow",
-    "carousel", "slider", "jump", "backtotop", "totop", "disclaimer", "imprint", "impressum",
-    "rss", "feed", "follow", "donate", "paywall", "embed", "video", "player", "audio",
+    "nav",
+    "navbar",
+    "navigation",
+    "menu",
+    "mainmenu",
+    "submenu",
+    "breadcrumb",
+    "breadcrumbs",
+    "pagination",
+    "pager",
+    "sidebar",
+    "widget",
+    "widgets",
+    "footer",
+    "masthead",
+    "topbar",
+    "comment",
+    "comments",
+    "kommentare",
+    "discussion",
+    "disqus",
+    "respond",
+    "reply",
+    "replies",
+    "share",
+    "sharing",
+    "social",
+    "socials",
+    "shariff",
+    "addthis",
+    "sociable",
+    "sharebar",
+    "related",
+    "recommended",
+    "recommendations",
+    "popular",
+    "trending",
+    "mostread",
+    "teaser",
+    "teasers",
+    "ad",
+    "ads",
+    "advert",
+    "advertisement",
+    "adsense",
+    "banner",
+    "sponsor",
+    "sponsored",
+    "promo",
+    "newsletter",
+    "subscribe",
+    "subscription",
+    "signup",
+    "cookie",
+    "cookies",
+    "consent",
+    "gdpr",
+    "modal",
+    "popup",
+    "overlay",
+    "byline",
+    "author",
+    "authors",
+    "tags",
+    "tagcloud",
+    "tag",
+    "categories",
+    "category",
+    "print",
+    "rating",
+    "copyright",
+    "caption",
+    "credit",
+    "credits",
+    "hidden",
+    "hide",
+    "sronly",
+    "screenreader",
+    "skip",
+    "skiplink",
+    "toolbar",
+    "metadata",
+    "meta",
+    "postmeta",
+    "entrymeta",
+    "date",
+    "dateline",
+    "timestamp",
+    "published",
+    "login",
+    "search",
+    "searchform",
+    "header",
+    "pageheader",
+    "siteheader",
+    "outbrain",
+    "taboola",
+    "infobox",
+    "toc",
+    "lightbox",
+    "gallery",
+    "slideshow",
+    "carousel",
+    "slider",
+    "jump",
+    "backtotop",
+    "totop",
+    "disclaimer",
+    "imprint",
+    "impressum",
+    "rss",
+    "feed",
+    "follow",
+    "donate",
+    "paywall",
+    "embed",
+    "video",
+    "player",
+    "audio",
 ];
 
 /// Class/id words that mark the article body.
 const CONTENT_WORDS: &[&str] = &[
-    "articlebody", "articlecontent", "articletext", "storybody", "storycontent", "storytext",
-    "entrycontent", "entrybody", "postcontent", "postbody", "postentry", "posttext",
-    "blogpost", "blogcontent", "textarticle", "fieldnamebody", "nodecontent", "contentarticle",
-    "maincontent", "tdpostcontent", "singlecontent", "richtext", "articlecopy", "bodytext",
-    "artikeltext", "artikelinhalt", "beitragstext", "contenttext", "contentbody", "pagecontent",
-    "newsbody", "newstext", "newscontent", "itemfulltext", "articlemain", "story",
+    "articlebody",
+    "articlecontent",
+    "articletext",
+    "storybody",
+    "storycontent",
+    "storytext",
+    "entrycontent",
+    "entrybody",
+    "postcontent",
+    "postbody",
+    "postentry",
+    "posttext",
+    "blogpost",
+    "blogcontent",
+    "textarticle",
+    "fieldnamebody",
+    "nodecontent",
+    "contentarticle",
+    "maincontent",
+    "tdpostcontent",
+    "singlecontent",
+    "richtext",
+    "articlecopy",
+    "bodytext",
+    "artikeltext",
+    "artikelinhalt",
+    "beitragstext",
+    "contenttext",
+    "contentbody",
+    "pagecontent",
+    "newsbody",
+    "newstext",
+    "newscontent",
+    "itemfulltext",
+    "articlemain",
+    "story",
 ];
 
 /// Blocks: their start and end break paragraphs.
 const BLOCKS: &[&str] = &[
-    "p", "div", "section", "article", "main", "h1", "h2", "h3", "h4", "h5", "h6", "li", "ul", "ol",
-    "dl", "dt", "dd", "blockquote", "pre", "table", "tr", "header", "address", "center", "details",
-    "summary", "figcaption", "hr", "form", "body", "tbody", "thead", "tfoot", "caption",
+    "p",
+    "div",
+    "section",
+    "article",
+    "main",
+    "h1",
+    "h2",
+    "h3",
+    "h4",
+    "h5",
+    "h6",
+    "li",
+    "ul",
+    "ol",
+    "dl",
+    "dt",
+    "dd",
+    "blockquote",
+    "pre",
+    "table",
+    "tr",
+    "header",
+    "address",
+    "center",
+    "details",
+    "summary",
+    "figcaption",
+    "hr",
+    "form",
+    "body",
+    "tbody",
+    "thead",
+    "tfoot",
+    "caption",
 ];
 
 /// Per-element figures, computed bottom-up.
@@ -135,7 +300,9 @@ pub(crate) fn extract(dom: &Dom) -> Extraction {
         let parent = node.parent as usize;
         in_link[id] = in_link[parent] || &*node.tag == "a";
         dropped[id] = dropped[parent]
-            || (!node.is_text() && !holds_marker[id] && is_boilerplate(dom, id as NodeId, stats[id].raw, total));
+            || (!node.is_text()
+                && !holds_marker[id]
+                && is_boilerplate(dom, id as NodeId, stats[id].raw, total));
     }
     for id in (0..n).rev() {
         let node = &dom.nodes[id];
@@ -232,7 +399,12 @@ fn ident_words(dom: &Dom, id: NodeId) -> Vec<(String, bool)> {
             let lower = name.to_ascii_lowercase();
             words.push((lower.replace(['-', '_'], ""), true));
             if lower.contains(['-', '_']) {
-                words.extend(lower.split(['-', '_']).filter(|w| !w.is_empty()).map(|w| (w.to_string(), false)));
+                words.extend(
+                    lower
+                        .split(['-', '_'])
+                        .filter(|w| !w.is_empty())
+                        .map(|w| (w.to_string(), false)),
+                );
             }
         }
     }
@@ -243,19 +415,64 @@ fn ident_words(dom: &Dom, id: NodeId) -> Vec<(String, bool)> {
 /// compound they are usually a value (`tag-json`, `category-news` on a
 /// WordPress article, `has-date`).
 const WHOLE_ONLY: &[&str] = &[
-    "tag", "tags", "category", "categories", "date", "author", "meta", "hidden", "hide", "video",
-    "embed", "print", "search", "feed", "follow", "rating", "credit", "caption", "published",
-    "audio", "player", "header", "jump", "toc", "ad", "ads",
+    "tag",
+    "tags",
+    "category",
+    "categories",
+    "date",
+    "author",
+    "meta",
+    "hidden",
+    "hide",
+    "video",
+    "embed",
+    "print",
+    "search",
+    "feed",
+    "follow",
+    "rating",
+    "credit",
+    "caption",
+    "published",
+    "audio",
+    "player",
+    "header",
+    "jump",
+    "toc",
+    "ad",
+    "ads",
 ];
 
 /// Boilerplate words sure enough to remove an element of any size (below
 /// half the page); the others remove only small elements, since they are
 /// also found on wrappers (`entry share`, `elementor-widget-container`).
 const STRONG_WORDS: &[&str] = &[
-    "comment", "comments", "kommentare", "disqus", "respond", "sidebar", "footer", "nav",
-    "navbar", "navigation", "menu", "breadcrumb", "breadcrumbs", "related", "recommended",
-    "recommendations", "cookie", "cookies", "consent", "newsletter", "banner", "outbrain",
-    "taboola", "mostread", "popular", "trending",
+    "comment",
+    "comments",
+    "kommentare",
+    "disqus",
+    "respond",
+    "sidebar",
+    "footer",
+    "nav",
+    "navbar",
+    "navigation",
+    "menu",
+    "breadcrumb",
+    "breadcrumbs",
+    "related",
+    "recommended",
+    "recommendations",
+    "cookie",
+    "cookies",
+    "consent",
+    "newsletter",
+    "banner",
+    "outbrain",
+    "taboola",
+    "mostread",
+    "popular",
+    "trending",
 ];
 
 /// Below this many characters any boilerplate word removes an element.
@@ -282,7 +499,8 @@ fn is_marked(dom: &Dom, id: NodeId) -> bool {
 /// A content class: one of [`CONTENT_WORDS`], or, for whole class names,
 /// one ending in a long one (`c-article__content` gives `carticlecontent`).
 fn is_content_word(word: &str, whole: bool) -> bool {
-    CONTENT_WORDS.contains(&word) || (whole && CONTENT_WORDS.iter().any(|c| c.len() >= 10 && word.ends_with(c)))
+    CONTENT_WORDS.contains(&word)
+        || (whole && CONTENT_WORDS.iter().any(|c| c.len() >= 10 && word.ends_with(c)))
 }
 
 fn is_boilerplate(dom: &Dom, id: NodeId, raw: u32, total: u32) -> bool {
@@ -299,7 +517,10 @@ fn is_boilerplate(dom: &Dom, id: NodeId, raw: u32, total: u32) -> bool {
             return true;
         }
     }
-    if matches!(node.attr("role"), Some("navigation" | "complementary" | "contentinfo" | "banner" | "search" | "dialog")) {
+    if matches!(
+        node.attr("role"),
+        Some("navigation" | "complementary" | "contentinfo" | "banner" | "search" | "dialog")
+    ) {
         return raw * 2 < total;
     }
     if node.attr("itemprop") == Some("articleBody") {
@@ -380,7 +601,8 @@ impl Ctx<'_> {
     fn is_lead_in_to_removed(&self, id: NodeId) -> bool {
         let node = self.dom.node(id);
         let heading = matches!(&*node.tag, "h1" | "h2" | "h3" | "h4" | "h5" | "h6");
-        let short = matches!(&*node.tag, "p" | "div" | "strong" | "b" | "span") && self.stats[id as usize].text < 40;
+        let short = matches!(&*node.tag, "p" | "div" | "strong" | "b" | "span")
+            && self.stats[id as usize].text < 40;
         if !(heading || short) {
             return false;
         }
@@ -420,8 +642,10 @@ impl Ctx<'_> {
     fn scores(&self) -> Vec<f32> {
         let mut score = vec![0.0f32; self.dom.nodes.len()];
         for (i, node) in self.dom.nodes.iter().enumerate() {
-            if !matches!(&*node.tag, "p" | "pre" | "td" | "blockquote" | "section" | "div" | "li" | "h2" | "h3" | "dd")
-                || self.dropped[i]
+            if !matches!(
+                &*node.tag,
+                "p" | "pre" | "td" | "blockquote" | "section" | "div" | "li" | "h2" | "h3" | "dd"
+            ) || self.dropped[i]
             {
                 continue;
             }
@@ -482,8 +706,10 @@ impl Ctx<'_> {
 
     fn best_scored(&self) -> Option<NodeId> {
         let score = self.scores();
-        let (best, &s) =
-            score.iter().enumerate().max_by(|a, b| a.1.partial_cmp(b.1).unwrap_or(std::cmp::Ordering::Equal))?;
+        let (best, &s) = score
+            .iter()
+            .enumerate()
+            .max_by(|a, b| a.1.partial_cmp(b.1).unwrap_or(std::cmp::Ordering::Equal))?;
         (s > 0.0).then_some(best as NodeId)
     }
 
@@ -506,7 +732,8 @@ impl Ctx<'_> {
                 }
                 let prose = self.prose(c);
                 let ld = self.link_density(c);
-                (prose * 5 >= best_prose && ld < 0.25) || (&*node.tag == "p" && prose > 80 && ld < 0.25)
+                (prose * 5 >= best_prose && ld < 0.25)
+                    || (&*node.tag == "p" && prose > 80 && ld < 0.25)
             })
             .collect()
     }
@@ -541,14 +768,47 @@ fn best_marked(ctx: &Ctx) -> Option<NodeId> {
 /// Openings of lines that send the reader elsewhere, in the languages of
 /// the pages we read (lowercase).
 const POINTERS: &[&str] = &[
-    "read more", "read also", "see also", "related:", "related articles", "related stories",
-    "you may also like", "you might also like", "more from", "recommended for you",
-    "mehr zum thema", "auch interessant", "das könnte sie", "das könnte dich", "lesen sie auch",
-    "lesen sie mehr", "lies auch", "weitere artikel", "weitere beiträge", "ähnliche beiträge",
-    "ähnliche artikel", "verwandte artikel", "schon gelesen", "auch lesen", "zurück zu",
-    "kommentare", "lea más", "lea también", "lee también", "vea también", "ver también",
-    "te puede interesar", "le puede interesar", "lire aussi", "à lire aussi", "a lire aussi",
-    "voir aussi", "leggi anche", "czytaj też", "czytaj także", "zobacz też",
+    "read more",
+    "read also",
+    "see also",
+    "related:",
+    "related articles",
+    "related stories",
+    "you may also like",
+    "you might also like",
+    "more from",
+    "recommended for you",
+    "mehr zum thema",
+    "auch interessant",
+    "das könnte sie",
+    "das könnte dich",
+    "lesen sie auch",
+    "lesen sie mehr",
+    "lies auch",
+    "weitere artikel",
+    "weitere beiträge",
+    "ähnliche beiträge",
+    "ähnliche artikel",
+    "verwandte artikel",
+    "schon gelesen",
+    "auch lesen",
+    "zurück zu",
+    "kommentare",
+    "lea más",
+    "lea también",
+    "lee también",
+    "vea también",
+    "ver también",
+    "te puede interesar",
+    "le puede interesar",
+    "lire aussi",
+    "à lire aussi",
+    "a lire aussi",
+    "voir aussi",
+    "leggi anche",
+    "czytaj też",
+    "czytaj także",
+    "zobacz też",
 ];
 
 /// A short paragraph that only points elsewhere.
@@ -563,7 +823,9 @@ fn is_pointer(paragraph: &str) -> bool {
     // "4 min read", "5 Min. Lesezeit"
     let mut words = lower.split_whitespace();
     let first_is_number = words.next().is_some_and(|w| w.chars().all(|c| c.is_ascii_digit()));
-    first_is_number && lower.split_whitespace().count() <= 3 && (lower.contains("read") || lower.contains("lesezeit"))
+    first_is_number
+        && lower.split_whitespace().count() <= 3
+        && (lower.contains("read") || lower.contains("lesezeit"))
 }
 
 /// Accumulates text with collapsed whitespace and paragraph breaks.

@@ -18,24 +18,61 @@ use crate::model::{DateSource, Fields};
 
 /// JSON-LD types that describe an article.
 const ARTICLE_TYPES: &[&str] = &[
-    "NewsArticle", "Article", "BlogPosting", "ReportageNewsArticle", "AnalysisNewsArticle",
-    "OpinionNewsArticle", "BackgroundNewsArticle", "LiveBlogPosting", "TechArticle", "Report",
-    "ScholarlyArticle", "SocialMediaPosting", "WebPage",
+    "NewsArticle",
+    "Article",
+    "BlogPosting",
+    "ReportageNewsArticle",
+    "AnalysisNewsArticle",
+    "OpinionNewsArticle",
+    "BackgroundNewsArticle",
+    "LiveBlogPosting",
+    "TechArticle",
+    "Report",
+    "ScholarlyArticle",
+    "SocialMediaPosting",
+    "WebPage",
 ];
 
 /// `<meta>` names and properties holding the publication date, by trust.
 const DATE_METAS: &[&str] = &[
-    "article:published_time", "og:published_time", "og:article:published_time",
-    "datepublished", "publishdate", "publish-date", "publish_date", "pubdate", "date",
-    "dc.date.issued", "dcterms.issued", "dc.date", "dcterms.date", "dcterms.created",
-    "dc.date.created", "parsely-pub-date", "sailthru.date", "article.published", "created",
-    "citation_publication_date", "citation_date", "originalpublicationdate", "datecreated",
+    "article:published_time",
+    "og:published_time",
+    "og:article:published_time",
+    "datepublished",
+    "publishdate",
+    "publish-date",
+    "publish_date",
+    "pubdate",
+    "date",
+    "dc.date.issued",
+    "dcterms.issued",
+    "dc.date",
+    "dcterms.date",
+    "dcterms.created",
+    "dc.date.created",
+    "parsely-pub-date",
+    "sailthru.date",
+    "article.published",
+    "created",
+    "citation_publication_date",
+    "citation_date",
+    "originalpublicationdate",
+    "datecreated",
 ];
 
 /// Ancestor class/id words that disqualify a `<time>`: comments, updates,
 /// footers and copyright lines are not the article's date.
-const NOT_PUBLISHED: &[&str] =
-    &["comment", "update", "updated", "modified", "footer", "copyright", "related", "sidebar", "teaser"];
+const NOT_PUBLISHED: &[&str] = &[
+    "comment",
+    "update",
+    "updated",
+    "modified",
+    "footer",
+    "copyright",
+    "related",
+    "sidebar",
+    "teaser",
+];
 
 /// What the metadata pass found.
 #[derive(Clone, Debug, Default)]
@@ -64,15 +101,14 @@ pub(crate) fn read(dom: &Dom, url: Option<&str>) -> Found {
     f.author = ld
         .as_ref()
         .and_then(|a| names(a.get("author")))
-        .or_else(|| meta(&["author", "article:author", "dc.creator", "parsely-author", "sailthru.author"]))
+        .or_else(|| {
+            meta(&["author", "article:author", "dc.creator", "parsely-author", "sailthru.author"])
+        })
         .filter(|a| !a.starts_with("http"));
     f.outlet = meta(&["og:site_name", "application-name"])
         .or_else(|| ld.as_ref().and_then(|a| names(a.get("publisher"))))
         .or_else(|| url.and_then(host));
-    f.url = url
-        .map(str::to_string)
-        .or_else(|| canonical(dom))
-        .or_else(|| meta(&["og:url"]));
+    f.url = url.map(str::to_string).or_else(|| canonical(dom)).or_else(|| meta(&["og:url"]));
     f.modified = ld
         .as_ref()
         .and_then(|a| str_of(a.get("dateModified")))
@@ -80,7 +116,10 @@ pub(crate) fn read(dom: &Dom, url: Option<&str>) -> Found {
 
     // The publication date: the first trusted source that is a real date.
     let mut candidates: Vec<(String, String, DateSource)> = Vec::new();
-    if let Some(d) = ld.as_ref().and_then(|a| str_of(a.get("datePublished")).or_else(|| str_of(a.get("dateCreated")))) {
+    if let Some(d) = ld
+        .as_ref()
+        .and_then(|a| str_of(a.get("datePublished")).or_else(|| str_of(a.get("dateCreated"))))
+    {
         candidates.push((d, "json-ld datePublished".into(), DateSource::Field));
     }
     for key in DATE_METAS {
@@ -141,7 +180,9 @@ fn title_text(dom: &Dom) -> Option<String> {
 fn canonical(dom: &Dom) -> Option<String> {
     dom.nodes
         .iter()
-        .find(|n| &*n.tag == "link" && n.attr("rel").is_some_and(|r| r.eq_ignore_ascii_case("canonical")))
+        .find(|n| {
+            &*n.tag == "link" && n.attr("rel").is_some_and(|r| r.eq_ignore_ascii_case("canonical"))
+        })
         .and_then(|n| n.attr("href"))
         .filter(|h| h.starts_with("http"))
         .map(str::to_string)
@@ -169,7 +210,10 @@ fn time_element(dom: &Dom) -> Option<String> {
             continue;
         }
         let class = node.attr("class").unwrap_or("").to_ascii_lowercase();
-        if node.attr("itemprop") == Some("datePublished") || class.contains("publish") || node.attr("pubdate").is_some() {
+        if node.attr("itemprop") == Some("datePublished")
+            || class.contains("publish")
+            || node.attr("pubdate").is_some()
+        {
             return Some(value.to_string());
         }
         fallback.get_or_insert_with(|| value.to_string());

@@ -81,7 +81,13 @@ pub(crate) fn page_item(
         let msg = "no article text found in the html";
         return Item::Diagnostic(Diagnostic::new(origin, DiagnosticKind::Empty, msg));
     }
-    Item::Article(RawArticle { origin, format, body: page.text, fields: page.fields, diagnostics: Vec::new() })
+    Item::Article(RawArticle {
+        origin,
+        format,
+        body: page.text,
+        fields: page.fields,
+        diagnostics: Vec::new(),
+    })
 }
 
 pub(super) fn read(name: &str, reader: impl Read, config: &ReadConfig, sink: &mut dyn FnMut(Item)) {
@@ -109,7 +115,11 @@ pub(super) fn read(name: &str, reader: impl Read, config: &ReadConfig, sink: &mu
 /// A declared legacy charset is overridden when the bytes are valid UTF-8
 /// and hold non-ASCII text: valid multi-byte UTF-8 is practically never
 /// legacy text, while mislabelled pages are common.
-fn decode(bytes: &[u8], charset: Option<&str>, url: Option<&str>) -> (String, &'static Encoding, &'static str) {
+fn decode(
+    bytes: &[u8],
+    charset: Option<&str>,
+    url: Option<&str>,
+) -> (String, &'static Encoding, &'static str) {
     if let Some((enc, bom_len)) = Encoding::for_bom(bytes) {
         let (text, _) = enc.decode_without_bom_handling(&bytes[bom_len..]);
         return (text.into_owned(), enc, "bom");
@@ -120,9 +130,15 @@ fn decode(bytes: &[u8], charset: Option<&str>, url: Option<&str>) -> (String, &'
     let utf8 = std::str::from_utf8(bytes).ok();
     if let Some((enc, source)) = declared {
         // UTF-16 declared in an ASCII-compatible document means UTF-8.
-        let enc = if enc == encoding_rs::UTF_16LE || enc == encoding_rs::UTF_16BE { encoding_rs::UTF_8 } else { enc };
+        let enc = if enc == encoding_rs::UTF_16LE || enc == encoding_rs::UTF_16BE {
+            encoding_rs::UTF_8
+        } else {
+            enc
+        };
         match utf8 {
-            Some(s) if enc != encoding_rs::UTF_8 && !s.is_ascii() => return (s.to_string(), encoding_rs::UTF_8, "utf-8"),
+            Some(s) if enc != encoding_rs::UTF_8 && !s.is_ascii() => {
+                return (s.to_string(), encoding_rs::UTF_8, "utf-8")
+            }
             _ => {
                 let (text, _) = enc.decode_without_bom_handling(bytes);
                 return (text.into_owned(), enc, source);
@@ -152,8 +168,12 @@ fn meta_charset(bytes: &[u8]) -> Option<&'static Encoding> {
         if let Some(c) = memchr::memmem::find(tag, b"charset") {
             let rest = &tag[c + 7..];
             let rest = rest.iter().position(|&b| b == b'=').map(|i| &rest[i + 1..]).unwrap_or(&[]);
-            let rest: &[u8] = trim_start(rest, |b| b.is_ascii_whitespace() || b == b'"' || b == b'\'');
-            let len = rest.iter().position(|&b| !(b.is_ascii_alphanumeric() || b"-_.:".contains(&b))).unwrap_or(rest.len());
+            let rest: &[u8] =
+                trim_start(rest, |b| b.is_ascii_whitespace() || b == b'"' || b == b'\'');
+            let len = rest
+                .iter()
+                .position(|&b| !(b.is_ascii_alphanumeric() || b"-_.:".contains(&b)))
+                .unwrap_or(rest.len());
             if let Some(enc) = Encoding::for_label(&rest[..len]) {
                 return Some(enc);
             }

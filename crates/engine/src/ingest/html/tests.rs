@@ -63,7 +63,8 @@ fn the_date_comes_from_structure_never_from_scripts_comments_or_widgets() {
     let bare = html.replace("datePublished", "x").replace("dateModified", "y");
     let page = extract_page(bare.as_bytes(), None, None);
     assert_eq!(page.fields.published, None);
-    let page = extract_page(bare.as_bytes(), None, Some("https://gazette.example/2016/10/05/harbour"));
+    let page =
+        extract_page(bare.as_bytes(), None, Some("https://gazette.example/2016/10/05/harbour"));
     assert_eq!(page.fields.published.as_deref(), Some("2016-10-05"));
     assert_eq!(page.fields.published_source, Some(crate::model::DateSource::Url));
 }
@@ -85,7 +86,8 @@ fn meta_tags_and_time_elements_give_dates_in_order_of_trust() {
 fn charsets_from_transport_bom_meta_and_detection() {
     let body = "<p>Gr\u{fc}\u{df}e aus K\u{f6}ln, sch\u{f6}ne Stra\u{df}en und \u{fc}berall Caf\u{e9}s.</p>";
     let latin1 = encoding_rs::WINDOWS_1252.encode(body).0.into_owned();
-    let with_meta = [b"<html><head><meta charset=\"iso-8859-1\"></head><body>".as_slice(), &latin1].concat();
+    let with_meta =
+        [b"<html><head><meta charset=\"iso-8859-1\"></head><body>".as_slice(), &latin1].concat();
     let page = extract_page(&with_meta, None, None);
     assert_eq!((page.encoding, page.encoding_source), ("windows-1252", "meta"));
     assert!(page.text.contains("Grüße aus Köln"), "{}", page.text);
