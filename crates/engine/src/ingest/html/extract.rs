@@ -248,6 +248,10 @@ const BLOCKS: &[&str] = &[
     "caption",
 ];
 
+/// Below this many characters a container is suspected of being a part of
+/// the article only, and every paragraph outside boilerplate is tried.
+const MIN_CHARS: u32 = 600;
+
 /// Per-element figures, computed bottom-up.
 #[derive(Clone, Copy, Default)]
 struct Stats {
@@ -343,7 +347,7 @@ pub(crate) fn extract(dom: &Dom) -> Extraction {
         ctx.write(c, &mut out);
     }
     let text = out.finish();
-    if count_chars(&text) >= 200 || method == Method::Empty {
+    if count_chars(&text) >= MIN_CHARS || method == Method::Empty {
         return Extraction { text, method };
     }
     // Too little: take every paragraph of the page outside boilerplate.
@@ -811,10 +815,35 @@ const POINTERS: &[&str] = &[
     "zobacz też",
 ];
 
-/// A short paragraph that only points elsewhere.
+/// Openings of byline and timestamp lines (lowercase).
+const BYLINES: &[&str] = &[
+    "by ", "von ", "par ", "por ", "updated", "aktualisiert", "veröffentlicht", "published",
+    "posted", "publié", "publicado", "stand:", "zuletzt",
+];
+
+/// Shorter lines after the last paragraph of prose are dropped.
+const TAIL_MIN: usize = 40;
+
+/// A paragraph of prose: long enough and ends a sentence.
+fn is_prose(p: &str) -> bool {
+    p.chars().count() >= 100 && p.trim_end().ends_with(['.', '!', '?', '"', '”', '“', '»', '«', ')', '。'])
+}
+
+/// A short paragraph that only points elsewhere, or only dates the page
+/// ("31. Mai 2012", "Updated: 03.04.2020 14:00", "By Ana Lima").
 fn is_pointer(paragraph: &str) -> bool {
     if paragraph.len() > 200 {
         return false;
+    }
+    if paragraph.len() < 80 {
+        let dated: usize = crate::dates::find_dates(paragraph).iter().map(|d| d.span.len()).sum();
+        if dated * 3 >= paragraph.trim().len() {
+            return true;
+        }
+        let lower = paragraph.to_lowercase();
+        if BYLINES.iter().any(|b| lower.starts_with(b)) {
+            return true;
+        }
     }
     let lower = paragraph.trim_start_matches(|c: char| !c.is_alphanumeric()).to_lowercase();
     if POINTERS.iter().any(|p| lower.starts_with(p)) {
@@ -872,7 +901,15 @@ impl Writer {
     /// The text, without the short paragraphs that point away from the
     /// article ("Read more: ...", "Mehr zum Thema", "Lea también").
     fn finish(self) -> String {
-        let kept: Vec<&str> = self.out.split("\n\n").filter(|p| !is_pointer(p)).collect();
+        let mut kept: Vec<&str> = self.out.split("\n\n").filter(|p| !is_pointer(p)).collect();
+        // Short lines after the last real paragraph are the page's tail
+        // (share prompts, tags, "back to the list"), not the article's.
+        if let Some(last) = kept.iter().rposition(|p| is_prose(p)) {
+            let tail_start = last + 1;
+            let mut out: Vec<&str> = kept[..tail_start].to_vec();
+            out.extend(kept[tail_start..].iter().filter(|p| p.chars().count() >= TAIL_MIN));
+            kept = out;
+        }
         kept.join("\n\n")
     }
 }
