@@ -742,24 +742,30 @@ impl Ctx<'_> {
             .collect()
     }
 
+    /// The marked element holding the most prose, narrowed to the
+    /// innermost marked element inside it that still holds most of that
+    /// prose (an `article` wrapper around an `article-body`).
     fn best_marked(&self) -> Option<NodeId> {
-        let mut best: Option<(NodeId, u32)> = None;
-        for (i, node) in self.dom.nodes.iter().enumerate() {
-            if node.is_text() || self.dropped[i] {
-                continue;
-            }
-            let id = i as NodeId;
-            if !is_marked(self.dom, id) || self.link_density(id) > 0.5 {
-                continue;
-            }
-            let prose = self.prose(id);
-            if prose >= 250 && best.is_none_or(|(_, p)| prose > p) {
-                best = Some((id, prose));
-            }
-        }
-        best.map(|(id, _)| id)
+        let marked: Vec<(NodeId, u32)> = (0..self.dom.nodes.len())
+            .filter(|&i| !self.dropped[i] && is_marked(self.dom, i as NodeId))
+            .map(|i| (i as NodeId, self.prose(i as NodeId)))
+            .filter(|&(id, prose)| prose >= 250 && self.link_density(id) <= 0.5)
+            .collect();
+        let &(outer, outer_prose) =
+            marked.iter().max_by_key(|&&(id, prose)| (prose, std::cmp::Reverse(id)))?;
+        let inner = marked
+            .iter()
+            .filter(|&&(id, prose)| {
+                prose * 10 >= outer_prose * NARROW && contains(self.dom, outer, id)
+            })
+            .min_by_key(|&&(id, prose)| (prose, std::cmp::Reverse(id)));
+        Some(inner.map_or(outer, |&(id, _)| id))
     }
 }
+
+/// A marked element inside the best one replaces it when it holds at least
+/// this many tenths of its prose.
+const NARROW: u32 = 9;
 
 fn best_scored(ctx: &Ctx) -> Option<NodeId> {
     ctx.best_scored()
@@ -817,8 +823,19 @@ const POINTERS: &[&str] = &[
 
 /// Openings of byline and timestamp lines (lowercase).
 const BYLINES: &[&str] = &[
-    "by ", "von ", "par ", "por ", "updated", "aktualisiert", "veröffentlicht", "published",
-    "posted", "publié", "publicado", "stand:", "zuletzt",
+    "by ",
+    "von ",
+    "par ",
+    "por ",
+    "updated",
+    "aktualisiert",
+    "veröffentlicht",
+    "published",
+    "posted",
+    "publié",
+    "publicado",
+    "stand:",
+    "zuletzt",
 ];
 
 /// Shorter lines after the last paragraph of prose are dropped.
@@ -826,7 +843,8 @@ const TAIL_MIN: usize = 40;
 
 /// A paragraph of prose: long enough and ends a sentence.
 fn is_prose(p: &str) -> bool {
-    p.chars().count() >= 100 && p.trim_end().ends_with(['.', '!', '?', '"', '”', '“', '»', '«', ')', '。'])
+    p.chars().count() >= 100
+        && p.trim_end().ends_with(['.', '!', '?', '"', '”', '“', '»', '«', ')', '。'])
 }
 
 /// A short paragraph that only points elsewhere, or only dates the page
