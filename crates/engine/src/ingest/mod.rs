@@ -36,6 +36,9 @@ impl Default for ReadConfig {
 }
 
 /// What a reader hands out: an article, or a problem it found.
+// Articles are the common case: boxing them would allocate once more per
+// article to save space on the rarer diagnostics.
+#[allow(clippy::large_enum_variant)]
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Item {
     /// A record that holds an article.

@@ -171,8 +171,7 @@ pub(crate) fn parse(html: &str) -> Dom {
             }
             i = match next {
                 b'!' if bytes[lt..].starts_with(b"<!--") => {
-                    let end = find(bytes, lt + 4, b"-->").map_or(bytes.len(), |e| e + 3);
-                    end
+                    find(bytes, lt + 4, b"-->").map_or(bytes.len(), |e| e + 3)
                 }
                 b'!' | b'?' => {
                     memchr::memchr(b'>', &bytes[lt..]).map_or(bytes.len(), |e| lt + e + 1)
@@ -386,7 +385,7 @@ fn decode_one(s: &str) -> Option<(char, usize)> {
     // The whole name first, then the longest known prefix, so "&nbspword"
     // still reads as a no-break space and "word", as browsers read it.
     for len in (2..=name.len()).rev() {
-        if let Ok(i) = ENTITIES.binary_search_by(|(n, _)| n.as_bytes().cmp(name[..len].as_bytes()))
+        if let Ok(i) = ENTITIES.binary_search_by(|(n, _)| n.as_bytes().cmp(&name.as_bytes()[..len]))
         {
             let terminated = len == name.len() && b.get(end) == Some(&b';');
             let c = char::from_u32(ENTITIES[i].1)?;
