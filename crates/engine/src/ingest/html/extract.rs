@@ -250,7 +250,7 @@ const BLOCKS: &[&str] = &[
 
 /// Below this many characters a container is suspected of being a part of
 /// the article only, and every paragraph outside boilerplate is tried.
-const MIN_CHARS: u32 = 600;
+const MIN_CHARS: u32 = 1500;
 
 /// Per-element figures, computed bottom-up.
 #[derive(Clone, Copy, Default)]
@@ -333,12 +333,12 @@ pub(crate) fn extract(dom: &Dom) -> Extraction {
             let m_prose = ctx.prose(m);
             let s_prose = ctx.prose(s);
             if contains(dom, m, s) || contains(dom, s, m) || m_prose * 2 >= s_prose {
-                (vec![m], Method::Marked)
+                (ctx.with_siblings(m), Method::Marked)
             } else {
                 (ctx.with_siblings(s), Method::Scored)
             }
         }
-        (Some(m), None) => (vec![m], Method::Marked),
+        (Some(m), None) => (ctx.with_siblings(m), Method::Marked),
         (None, Some(s)) => (ctx.with_siblings(s), Method::Scored),
         (None, None) => (Vec::new(), Method::Empty),
     };
