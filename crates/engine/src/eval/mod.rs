@@ -10,8 +10,8 @@
 
 pub mod copies;
 pub mod dating;
-pub mod timex;
 pub mod html;
+pub mod timex;
 
 use std::fmt;
 use std::path::{Path, PathBuf};
