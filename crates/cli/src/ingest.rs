@@ -40,7 +40,8 @@ pub struct IngestArgs {
 }
 
 pub fn parse_format(s: &str) -> Result<Format, String> {
-    Format::from_name(s).ok_or_else(|| format!("unknown format {s:?} (text, jsonl)"))
+    Format::from_name(s)
+        .ok_or_else(|| format!("unknown format {s:?} (text, jsonl, html, warc, feed)"))
 }
 
 #[derive(Default, serde::Serialize)]

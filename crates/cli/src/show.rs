@@ -16,7 +16,7 @@ use storyline::store::Store;
 pub struct ExtractArgs {
     /// The input file, or `-` for standard input
     path: PathBuf,
-    /// Force an input format: text, jsonl
+    /// Force an input format: text, jsonl, html, warc, feed
     #[arg(long, value_parser = crate::ingest::parse_format)]
     format: Option<Format>,
     /// Print JSON (the article shape of docs/json.md)
@@ -76,17 +76,31 @@ pub fn extract(args: ExtractArgs) -> Result<ExitCode> {
     let read_config = ReadConfig { format: args.format, ..ReadConfig::default() };
     let mut articles = Vec::new();
     let mut problems = Vec::new();
+    // How an HTML reader found each body, shown with --json.
+    let mut extractions = Vec::new();
     read_input(&input, &read_config, &mut |item| match item {
-        Item::Article(raw) => match process(raw, &Config::default()) {
-            Ok(a) => articles.push(a),
-            Err(d) => problems.push(d),
-        },
+        Item::Article(raw) => {
+            let extraction = raw.fields.extraction.clone();
+            match process(raw, &Config::default()) {
+                Ok(a) => {
+                    articles.push(a);
+                    extractions.push(extraction);
+                }
+                Err(d) => problems.push(d),
+            }
+        }
         Item::Diagnostic(d) => problems.push(d),
     });
     let mut out = io::stdout().lock();
     if args.json {
-        let views: Vec<ArticleJson> =
-            articles.iter().map(|a| ArticleJson::new(a, args.raw)).collect();
+        let mut views = Vec::new();
+        for (a, extraction) in articles.iter().zip(&extractions) {
+            let mut view = serde_json::to_value(ArticleJson::new(a, args.raw))?;
+            if let (Some(m), Some(obj)) = (extraction, view.as_object_mut()) {
+                obj.insert("extraction".into(), m.clone().into());
+            }
+            views.push(view);
+        }
         let doc = serde_json::json!({ "articles": views, "diagnostics": problems });
         writeln!(out, "{}", serde_json::to_string_pretty(&doc)?)?;
     } else {

@@ -167,7 +167,8 @@ pub fn metadata(
     };
     let candidates = [
         (user_date, DateSource::User),
-        (field_date, DateSource::Field),
+        // A reader may know better (an HTML page dated only by its URL).
+        (field_date, fields.published_source.unwrap_or(DateSource::Field)),
         (source_date.or_else(head_date), DateSource::Dateline),
         (fields.url.as_deref().and_then(dates::url_date), DateSource::Url),
         (dates::path_date(&raw.origin.path), DateSource::Path),

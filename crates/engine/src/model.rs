@@ -51,6 +51,12 @@ pub enum Format {
     Text,
     /// One JSON article per line.
     Jsonl,
+    /// A web page.
+    Html,
+    /// A web archive (`.warc`, `.warc.gz`) of pages.
+    Warc,
+    /// An RSS, Atom or JSON Feed file: one article per item.
+    Feed,
 }
 
 impl Format {
@@ -59,6 +65,9 @@ impl Format {
         match self {
             Format::Text => "text",
             Format::Jsonl => "jsonl",
+            Format::Html => "html",
+            Format::Warc => "warc",
+            Format::Feed => "feed",
         }
     }
 
@@ -67,6 +76,9 @@ impl Format {
         match name {
             "text" | "txt" => Some(Format::Text),
             "jsonl" | "ndjson" => Some(Format::Jsonl),
+            "html" | "htm" => Some(Format::Html),
+            "warc" => Some(Format::Warc),
+            "feed" | "rss" | "atom" => Some(Format::Feed),
             _ => None,
         }
     }
@@ -86,6 +98,21 @@ pub struct Fields {
     pub url: Option<String>,
     /// The byline.
     pub author: Option<String>,
+    /// Where `published` came from, when the reader knows (an HTML meta
+    /// tag is [`DateSource::Field`], a date in the URL [`DateSource::Url`]).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub published_source: Option<DateSource>,
+    /// The last-modified date or timestamp, as written (never used as the
+    /// publication date).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub modified: Option<String>,
+    /// When a crawler fetched the page (WARC-Date), as written: an upper
+    /// bound of the publication date, never the publication date itself.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub fetched: Option<String>,
+    /// How an HTML reader found the body (`marked`, `scored`, ...).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub extraction: Option<String>,
 }
 
 /// One article as a reader found it, before any cleaning.
@@ -216,6 +243,9 @@ pub enum DiagnosticKind {
     Empty,
     /// A value was present but unusable (e.g. an unparseable date).
     BadValue,
+    /// Records that hold no article were skipped (a count per kind, e.g.
+    /// WARC `request` and `metadata` records).
+    Skipped,
 }
 
 impl DiagnosticKind {
@@ -230,13 +260,14 @@ impl DiagnosticKind {
             DiagnosticKind::Malformed => "malformed",
             DiagnosticKind::Empty => "empty",
             DiagnosticKind::BadValue => "bad_value",
+            DiagnosticKind::Skipped => "skipped",
         }
     }
 
     /// Parses a name written by [`DiagnosticKind::name`].
     pub fn from_name(name: &str) -> Option<DiagnosticKind> {
         use DiagnosticKind::*;
-        [Unreadable, Binary, InvalidUtf8, Truncated, TooLarge, Malformed, Empty, BadValue]
+        [Unreadable, Binary, InvalidUtf8, Truncated, TooLarge, Malformed, Empty, BadValue, Skipped]
             .into_iter()
             .find(|k| k.name() == name)
     }

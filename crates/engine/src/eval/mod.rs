@@ -11,6 +11,7 @@
 pub mod clustering;
 pub mod copies;
 pub mod dating;
+pub mod html;
 pub mod timex;
 
 use std::fmt;
@@ -22,6 +23,7 @@ pub const TASKS: &[(&str, &str)] = &[
     ("copies", "Timeline17 edited copies: find the original; ECB+: same-event pairs not copies"),
     ("dating", "Timeline17: every article dated from its folder"),
     ("timex", "TempEval-3 (TimeBank + AQUAINT): temporal expressions, spans and values"),
+    ("html", "trafilatura-eval: main-content extraction, snippet P/R/F over 990 pages"),
 ];
 
 /// Runs the task named `task` over the datasets in `datasets`.
@@ -31,6 +33,7 @@ pub fn run(task: &str, datasets: &Path) -> crate::Result<Report> {
         "copies" => copies::run(datasets),
         "dating" => dating::run(datasets),
         "timex" => timex::run(datasets),
+        "html" => html::run(datasets),
         other => {
             let known: Vec<&str> = TASKS.iter().map(|(n, _)| *n).collect();
             Err(crate::Error::Config(format!(

@@ -6,7 +6,8 @@
 //! without being held in memory), then map the field names people already
 //! use: news-please / CC-News (`maintext`, `date_publish`, `source_domain`,
 //! `authors`), trafilatura (`text`, `date`, `hostname`, `author`) and ours
-//! (`text`, `published`, `outlet`). Record numbers are 1-based line numbers.
+//! (`text`, `published`, `outlet`). A record with raw `html` and no text
+//! goes through the HTML reader. Record numbers are 1-based line numbers.
 
 use std::io::{BufRead, Read};
 
@@ -157,6 +158,10 @@ fn from_value(origin: Origin, value: Value, diagnostics: Vec<Diagnostic>) -> Ite
     };
     let body = string_field(&obj, TEXT).unwrap_or_default();
     if body.trim().is_empty() {
+        if let Some(html) = obj.get("html").and_then(Value::as_str).filter(|h| !h.trim().is_empty())
+        {
+            return from_html(origin, &obj, html, diagnostics);
+        }
         let msg = format!("no article text (looked for fields {})", TEXT.join(", "));
         return Item::Diagnostic(Diagnostic::new(origin, DiagnosticKind::Empty, msg));
     }
@@ -166,8 +171,46 @@ fn from_value(origin: Origin, value: Value, diagnostics: Vec<Diagnostic>) -> Ite
         outlet: string_field(&obj, OUTLET),
         url: string_field(&obj, URL),
         author: string_field(&obj, AUTHOR),
+        ..Fields::default()
     };
     Item::Article(RawArticle { origin, format: Format::Jsonl, body, fields, diagnostics })
+}
+
+/// A record with raw HTML and no text: the HTML reader extracts the body
+/// and metadata; the record's own fields, when present, take precedence.
+fn from_html(
+    origin: Origin,
+    obj: &Map<String, Value>,
+    html: &str,
+    diagnostics: Vec<Diagnostic>,
+) -> Item {
+    let url = string_field(obj, URL);
+    let item = super::html::page_item(
+        origin,
+        Format::Jsonl,
+        html.as_bytes(),
+        Some("utf-8"),
+        url.as_deref(),
+    );
+    let Item::Article(mut article) = item else { return item };
+    let f = &mut article.fields;
+    let given = [
+        (&mut f.title, string_field(obj, TITLE)),
+        (&mut f.outlet, string_field(obj, OUTLET)),
+        (&mut f.url, url),
+        (&mut f.author, string_field(obj, AUTHOR)),
+    ];
+    for (slot, value) in given {
+        if value.is_some() {
+            *slot = value;
+        }
+    }
+    if let Some(date) = string_field(obj, DATE) {
+        f.published = Some(date);
+        f.published_source = Some(crate::model::DateSource::Field);
+    }
+    article.diagnostics.extend(diagnostics);
+    Item::Article(article)
 }
 
 /// The first non-empty value among `names`: a string, a number, or a list
@@ -262,6 +305,17 @@ mod tests {
             ]
         );
         assert!(matches!(&items[2], Item::Diagnostic(d) if d.kind == DiagnosticKind::TooLarge));
+    }
+
+    #[test]
+    fn raw_html_goes_through_the_html_reader() {
+        let line = r#"{"url":"https://b.example/2020/03/04/x","title":"Given title","html":"<html><head><title>Page title</title></head><body><nav><a href='/'>Home</a></nav><article><p>The ferry service resumes on Monday, the operator said, after the storm damaged the pier.</p></article></body></html>"}"#;
+        let items = read(line.as_bytes(), 1 << 20);
+        let [Item::Article(a)] = items.as_slice() else { panic!("{items:?}") };
+        assert_eq!(a.body, "The ferry service resumes on Monday, the operator said, after the storm damaged the pier.");
+        assert_eq!(a.fields.title.as_deref(), Some("Given title"));
+        assert_eq!(a.fields.published.as_deref(), Some("2020-03-04"));
+        assert!(a.fields.extraction.is_some());
     }
 
     #[test]

@@ -8,8 +8,11 @@
 //! sniffing the first bytes; gzip is detected by its magic number. Only this
 //! module and the store do IO.
 
+mod feed;
+pub mod html;
 mod jsonl;
 mod text;
+mod warc;
 
 use std::fs::File;
 use std::io::{self, BufRead, BufReader, Read};
@@ -33,6 +36,9 @@ impl Default for ReadConfig {
 }
 
 /// What a reader hands out: an article, or a problem it found.
+// Articles are the common case: boxing them would allocate once more per
+// article to save space on the rarer diagnostics.
+#[allow(clippy::large_enum_variant)]
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Item {
     /// A record that holds an article.
@@ -165,6 +171,9 @@ fn read_plain(
     match format {
         Format::Text => text::read(name, reader, config, sink),
         Format::Jsonl => jsonl::read(name, reader, config, sink),
+        Format::Html => html::read(name, reader, config, sink),
+        Format::Warc => warc::read(name, reader, config, sink),
+        Format::Feed => feed::read(name, reader, config, sink),
     }
 }
 
@@ -173,12 +182,39 @@ pub fn detect(path: Option<&Path>, head: &[u8]) -> Format {
     let ext = path.and_then(|p| p.extension()).and_then(|e| e.to_str());
     let ext = ext.map(str::to_ascii_lowercase);
     match ext.as_deref() {
-        Some("jsonl" | "ndjson" | "json") => return Format::Jsonl,
+        Some("jsonl" | "ndjson") => return Format::Jsonl,
         Some("txt" | "text") => return Format::Text,
+        Some("html" | "htm" | "xhtml" | "shtml") => return Format::Html,
+        Some("warc" | "arc") => return Format::Warc,
+        Some("rss" | "atom") => return Format::Feed,
         _ => {}
     }
-    let first = head.iter().copied().find(|b| !b.is_ascii_whitespace() && *b != 0xef);
-    match first {
+    sniff(head)
+}
+
+/// Recognises a format by its first bytes: `WARC/`, a feed's root element,
+/// an HTML document, a JSON Feed, JSON, else text.
+fn sniff(head: &[u8]) -> Format {
+    let head = head.strip_prefix(b"\xef\xbb\xbf").unwrap_or(head);
+    let start = head.iter().position(|b| !b.is_ascii_whitespace()).unwrap_or(head.len());
+    let head = &head[start..];
+    if head.starts_with(b"WARC/") {
+        return Format::Warc;
+    }
+    let window = &head[..head.len().min(2048)];
+    let lower = window.to_ascii_lowercase();
+    let has = |needle: &[u8]| memchr::memmem::find(&lower, needle).is_some();
+    match head.first() {
+        Some(b'<') => {
+            if has(b"<rss") || has(b"<feed") || has(b"<rdf:rdf") {
+                Format::Feed
+            } else if has(b"<html") || has(b"<!doctype html") || has(b"<head") || has(b"<body") {
+                Format::Html
+            } else {
+                Format::Text
+            }
+        }
+        Some(b'{') if has(b"jsonfeed.org/version") => Format::Feed,
         Some(b'{') | Some(b'[') => Format::Jsonl,
         _ => Format::Text,
     }
@@ -277,6 +313,19 @@ mod tests {
         assert_eq!(detect(Some(Path::new("a.txt")), b"{}"), Format::Text);
         assert_eq!(detect(None, b"  {\"text\": 1}"), Format::Jsonl);
         assert_eq!(detect(None, b"Plain words."), Format::Text);
+        assert_eq!(detect(Some(Path::new("a.json")), b"{\"a\":1}"), Format::Jsonl);
+        assert_eq!(detect(Some(Path::new("page.htm")), b"x"), Format::Html);
+        assert_eq!(detect(None, b"\n<!DOCTYPE html><html>"), Format::Html);
+        assert_eq!(detect(None, b"WARC/1.1\r\n"), Format::Warc);
+        assert_eq!(detect(None, b"<?xml version=\"1.0\"?><rss version=\"2.0\">"), Format::Feed);
+        assert_eq!(
+            detect(Some(Path::new("x.xml")), b"<feed xmlns=\"http://www.w3.org/2005/Atom\">"),
+            Format::Feed
+        );
+        assert_eq!(
+            detect(None, b"{\"version\": \"https://jsonfeed.org/version/1.1\"}"),
+            Format::Feed
+        );
     }
 
     #[test]

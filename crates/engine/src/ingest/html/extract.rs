@@ -1,0 +1,933 @@
+//! Main-content extraction: the article body of a parsed page as text.
+//!
+//! Input: a [`Dom`]. Output: the body as plain text, paragraphs separated
+//! by blank lines, and the [`Method`] that found it.
+//! Method: (1) mark boilerplate (navigation, footers, share bars, comments,
+//! related links, ads) by tag, ARIA role and class/id words, never marking
+//! an element that holds most of the page; (2) count text and link text per
+//! element bottom-up; (3) pick the container: an explicit article-body
+//! marker when it holds real prose, else the element that the page's
+//! paragraphs score highest (readability's scoring, discounted by link
+//! density); (4) write the container's text block by block, leaving out
+//! boilerplate, hidden elements and link lists. If that yields too little,
+//! fall back to every paragraph of the page outside boilerplate.
+
+use super::dom::{Dom, NodeId};
+
+/// How the body was found (shown by `storyline extract --json`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Method {
+    /// An element marked as the article body (`itemprop=articleBody`,
+    /// `article`, a content class).
+    Marked,
+    /// The element the paragraphs scored highest.
+    Scored,
+    /// Every paragraph outside boilerplate (the page had no clear container).
+    Paragraphs,
+    /// Nothing readable was found.
+    Empty,
+}
+
+impl Method {
+    /// The lowercase name used in JSON.
+    pub fn name(self) -> &'static str {
+        match self {
+            Method::Marked => "marked",
+            Method::Scored => "scored",
+            Method::Paragraphs => "paragraphs",
+            Method::Empty => "empty",
+        }
+    }
+}
+
+/// Elements that are never article text.
+const DROPPED_TAGS: &[&str] = &[
+    "nav", "footer", "aside", "button", "select", "option", "input", "textarea", "label", "dialog",
+    "menu", "canvas", "video", "audio", "object", "embed", "map", "head", "title", "script",
+    "figure", "img", "picture", "fieldset",
+];
+
+/// Class/id words (whole words, `-`/`_`-separated) that mark boilerplate.
+const BOILER_WORDS: &[&str] = &[
+    "nav",
+    "navbar",
+    "navigation",
+    "menu",
+    "mainmenu",
+    "submenu",
+    "breadcrumb",
+    "breadcrumbs",
+    "pagination",
+    "pager",
+    "sidebar",
+    "widget",
+    "widgets",
+    "footer",
+    "masthead",
+    "topbar",
+    "comment",
+    "comments",
+    "kommentare",
+    "discussion",
+    "disqus",
+    "respond",
+    "reply",
+    "replies",
+    "share",
+    "sharing",
+    "social",
+    "socials",
+    "shariff",
+    "addthis",
+    "sociable",
+    "sharebar",
+    "related",
+    "recommended",
+    "recommendations",
+    "popular",
+    "trending",
+    "mostread",
+    "teaser",
+    "teasers",
+    "ad",
+    "ads",
+    "advert",
+    "advertisement",
+    "adsense",
+    "banner",
+    "sponsor",
+    "sponsored",
+    "promo",
+    "newsletter",
+    "subscribe",
+    "subscription",
+    "signup",
+    "cookie",
+    "cookies",
+    "consent",
+    "gdpr",
+    "modal",
+    "popup",
+    "overlay",
+    "byline",
+    "author",
+    "authors",
+    "tags",
+    "tagcloud",
+    "tag",
+    "categories",
+    "category",
+    "print",
+    "rating",
+    "copyright",
+    "caption",
+    "credit",
+    "credits",
+    "hidden",
+    "hide",
+    "sronly",
+    "screenreader",
+    "skip",
+    "skiplink",
+    "toolbar",
+    "metadata",
+    "meta",
+    "postmeta",
+    "entrymeta",
+    "date",
+    "dateline",
+    "timestamp",
+    "published",
+    "login",
+    "search",
+    "searchform",
+    "header",
+    "pageheader",
+    "siteheader",
+    "outbrain",
+    "taboola",
+    "infobox",
+    "toc",
+    "lightbox",
+    "gallery",
+    "slideshow",
+    "carousel",
+    "slider",
+    "jump",
+    "backtotop",
+    "totop",
+    "disclaimer",
+    "imprint",
+    "impressum",
+    "rss",
+    "feed",
+    "follow",
+    "donate",
+    "paywall",
+    "embed",
+    "video",
+    "player",
+    "audio",
+];
+
+/// Class/id words that mark the article body.
+const CONTENT_WORDS: &[&str] = &[
+    "articlebody",
+    "articlecontent",
+    "articletext",
+    "storybody",
+    "storycontent",
+    "storytext",
+    "entrycontent",
+    "entrybody",
+    "postcontent",
+    "postbody",
+    "postentry",
+    "posttext",
+    "blogpost",
+    "blogcontent",
+    "textarticle",
+    "fieldnamebody",
+    "nodecontent",
+    "contentarticle",
+    "maincontent",
+    "tdpostcontent",
+    "singlecontent",
+    "richtext",
+    "articlecopy",
+    "bodytext",
+    "artikeltext",
+    "artikelinhalt",
+    "beitragstext",
+    "contenttext",
+    "contentbody",
+    "pagecontent",
+    "newsbody",
+    "newstext",
+    "newscontent",
+    "itemfulltext",
+    "articlemain",
+    "story",
+];
+
+/// Blocks: their start and end break paragraphs.
+const BLOCKS: &[&str] = &[
+    "p",
+    "div",
+    "section",
+    "article",
+    "main",
+    "h1",
+    "h2",
+    "h3",
+    "h4",
+    "h5",
+    "h6",
+    "li",
+    "ul",
+    "ol",
+    "dl",
+    "dt",
+    "dd",
+    "blockquote",
+    "pre",
+    "table",
+    "tr",
+    "header",
+    "address",
+    "center",
+    "details",
+    "summary",
+    "figcaption",
+    "hr",
+    "form",
+    "body",
+    "tbody",
+    "thead",
+    "tfoot",
+    "caption",
+];
+
+/// Below this many characters a container is suspected of being a part of
+/// the article only, and every paragraph outside boilerplate is tried.
+const MIN_CHARS: u32 = 1500;
+
+/// Per-element figures, computed bottom-up.
+#[derive(Clone, Copy, Default)]
+struct Stats {
+    /// Characters of text (whitespace not counted), outside dropped parts.
+    text: u32,
+    /// Of which inside links.
+    link: u32,
+    /// Characters of text including dropped parts (the element's real size).
+    raw: u32,
+}
+
+/// The extraction of one page.
+pub(crate) struct Extraction {
+    /// The body text, paragraphs separated by blank lines.
+    pub text: String,
+    /// How it was found.
+    pub method: Method,
+}
+
+/// Extracts the main text of `dom`.
+pub(crate) fn extract(dom: &Dom) -> Extraction {
+    let n = dom.nodes.len();
+    let body = dom.find("body").unwrap_or(0);
+    let mut stats = vec![Stats::default(); n];
+    // Raw sizes first: boilerplate marks must not swallow most of a page.
+    for id in (0..n).rev() {
+        let node = &dom.nodes[id];
+        if node.is_text() {
+            stats[id].raw = count_chars(&node.text);
+        }
+        if id > 0 {
+            let r = stats[id].raw;
+            stats[node.parent as usize].raw += r;
+        }
+    }
+    let total = stats[body as usize].raw.max(1);
+    // Elements holding an article-body marker are layout, never boilerplate,
+    // whatever their class says (`widget Blog` around a blog's posts).
+    let mut holds_marker = vec![false; n];
+    for id in (1..n).rev() {
+        if holds_marker[id] || is_marked(dom, id as NodeId) {
+            holds_marker[id] = true;
+            holds_marker[dom.nodes[id].parent as usize] = true;
+        }
+    }
+    let mut dropped = vec![false; n];
+    let mut in_link = vec![false; n];
+    for id in 1..n {
+        let node = &dom.nodes[id];
+        let parent = node.parent as usize;
+        in_link[id] = in_link[parent] || &*node.tag == "a";
+        dropped[id] = dropped[parent]
+            || (!node.is_text()
+                && !holds_marker[id]
+                && is_boilerplate(dom, id as NodeId, stats[id].raw, total));
+    }
+    for id in (0..n).rev() {
+        let node = &dom.nodes[id];
+        if node.is_text() && !dropped[id] {
+            let c = stats[id].raw;
+            stats[id].text = c;
+            if in_link[id] {
+                stats[id].link = c;
+            }
+        }
+        if id > 0 {
+            let s = stats[id];
+            let p = &mut stats[node.parent as usize];
+            p.text += s.text;
+            p.link += s.link;
+        }
+    }
+
+    let ctx = Ctx { dom, stats: &stats, dropped: &dropped };
+    let scored = best_scored(&ctx);
+    let marked = best_marked(&ctx);
+    let (container, method) = match (marked, scored) {
+        (Some(m), Some(s)) => {
+            let m_prose = ctx.prose(m);
+            let s_prose = ctx.prose(s);
+            if contains(dom, m, s) || contains(dom, s, m) || m_prose * 2 >= s_prose {
+                (ctx.with_siblings(m), Method::Marked)
+            } else {
+                (ctx.with_siblings(s), Method::Scored)
+            }
+        }
+        (Some(m), None) => (ctx.with_siblings(m), Method::Marked),
+        (None, Some(s)) => (ctx.with_siblings(s), Method::Scored),
+        (None, None) => (Vec::new(), Method::Empty),
+    };
+    let mut out = Writer::default();
+    for &c in &container {
+        ctx.write(c, &mut out);
+    }
+    let text = out.finish();
+    if count_chars(&text) >= MIN_CHARS || method == Method::Empty {
+        return Extraction { text, method };
+    }
+    // Too little: take every paragraph of the page outside boilerplate.
+    let mut out = Writer::default();
+    ctx.write(body, &mut out);
+    let fallback = out.finish();
+    if count_chars(&fallback) > count_chars(&text) {
+        let method = if fallback.is_empty() { Method::Empty } else { Method::Paragraphs };
+        return Extraction { text: fallback, method };
+    }
+    Extraction { text, method }
+}
+
+/// All the text of a fragment (a feed item's HTML), block by block, with
+/// only non-text elements (forms, media, `head`) left out: a fragment has
+/// no boilerplate to remove.
+pub(crate) fn fragment_text(dom: &Dom) -> String {
+    let dropped: Vec<bool> = dom.nodes.iter().map(|n| DROPPED_TAGS.contains(&&*n.tag)).collect();
+    let stats = vec![Stats::default(); dom.nodes.len()];
+    let ctx = Ctx { dom, stats: &stats, dropped: &dropped };
+    let mut out = Writer::default();
+    ctx.write(0, &mut out);
+    out.finish()
+}
+
+fn count_chars(s: &str) -> u32 {
+    s.chars().filter(|c| !c.is_whitespace()).count() as u32
+}
+
+/// True when `a` is `b` or one of its ancestors.
+fn contains(dom: &Dom, a: NodeId, b: NodeId) -> bool {
+    let mut x = b;
+    loop {
+        if x == a {
+            return true;
+        }
+        if x == 0 {
+            return false;
+        }
+        x = dom.node(x).parent;
+    }
+}
+
+/// The lowercase words of an element's class and id: each class name with
+/// `-` and `_` removed (so `article-body`, `article_body` and `articleBody`
+/// all give `articlebody`), then, marked `false`, the parts of compound
+/// names (`share` and `buttons` of `share-buttons`).
+fn ident_words(dom: &Dom, id: NodeId) -> Vec<(String, bool)> {
+    let node = dom.node(id);
+    let mut words = Vec::new();
+    for value in [node.attr("class"), node.attr("id")].into_iter().flatten() {
+        for name in value.split_ascii_whitespace() {
+            let lower = name.to_ascii_lowercase();
+            words.push((lower.replace(['-', '_'], ""), true));
+            if lower.contains(['-', '_']) {
+                words.extend(
+                    lower
+                        .split(['-', '_'])
+                        .filter(|w| !w.is_empty())
+                        .map(|w| (w.to_string(), false)),
+                );
+            }
+        }
+    }
+    words
+}
+
+/// Boilerplate words that count only as a whole class name: as part of a
+/// compound they are usually a value (`tag-json`, `category-news` on a
+/// WordPress article, `has-date`).
+const WHOLE_ONLY: &[&str] = &[
+    "tag",
+    "tags",
+    "category",
+    "categories",
+    "date",
+    "author",
+    "meta",
+    "hidden",
+    "hide",
+    "video",
+    "embed",
+    "print",
+    "search",
+    "feed",
+    "follow",
+    "rating",
+    "credit",
+    "caption",
+    "published",
+    "audio",
+    "player",
+    "header",
+    "jump",
+    "toc",
+    "ad",
+    "ads",
+];
+
+/// Boilerplate words sure enough to remove an element of any size (below
+/// half the page); the others remove only small elements, since they are
+/// also found on wrappers (`entry share`, `elementor-widget-container`).
+const STRONG_WORDS: &[&str] = &[
+    "comment",
+    "comments",
+    "kommentare",
+    "disqus",
+    "respond",
+    "sidebar",
+    "footer",
+    "nav",
+    "navbar",
+    "navigation",
+    "menu",
+    "breadcrumb",
+    "breadcrumbs",
+    "related",
+    "recommended",
+    "recommendations",
+    "cookie",
+    "cookies",
+    "consent",
+    "newsletter",
+    "banner",
+    "outbrain",
+    "taboola",
+    "mostread",
+    "popular",
+    "trending",
+];
+
+/// Below this many characters any boilerplate word removes an element.
+const SMALL: u32 = 1500;
+
+fn is_boiler_word(word: &str, whole: bool, raw: u32) -> bool {
+    BOILER_WORDS.contains(&word)
+        && (whole || !WHOLE_ONLY.contains(&word))
+        && (raw < SMALL || STRONG_WORDS.contains(&word))
+}
+
+/// An explicit article-body marker: `itemprop=articleBody`, `<article>`,
+/// or a content class.
+fn is_marked(dom: &Dom, id: NodeId) -> bool {
+    let node = dom.node(id);
+    if node.is_text() {
+        return false;
+    }
+    node.attr("itemprop") == Some("articleBody")
+        || &*node.tag == "article"
+        || ident_words(dom, id).iter().any(|(w, whole)| is_content_word(w, *whole))
+}
+
+/// A content class: one of [`CONTENT_WORDS`], or, for whole class names,
+/// one ending in a long one (`c-article__content` gives `carticlecontent`).
+fn is_content_word(word: &str, whole: bool) -> bool {
+    CONTENT_WORDS.contains(&word)
+        || (whole && CONTENT_WORDS.iter().any(|c| c.len() >= 10 && word.ends_with(c)))
+}
+
+fn is_boilerplate(dom: &Dom, id: NodeId, raw: u32, total: u32) -> bool {
+    let node = dom.node(id);
+    if DROPPED_TAGS.contains(&&*node.tag) {
+        return true;
+    }
+    if node.attr("hidden").is_some() || node.attr("aria-hidden") == Some("true") {
+        return true;
+    }
+    if let Some(style) = node.attr("style") {
+        let style = style.to_ascii_lowercase().replace(' ', "");
+        if style.contains("display:none") || style.contains("visibility:hidden") {
+            return true;
+        }
+    }
+    if matches!(
+        node.attr("role"),
+        Some("navigation" | "complementary" | "contentinfo" | "banner" | "search" | "dialog")
+    ) {
+        return raw * 2 < total;
+    }
+    if node.attr("itemprop") == Some("articleBody") {
+        return false;
+    }
+    if matches!(&*node.tag, "article" | "main" | "body" | "html") {
+        return false;
+    }
+    let words = ident_words(dom, id);
+    if words.is_empty() || words.iter().any(|(w, whole)| is_content_word(w, *whole)) {
+        return false;
+    }
+    // A boilerplate word on an element that holds most of the page is a
+    // layout class (`has-sidebar`), not a sidebar.
+    words.iter().any(|(w, whole)| is_boiler_word(w, *whole, raw)) && raw * 2 < total
+}
+
+struct Ctx<'a> {
+    dom: &'a Dom,
+    stats: &'a [Stats],
+    dropped: &'a [bool],
+}
+
+impl Ctx<'_> {
+    fn link_density(&self, id: NodeId) -> f32 {
+        let s = self.stats[id as usize];
+        if s.text == 0 {
+            1.0
+        } else {
+            s.link as f32 / s.text as f32
+        }
+    }
+
+    /// Text outside links: the prose an element holds.
+    fn prose(&self, id: NodeId) -> u32 {
+        let s = self.stats[id as usize];
+        s.text - s.link.min(s.text)
+    }
+
+    fn write(&self, id: NodeId, out: &mut Writer) {
+        let node = self.dom.node(id);
+        if self.dropped[id as usize] {
+            return;
+        }
+        if node.is_text() {
+            out.text(&node.text);
+            return;
+        }
+        let tag = &*node.tag;
+        if tag == "br" {
+            out.line_break();
+            return;
+        }
+        let block = BLOCKS.contains(&tag);
+        if block && tag != "p" && self.is_link_list(id) {
+            return;
+        }
+        if self.is_lead_in_to_removed(id) {
+            return;
+        }
+        if matches!(tag, "td" | "th") {
+            out.text(" ");
+        }
+        if block {
+            out.paragraph();
+        }
+        for c in self.dom.children(id) {
+            self.write(c, out);
+        }
+        if block {
+            out.paragraph();
+        }
+    }
+
+    /// A heading or short line ("Related articles", "Mehr zum Thema") whose
+    /// next element is removed boilerplate or a link list: it introduces
+    /// what was removed, not the article.
+    fn is_lead_in_to_removed(&self, id: NodeId) -> bool {
+        let node = self.dom.node(id);
+        let heading = matches!(&*node.tag, "h1" | "h2" | "h3" | "h4" | "h5" | "h6");
+        let short = matches!(&*node.tag, "p" | "div" | "strong" | "b" | "span")
+            && self.stats[id as usize].text < 40;
+        if !(heading || short) {
+            return false;
+        }
+        let mut next = node.next_sibling;
+        while let Some(n) = next {
+            let sib = self.dom.node(n);
+            if sib.is_text() && sib.text.trim().is_empty() {
+                next = sib.next_sibling;
+                continue;
+            }
+            if sib.is_text() {
+                return false;
+            }
+            return self.dropped[n as usize] && self.stats[n as usize].raw > 0
+                || (BLOCKS.contains(&&*sib.tag) && self.is_link_list(n));
+        }
+        false
+    }
+
+    /// A block that is mostly links: a menu, a list of related articles.
+    fn is_link_list(&self, id: NodeId) -> bool {
+        let s = self.stats[id as usize];
+        if s.text == 0 {
+            return false;
+        }
+        let ld = self.link_density(id);
+        let tag = &*self.dom.node(id).tag;
+        match tag {
+            "ul" | "ol" | "dl" | "table" | "tbody" | "tr" => ld > 0.5,
+            "li" | "dd" | "dt" => ld > 0.8 && s.text < 300,
+            _ => ld > 0.6,
+        }
+    }
+
+    /// Readability's container choice: paragraphs score their parent fully,
+    /// their grandparent half and the next ancestor a third.
+    fn scores(&self) -> Vec<f32> {
+        let mut score = vec![0.0f32; self.dom.nodes.len()];
+        for (i, node) in self.dom.nodes.iter().enumerate() {
+            if !matches!(
+                &*node.tag,
+                "p" | "pre" | "td" | "blockquote" | "section" | "div" | "li" | "h2" | "h3" | "dd"
+            ) || self.dropped[i]
+            {
+                continue;
+            }
+            // Only the element's own text: a div counts as a paragraph only
+            // for its direct text (like readability's div-to-p rule).
+            let own = self.own_text(i as NodeId);
+            if own < 25 {
+                continue;
+            }
+            let commas = self.own_commas(i as NodeId);
+            let s = 1.0 + commas as f32 + (own as f32 / 100.0).min(3.0);
+            let mut ancestor = node.parent;
+            for div in [1.0, 2.0, 3.0] {
+                score[ancestor as usize] += s / div;
+                if ancestor == 0 {
+                    break;
+                }
+                ancestor = self.dom.node(ancestor).parent;
+            }
+        }
+        for (i, s) in score.iter_mut().enumerate() {
+            *s *= 1.0 - self.link_density(i as NodeId);
+        }
+        score
+    }
+
+    fn own_text(&self, id: NodeId) -> u32 {
+        let tag = &*self.dom.node(id).tag;
+        if matches!(tag, "div" | "section" | "li" | "td" | "dd") {
+            // Direct text and inline children only.
+            self.dom
+                .children(id)
+                .filter(|&c| !self.dropped[c as usize])
+                .filter(|&c| {
+                    let t = &*self.dom.node(c).tag;
+                    t.is_empty() || !BLOCKS.contains(&t)
+                })
+                .map(|c| self.prose(c))
+                .sum()
+        } else {
+            self.prose(id)
+        }
+    }
+
+    fn own_commas(&self, id: NodeId) -> usize {
+        let mut n = 0;
+        let mut stack = vec![id];
+        while let Some(x) = stack.pop() {
+            let node = self.dom.node(x);
+            if node.is_text() {
+                n += node.text.matches([',', '，', '、']).count();
+            } else if x == id || !BLOCKS.contains(&&*node.tag) {
+                stack.extend(self.dom.children(x));
+            }
+        }
+        n
+    }
+
+    fn best_scored(&self) -> Option<NodeId> {
+        let score = self.scores();
+        let (best, &s) = score
+            .iter()
+            .enumerate()
+            .max_by(|a, b| a.1.partial_cmp(b.1).unwrap_or(std::cmp::Ordering::Equal))?;
+        (s > 0.0).then_some(best as NodeId)
+    }
+
+    /// The best node and the siblings that hold prose like it.
+    fn with_siblings(&self, best: NodeId) -> Vec<NodeId> {
+        if best == 0 {
+            return vec![best];
+        }
+        let parent = self.dom.node(best).parent;
+        let best_prose = self.prose(best).max(1);
+        self.dom
+            .children(parent)
+            .filter(|&c| {
+                if c == best {
+                    return true;
+                }
+                let node = self.dom.node(c);
+                if self.dropped[c as usize] || node.is_text() {
+                    return false;
+                }
+                let prose = self.prose(c);
+                let ld = self.link_density(c);
+                (prose * 5 >= best_prose && ld < 0.25)
+                    || (&*node.tag == "p" && prose > 80 && ld < 0.25)
+            })
+            .collect()
+    }
+
+    /// The marked element holding the most prose, narrowed to the
+    /// innermost marked element inside it that still holds most of that
+    /// prose (an `article` wrapper around an `article-body`).
+    fn best_marked(&self) -> Option<NodeId> {
+        let marked: Vec<(NodeId, u32)> = (0..self.dom.nodes.len())
+            .filter(|&i| !self.dropped[i] && is_marked(self.dom, i as NodeId))
+            .map(|i| (i as NodeId, self.prose(i as NodeId)))
+            .filter(|&(id, prose)| prose >= 250 && self.link_density(id) <= 0.5)
+            .collect();
+        let &(outer, outer_prose) =
+            marked.iter().max_by_key(|&&(id, prose)| (prose, std::cmp::Reverse(id)))?;
+        let inner = marked
+            .iter()
+            .filter(|&&(id, prose)| {
+                prose * 10 >= outer_prose * NARROW && contains(self.dom, outer, id)
+            })
+            .min_by_key(|&&(id, prose)| (prose, std::cmp::Reverse(id)));
+        Some(inner.map_or(outer, |&(id, _)| id))
+    }
+}
+
+/// A marked element inside the best one replaces it when it holds at least
+/// this many tenths of its prose.
+const NARROW: u32 = 9;
+
+fn best_scored(ctx: &Ctx) -> Option<NodeId> {
+    ctx.best_scored()
+}
+
+fn best_marked(ctx: &Ctx) -> Option<NodeId> {
+    ctx.best_marked()
+}
+
+/// Openings of lines that send the reader elsewhere, in the languages of
+/// the pages we read (lowercase).
+const POINTERS: &[&str] = &[
+    "read more",
+    "read also",
+    "see also",
+    "related:",
+    "related articles",
+    "related stories",
+    "you may also like",
+    "you might also like",
+    "more from",
+    "recommended for you",
+    "mehr zum thema",
+    "auch interessant",
+    "das könnte sie",
+    "das könnte dich",
+    "lesen sie auch",
+    "lesen sie mehr",
+    "lies auch",
+    "weitere artikel",
+    "weitere beiträge",
+    "ähnliche beiträge",
+    "ähnliche artikel",
+    "verwandte artikel",
+    "schon gelesen",
+    "auch lesen",
+    "zurück zu",
+    "kommentare",
+    "lea más",
+    "lea también",
+    "lee también",
+    "vea también",
+    "ver también",
+    "te puede interesar",
+    "le puede interesar",
+    "lire aussi",
+    "à lire aussi",
+    "a lire aussi",
+    "voir aussi",
+    "leggi anche",
+    "czytaj też",
+    "czytaj także",
+    "zobacz też",
+];
+
+/// Openings of byline and timestamp lines (lowercase).
+const BYLINES: &[&str] = &[
+    "by ",
+    "von ",
+    "par ",
+    "por ",
+    "updated",
+    "aktualisiert",
+    "veröffentlicht",
+    "published",
+    "posted",
+    "publié",
+    "publicado",
+    "stand:",
+    "zuletzt",
+];
+
+/// Shorter lines after the last paragraph of prose are dropped.
+const TAIL_MIN: usize = 40;
+
+/// A paragraph of prose: long enough and ends a sentence.
+fn is_prose(p: &str) -> bool {
+    p.chars().count() >= 100
+        && p.trim_end().ends_with(['.', '!', '?', '"', '”', '“', '»', '«', ')', '。'])
+}
+
+/// A short paragraph that only points elsewhere, or only dates the page
+/// ("31. Mai 2012", "Updated: 03.04.2020 14:00", "By Ana Lima").
+fn is_pointer(paragraph: &str) -> bool {
+    if paragraph.len() > 200 {
+        return false;
+    }
+    if paragraph.len() < 80 {
+        let dated: usize = crate::dates::find_dates(paragraph).iter().map(|d| d.span.len()).sum();
+        if dated * 3 >= paragraph.trim().len() {
+            return true;
+        }
+        let lower = paragraph.to_lowercase();
+        if BYLINES.iter().any(|b| lower.starts_with(b)) {
+            return true;
+        }
+    }
+    let lower = paragraph.trim_start_matches(|c: char| !c.is_alphanumeric()).to_lowercase();
+    if POINTERS.iter().any(|p| lower.starts_with(p)) {
+        return true;
+    }
+    // "4 min read", "5 Min. Lesezeit"
+    let mut words = lower.split_whitespace();
+    let first_is_number = words.next().is_some_and(|w| w.chars().all(|c| c.is_ascii_digit()));
+    first_is_number
+        && lower.split_whitespace().count() <= 3
+        && (lower.contains("read") || lower.contains("lesezeit"))
+}
+
+/// Accumulates text with collapsed whitespace and paragraph breaks.
+#[derive(Default)]
+struct Writer {
+    out: String,
+    /// A space is owed before the next word.
+    space: bool,
+    /// A break is owed: 1 line, 2 paragraph.
+    brk: u8,
+}
+
+impl Writer {
+    fn text(&mut self, s: &str) {
+        for (k, word) in s.split(char::is_whitespace).enumerate() {
+            if k > 0 {
+                self.space = true;
+            }
+            if word.is_empty() {
+                continue;
+            }
+            if !self.out.is_empty() {
+                match self.brk {
+                    2 => self.out.push_str("\n\n"),
+                    1 => self.out.push('\n'),
+                    _ if self.space => self.out.push(' '),
+                    _ => {}
+                }
+            }
+            self.brk = 0;
+            self.space = false;
+            self.out.push_str(word);
+        }
+    }
+
+    fn paragraph(&mut self) {
+        self.brk = 2;
+    }
+
+    fn line_break(&mut self) {
+        self.brk = self.brk.max(1);
+    }
+
+    /// The text, without the short paragraphs that point away from the
+    /// article ("Read more: ...", "Mehr zum Thema", "Lea también").
+    fn finish(self) -> String {
+        let mut kept: Vec<&str> = self.out.split("\n\n").filter(|p| !is_pointer(p)).collect();
+        // Short lines after the last real paragraph are the page's tail
+        // (share prompts, tags, "back to the list"), not the article's.
+        if let Some(last) = kept.iter().rposition(|p| is_prose(p)) {
+            let tail_start = last + 1;
+            let mut out: Vec<&str> = kept[..tail_start].to_vec();
+            out.extend(kept[tail_start..].iter().filter(|p| p.chars().count() >= TAIL_MIN));
+            kept = out;
+        }
+        kept.join("\n\n")
+    }
+}
