@@ -9,6 +9,7 @@ pub mod dedupe;
 pub mod error;
 pub mod eval;
 pub mod export;
+pub mod extract;
 pub mod ingest;
 pub mod meta;
 pub mod model;

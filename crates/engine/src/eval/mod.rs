@@ -137,3 +137,4 @@ impl fmt::Display for Report {
         Ok(())
     }
 }
+pub mod quotes;

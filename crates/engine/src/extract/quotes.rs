@@ -1,0 +1,615 @@
+//! Who said what in one article: direct and indirect quotes with speakers.
+//!
+//! Input: the article text, its tokens, quotation marks, sentences and
+//! entities ([`super::tokens`], [`super::entities`]).
+//! Output: [`Quote`]s: content span, kind, cue span and [`Speaker`] (the
+//! phrase as written, its span, the entity it names or the anonymous
+//! description).
+//! Method: rules over the cue patterns of news. A quoted passage takes its
+//! speaker from the cue after it (`,” X said`, `,” said X, the Y`) or before
+//! it (`X said: “`, `adding: "`); a quote that opens a sentence right after
+//! another speaker's quote continues that speaker; a short quote inside a
+//! sentence is a partial quote and stays inside the indirect content around
+//! it. Indirect speech is a cue verb with its subject (`X said (that) …`,
+//! `…, X said.`, `according to X`), which also finds quotes whose marks were
+//! lost. "He"/"she" resolve to the first person named in the nearest
+//! sentence before that names one; descriptions ("a senior US official")
+//! stay anonymous.
+
+use std::ops::Range;
+
+use serde::{Deserialize, Serialize};
+
+use super::entities::{Entities, EntityKind};
+use super::gazetteer::{self, Gender};
+use super::tokens::{QuoteMark, Token, TokenKind};
+
+/// Whether the words are the speaker's own.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum QuoteKind {
+    /// Between quotation marks: the speaker's words.
+    Direct,
+    /// Reported speech or belief ("X said that ...", "according to X").
+    Indirect,
+}
+
+impl QuoteKind {
+    /// The lowercase name used in JSON and the store.
+    pub fn name(self) -> &'static str {
+        match self {
+            QuoteKind::Direct => "direct",
+            QuoteKind::Indirect => "indirect",
+        }
+    }
+}
+
+/// Who a quote is attributed to.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Speaker {
+    /// The phrase as written ("he", "Mr. Kerry", "a senior US official").
+    pub surface: String,
+    /// Its byte span.
+    pub span: Range<usize>,
+    /// The entity it names, an index into the article's entities (a
+    /// pronoun is resolved to the person it stands for).
+    pub entity: Option<usize>,
+    /// The name to show: the entity's name, or the description for an
+    /// anonymous or unresolved speaker.
+    pub name: String,
+    /// A source the article does not name ("a senior US official").
+    pub anonymous: bool,
+}
+
+/// One attribution: who said (or thinks) what.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Quote {
+    /// Byte span of what was said (inside the marks for a direct quote).
+    pub content: Range<usize>,
+    /// Direct or indirect.
+    pub kind: QuoteKind,
+    /// Byte span of the cue ("said", "told", "according to").
+    pub cue: Option<Range<usize>>,
+    /// Who said it; `None` when no cue names anyone.
+    pub speaker: Option<Speaker>,
+    /// Other places in the article where the same words are quoted again.
+    pub repeats: Vec<Range<usize>>,
+}
+
+/// The verbs and phrases that report speech or thought.
+fn is_cue(w: &str) -> bool {
+    matches!(
+        w,
+        "said" | "says" | "say" | "saying" | "told" | "tells" | "tell" | "telling" | "added" | "adds"
+            | "adding" | "explained" | "explains" | "explaining" | "noted" | "notes" | "noting"
+            | "argued" | "argues" | "arguing" | "argue" | "claimed" | "claims" | "claiming" | "claim"
+            | "stated" | "announced" | "announces" | "declared" | "declares" | "wrote" | "writes"
+            | "tweeted" | "tweets" | "asked" | "asks" | "responded" | "replied" | "insisted" | "insists"
+            | "warned" | "warns" | "warning" | "acknowledged" | "acknowledges" | "admitted" | "admits"
+            | "suggested" | "suggests" | "suggesting" | "reported" | "reports" | "confirmed"
+            | "denied" | "denies" | "believes" | "believe" | "believed" | "thinks" | "think" | "thought"
+            | "hopes" | "hoped" | "wants" | "wanted" | "want" | "fears" | "feared" | "expects" | "predicted"
+            | "predicts" | "recalled" | "recalls" | "stressed" | "emphasized" | "emphasised" | "urged"
+            | "urges" | "accused" | "accuses" | "criticized" | "praised" | "agreed" | "agrees"
+            | "concluded" | "contended" | "contends" | "maintained" | "maintains" | "asserted"
+            | "conceded" | "complained" | "vowed" | "vows" | "promised" | "promises" | "pledged"
+            | "threatened" | "estimated" | "showed" | "shows" | "show" | "found" | "revealed"
+            | "indicated" | "indicates" | "called" | "calls" | "described" | "describes" | "charged"
+            | "countered" | "observed" | "remarked" | "worried" | "knows" | "felt" | "feels" | "insist"
+            | "announcing" | "calling" | "describing" | "boasted" | "joked" | "quipped" | "mused"
+            | "testified" | "alleged" | "alleges" | "blamed" | "blames" | "questioned" | "wondered"
+            | "explain" | "note" | "recall" | "acknowledge" | "admit" | "suggest" | "deny" | "hope"
+            | "fear" | "expect" | "expected" | "warn" | "continued" | "posted" | "recounted" | "cautioned"
+            | "declined" | "understands" | "knew" | "know" | "realized" | "announce" | "demanded"
+            | "demands" | "proposed" | "proposes" | "stressing" | "emphasizing" | "pointed"
+    )
+}
+
+/// Cues that take the listener as object ("told reporters that ...").
+fn takes_listener(w: &str) -> bool {
+    matches!(w, "told" | "tells" | "tell" | "telling" | "asked" | "asks" | "warned" | "warns" | "urged" | "urges" | "reminded" | "assured" | "informed" | "accused" | "called" | "praised" | "criticized" | "blamed")
+}
+
+/// Participles that continue the sentence's speaker ("..., adding:").
+fn is_participle(w: &str) -> bool {
+    w.ends_with("ing")
+}
+
+/// Words skipped between a subject and its verb ("has also said").
+fn is_aux(w: &str) -> bool {
+    matches!(w, "has" | "have" | "had" | "also" | "later" | "previously" | "then" | "repeatedly" | "once" | "often" | "again" | "recently" | "would" | "will" | "did" | "does" | "do" | "reportedly" | "just" | "already" | "further" | "earlier" | "never" | "not" | "always" | "still" | "even" | "has," | "is" | "was" | "were" | "are" | "could" | "may" | "might" | "must" | "should" | "can" | "first")
+        || (w.len() > 4 && w.ends_with("ly") && w.chars().all(|c| c.is_ascii_lowercase()))
+}
+
+/// Lowercase words that end a subject phrase read leftwards.
+fn bounds_phrase(w: &str) -> bool {
+    matches!(w, "that" | "which" | "who" | "whom" | "and" | "but" | "because" | "while" | "when" | "if" | "as" | "where" | "after" | "before" | "since" | "than" | "so" | "or" | "said" | "says" | "though" | "although" | "whether" | "what" | "how" | "why" | "until" | "unless" | "says," | "to" | "nor" | "once" | "then")
+}
+
+fn is_pronoun(w: &str) -> Option<Option<Gender>> {
+    match w.to_ascii_lowercase().as_str() {
+        "he" => Some(Some(Gender::Male)),
+        "she" => Some(Some(Gender::Female)),
+        "they" | "we" | "i" | "you" | "it" => Some(None),
+        _ => None,
+    }
+}
+
+/// Description heads that make a speaker anonymous.
+fn is_anonymous_head(w: &str) -> bool {
+    matches!(
+        w,
+        "official" | "officials" | "source" | "sources" | "aide" | "aides" | "diplomat" | "diplomats"
+            | "person" | "people" | "spokesman" | "spokeswoman" | "spokesperson" | "adviser" | "advisers"
+            | "staffer" | "staffers" | "insider" | "insiders" | "analyst" | "analysts" | "expert" | "experts"
+            | "observer" | "observers" | "critics" | "supporters" | "residents" | "witnesses" | "lawmakers"
+            | "officer" | "officers" | "member" | "members" | "activist" | "activists" | "leader" | "leaders"
+    )
+}
+
+/// What the quote finder works on.
+pub struct Context<'a> {
+    /// The article text.
+    pub text: &'a str,
+    /// Its tokens.
+    pub tokens: &'a [Token],
+    /// Its quotation marks.
+    pub marks: &'a [QuoteMark],
+    /// Its sentences, as token ranges.
+    pub sentences: &'a [Range<usize>],
+    /// Its entities.
+    pub entities: &'a Entities,
+}
+
+impl Context<'_> {
+    fn word(&self, i: usize) -> &str {
+        &self.text[self.tokens[i].span.clone()]
+    }
+
+    fn is_word(&self, i: usize) -> bool {
+        self.tokens[i].kind == TokenKind::Word
+    }
+
+    /// The token starting at byte `at`, or the first after it.
+    fn token_at(&self, at: usize) -> usize {
+        self.tokens.partition_point(|t| t.span.start < at)
+    }
+
+    fn bytes(&self, r: Range<usize>) -> Range<usize> {
+        if r.is_empty() {
+            let at = self.tokens.get(r.start).map_or(self.text.len(), |t| t.span.start);
+            return at..at;
+        }
+        self.tokens[r.start].span.start..self.tokens[r.end - 1].span.end
+    }
+}
+
+/// A subject or speaker phrase found around a cue (token range).
+type Phrase = Range<usize>;
+
+/// The subject phrase left of cue token `v`, within sentence `s`; skips an
+/// appositive between commas ("Sen. Bob Menendez, D-N.J., said").
+fn left_phrase(cx: &Context, s: &Range<usize>, v: usize) -> (Phrase, bool) {
+    let mut end = v;
+    while end > s.start && cx.is_word(end - 1) && is_aux(cx.word(end - 1)) {
+        end -= 1;
+    }
+    let mut start = end;
+    let mut stopped_at_comma = false;
+    while start > s.start && end - start < 10 {
+        let i = start - 1;
+        let w = cx.word(i);
+        if !cx.is_word(i) {
+            stopped_at_comma = w == ",";
+            break;
+        }
+        if bounds_phrase(w) || is_cue(w) {
+            break;
+        }
+        start -= 1;
+    }
+    if start == end && stopped_at_comma {
+        // Appositive: look for the comma that opens it.
+        let comma = (s.start..end - 1).rev().take(12).find(|&k| cx.word(k) == ",");
+        if let Some(c) = comma {
+            let (p, _) = left_phrase_plain(cx, s, c);
+            if !p.is_empty() {
+                return (p, false);
+            }
+        }
+        return (end..end, true);
+    }
+    while start + 1 < end && matches!(cx.word(start), "But" | "And" | "So" | "Yet" | "Then" | "Still" | "Now" | "Also" | "Meanwhile" | "However") {
+        start += 1;
+    }
+    (start..end, stopped_at_comma)
+}
+
+fn left_phrase_plain(cx: &Context, s: &Range<usize>, end: usize) -> (Phrase, bool) {
+    let mut start = end;
+    while start > s.start && end - start < 10 {
+        let i = start - 1;
+        let w = cx.word(i);
+        if !cx.is_word(i) || bounds_phrase(w) || is_cue(w) {
+            break;
+        }
+        start -= 1;
+    }
+    (start..end, false)
+}
+
+/// The speaker phrase right of an inverted cue ("said Kirby, who ...").
+fn right_phrase(cx: &Context, s: &Range<usize>, v: usize) -> Phrase {
+    let start = v + 1;
+    let mut end = start;
+    while end < s.end && end - start < 9 {
+        let w = cx.word(end);
+        if !cx.is_word(end) || (end > start && matches!(w, "who" | "in" | "on" | "at" | "during" | "after" | "before" | "when" | "while" | "as" | "that" | "to" | "of" | "about" | "referring" | "speaking" | "adding" | "via" | "with" | "from" | "for")) {
+            break;
+        }
+        end += 1;
+    }
+    start..end
+}
+
+/// Whether a phrase can be a speaker: a pronoun, or holds a capitalized word
+/// or a noun-like description.
+fn plausible_speaker(cx: &Context, p: &Phrase) -> bool {
+    if p.is_empty() || p.len() > 9 {
+        return false;
+    }
+    let first = cx.word(p.start);
+    if p.len() == 1 && is_pronoun(first).is_some() {
+        return true;
+    }
+    let last = cx.word(p.end - 1);
+    if last.ends_with("’s") || last.ends_with("'s") || last.ends_with("s’") {
+        return false;
+    }
+    if (p.start..p.end).any(|i| is_aux(cx.word(i)) || cx.word(i).contains("n’t") || cx.word(i).contains("n't")) {
+        return false;
+    }
+    (p.start..p.end).any(|i| {
+        let w = cx.word(i);
+        w.chars().next().is_some_and(char::is_uppercase) && !gazetteer::is_capitalized_function_word(w)
+            || is_anonymous_head(w)
+            || w.len() > 3 && w.ends_with('s')
+    }) && !matches!(first, "it" | "this" | "there")
+}
+
+/// Finds the quotes of an article.
+pub fn quotes(cx: &Context) -> Vec<Quote> {
+    let n_tokens = cx.tokens.len();
+    let mut sentence_of = vec![0usize; n_tokens];
+    for (k, s) in cx.sentences.iter().enumerate() {
+        for t in s.clone() {
+            sentence_of[t] = k;
+        }
+    }
+    // Direct quote contents, to keep pronoun antecedents and indirect cues
+    // out of them.
+    let mut inside = vec![false; n_tokens];
+    for m in cx.marks {
+        let a = cx.token_at(m.content.start);
+        let b = cx.token_at(m.content.end);
+        for f in inside.iter_mut().take(b).skip(a) {
+            *f = true;
+        }
+    }
+    let mut out: Vec<Quote> = Vec::new();
+    let mut used_cues: Vec<usize> = Vec::new();
+    // The last attributed direct quote: (speaker, sentence index of its end).
+    let mut last: Option<(Option<Speaker>, usize)> = None;
+    for m in cx.marks {
+        let o = cx.token_at(m.open.start);
+        let content_tokens = cx.token_at(m.content.start)..cx.token_at(m.content.end);
+        let n_words = content_tokens.clone().filter(|&i| cx.is_word(i)).count();
+        if n_words == 0 || o >= n_tokens {
+            continue;
+        }
+        let s_open = &cx.sentences[sentence_of[o]];
+        let after = m.close.as_ref().map(|c| cx.token_at(c.start) + 1);
+        let mut found: Option<(Option<Speaker>, usize, usize)> = None; // speaker, cue token, sentence
+        if let Some(a) = after.filter(|&a| a < n_tokens) {
+            let s = &cx.sentences[sentence_of[a - 1]];
+            if sentence_of[a] == sentence_of[a - 1] {
+                let mut k = a;
+                if cx.word(k) == "," {
+                    k += 1;
+                }
+                let v = (k..s.end.min(k + 12)).take_while(|&j| cx.is_word(j) || matches!(cx.word(j), "," | "-")).find(|&j| is_cue(cx.word(j)) && !inside[j]);
+                if let Some(v) = v {
+                    let phrase = if v == k { right_phrase(cx, s, v) } else { left_phrase(cx, s, v).0 };
+                    let phrase = if phrase.start < k { k..phrase.end } else { phrase };
+                    if plausible_speaker(cx, &phrase) {
+                        found = Some((speaker(cx, &phrase, &sentence_of, &inside, &out), v, sentence_of[v]));
+                    }
+                }
+            }
+        }
+        if found.is_none() && o > s_open.start {
+            // A cue before the quote: "X said: “...", "X said, “...", "adding: “".
+            let before = cx.word(o - 1);
+            let lead = if matches!(before, ":" | "," | "that") { o - 1 } else { o };
+            let v = (s_open.start..lead).rev().take(14).find(|&j| is_cue(cx.word(j)) && !inside[j]);
+            if let Some(v) = v.filter(|&v| lead - v <= 8 && (lead < o || v + 1 == lead)) {
+                let (phrase, _) = left_phrase(cx, s_open, v);
+                if plausible_speaker(cx, &phrase) {
+                    found = Some((speaker(cx, &phrase, &sentence_of, &inside, &out), v, sentence_of[v]));
+                } else if is_participle(cx.word(v)) {
+                    let prev = out.iter().rev().find(|q| q.content.end <= m.open.start && q.speaker.is_some());
+                    found = Some((prev.and_then(|q| q.speaker.clone()), v, sentence_of[v]));
+                }
+            }
+        }
+        let starts_sentence = o == s_open.start || (o > s_open.start && cx.word(o - 1) == "(");
+        let speaker_and_cue = match found {
+            Some((sp, v, k)) => {
+                used_cues.push(v);
+                last = Some((sp.clone(), k.max(sentence_of[content_tokens.end.saturating_sub(1).max(o)])));
+                Some((sp, Some(cx.tokens[v].span.clone())))
+            }
+            None if starts_sentence => {
+                let k = sentence_of[o];
+                let inherit = last.as_ref().filter(|(_, lk)| k <= lk + 1).map(|(sp, _)| sp.clone());
+                let end_sentence = sentence_of[content_tokens.end.saturating_sub(1).max(o)];
+                match inherit {
+                    Some(sp) => {
+                        last = Some((sp.clone(), end_sentence));
+                        Some((sp, None))
+                    }
+                    None if n_words >= 4 => Some((None, None)),
+                    None => None,
+                }
+            }
+            None => None,
+        };
+        if let Some((sp, cue)) = speaker_and_cue {
+            out.push(Quote { content: m.content.clone(), kind: QuoteKind::Direct, cue, speaker: sp, repeats: vec![] });
+        }
+    }
+    let direct: Vec<Range<usize>> = out.iter().map(|q| q.content.clone()).collect();
+    indirect(cx, &sentence_of, &inside, &used_cues, &direct, &mut out);
+    out.sort_by_key(|q| q.content.start);
+    name_anonymous(&mut out);
+    dedupe(cx.text, out)
+}
+
+/// Reported speech: cue verbs outside direct quotes with their subjects.
+fn indirect(cx: &Context, sentence_of: &[usize], inside: &[bool], used: &[usize], direct: &[Range<usize>], out: &mut Vec<Quote>) {
+    let overlaps_direct = |r: &Range<usize>| direct.iter().any(|d| d.start < r.end && r.start < d.end);
+    for s in cx.sentences {
+        let mut v = s.start;
+        while v < s.end {
+            let w = cx.word(v);
+            if inside[v] || used.contains(&v) || !cx.is_word(v) {
+                v += 1;
+                continue;
+            }
+            // "according to X, ..." / "..., according to X."
+            if (w == "according" || w == "According") && v + 1 < s.end && cx.word(v + 1) == "to" {
+                let phrase = right_phrase(cx, s, v + 1);
+                let cue = cx.tokens[v].span.start..cx.tokens[v + 1].span.end;
+                let content = if v == s.start || (v > s.start && !cx.is_word(v - 1) && v - 1 == s.start) {
+                    let c = (phrase.end..s.end).find(|&j| cx.word(j) == ",").map_or(phrase.end, |c| c + 1);
+                    c..trim_final(cx, s.end)
+                } else {
+                    let e = if v > s.start && cx.word(v - 1) == "," { v - 1 } else { v };
+                    s.start..e
+                };
+                push(cx, out, content, cue, &phrase, sentence_of, inside, overlaps_direct);
+                v = phrase.end.max(v + 2);
+                continue;
+            }
+            if !is_cue(w) || w.chars().next().is_some_and(char::is_uppercase) {
+                v += 1;
+                continue;
+            }
+            let (mut phrase, after_comma) = left_phrase(cx, s, v);
+            let cue = cx.tokens[v].span.clone();
+            // Words after the cue before the sentence or clause ends.
+            let tail_words = (v + 1..s.end).take_while(|&j| cx.word(j) != "," && !matches!(cx.word(j), "." | ";")).count();
+            let to_end = v + 1 + tail_words >= trim_final(cx, s.end);
+            let mut content: Option<Range<usize>> = None;
+            if phrase.is_empty() && after_comma {
+                // Inverted: "..., said Stephen Sestanovich, a former official."
+                phrase = right_phrase(cx, s, v);
+                let comma = (s.start..v).rev().find(|&j| cx.word(j) == ",");
+                if let Some(c) = comma {
+                    content = Some(s.start..c);
+                }
+            } else if !phrase.is_empty() && phrase.start > s.start && cx.word(phrase.start - 1) == "," && (tail_words <= 3 || to_end && starts_adjunct(cx, v + 1)) && !has_that(cx, s, v) {
+                // "Content, X said." (also where quote marks were lost).
+                content = Some(s.start..phrase.start - 1);
+            } else if !phrase.is_empty() {
+                let mut c = v + 1;
+                if let Some(t) = (v + 1..s.end.min(v + 10)).take_while(|&j| cx.is_word(j) || cx.word(j) == ",").find(|&j| cx.word(j) == "that") {
+                    c = t + 1;
+                } else if takes_listener(w) {
+                    // Skip the listener: "told reporters", "told Reuters".
+                    while c < s.end && cx.is_word(c) && c - v <= 3 && !matches!(cx.word(c), "to" | "about" | "on" | "that") {
+                        if cx.word(c).chars().next().is_some_and(char::is_lowercase) && c > v + 1 {
+                            break;
+                        }
+                        c += 1;
+                    }
+                }
+                while c < s.end && matches!(cx.word(c), "," | ":") {
+                    c += 1;
+                }
+                content = Some(c..trim_final(cx, s.end));
+            } else if is_participle(w) {
+                // "..., adding that ..." — the sentence's speaker.
+                let prev = out.iter().rev().find(|q| sentence_of[cx.token_at(q.content.start).min(sentence_of.len() - 1)] == sentence_of[v] && q.speaker.is_some()).and_then(|q| q.speaker.clone());
+                if let Some(sp) = prev {
+                    let mut c = v + 1;
+                    if c < s.end && cx.word(c) == "that" {
+                        c += 1;
+                    }
+                    let r = cx.bytes(c..trim_final(cx, s.end));
+                    if !r.is_empty() && !overlaps_direct(&r) {
+                        out.push(Quote { content: r, kind: QuoteKind::Indirect, cue: Some(cue.clone()), speaker: Some(sp), repeats: vec![] });
+                    }
+                }
+            }
+            if let Some(content) = content {
+                if plausible_speaker(cx, &phrase) {
+                    push(cx, out, content, cue, &phrase, sentence_of, inside, overlaps_direct);
+                }
+            }
+            v += 1;
+        }
+    }
+}
+
+/// Whether the words at `i` are an adjunct of a cue, not its content
+/// ("in a statement", "on Tuesday").
+fn starts_adjunct(cx: &Context, i: usize) -> bool {
+    i < cx.tokens.len()
+        && matches!(
+            cx.word(i),
+            "in" | "on" | "at" | "during" | "after" | "before" | "while" | "from" | "to" | "via" | "late" | "earlier" | "last" | "this"
+                | "Monday" | "Tuesday" | "Wednesday" | "Thursday" | "Friday" | "Saturday" | "Sunday"
+        )
+}
+
+fn has_that(cx: &Context, s: &Range<usize>, v: usize) -> bool {
+    (v + 1..s.end.min(v + 10)).take_while(|&j| cx.is_word(j)).any(|j| cx.word(j) == "that")
+}
+
+/// The end of a sentence without its final punctuation.
+fn trim_final(cx: &Context, end: usize) -> usize {
+    let mut e = end;
+    while e > 0 && !cx.is_word(e - 1) && matches!(cx.word(e - 1), "." | "!" | "?" | ";" | ",") {
+        e -= 1;
+    }
+    e
+}
+
+#[allow(clippy::too_many_arguments)]
+fn push(cx: &Context, out: &mut Vec<Quote>, content: Range<usize>, cue: Range<usize>, phrase: &Phrase, sentence_of: &[usize], inside: &[bool], overlaps_direct: impl Fn(&Range<usize>) -> bool) {
+    let n_words = content.clone().filter(|&i| cx.is_word(i)).count();
+    if n_words < 2 {
+        return;
+    }
+    let r = cx.bytes(content);
+    if overlaps_direct(&r) {
+        return;
+    }
+    let sp = speaker(cx, phrase, sentence_of, inside, out);
+    out.push(Quote { content: r, kind: QuoteKind::Indirect, cue: Some(cue), speaker: sp, repeats: vec![] });
+}
+
+/// Resolves a speaker phrase: an entity inside it, a pronoun's antecedent,
+/// or an anonymous description.
+fn speaker(cx: &Context, phrase: &Phrase, sentence_of: &[usize], inside: &[bool], earlier: &[Quote]) -> Option<Speaker> {
+    if phrase.is_empty() {
+        return None;
+    }
+    let span = cx.bytes(phrase.clone());
+    let surface = cx.text[span.clone()].to_string();
+    if phrase.len() == 1 {
+        if let Some(gender) = is_pronoun(&surface) {
+            let entity = gender.and_then(|g| antecedent(cx, phrase.start, g, sentence_of, inside));
+            let name = entity.map_or_else(|| surface.clone(), |e| cx.entities.entities[e].name.clone());
+            return Some(Speaker { surface, span, entity, name, anonymous: false });
+        }
+    }
+    if let Some(e) = cx.entities.within(span.clone()) {
+        let entity = &cx.entities.entities[e];
+        // A person named in the phrase is the speaker; an organization only
+        // when the phrase is not a description around it ("a Kremlin aide").
+        let description = (phrase.start..phrase.end).any(|i| is_anonymous_head(cx.word(i)));
+        if entity.kind == EntityKind::Person || !description {
+            return Some(Speaker { surface, span, entity: Some(e), name: entity.name.clone(), anonymous: false });
+        }
+    }
+    let anonymous = (phrase.start..phrase.end).any(|i| is_anonymous_head(cx.word(i)));
+    let _ = earlier;
+    Some(Speaker { name: surface.clone(), surface, span, entity: None, anonymous })
+}
+
+/// Names "the official" after "a senior US official" by that first
+/// description: the same unnamed source. Quotes are in text order.
+fn name_anonymous(quotes: &mut [Quote]) {
+    let mut seen: Vec<(usize, String, String)> = Vec::new(); // (position, head, name)
+    let mut by_position: Vec<usize> = (0..quotes.len()).collect();
+    by_position.sort_by_key(|&i| quotes[i].speaker.as_ref().map_or(usize::MAX, |s| s.span.start));
+    for i in by_position {
+        let Some(s) = quotes[i].speaker.as_mut().filter(|s| s.anonymous) else { continue };
+        let head = s.surface.rsplit(' ').next().unwrap_or("").to_string();
+        let lower = s.surface.to_ascii_lowercase();
+        if lower.starts_with("the ") {
+            if let Some((_, _, name)) = seen.iter().rev().find(|(p, h, _)| *h == head && *p < s.span.start) {
+                s.name = name.clone();
+            }
+        } else {
+            seen.push((s.span.start, head, s.name.clone()));
+        }
+    }
+}
+
+/// The person a "he"/"she" at token `at` stands for: the first person
+/// named in the nearest sentence before it that names one (its own
+/// sentence first, up to the pronoun), outside quotes.
+fn antecedent(cx: &Context, at: usize, gender: Gender, sentence_of: &[usize], inside: &[bool]) -> Option<usize> {
+    let at_byte = cx.tokens[at].span.start;
+    let mut k = sentence_of[at];
+    let fits = |e: usize| {
+        let entity = &cx.entities.entities[e];
+        entity.kind == EntityKind::Person && entity.gender.is_none_or(|g| g == Gender::Unknown || g == gender)
+    };
+    for _ in 0..6 {
+        let s = &cx.sentences[k];
+        let lo = cx.tokens[s.start].span.start;
+        let hi = if k == sentence_of[at] { at_byte } else { cx.tokens[s.end - 1].span.end };
+        let first = cx.entities.index.iter().find(|(m, e)| m.start >= lo && m.end <= hi && fits(*e) && !inside[cx.token_at(m.start).min(inside.len() - 1)]);
+        if let Some((_, e)) = first {
+            return Some(*e);
+        }
+        if k == 0 {
+            break;
+        }
+        k -= 1;
+    }
+    None
+}
+
+/// Normalized words of a passage, for comparing quotes: lowercase letters
+/// and digits, apostrophes dropped ("didn't" and "didnt" are one word).
+pub fn normalize(text: &str) -> Vec<String> {
+    text.split(|c: char| !(c.is_alphanumeric() || matches!(c, '\'' | '’')))
+        .map(|w| w.chars().filter(|c| c.is_alphanumeric()).flat_map(char::to_lowercase).collect::<String>())
+        .filter(|w| !w.is_empty())
+        .collect()
+}
+
+/// Whether two passages are the same words, allowing one to be a part of
+/// the other and small differences: most word trigrams of the shorter one
+/// occur in the longer.
+pub fn same_words(a: &[String], b: &[String]) -> bool {
+    let (short, long) = if a.len() <= b.len() { (a, b) } else { (b, a) };
+    if short.len() < 3 {
+        return !short.is_empty() && short == long;
+    }
+    let grams: std::collections::HashSet<&[String]> = long.windows(3).collect();
+    let n = short.len() - 2;
+    let hits = short.windows(3).filter(|g| grams.contains(g)).count();
+    hits * 10 >= n * 7
+}
+
+/// Keeps one of each quote repeated in the article (same speaker, same
+/// words), noting where it was repeated.
+fn dedupe(text: &str, quotes: Vec<Quote>) -> Vec<Quote> {
+    let mut out: Vec<(Quote, Vec<String>)> = Vec::with_capacity(quotes.len());
+    for q in quotes {
+        let words = normalize(&text[q.content.clone()]);
+        let same_speaker = |p: &Quote| p.speaker.as_ref().map(|s| &s.name) == q.speaker.as_ref().map(|s| &s.name) || p.speaker.is_none() || q.speaker.is_none();
+        if let Some((p, _)) = out.iter_mut().find(|(p, pw)| p.kind == q.kind && same_speaker(p) && words.len() >= 4 && same_words(pw, &words)) {
+            p.repeats.push(q.content.clone());
+            continue;
+        }
+        out.push((q, words));
+    }
+    out.into_iter().map(|(q, _)| q).collect()
+}
