@@ -24,6 +24,7 @@ struct Gold {
     content: Range<usize>,
     source: Option<Range<usize>>,
     source_text: String,
+    cue_text: String,
     direct: bool,
 }
 
@@ -118,16 +119,18 @@ fn parse_ann(ann: &str) -> Vec<Gold> {
         } else if id.starts_with('E') {
             let mut content = None;
             let mut source = None;
+            let mut cue = "";
             for arg in body.split(' ') {
                 match arg.split_once(':') {
                     Some(("Content", t)) => content = spans.get(t).cloned(),
                     Some(("Source", t)) => source = spans.get(t).cloned(),
+                    Some(("Cue", t)) => cue = spans.get(t).map_or("", |c| c.1),
                     _ => {}
                 }
             }
             if let Some((content, content_text)) = content {
                 let direct = content_text.contains(['"', '“', '”', '«', '»']);
-                out.push(Gold { content, source: source.as_ref().map(|s| s.0.clone()), source_text: source.map_or(String::new(), |s| s.1.to_string()), direct });
+                out.push(Gold { content, source: source.as_ref().map(|s| s.0.clone()), source_text: source.map_or(String::new(), |s| s.1.to_string()), cue_text: cue.to_string(), direct });
             }
         }
     }
@@ -167,7 +170,7 @@ fn score(base: &str, text: &str, gold: &[Gold], c: &mut Counts, errors: &mut Vec
         let best = pred.iter().filter(|(p, _)| overlaps(&g.content, p)).max_by_key(|(p, _)| p.end.min(g.content.end) - p.start.max(g.content.start));
         let Some((_, q)) = best else {
             let lo = text.char_indices().nth(g.content.start).map_or(0, |(b, _)| b);
-            errors.push(format!("{base} FN {}: {:.80}", if g.direct { "direct" } else { "indirect" }, &text[lo..]));
+            errors.push(format!("{base} FN {} cue [{}] source [{}]: {:.80}", if g.direct { "direct" } else { "indirect" }, g.cue_text, g.source_text, &text[lo..]));
             continue;
         };
         c.gold_hit[k] += 1;

@@ -158,7 +158,8 @@ pub fn quote_marks(text: &str) -> Vec<QuoteMark> {
                 None => {
                     let opens_double = matches!(c, '“' | '«' | '„' | '"')
                         && next.is_some_and(|n| !n.is_whitespace())
-                        || s[k..].starts_with("``");
+                        || s[k..].starts_with("``")
+                        || s[k..].starts_with("''") && s[k + 2..].chars().next().is_some_and(|n| !n.is_whitespace()) && !prev.is_some_and(char::is_alphanumeric);
                     let opens_single = matches!(c, '‘' | '`' | '\'')
                         && !two
                         && !prev.is_some_and(char::is_alphanumeric)
@@ -224,7 +225,7 @@ pub fn quote_marks(text: &str) -> Vec<QuoteMark> {
 
 /// The length of the double opening mark `s` starts with, if any.
 fn opening_len(s: &str) -> Option<usize> {
-    if s.starts_with("``") {
+    if s.starts_with("``") || s.starts_with("''") {
         return Some(2);
     }
     let c = s.chars().next()?;
