@@ -130,7 +130,7 @@ fn is_aux(w: &str) -> bool {
 
 /// Lowercase words that end a subject phrase read leftwards.
 fn bounds_phrase(w: &str) -> bool {
-    matches!(w, "that" | "which" | "who" | "whom" | "and" | "but" | "because" | "while" | "when" | "if" | "as" | "where" | "after" | "before" | "since" | "than" | "so" | "or" | "said" | "says" | "though" | "although" | "whether" | "what" | "how" | "why" | "until" | "unless" | "says," | "to" | "nor" | "once" | "then")
+    matches!(w, "in" | "on" | "at" | "during" | "for" | "into" | "over" | "under" | "against" | "through" | "despite" | "without" | "by" | "from" | "Unless" | "While" | "If" | "After" | "Before" | "When" | "Although" | "Though" | "Because" | "Since" | "As" | "Do" | "Does" | "Did" | "In" | "On" | "At" | "For" | "During" | "whose" | "him" | "them" | "us" | "me" | "Whether" | "Once" | "Until" | "With" | "From" | "To" | "By" | "Under" | "Over" | "Despite" | "Without" | "Asked" | "Like" | "Unlike") || matches!(w, "that" | "which" | "who" | "whom" | "and" | "but" | "because" | "while" | "when" | "if" | "as" | "where" | "after" | "before" | "since" | "than" | "so" | "or" | "said" | "says" | "though" | "although" | "whether" | "what" | "how" | "why" | "until" | "unless" | "says," | "to" | "nor" | "once" | "then")
 }
 
 fn is_pronoun(w: &str) -> Option<Option<Gender>> {
