@@ -11,14 +11,26 @@ use storyline::model::ArticleId;
 
 fn seeds() -> Vec<(String, String)> {
     let dir = storyline::eval::shared_dir().join("seeds");
-    let mut paths: Vec<PathBuf> = std::fs::read_dir(&dir).expect("seeds folder").map(|e| e.expect("entry").path()).collect();
+    let mut paths: Vec<PathBuf> =
+        std::fs::read_dir(&dir).expect("seeds folder").map(|e| e.expect("entry").path()).collect();
     paths.sort();
-    paths.into_iter().map(|p| (p.file_name().unwrap_or_default().to_string_lossy().into_owned(), std::fs::read_to_string(&p).expect("seed text"))).collect()
+    paths
+        .into_iter()
+        .map(|p| {
+            (
+                p.file_name().unwrap_or_default().to_string_lossy().into_owned(),
+                std::fs::read_to_string(&p).expect("seed text"),
+            )
+        })
+        .collect()
 }
 
 /// The speaker of the quote whose content starts with `prefix`.
 fn speaker_of(text: &str, x: &Extraction, prefix: &str) -> Option<String> {
-    let q = x.quotes.iter().find(|q| text[q.content.clone()].trim_start_matches(['"', '“']).starts_with(prefix))?;
+    let q = x
+        .quotes
+        .iter()
+        .find(|q| text[q.content.clone()].trim_start_matches(['"', '“']).starts_with(prefix))?;
     Some(q.speaker.as_ref().map_or("-".into(), |s| s.name.clone()))
 }
 
@@ -78,7 +90,11 @@ fn seeds_quotes_speakers_and_merging() {
     assert!(wrong.is_empty(), "{}", wrong.join("\n"));
 
     // The repeated Toner paragraph in 000 counts once.
-    let toner: Vec<_> = extractions[0].quotes.iter().filter(|q| seeds[0].1[q.content.clone()].starts_with("Many of them are not")).collect();
+    let toner: Vec<_> = extractions[0]
+        .quotes
+        .iter()
+        .filter(|q| seeds[0].1[q.content.clone()].starts_with("Many of them are not"))
+        .collect();
     assert_eq!(toner.len(), 1);
     assert_eq!(toner[0].repeats.len(), 1);
 
@@ -88,20 +104,42 @@ fn seeds_quotes_speakers_and_merging() {
         .iter()
         .zip(&extractions)
         .enumerate()
-        .map(|(i, ((_, text), x))| Source { article: ArticleId(i as u64), published: None, copy_of: None, text, extraction: x })
+        .map(|(i, ((_, text), x))| Source {
+            article: ArticleId(i as u64),
+            published: None,
+            copy_of: None,
+            text,
+            extraction: x,
+        })
         .collect();
     let merged = merge(&sources);
-    for prefix in ["Russia knows exactly", "Contact is continuing", "We will continue, as we have"] {
-        let q = merged.quotes.iter().find(|q| q.text.trim_start_matches(['"', '“']).starts_with(prefix)).expect("merged quote");
+    for prefix in ["Russia knows exactly", "Contact is continuing", "We will continue, as we have"]
+    {
+        let q = merged
+            .quotes
+            .iter()
+            .find(|q| q.text.trim_start_matches(['"', '“']).starts_with(prefix))
+            .expect("merged quote");
         let articles: Vec<u64> = q.sources.iter().map(|s| s.article.0).collect();
         assert_eq!(articles, [1, 3], "{prefix}");
         assert_eq!(q.n_reports, 2);
     }
-    let people = |surname: &str| merged.entities.iter().filter(|e| e.kind == EntityKind::Person && e.name.ends_with(surname)).collect::<Vec<_>>();
+    let people = |surname: &str| {
+        merged
+            .entities
+            .iter()
+            .filter(|e| e.kind == EntityKind::Person && e.name.ends_with(surname))
+            .collect::<Vec<_>>()
+    };
     let kerry = people("Kerry");
     assert_eq!(kerry.len(), 1, "{kerry:?}");
     assert_eq!(kerry[0].name, "John Kerry");
-    assert!(kerry[0].aliases.contains(&"John F. Kerry".to_string()) && kerry[0].aliases.contains(&"Mr. Kerry".to_string()), "{:?}", kerry[0].aliases);
+    assert!(
+        kerry[0].aliases.contains(&"John F. Kerry".to_string())
+            && kerry[0].aliases.contains(&"Mr. Kerry".to_string()),
+        "{:?}",
+        kerry[0].aliases
+    );
     assert!(kerry[0].roles.iter().any(|r| r.role.ends_with("Secretary of State")));
     let lavrov = people("Lavrov");
     assert_eq!(lavrov.len(), 1, "{lavrov:?}");

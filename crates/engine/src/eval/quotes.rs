@@ -112,7 +112,8 @@ fn parse_ann(ann: &str) -> Vec<Gold> {
         let surface = parts.next().unwrap_or("");
         if id.starts_with('T') {
             let Some((_, offsets)) = body.split_once(' ') else { continue };
-            let nums: Vec<usize> = offsets.split([' ', ';']).filter_map(|n| n.parse().ok()).collect();
+            let nums: Vec<usize> =
+                offsets.split([' ', ';']).filter_map(|n| n.parse().ok()).collect();
             if let (Some(&lo), Some(&hi)) = (nums.iter().min(), nums.iter().max()) {
                 spans.insert(id, (lo..hi, surface));
             }
@@ -130,7 +131,13 @@ fn parse_ann(ann: &str) -> Vec<Gold> {
             }
             if let Some((content, content_text)) = content {
                 let direct = content_text.contains(['"', '“', '”', '«', '»']);
-                out.push(Gold { content, source: source.as_ref().map(|s| s.0.clone()), source_text: source.map_or(String::new(), |s| s.1.to_string()), cue_text: cue.to_string(), direct });
+                out.push(Gold {
+                    content,
+                    source: source.as_ref().map(|s| s.0.clone()),
+                    source_text: source.map_or(String::new(), |s| s.1.to_string()),
+                    cue_text: cue.to_string(),
+                    direct,
+                });
             }
         }
     }
@@ -167,10 +174,19 @@ fn score(base: &str, text: &str, gold: &[Gold], c: &mut Counts, errors: &mut Vec
     for g in gold {
         let k = usize::from(!g.direct);
         c.gold[k] += 1;
-        let best = pred.iter().filter(|(p, _)| overlaps(&g.content, p)).max_by_key(|(p, _)| p.end.min(g.content.end) - p.start.max(g.content.start));
+        let best = pred
+            .iter()
+            .filter(|(p, _)| overlaps(&g.content, p))
+            .max_by_key(|(p, _)| p.end.min(g.content.end) - p.start.max(g.content.start));
         let Some((_, q)) = best else {
             let lo = text.char_indices().nth(g.content.start).map_or(0, |(b, _)| b);
-            errors.push(format!("{base} FN {} cue [{}] source [{}]: {:.80}", if g.direct { "direct" } else { "indirect" }, g.cue_text, g.source_text, &text[lo..]));
+            errors.push(format!(
+                "{base} FN {} cue [{}] source [{}]: {:.80}",
+                if g.direct { "direct" } else { "indirect" },
+                g.cue_text,
+                g.source_text,
+                &text[lo..]
+            ));
             continue;
         };
         c.gold_hit[k] += 1;

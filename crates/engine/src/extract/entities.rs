@@ -85,7 +85,10 @@ impl Entities {
     /// "Kremlin spokesman Dmitry Peskov" names Peskov), preferring people.
     pub fn within(&self, span: Range<usize>) -> Option<usize> {
         let lo = self.index.partition_point(|(m, _)| m.start < span.start);
-        let inside = self.index[lo..].iter().take_while(|(m, _)| m.start < span.end).filter(|(m, _)| m.end <= span.end);
+        let inside = self.index[lo..]
+            .iter()
+            .take_while(|(m, _)| m.start < span.end)
+            .filter(|(m, _)| m.end <= span.end);
         let mut best: Option<(bool, usize, usize)> = None;
         for (m, e) in inside {
             let key = (self.entities[*e].kind == EntityKind::Person, m.end, *e);
@@ -101,10 +104,11 @@ impl Entities {
 pub fn entities(text: &str, tokens: &[Token], sentences: &[Range<usize>]) -> Entities {
     let word = |i: usize| &text[tokens[i].span.clone()];
     let is_word = |i: usize| tokens[i].kind == TokenKind::Word;
-    let capitalized = |i: usize| is_word(i) && word(i).chars().next().is_some_and(char::is_uppercase);
+    let capitalized =
+        |i: usize| is_word(i) && word(i).chars().next().is_some_and(char::is_uppercase);
     // Capitalized words seen inside sentences: a sentence-initial word is a
     // name only if it also appears capitalized elsewhere.
-    let mut mid: HashMap<&str, u32> = HashMap::new();
+    let mut mid: HashMap<&str, u32, xxhash_rust::xxh3::Xxh3DefaultBuilder> = HashMap::default();
     for s in sentences {
         for i in s.start + 1..s.end {
             if capitalized(i) && !(i > 0 && is_opening_punct(word(i - 1))) {
@@ -115,7 +119,11 @@ pub fn entities(text: &str, tokens: &[Token], sentences: &[Range<usize>]) -> Ent
     let mut candidates = Vec::new();
     for s in sentences {
         let n_words = (s.start..s.end).filter(|&i| is_word(i)).count();
-        let n_caps = (s.start..s.end).filter(|&i| is_word(i) && word(i).len() > 1 && word(i).chars().all(|c| !c.is_lowercase())).count();
+        let n_caps = (s.start..s.end)
+            .filter(|&i| {
+                is_word(i) && word(i).len() > 1 && word(i).chars().all(|c| !c.is_lowercase())
+            })
+            .count();
         if n_words > 3 && n_caps * 2 > n_words {
             continue; // A headline in capitals: every word looks like a name.
         }
@@ -131,7 +139,21 @@ pub fn entities(text: &str, tokens: &[Token], sentences: &[Range<usize>]) -> Ent
                 if capitalized(end) && !ends_with_possessive(word(end - 1)) {
                     end += 1;
                 } else if end + 1 < s.end
-                    && matches!(word(end), "of" | "al" | "al-" | "bin" | "de" | "van" | "von" | "der" | "du" | "da" | "del" | "la" | "&")
+                    && matches!(
+                        word(end),
+                        "of" | "al"
+                            | "al-"
+                            | "bin"
+                            | "de"
+                            | "van"
+                            | "von"
+                            | "der"
+                            | "du"
+                            | "da"
+                            | "del"
+                            | "la"
+                            | "&"
+                    )
                     && capitalized(end + 1)
                     && !ends_with_possessive(word(end - 1))
                 {
@@ -148,7 +170,8 @@ pub fn entities(text: &str, tokens: &[Token], sentences: &[Range<usize>]) -> Ent
             if first == end {
                 continue;
             }
-            let at_sentence_start = first == s.start || (first > s.start && is_opening_punct(word(first - 1)) && first - 1 == s.start);
+            let at_sentence_start = first == s.start
+                || (first > s.start && is_opening_punct(word(first - 1)) && first - 1 == s.start);
             if at_sentence_start && end - first == 1 {
                 let w = strip_possessive(word(first));
                 if !mid.contains_key(w) && !gazetteer::is_place(w) && !gazetteer::is_org_word(w) {
@@ -177,14 +200,25 @@ fn strip_possessive(w: &str) -> &str {
 
 /// Splits a capitalized run into title and name, reads the roles around it
 /// and guesses the kind.
-fn candidate(text: &str, tokens: &[Token], sentence: &Range<usize>, run: Range<usize>) -> Option<Candidate> {
+fn candidate(
+    text: &str,
+    tokens: &[Token],
+    sentence: &Range<usize>,
+    run: Range<usize>,
+) -> Option<Candidate> {
     let word = |i: usize| &text[tokens[i].span.clone()];
     let mut name = run.clone();
     let mut title: Option<Range<usize>> = None;
     let mut honorific = None;
     if let Some(h) = (run.start..run.end).rev().find(|&i| gazetteer::is_title(word(i))) {
         if gazetteer::is_honorific(word(h)) {
-            honorific = Some(if word(h).starts_with("Mr") && !word(h).starts_with("Mrs") { Gender::Male } else if word(h) == "Messrs." { Gender::Unknown } else { Gender::Female });
+            honorific = Some(if word(h).starts_with("Mr") && !word(h).starts_with("Mrs") {
+                Gender::Male
+            } else if word(h) == "Messrs." {
+                Gender::Unknown
+            } else {
+                Gender::Female
+            });
             name = h + 1..run.end;
             if h > run.start {
                 title = Some(run.start..h);
@@ -194,7 +228,8 @@ fn candidate(text: &str, tokens: &[Token], sentence: &Range<usize>, run: Range<u
             if name_start < run.end && word(name_start) == "of" {
                 // "Secretary of State John Kerry": the complement runs up to
                 // a first name, else it is one word.
-                let first = (name_start + 2..run.end).find(|&k| gazetteer::first_name(word(k)).is_some());
+                let first =
+                    (name_start + 2..run.end).find(|&k| gazetteer::first_name(word(k)).is_some());
                 name_start = first.unwrap_or((name_start + 2).min(run.end));
             }
             title = Some(run.start..name_start);
@@ -215,7 +250,11 @@ fn candidate(text: &str, tokens: &[Token], sentence: &Range<usize>, run: Range<u
             let lower = w.chars().next().is_some_and(char::is_lowercase);
             if lower && gazetteer::is_role_word(w) {
                 has_role_word = true;
-            } else if !(lower && gazetteer::is_role_modifier(w) || !lower && tokens[k - 1].kind == TokenKind::Word && !gazetteer::is_capitalized_function_word(w)) {
+            } else if !(lower && gazetteer::is_role_modifier(w)
+                || !lower
+                    && tokens[k - 1].kind == TokenKind::Word
+                    && !gazetteer::is_capitalized_function_word(w))
+            {
                 break;
             }
             k -= 1;
@@ -233,11 +272,15 @@ fn candidate(text: &str, tokens: &[Token], sentence: &Range<usize>, run: Range<u
             k += 1;
         }
         let app_start = k;
-        let stop = (k..sentence.end.min(k + 9)).find(|&j| matches!(word(j), "," | "." | ";" | "who" | "which" | "said" | "says"));
+        let stop = (k..sentence.end.min(k + 9))
+            .find(|&j| matches!(word(j), "," | "." | ";" | "who" | "which" | "said" | "says"));
         if let Some(stop) = stop {
             let words: Vec<&str> = (app_start..stop).map(word).collect();
             let party = words.len() == 1 && is_party_tag(words[0]);
-            if party || (!words.is_empty() && words.iter().any(|w| gazetteer::is_role_word(w) || gazetteer::is_title(w))) {
+            if party
+                || (!words.is_empty()
+                    && words.iter().any(|w| gazetteer::is_role_word(w) || gazetteer::is_title(w)))
+            {
                 role = Some(span_text(text, tokens, app_start..stop));
             }
         }
@@ -311,7 +354,9 @@ pub fn fold(name: &str) -> String {
             Some(c.to_ascii_lowercase())
         })
         .collect();
-    for (from, to) in [("ks", "x"), ("kh", "h"), ("yu", "iu"), ("ya", "ia"), ("ey ", "ei "), ("iy ", "i ")] {
+    for (from, to) in
+        [("ks", "x"), ("kh", "h"), ("yu", "iu"), ("ya", "ia"), ("ey ", "ei "), ("iy ", "i ")]
+    {
         if s.contains(from) {
             s = s.replace(from, to);
         }
@@ -330,7 +375,9 @@ pub fn fold(name: &str) -> String {
 /// surname.
 fn resolve(text: &str, tokens: &[Token], candidates: Vec<Candidate>) -> Entities {
     let name_of = |c: &Candidate| -> String {
-        let words: Vec<&str> = (c.name.start..c.name.end).map(|i| strip_possessive(&text[tokens[i].span.clone()])).collect();
+        let words: Vec<&str> = (c.name.start..c.name.end)
+            .map(|i| strip_possessive(&text[tokens[i].span.clone()]))
+            .collect();
         words.join(" ")
     };
     let span_of = |c: &Candidate| -> Range<usize> {
@@ -363,14 +410,28 @@ fn resolve(text: &str, tokens: &[Token], candidates: Vec<Candidate>) -> Entities
             let e = match existing {
                 Some(e) => e,
                 None => {
-                    out.entities.push(Entity { name: name.clone(), kind: EntityKind::Person, aliases: vec![], roles: vec![], mentions: vec![], gender: None });
+                    out.entities.push(Entity {
+                        name: name.clone(),
+                        kind: EntityKind::Person,
+                        aliases: vec![],
+                        roles: vec![],
+                        mentions: vec![],
+                        gender: None,
+                    });
                     let e = out.entities.len() - 1;
                     surnames.entry(surname).or_default().push(e);
                     firsts.entry(first).or_default().push(e);
                     e
                 }
             };
-            add_mention(&mut out, e, &name, span_of(&c), c.role, c.honorific.or(gazetteer::first_name(words[0])));
+            add_mention(
+                &mut out,
+                e,
+                &name,
+                span_of(&c),
+                c.role,
+                c.honorific.or(gazetteer::first_name(words[0])),
+            );
             if words.len() > out.entities[e].name.split(' ').count() {
                 out.entities[e].name = name;
             }
@@ -386,7 +447,17 @@ fn resolve(text: &str, tokens: &[Token], candidates: Vec<Candidate>) -> Entities
             let last = fold(name.split(' ').last().unwrap_or(""));
             if let Some(ids) = surnames.get(&last) {
                 // The most recent full name with that surname, else the first.
-                target = ids.iter().copied().filter(|&e| out.entities[e].mentions.first().is_some_and(|m| m.start < tokens[c.name.start].span.start)).next_back().or(ids.first().copied());
+                target = ids
+                    .iter()
+                    .copied()
+                    .filter(|&e| {
+                        out.entities[e]
+                            .mentions
+                            .first()
+                            .is_some_and(|m| m.start < tokens[c.name.start].span.start)
+                    })
+                    .next_back()
+                    .or(ids.first().copied());
             } else if c.honorific.is_some() {
                 // "Mr. Ban" for "Ban Ki-moon": family name first.
                 target = firsts.get(&key).and_then(|ids| ids.first().copied());
@@ -395,15 +466,27 @@ fn resolve(text: &str, tokens: &[Token], candidates: Vec<Candidate>) -> Entities
         let e = match target {
             Some(e) => e,
             None => {
-                let Some(kind) = c.kind.or(c.honorific.map(|_| EntityKind::Person)) else { continue };
+                let Some(kind) = c.kind.or(c.honorific.map(|_| EntityKind::Person)) else {
+                    continue;
+                };
                 match by_key.get(&(kind, key.clone())) {
                     Some(&e) => e,
                     None => {
-                        out.entities.push(Entity { name: name.clone(), kind, aliases: vec![], roles: vec![], mentions: vec![], gender: None });
+                        out.entities.push(Entity {
+                            name: name.clone(),
+                            kind,
+                            aliases: vec![],
+                            roles: vec![],
+                            mentions: vec![],
+                            gender: None,
+                        });
                         let e = out.entities.len() - 1;
                         by_key.insert((kind, key), e);
                         if kind == EntityKind::Person {
-                            surnames.entry(fold(name.split(' ').last().unwrap_or(""))).or_default().push(e);
+                            surnames
+                                .entry(fold(name.split(' ').last().unwrap_or("")))
+                                .or_default()
+                                .push(e);
                         }
                         e
                     }
@@ -411,7 +494,9 @@ fn resolve(text: &str, tokens: &[Token], candidates: Vec<Candidate>) -> Entities
             }
         };
         let surface = match c.honorific {
-            Some(_) if c.name.start > 0 => format!("{} {}", &text[tokens[c.name.start - 1].span.clone()], name),
+            Some(_) if c.name.start > 0 => {
+                format!("{} {}", &text[tokens[c.name.start - 1].span.clone()], name)
+            }
             _ => name,
         };
         add_mention(&mut out, e, &surface, span_of(&c), c.role, c.honorific);
@@ -421,7 +506,12 @@ fn resolve(text: &str, tokens: &[Token], candidates: Vec<Candidate>) -> Entities
         e.aliases.dedup();
         e.mentions.sort_by_key(|m| m.start);
     }
-    let mut index: Vec<(Range<usize>, usize)> = out.entities.iter().enumerate().flat_map(|(i, e)| e.mentions.iter().map(move |m| (m.clone(), i))).collect();
+    let mut index: Vec<(Range<usize>, usize)> = out
+        .entities
+        .iter()
+        .enumerate()
+        .flat_map(|(i, e)| e.mentions.iter().map(move |m| (m.clone(), i)))
+        .collect();
     index.sort_by_key(|(m, _)| (m.start, m.end));
     out.index = index;
     // Entities in order of first mention.
@@ -432,14 +522,22 @@ fn resolve(text: &str, tokens: &[Token], candidates: Vec<Candidate>) -> Entities
         remap[old] = new;
     }
     let mut sorted: Vec<Option<Entity>> = out.entities.into_iter().map(Some).collect();
-    out.entities = order.iter().map(|&i| sorted[i].take().unwrap_or_else(|| unreachable!())).collect();
+    out.entities =
+        order.iter().map(|&i| sorted[i].take().unwrap_or_else(|| unreachable!())).collect();
     for (_, e) in &mut out.index {
         *e = remap[*e];
     }
     out
 }
 
-fn add_mention(out: &mut Entities, e: usize, surface: &str, span: Range<usize>, role: Option<String>, gender: Option<Gender>) {
+fn add_mention(
+    out: &mut Entities,
+    e: usize,
+    surface: &str,
+    span: Range<usize>,
+    role: Option<String>,
+    gender: Option<Gender>,
+) {
     let entity = &mut out.entities[e];
     if !entity.aliases.iter().any(|a| a == surface) {
         entity.aliases.push(surface.to_string());
@@ -464,12 +562,22 @@ mod tests {
 
     fn check(text: &str) -> String {
         let tokens = tokenize(text);
-        let closers: Vec<usize> = quote_marks(text).iter().filter_map(|q| q.close.as_ref().map(|c| c.start)).collect();
+        let closers: Vec<usize> =
+            quote_marks(text).iter().filter_map(|q| q.close.as_ref().map(|c| c.start)).collect();
         let sents = sentences(text, &tokens, &closers);
         let ents = entities(text, &tokens, &sents);
         ents.entities
             .iter()
-            .map(|e| format!("{} {} [{}] roles [{}] x{}\n", e.kind.name(), e.name, e.aliases.join("; "), e.roles.join("; "), e.mentions.len()))
+            .map(|e| {
+                format!(
+                    "{} {} [{}] roles [{}] x{}\n",
+                    e.kind.name(),
+                    e.name,
+                    e.aliases.join("; "),
+                    e.roles.join("; "),
+                    e.mentions.len()
+                )
+            })
             .collect()
     }
 

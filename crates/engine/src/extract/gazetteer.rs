@@ -11,20 +11,52 @@
 //! words, organization heads) are written by hand below.
 
 use std::collections::HashSet;
+
+use xxhash_rust::xxh3::Xxh3DefaultBuilder;
+
+/// A set of static words with a fast, fixed-seed hash.
+pub(crate) type WordSet = HashSet<&'static str, Xxh3DefaultBuilder>;
 use std::sync::LazyLock;
 
-static FIRST_MALE: LazyLock<HashSet<&'static str>> = LazyLock::new(|| set(include_str!("gazetteer/first_male.txt")));
-static FIRST_FEMALE: LazyLock<HashSet<&'static str>> = LazyLock::new(|| set(include_str!("gazetteer/first_female.txt")));
-static PLACES: LazyLock<HashSet<&'static str>> = LazyLock::new(|| {
+static FIRST_MALE: LazyLock<WordSet> =
+    LazyLock::new(|| set(include_str!("gazetteer/first_male.txt")));
+static FIRST_FEMALE: LazyLock<WordSet> =
+    LazyLock::new(|| set(include_str!("gazetteer/first_female.txt")));
+static PLACES: LazyLock<WordSet> = LazyLock::new(|| {
     let mut s = set(include_str!("gazetteer/countries.txt"));
     s.extend(set(include_str!("gazetteer/cities.txt")));
     s.extend(set(include_str!("gazetteer/us_states.txt")));
     // Short and common forms the GeoNames names do not spell this way.
-    s.extend(["U.S.", "US", "USA", "U.S.A.", "America", "Britain", "U.K.", "UK", "Europe", "Asia", "Africa", "Middle East", "Gaza", "West Bank", "Crimea", "Washington", "Moscow", "Aleppo", "Damascus", "Brussels", "Cartagena", "Laos", "Russia", "Syria"]);
+    s.extend([
+        "U.S.",
+        "US",
+        "USA",
+        "U.S.A.",
+        "America",
+        "Britain",
+        "U.K.",
+        "UK",
+        "Europe",
+        "Asia",
+        "Africa",
+        "Middle East",
+        "Gaza",
+        "West Bank",
+        "Crimea",
+        "Washington",
+        "Moscow",
+        "Aleppo",
+        "Damascus",
+        "Brussels",
+        "Cartagena",
+        "Laos",
+        "Russia",
+        "Syria",
+    ]);
     s
 });
 
-fn set(list: &'static str) -> HashSet<&'static str> {
+fn set(list: &'static str) -> WordSet {
     list.lines().filter(|l| !l.is_empty()).collect()
 }
 
@@ -63,16 +95,92 @@ pub fn is_nationality(word: &str) -> bool {
 
 /// Sorted nationality words.
 const NATIONALITIES: &[&str] = &[
-    "Afghan", "African", "Albanian", "Algerian", "American", "Arab", "Argentine", "Armenian", "Asian",
-    "Australian", "Austrian", "Azerbaijani", "Bahraini", "Belgian", "Brazilian", "British", "Bulgarian",
-    "Canadian", "Chilean", "Chinese", "Colombian", "Croatian", "Cuban", "Czech", "Danish", "Dutch",
-    "Egyptian", "Emirati", "English", "Estonian", "Ethiopian", "European", "Filipino", "Finnish", "French",
-    "Georgian", "German", "Greek", "Hungarian", "Indian", "Indonesian", "Iranian", "Iraqi", "Irish",
-    "Israeli", "Italian", "Japanese", "Jordanian", "Kazakh", "Kenyan", "Korean", "Kurdish", "Kuwaiti",
-    "Latvian", "Lebanese", "Libyan", "Lithuanian", "Malaysian", "Mexican", "Moroccan", "Nigerian",
-    "Norwegian", "Pakistani", "Palestinian", "Persian", "Polish", "Portuguese", "Qatari", "Romanian",
-    "Russian", "Saudi", "Scottish", "Serbian", "Spanish", "Sudanese", "Swedish", "Swiss", "Syrian",
-    "Taiwanese", "Thai", "Tunisian", "Turkish", "Ukrainian", "Venezuelan", "Vietnamese", "Welsh",
+    "Afghan",
+    "African",
+    "Albanian",
+    "Algerian",
+    "American",
+    "Arab",
+    "Argentine",
+    "Armenian",
+    "Asian",
+    "Australian",
+    "Austrian",
+    "Azerbaijani",
+    "Bahraini",
+    "Belgian",
+    "Brazilian",
+    "British",
+    "Bulgarian",
+    "Canadian",
+    "Chilean",
+    "Chinese",
+    "Colombian",
+    "Croatian",
+    "Cuban",
+    "Czech",
+    "Danish",
+    "Dutch",
+    "Egyptian",
+    "Emirati",
+    "English",
+    "Estonian",
+    "Ethiopian",
+    "European",
+    "Filipino",
+    "Finnish",
+    "French",
+    "Georgian",
+    "German",
+    "Greek",
+    "Hungarian",
+    "Indian",
+    "Indonesian",
+    "Iranian",
+    "Iraqi",
+    "Irish",
+    "Israeli",
+    "Italian",
+    "Japanese",
+    "Jordanian",
+    "Kazakh",
+    "Kenyan",
+    "Korean",
+    "Kurdish",
+    "Kuwaiti",
+    "Latvian",
+    "Lebanese",
+    "Libyan",
+    "Lithuanian",
+    "Malaysian",
+    "Mexican",
+    "Moroccan",
+    "Nigerian",
+    "Norwegian",
+    "Pakistani",
+    "Palestinian",
+    "Persian",
+    "Polish",
+    "Portuguese",
+    "Qatari",
+    "Romanian",
+    "Russian",
+    "Saudi",
+    "Scottish",
+    "Serbian",
+    "Spanish",
+    "Sudanese",
+    "Swedish",
+    "Swiss",
+    "Syrian",
+    "Taiwanese",
+    "Thai",
+    "Tunisian",
+    "Turkish",
+    "Ukrainian",
+    "Venezuelan",
+    "Vietnamese",
+    "Welsh",
     "Yemeni",
 ];
 
@@ -80,14 +188,62 @@ const NATIONALITIES: &[&str] = &[
 pub fn is_title(word: &str) -> bool {
     matches!(
         word,
-        "President" | "Secretary" | "Minister" | "Senator" | "Sen." | "Rep." | "Gov." | "Governor"
-            | "Ambassador" | "Spokesman" | "Spokeswoman" | "Director" | "Chairman" | "Chairwoman"
-            | "Secretary-General" | "Mayor" | "Judge" | "Justice" | "Chancellor" | "Speaker"
-            | "Leader" | "Commissioner" | "General" | "Gen." | "Adm." | "Col." | "Lt." | "Capt."
-            | "Sgt." | "Dr." | "Prof." | "Professor" | "Pope" | "King" | "Queen" | "Prince"
-            | "Princess" | "Premier" | "Chief" | "Attorney" | "Rev." | "Sheikh" | "Ayatollah"
-            | "Sir" | "Dame" | "Lord" | "Representative" | "Congressman" | "Congresswoman"
-            | "Candidate" | "Nominee" | "Envoy" | "Officer" | "Sheriff" | "Coach" | "Pres."
+        "President"
+            | "Secretary"
+            | "Minister"
+            | "Senator"
+            | "Sen."
+            | "Rep."
+            | "Gov."
+            | "Governor"
+            | "Ambassador"
+            | "Spokesman"
+            | "Spokeswoman"
+            | "Director"
+            | "Chairman"
+            | "Chairwoman"
+            | "Secretary-General"
+            | "Mayor"
+            | "Judge"
+            | "Justice"
+            | "Chancellor"
+            | "Speaker"
+            | "Leader"
+            | "Commissioner"
+            | "General"
+            | "Gen."
+            | "Adm."
+            | "Col."
+            | "Lt."
+            | "Capt."
+            | "Sgt."
+            | "Dr."
+            | "Prof."
+            | "Professor"
+            | "Pope"
+            | "King"
+            | "Queen"
+            | "Prince"
+            | "Princess"
+            | "Premier"
+            | "Chief"
+            | "Attorney"
+            | "Rev."
+            | "Sheikh"
+            | "Ayatollah"
+            | "Sir"
+            | "Dame"
+            | "Lord"
+            | "Representative"
+            | "Congressman"
+            | "Congresswoman"
+            | "Candidate"
+            | "Nominee"
+            | "Envoy"
+            | "Officer"
+            | "Sheriff"
+            | "Coach"
+            | "Pres."
     ) || is_honorific(word)
 }
 
@@ -100,19 +256,90 @@ pub fn is_honorific(word: &str) -> bool {
 pub fn is_role_word(word: &str) -> bool {
     matches!(
         word,
-        "spokesman" | "spokeswoman" | "spokesperson" | "secretary" | "minister" | "president"
-            | "official" | "officials" | "senator" | "governor" | "ambassador" | "director" | "chairman"
-            | "chairwoman" | "adviser" | "advisor" | "aide" | "leader" | "candidate" | "nominee"
-            | "analyst" | "professor" | "chief" | "executive" | "founder" | "manager" | "strategist"
-            | "correspondent" | "reporter" | "economist" | "mayor" | "lawmaker" | "congressman"
-            | "congresswoman" | "representative" | "commander" | "general" | "envoy" | "diplomat"
-            | "chancellor" | "premier" | "king" | "queen" | "pollster" | "consultant" | "attorney"
-            | "lawyer" | "judge" | "justice" | "host" | "anchor" | "editor" | "columnist" | "writer"
-            | "author" | "researcher" | "scientist" | "expert" | "fellow" | "activist" | "ceo"
-            | "chair" | "head" | "speaker" | "whip" | "mogul" | "billionaire" | "businessman"
-            | "businesswoman" | "rival" | "opponent" | "challenger" | "surrogate" | "supporter"
-            | "staffer" | "director-general" | "secretary-general" | "commissioner" | "sheriff"
-            | "coach" | "officer" | "agent" | "prosecutor" | "investigator"
+        "spokesman"
+            | "spokeswoman"
+            | "spokesperson"
+            | "secretary"
+            | "minister"
+            | "president"
+            | "official"
+            | "officials"
+            | "senator"
+            | "governor"
+            | "ambassador"
+            | "director"
+            | "chairman"
+            | "chairwoman"
+            | "adviser"
+            | "advisor"
+            | "aide"
+            | "leader"
+            | "candidate"
+            | "nominee"
+            | "analyst"
+            | "professor"
+            | "chief"
+            | "executive"
+            | "founder"
+            | "manager"
+            | "strategist"
+            | "correspondent"
+            | "reporter"
+            | "economist"
+            | "mayor"
+            | "lawmaker"
+            | "congressman"
+            | "congresswoman"
+            | "representative"
+            | "commander"
+            | "general"
+            | "envoy"
+            | "diplomat"
+            | "chancellor"
+            | "premier"
+            | "king"
+            | "queen"
+            | "pollster"
+            | "consultant"
+            | "attorney"
+            | "lawyer"
+            | "judge"
+            | "justice"
+            | "host"
+            | "anchor"
+            | "editor"
+            | "columnist"
+            | "writer"
+            | "author"
+            | "researcher"
+            | "scientist"
+            | "expert"
+            | "fellow"
+            | "activist"
+            | "ceo"
+            | "chair"
+            | "head"
+            | "speaker"
+            | "whip"
+            | "mogul"
+            | "billionaire"
+            | "businessman"
+            | "businesswoman"
+            | "rival"
+            | "opponent"
+            | "challenger"
+            | "surrogate"
+            | "supporter"
+            | "staffer"
+            | "director-general"
+            | "secretary-general"
+            | "commissioner"
+            | "sheriff"
+            | "coach"
+            | "officer"
+            | "agent"
+            | "prosecutor"
+            | "investigator"
     )
 }
 
@@ -120,11 +347,41 @@ pub fn is_role_word(word: &str) -> bool {
 pub fn is_role_modifier(word: &str) -> bool {
     matches!(
         word,
-        "press" | "former" | "deputy" | "senior" | "foreign" | "defense" | "national" | "security"
-            | "campaign" | "assistant" | "acting" | "vice" | "top" | "communications" | "policy"
-            | "presidential" | "state" | "federal" | "chief" | "general" | "then" | "longtime"
-            | "political" | "military" | "democratic" | "republican" | "white" | "house" | "interim"
-            | "prime" | "executive" | "managing" | "associate" | "principal" | "special"
+        "press"
+            | "former"
+            | "deputy"
+            | "senior"
+            | "foreign"
+            | "defense"
+            | "national"
+            | "security"
+            | "campaign"
+            | "assistant"
+            | "acting"
+            | "vice"
+            | "top"
+            | "communications"
+            | "policy"
+            | "presidential"
+            | "state"
+            | "federal"
+            | "chief"
+            | "general"
+            | "then"
+            | "longtime"
+            | "political"
+            | "military"
+            | "democratic"
+            | "republican"
+            | "white"
+            | "house"
+            | "interim"
+            | "prime"
+            | "executive"
+            | "managing"
+            | "associate"
+            | "principal"
+            | "special"
     )
 }
 
@@ -132,19 +389,106 @@ pub fn is_role_modifier(word: &str) -> bool {
 pub fn is_org_word(word: &str) -> bool {
     matches!(
         word,
-        "Department" | "Ministry" | "Committee" | "Council" | "Agency" | "Administration" | "University"
-            | "Group" | "Front" | "Party" | "Force" | "Forces" | "Army" | "Navy" | "Congress" | "Senate"
-            | "House" | "Court" | "Bank" | "Fund" | "Association" | "Organization" | "Organisation"
-            | "Institute" | "Union" | "Commission" | "Corp." | "Inc." | "Co." | "Company" | "News"
-            | "Times" | "Post" | "Journal" | "Press" | "Network" | "Foundation" | "Center" | "Centre"
-            | "Office" | "Service" | "Board" | "Church" | "Nations" | "Pentagon" | "Kremlin" | "Reuters"
-            | "Interfax" | "Corporation" | "Bureau" | "Campaign" | "Club" | "Tribune" | "Herald"
-            | "Guardian" | "Telegraph" | "Authority" | "Alliance" | "Coalition" | "Movement"
-            | "Brigade" | "Brigades" | "Caucus" | "Assembly" | "Parliament" | "Cabinet" | "Police"
-            | "Guard" | "Command" | "Academy" | "College" | "School" | "Hospital" | "Airlines"
-            | "Motors" | "Group's" | "Network's" | "Fed" | "Treasury" | "Democrats" | "Republicans"
-            | "GOP" | "Taliban" | "Hezbollah" | "Hamas" | "NATO" | "CIA" | "FBI" | "NSA" | "EU"
-            | "UN" | "U.N." | "CNN" | "Fox" | "NBC" | "CBS" | "ABC" | "BBC" | "AFP" | "AP"
+        "Department"
+            | "Ministry"
+            | "Committee"
+            | "Council"
+            | "Agency"
+            | "Administration"
+            | "University"
+            | "Group"
+            | "Front"
+            | "Party"
+            | "Force"
+            | "Forces"
+            | "Army"
+            | "Navy"
+            | "Congress"
+            | "Senate"
+            | "House"
+            | "Court"
+            | "Bank"
+            | "Fund"
+            | "Association"
+            | "Organization"
+            | "Organisation"
+            | "Institute"
+            | "Union"
+            | "Commission"
+            | "Corp."
+            | "Inc."
+            | "Co."
+            | "Company"
+            | "News"
+            | "Times"
+            | "Post"
+            | "Journal"
+            | "Press"
+            | "Network"
+            | "Foundation"
+            | "Center"
+            | "Centre"
+            | "Office"
+            | "Service"
+            | "Board"
+            | "Church"
+            | "Nations"
+            | "Pentagon"
+            | "Kremlin"
+            | "Reuters"
+            | "Interfax"
+            | "Corporation"
+            | "Bureau"
+            | "Campaign"
+            | "Club"
+            | "Tribune"
+            | "Herald"
+            | "Guardian"
+            | "Telegraph"
+            | "Authority"
+            | "Alliance"
+            | "Coalition"
+            | "Movement"
+            | "Brigade"
+            | "Brigades"
+            | "Caucus"
+            | "Assembly"
+            | "Parliament"
+            | "Cabinet"
+            | "Police"
+            | "Guard"
+            | "Command"
+            | "Academy"
+            | "College"
+            | "School"
+            | "Hospital"
+            | "Airlines"
+            | "Motors"
+            | "Group's"
+            | "Network's"
+            | "Fed"
+            | "Treasury"
+            | "Democrats"
+            | "Republicans"
+            | "GOP"
+            | "Taliban"
+            | "Hezbollah"
+            | "Hamas"
+            | "NATO"
+            | "CIA"
+            | "FBI"
+            | "NSA"
+            | "EU"
+            | "UN"
+            | "U.N."
+            | "CNN"
+            | "Fox"
+            | "NBC"
+            | "CBS"
+            | "ABC"
+            | "BBC"
+            | "AFP"
+            | "AP"
     )
 }
 
@@ -152,24 +496,165 @@ pub fn is_org_word(word: &str) -> bool {
 pub fn is_capitalized_function_word(word: &str) -> bool {
     matches!(
         word,
-        "The" | "A" | "An" | "But" | "And" | "Or" | "In" | "On" | "At" | "For" | "With" | "While"
-            | "When" | "If" | "As" | "After" | "Before" | "During" | "Under" | "Over" | "From" | "To"
-            | "By" | "Some" | "Many" | "Those" | "These" | "This" | "That" | "It" | "He" | "She"
-            | "They" | "We" | "I" | "You" | "His" | "Her" | "Their" | "Our" | "Its" | "There"
-            | "Here" | "What" | "Who" | "Why" | "How" | "Asked" | "Speaking" | "According" | "Since"
-            | "Although" | "Though" | "Still" | "Yet" | "So" | "Now" | "Then" | "Also" | "Instead"
-            | "Meanwhile" | "However" | "Both" | "Each" | "Every" | "All" | "No" | "Not" | "One"
-            | "Two" | "Three" | "Several" | "Most" | "More" | "Even" | "Just" | "Only"
-            | "Despite" | "Because" | "Until" | "Where" | "Which" | "Whether" | "Among" | "Against"
-            | "Former" | "Other" | "Another" | "Last" | "Next" | "Earlier" | "Later" | "Monday"
-            | "Tuesday" | "Wednesday" | "Thursday" | "Friday" | "Saturday" | "Sunday" | "January"
-            | "February" | "March" | "April" | "May" | "June" | "July" | "August" | "September"
-            | "October" | "November" | "December" | "Today" | "Yesterday" | "Tomorrow" | "My"
-            | "Your" | "Let" | "Do" | "Does" | "Did" | "Is" | "Are" | "Was" | "Were" | "Has" | "Have"
-            | "Had" | "Will" | "Would" | "Can" | "Could" | "Should" | "Please" | "Yes" | "Oh"
-            | "Well" | "Like" | "Unlike" | "Read" | "Related" | "Photo" | "Follow" | "Watch"
-            | "Mr" | "Together" | "Thus" | "Indeed" | "Once" | "Amid" | "Without" | "Within"
-            | "Through" | "About" | "Into" | "Whatever" | "Any" | "Such" | "Sources" | "Officials"
+        "The"
+            | "A"
+            | "An"
+            | "But"
+            | "And"
+            | "Or"
+            | "In"
+            | "On"
+            | "At"
+            | "For"
+            | "With"
+            | "While"
+            | "When"
+            | "If"
+            | "As"
+            | "After"
+            | "Before"
+            | "During"
+            | "Under"
+            | "Over"
+            | "From"
+            | "To"
+            | "By"
+            | "Some"
+            | "Many"
+            | "Those"
+            | "These"
+            | "This"
+            | "That"
+            | "It"
+            | "He"
+            | "She"
+            | "They"
+            | "We"
+            | "I"
+            | "You"
+            | "His"
+            | "Her"
+            | "Their"
+            | "Our"
+            | "Its"
+            | "There"
+            | "Here"
+            | "What"
+            | "Who"
+            | "Why"
+            | "How"
+            | "Asked"
+            | "Speaking"
+            | "According"
+            | "Since"
+            | "Although"
+            | "Though"
+            | "Still"
+            | "Yet"
+            | "So"
+            | "Now"
+            | "Then"
+            | "Also"
+            | "Instead"
+            | "Meanwhile"
+            | "However"
+            | "Both"
+            | "Each"
+            | "Every"
+            | "All"
+            | "No"
+            | "Not"
+            | "One"
+            | "Two"
+            | "Three"
+            | "Several"
+            | "Most"
+            | "More"
+            | "Even"
+            | "Just"
+            | "Only"
+            | "Despite"
+            | "Because"
+            | "Until"
+            | "Where"
+            | "Which"
+            | "Whether"
+            | "Among"
+            | "Against"
+            | "Former"
+            | "Other"
+            | "Another"
+            | "Last"
+            | "Next"
+            | "Earlier"
+            | "Later"
+            | "Monday"
+            | "Tuesday"
+            | "Wednesday"
+            | "Thursday"
+            | "Friday"
+            | "Saturday"
+            | "Sunday"
+            | "January"
+            | "February"
+            | "March"
+            | "April"
+            | "May"
+            | "June"
+            | "July"
+            | "August"
+            | "September"
+            | "October"
+            | "November"
+            | "December"
+            | "Today"
+            | "Yesterday"
+            | "Tomorrow"
+            | "My"
+            | "Your"
+            | "Let"
+            | "Do"
+            | "Does"
+            | "Did"
+            | "Is"
+            | "Are"
+            | "Was"
+            | "Were"
+            | "Has"
+            | "Have"
+            | "Had"
+            | "Will"
+            | "Would"
+            | "Can"
+            | "Could"
+            | "Should"
+            | "Please"
+            | "Yes"
+            | "Oh"
+            | "Well"
+            | "Like"
+            | "Unlike"
+            | "Read"
+            | "Related"
+            | "Photo"
+            | "Follow"
+            | "Watch"
+            | "Mr"
+            | "Together"
+            | "Thus"
+            | "Indeed"
+            | "Once"
+            | "Amid"
+            | "Without"
+            | "Within"
+            | "Through"
+            | "About"
+            | "Into"
+            | "Whatever"
+            | "Any"
+            | "Such"
+            | "Sources"
+            | "Officials"
     )
 }
 

@@ -145,7 +145,9 @@ pub fn merge(sources: &[Source]) -> Merged {
             order.push((si, ei));
         }
     }
-    order.sort_by_key(|&(si, ei)| (sources[si].extraction.entities[ei].name.split(' ').count() < 2, si, ei));
+    order.sort_by_key(|&(si, ei)| {
+        (sources[si].extraction.entities[ei].name.split(' ').count() < 2, si, ei)
+    });
     for (si, ei) in order {
         let e = &sources[si].extraction.entities[ei];
         let words: Vec<&str> = e.name.split(' ').filter(|w| !is_initial(w)).collect();
@@ -169,7 +171,9 @@ pub fn merge(sources: &[Source]) -> Merged {
             }
         } else {
             let key = fold(e.name.strip_prefix("the ").unwrap_or(&e.name));
-            *others.entry((e.kind, key)).or_insert_with(|| new_entity(&mut merged, &mut names, e.kind))
+            *others
+                .entry((e.kind, key))
+                .or_insert_with(|| new_entity(&mut merged, &mut names, e.kind))
         };
         canonical.insert((si, ei), id);
         let c = &mut merged.entities[id];
@@ -183,11 +187,22 @@ pub fn merge(sources: &[Source]) -> Merged {
                 None => c.roles.push(Role { role: r.clone(), since: sources[si].published }),
             }
         }
-        c.mentions.extend(e.mentions.iter().map(|m| Mention { article: sources[si].article, span: m.clone() }));
+        c.mentions.extend(
+            e.mentions.iter().map(|m| Mention { article: sources[si].article, span: m.clone() }),
+        );
     }
     for (id, c) in merged.entities.iter_mut().enumerate() {
         // The most mentioned full name (two words or more) is the name.
-        let best = names[id].iter().max_by_key(|(n, &k)| (n.split(' ').count() >= 2 && !n.starts_with("Mr") && !n.starts_with("Ms"), k, std::cmp::Reverse(n.len()))).map(|(n, _)| n.clone());
+        let best = names[id]
+            .iter()
+            .max_by_key(|(n, &k)| {
+                (
+                    n.split(' ').count() >= 2 && !n.starts_with("Mr") && !n.starts_with("Ms"),
+                    k,
+                    std::cmp::Reverse(n.len()),
+                )
+            })
+            .map(|(n, _)| n.clone());
         c.name = best.unwrap_or_default();
         c.aliases = names[id].keys().filter(|n| **n != c.name).cloned().collect();
         c.mentions.sort_by_key(|m| (m.article, m.span.start));
@@ -196,9 +211,20 @@ pub fn merge(sources: &[Source]) -> Merged {
     merged
 }
 
-fn new_entity(merged: &mut Merged, names: &mut Vec<BTreeMap<String, usize>>, kind: EntityKind) -> usize {
+fn new_entity(
+    merged: &mut Merged,
+    names: &mut Vec<BTreeMap<String, usize>>,
+    kind: EntityKind,
+) -> usize {
     let id = merged.entities.len();
-    merged.entities.push(CanonicalEntity { id, name: String::new(), kind, aliases: vec![], roles: vec![], mentions: vec![] });
+    merged.entities.push(CanonicalEntity {
+        id,
+        name: String::new(),
+        kind,
+        aliases: vec![],
+        roles: vec![],
+        mentions: vec![],
+    });
     names.push(BTreeMap::new());
     id
 }
@@ -214,17 +240,34 @@ fn min_date(a: Option<NaiveDate>, b: Option<NaiveDate>) -> Option<NaiveDate> {
     }
 }
 
-fn merge_quotes(sources: &[Source], canonical: &HashMap<(usize, usize), usize>, merged: &mut Merged) {
+fn merge_quotes(
+    sources: &[Source],
+    canonical: &HashMap<(usize, usize), usize>,
+    merged: &mut Merged,
+) {
     let mut words: Vec<Vec<String>> = Vec::new();
     // Word trigram -> merged quotes holding it, to find candidates fast.
     let mut by_gram: HashMap<String, Vec<usize>> = HashMap::new();
     for (si, s) in sources.iter().enumerate() {
         for q in &s.extraction.quotes {
             let w = normalize(&s.text[q.content.clone()]);
-            let entity = q.speaker.as_ref().and_then(|sp| sp.entity).and_then(|e| canonical.get(&(si, e)).copied());
-            let speaker_name = q.speaker.as_ref().map(|sp| entity.map_or_else(|| sp.name.clone(), |e| merged.entities[e].name.clone()));
-            let source = QuoteSource { article: s.article, content: q.content.clone(), speaker: q.speaker.as_ref().map(|sp| sp.span.clone()), published: s.published, copy: s.copy_of.is_some() };
-            let mut candidates: Vec<usize> = w.windows(3).filter_map(|g| by_gram.get(&g.join(" "))).flatten().copied().collect();
+            let entity = q
+                .speaker
+                .as_ref()
+                .and_then(|sp| sp.entity)
+                .and_then(|e| canonical.get(&(si, e)).copied());
+            let speaker_name = q.speaker.as_ref().map(|sp| {
+                entity.map_or_else(|| sp.name.clone(), |e| merged.entities[e].name.clone())
+            });
+            let source = QuoteSource {
+                article: s.article,
+                content: q.content.clone(),
+                speaker: q.speaker.as_ref().map(|sp| sp.span.clone()),
+                published: s.published,
+                copy: s.copy_of.is_some(),
+            };
+            let mut candidates: Vec<usize> =
+                w.windows(3).filter_map(|g| by_gram.get(&g.join(" "))).flatten().copied().collect();
             candidates.sort_unstable();
             candidates.dedup();
             let found = candidates.into_iter().find(|&id| {

@@ -32,11 +32,18 @@ pub struct Extraction {
 pub fn extract(text: &str) -> Extraction {
     let tokens = tokens::tokenize(text);
     let marks = tokens::quote_marks(text);
-    let mut closers: Vec<usize> = marks.iter().filter_map(|m| m.close.as_ref().map(|c| c.start)).collect();
+    let mut closers: Vec<usize> =
+        marks.iter().filter_map(|m| m.close.as_ref().map(|c| c.start)).collect();
     closers.sort_unstable();
     let sentences = tokens::sentences(text, &tokens, &closers);
     let found = entities::entities(text, &tokens, &sentences);
-    let cx = quotes::Context { text, tokens: &tokens, marks: &marks, sentences: &sentences, entities: &found };
+    let cx = quotes::Context {
+        text,
+        tokens: &tokens,
+        marks: &marks,
+        sentences: &sentences,
+        entities: &found,
+    };
     let quotes = quotes::quotes(&cx);
     Extraction { entities: found.entities, quotes }
 }
@@ -46,12 +53,26 @@ pub fn extract(text: &str) -> Extraction {
 pub fn dump(text: &str, extraction: &Extraction) -> String {
     let mut out = String::new();
     for e in &extraction.entities {
-        out.push_str(&format!("entity {} {:?} aliases {:?} roles {:?} mentions {}\n", e.kind.name(), e.name, e.aliases, e.roles, e.mentions.len()));
+        out.push_str(&format!(
+            "entity {} {:?} aliases {:?} roles {:?} mentions {}\n",
+            e.kind.name(),
+            e.name,
+            e.aliases,
+            e.roles,
+            e.mentions.len()
+        ));
     }
     for q in &extraction.quotes {
         let words: Vec<&str> = text[q.content.clone()].split_whitespace().take(5).collect();
         let speaker = q.speaker.as_ref().map_or("-".to_string(), |s| {
-            format!("{:?}{} ({:?} {}..{})", s.name, if s.anonymous { " anonymous" } else { "" }, s.surface, s.span.start, s.span.end)
+            format!(
+                "{:?}{} ({:?} {}..{})",
+                s.name,
+                if s.anonymous { " anonymous" } else { "" },
+                s.surface,
+                s.span.start,
+                s.span.end
+            )
         });
         let cue = q.cue.as_ref().map_or("-", |c| &text[c.clone()]);
         out.push_str(&format!(
@@ -62,7 +83,11 @@ pub fn dump(text: &str, extraction: &Extraction) -> String {
             speaker,
             cue,
             words.join(" "),
-            if q.repeats.is_empty() { String::new() } else { format!(" repeated {}", q.repeats.len()) }
+            if q.repeats.is_empty() {
+                String::new()
+            } else {
+                format!(" repeated {}", q.repeats.len())
+            }
         ));
     }
     out

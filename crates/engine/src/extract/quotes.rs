@@ -16,7 +16,6 @@
 //! sentence before that names one; descriptions ("a senior US official")
 //! stay anonymous.
 
-use std::collections::HashSet;
 use std::ops::Range;
 use std::sync::LazyLock;
 
@@ -81,40 +80,206 @@ pub struct Quote {
 /// Cue words learned from PolNeAR train by `scripts/cue_lexicon.py`: words
 /// that head an annotated cue often enough and are a cue in a quarter of
 /// their uses or more.
-static LEARNED_CUES: LazyLock<HashSet<&'static str>> = LazyLock::new(|| include_str!("cues.txt").lines().collect());
+static LEARNED_CUES: LazyLock<gazetteer::WordSet> =
+    LazyLock::new(|| include_str!("cues.txt").lines().collect());
 
 /// The verbs and phrases that report speech or thought.
 fn is_cue(w: &str) -> bool {
-    LEARNED_CUES.contains(w) || matches!(
-        w,
-        "said" | "says" | "say" | "saying" | "told" | "tells" | "tell" | "telling" | "added" | "adds"
-            | "adding" | "explained" | "explains" | "explaining" | "noted" | "notes" | "noting"
-            | "argued" | "argues" | "arguing" | "argue" | "claimed" | "claims" | "claiming" | "claim"
-            | "stated" | "announced" | "announces" | "declared" | "declares" | "wrote" | "writes"
-            | "tweeted" | "tweets" | "asked" | "asks" | "responded" | "replied" | "insisted" | "insists"
-            | "warned" | "warns" | "warning" | "acknowledged" | "acknowledges" | "admitted" | "admits"
-            | "suggested" | "suggests" | "suggesting" | "reported" | "reports" | "confirmed"
-            | "denied" | "denies" | "believes" | "believe" | "believed" | "thinks" | "think" | "thought"
-            | "hopes" | "hoped" | "wants" | "wanted" | "want" | "fears" | "feared" | "expects" | "predicted"
-            | "predicts" | "recalled" | "recalls" | "stressed" | "emphasized" | "emphasised" | "urged"
-            | "urges" | "accused" | "accuses" | "criticized" | "praised" | "agreed" | "agrees"
-            | "concluded" | "contended" | "contends" | "maintained" | "maintains" | "asserted"
-            | "conceded" | "complained" | "vowed" | "vows" | "promised" | "promises" | "pledged"
-            | "threatened" | "estimated" | "showed" | "shows" | "show" | "found" | "revealed"
-            | "indicated" | "indicates" | "called" | "calls" | "described" | "describes" | "charged"
-            | "countered" | "observed" | "remarked" | "worried" | "knows" | "felt" | "feels" | "insist"
-            | "announcing" | "calling" | "describing" | "boasted" | "joked" | "quipped" | "mused"
-            | "testified" | "alleged" | "alleges" | "blamed" | "blames" | "questioned" | "wondered"
-            | "explain" | "note" | "recall" | "acknowledge" | "admit" | "suggest" | "deny" | "hope"
-            | "fear" | "expect" | "expected" | "warn" | "continued" | "posted" | "recounted" | "cautioned"
-            | "declined" | "understands" | "knew" | "know" | "realized" | "announce" | "demanded"
-            | "demands" | "proposed" | "proposes" | "stressing" | "emphasizing" | "pointed"
-    )
+    // Cues are lowercase words of three letters or more.
+    if w.len() < 3 || !w.as_bytes()[0].is_ascii_lowercase() {
+        return false;
+    }
+    LEARNED_CUES.contains(w)
+        || matches!(
+            w,
+            "said"
+                | "says"
+                | "say"
+                | "saying"
+                | "told"
+                | "tells"
+                | "tell"
+                | "telling"
+                | "added"
+                | "adds"
+                | "adding"
+                | "explained"
+                | "explains"
+                | "explaining"
+                | "noted"
+                | "notes"
+                | "noting"
+                | "argued"
+                | "argues"
+                | "arguing"
+                | "argue"
+                | "claimed"
+                | "claims"
+                | "claiming"
+                | "claim"
+                | "stated"
+                | "announced"
+                | "announces"
+                | "declared"
+                | "declares"
+                | "wrote"
+                | "writes"
+                | "tweeted"
+                | "tweets"
+                | "asked"
+                | "asks"
+                | "responded"
+                | "replied"
+                | "insisted"
+                | "insists"
+                | "warned"
+                | "warns"
+                | "warning"
+                | "acknowledged"
+                | "acknowledges"
+                | "admitted"
+                | "admits"
+                | "suggested"
+                | "suggests"
+                | "suggesting"
+                | "reported"
+                | "reports"
+                | "confirmed"
+                | "denied"
+                | "denies"
+                | "believes"
+                | "believe"
+                | "believed"
+                | "thinks"
+                | "think"
+                | "thought"
+                | "hopes"
+                | "hoped"
+                | "wants"
+                | "wanted"
+                | "want"
+                | "fears"
+                | "feared"
+                | "expects"
+                | "predicted"
+                | "predicts"
+                | "recalled"
+                | "recalls"
+                | "stressed"
+                | "emphasized"
+                | "emphasised"
+                | "urged"
+                | "urges"
+                | "accused"
+                | "accuses"
+                | "criticized"
+                | "praised"
+                | "agreed"
+                | "agrees"
+                | "concluded"
+                | "contended"
+                | "contends"
+                | "maintained"
+                | "maintains"
+                | "asserted"
+                | "conceded"
+                | "complained"
+                | "vowed"
+                | "vows"
+                | "promised"
+                | "promises"
+                | "pledged"
+                | "threatened"
+                | "estimated"
+                | "showed"
+                | "shows"
+                | "show"
+                | "found"
+                | "revealed"
+                | "indicated"
+                | "indicates"
+                | "called"
+                | "calls"
+                | "described"
+                | "describes"
+                | "charged"
+                | "countered"
+                | "observed"
+                | "remarked"
+                | "worried"
+                | "knows"
+                | "felt"
+                | "feels"
+                | "insist"
+                | "announcing"
+                | "calling"
+                | "describing"
+                | "boasted"
+                | "joked"
+                | "quipped"
+                | "mused"
+                | "testified"
+                | "alleged"
+                | "alleges"
+                | "blamed"
+                | "blames"
+                | "questioned"
+                | "wondered"
+                | "explain"
+                | "note"
+                | "recall"
+                | "acknowledge"
+                | "admit"
+                | "suggest"
+                | "deny"
+                | "hope"
+                | "fear"
+                | "expect"
+                | "expected"
+                | "warn"
+                | "continued"
+                | "posted"
+                | "recounted"
+                | "cautioned"
+                | "declined"
+                | "understands"
+                | "knew"
+                | "know"
+                | "realized"
+                | "announce"
+                | "demanded"
+                | "demands"
+                | "proposed"
+                | "proposes"
+                | "stressing"
+                | "emphasizing"
+                | "pointed"
+        )
 }
 
 /// Cues that take the listener as object ("told reporters that ...").
 fn takes_listener(w: &str) -> bool {
-    matches!(w, "told" | "tells" | "tell" | "telling" | "asked" | "asks" | "warned" | "warns" | "urged" | "urges" | "reminded" | "assured" | "informed" | "accused" | "called" | "praised" | "criticized" | "blamed")
+    matches!(
+        w,
+        "told"
+            | "tells"
+            | "tell"
+            | "telling"
+            | "asked"
+            | "asks"
+            | "warned"
+            | "warns"
+            | "urged"
+            | "urges"
+            | "reminded"
+            | "assured"
+            | "informed"
+            | "accused"
+            | "called"
+            | "praised"
+            | "criticized"
+            | "blamed"
+    )
 }
 
 /// Participles that continue the sentence's speaker ("..., adding:").
@@ -124,13 +289,141 @@ fn is_participle(w: &str) -> bool {
 
 /// Words skipped between a subject and its verb ("has also said").
 fn is_aux(w: &str) -> bool {
-    matches!(w, "has" | "have" | "had" | "also" | "later" | "previously" | "then" | "repeatedly" | "once" | "often" | "again" | "recently" | "would" | "will" | "did" | "does" | "do" | "reportedly" | "just" | "already" | "further" | "earlier" | "never" | "not" | "always" | "still" | "even" | "has," | "is" | "was" | "were" | "are" | "could" | "may" | "might" | "must" | "should" | "can" | "first")
-        || (w.len() > 4 && w.ends_with("ly") && w.chars().all(|c| c.is_ascii_lowercase()))
+    matches!(
+        w,
+        "has"
+            | "have"
+            | "had"
+            | "also"
+            | "later"
+            | "previously"
+            | "then"
+            | "repeatedly"
+            | "once"
+            | "often"
+            | "again"
+            | "recently"
+            | "would"
+            | "will"
+            | "did"
+            | "does"
+            | "do"
+            | "reportedly"
+            | "just"
+            | "already"
+            | "further"
+            | "earlier"
+            | "never"
+            | "not"
+            | "always"
+            | "still"
+            | "even"
+            | "has,"
+            | "is"
+            | "was"
+            | "were"
+            | "are"
+            | "could"
+            | "may"
+            | "might"
+            | "must"
+            | "should"
+            | "can"
+            | "first"
+    ) || (w.len() > 4 && w.ends_with("ly") && w.chars().all(|c| c.is_ascii_lowercase()))
 }
 
 /// Lowercase words that end a subject phrase read leftwards.
 fn bounds_phrase(w: &str) -> bool {
-    matches!(w, "in" | "on" | "at" | "during" | "for" | "into" | "over" | "under" | "against" | "through" | "despite" | "without" | "by" | "from" | "Unless" | "While" | "If" | "After" | "Before" | "When" | "Although" | "Though" | "Because" | "Since" | "As" | "Do" | "Does" | "Did" | "In" | "On" | "At" | "For" | "During" | "whose" | "him" | "them" | "us" | "me" | "Whether" | "Once" | "Until" | "With" | "From" | "To" | "By" | "Under" | "Over" | "Despite" | "Without" | "Asked" | "Like" | "Unlike") || matches!(w, "that" | "which" | "who" | "whom" | "and" | "but" | "because" | "while" | "when" | "if" | "as" | "where" | "after" | "before" | "since" | "than" | "so" | "or" | "said" | "says" | "though" | "although" | "whether" | "what" | "how" | "why" | "until" | "unless" | "says," | "to" | "nor" | "once" | "then")
+    matches!(
+        w,
+        "in" | "on"
+            | "at"
+            | "during"
+            | "for"
+            | "into"
+            | "over"
+            | "under"
+            | "against"
+            | "through"
+            | "despite"
+            | "without"
+            | "by"
+            | "from"
+            | "Unless"
+            | "While"
+            | "If"
+            | "After"
+            | "Before"
+            | "When"
+            | "Although"
+            | "Though"
+            | "Because"
+            | "Since"
+            | "As"
+            | "Do"
+            | "Does"
+            | "Did"
+            | "In"
+            | "On"
+            | "At"
+            | "For"
+            | "During"
+            | "whose"
+            | "him"
+            | "them"
+            | "us"
+            | "me"
+            | "Whether"
+            | "Once"
+            | "Until"
+            | "With"
+            | "From"
+            | "To"
+            | "By"
+            | "Under"
+            | "Over"
+            | "Despite"
+            | "Without"
+            | "Asked"
+            | "Like"
+            | "Unlike"
+    ) || matches!(
+        w,
+        "that"
+            | "which"
+            | "who"
+            | "whom"
+            | "and"
+            | "but"
+            | "because"
+            | "while"
+            | "when"
+            | "if"
+            | "as"
+            | "where"
+            | "after"
+            | "before"
+            | "since"
+            | "than"
+            | "so"
+            | "or"
+            | "said"
+            | "says"
+            | "though"
+            | "although"
+            | "whether"
+            | "what"
+            | "how"
+            | "why"
+            | "until"
+            | "unless"
+            | "says,"
+            | "to"
+            | "nor"
+            | "once"
+            | "then"
+    )
 }
 
 fn is_pronoun(w: &str) -> Option<Option<Gender>> {
@@ -146,11 +439,44 @@ fn is_pronoun(w: &str) -> Option<Option<Gender>> {
 fn is_anonymous_head(w: &str) -> bool {
     matches!(
         w,
-        "official" | "officials" | "source" | "sources" | "aide" | "aides" | "diplomat" | "diplomats"
-            | "person" | "people" | "spokesman" | "spokeswoman" | "spokesperson" | "adviser" | "advisers"
-            | "staffer" | "staffers" | "insider" | "insiders" | "analyst" | "analysts" | "expert" | "experts"
-            | "observer" | "observers" | "critics" | "supporters" | "residents" | "witnesses" | "lawmakers"
-            | "officer" | "officers" | "member" | "members" | "activist" | "activists" | "leader" | "leaders"
+        "official"
+            | "officials"
+            | "source"
+            | "sources"
+            | "aide"
+            | "aides"
+            | "diplomat"
+            | "diplomats"
+            | "person"
+            | "people"
+            | "spokesman"
+            | "spokeswoman"
+            | "spokesperson"
+            | "adviser"
+            | "advisers"
+            | "staffer"
+            | "staffers"
+            | "insider"
+            | "insiders"
+            | "analyst"
+            | "analysts"
+            | "expert"
+            | "experts"
+            | "observer"
+            | "observers"
+            | "critics"
+            | "supporters"
+            | "residents"
+            | "witnesses"
+            | "lawmakers"
+            | "officer"
+            | "officers"
+            | "member"
+            | "members"
+            | "activist"
+            | "activists"
+            | "leader"
+            | "leaders"
     )
 }
 
@@ -217,7 +543,9 @@ fn left_phrase(cx: &Context, s: &Range<usize>, v: usize) -> (Phrase, bool) {
     }
     if start == end && stopped_at_comma {
         // Appositive: look for the comma that opens it.
-        let comma = (s.start..end - 1).rev().take(40).find(|&k| cx.word(k) == "," && (k == s.start || cx.is_word(k - 1)) && appositive_opener(cx, k + 1));
+        let comma = (s.start..end - 1).rev().take(40).find(|&k| {
+            cx.word(k) == "," && (k == s.start || cx.is_word(k - 1)) && appositive_opener(cx, k + 1)
+        });
         if let Some(c) = comma {
             let (p, _) = left_phrase_plain(cx, s, c);
             if !p.is_empty() {
@@ -226,7 +554,21 @@ fn left_phrase(cx: &Context, s: &Range<usize>, v: usize) -> (Phrase, bool) {
         }
         return (end..end, true);
     }
-    while start + 1 < end && matches!(cx.word(start), "But" | "And" | "So" | "Yet" | "Then" | "Still" | "Now" | "Also" | "Meanwhile" | "However") {
+    while start + 1 < end
+        && matches!(
+            cx.word(start),
+            "But"
+                | "And"
+                | "So"
+                | "Yet"
+                | "Then"
+                | "Still"
+                | "Now"
+                | "Also"
+                | "Meanwhile"
+                | "However"
+        )
+    {
         start += 1;
     }
     (start..end, stopped_at_comma)
@@ -237,8 +579,26 @@ fn left_phrase(cx: &Context, s: &Range<usize>, v: usize) -> (Phrase, bool) {
 fn appositive_opener(cx: &Context, i: usize) -> bool {
     i < cx.tokens.len() && {
         let w = cx.word(i);
-        matches!(w, "a" | "an" | "the" | "who" | "whose" | "which" | "one" | "another" | "also" | "now" | "then" | "both" | "himself" | "herself" | "his" | "her" | "its" | "their")
-            || w.chars().next().is_some_and(|c| c.is_ascii_digit())
+        matches!(
+            w,
+            "a" | "an"
+                | "the"
+                | "who"
+                | "whose"
+                | "which"
+                | "one"
+                | "another"
+                | "also"
+                | "now"
+                | "then"
+                | "both"
+                | "himself"
+                | "herself"
+                | "his"
+                | "her"
+                | "its"
+                | "their"
+        ) || w.chars().next().is_some_and(|c| c.is_ascii_digit())
             || w.chars().next().is_some_and(char::is_uppercase)
             || gazetteer::is_role_word(w)
             || gazetteer::is_role_modifier(w)
@@ -264,7 +624,33 @@ fn right_phrase(cx: &Context, s: &Range<usize>, v: usize) -> Phrase {
     let mut end = start;
     while end < s.end && end - start < 9 {
         let w = cx.word(end);
-        if !cx.is_word(end) || (end > start && matches!(w, "who" | "in" | "on" | "at" | "during" | "after" | "before" | "when" | "while" | "as" | "that" | "to" | "of" | "about" | "referring" | "speaking" | "adding" | "via" | "with" | "from" | "for")) {
+        if !cx.is_word(end)
+            || (end > start
+                && matches!(
+                    w,
+                    "who"
+                        | "in"
+                        | "on"
+                        | "at"
+                        | "during"
+                        | "after"
+                        | "before"
+                        | "when"
+                        | "while"
+                        | "as"
+                        | "that"
+                        | "to"
+                        | "of"
+                        | "about"
+                        | "referring"
+                        | "speaking"
+                        | "adding"
+                        | "via"
+                        | "with"
+                        | "from"
+                        | "for"
+                ))
+        {
             break;
         }
         end += 1;
@@ -286,13 +672,29 @@ fn plausible_speaker(cx: &Context, p: &Phrase) -> bool {
     if last.ends_with("’s") || last.ends_with("'s") || last.ends_with("s’") {
         return false;
     }
-    if (p.start..p.end).any(|i| is_aux(cx.word(i)) || cx.word(i).contains("n’t") || cx.word(i).contains("n't")) {
+    if (p.start..p.end)
+        .any(|i| is_aux(cx.word(i)) || cx.word(i).contains("n’t") || cx.word(i).contains("n't"))
+    {
         return false;
     }
     // Anything but function words: "The company", "The ad", "Several".
     (p.start..p.end).any(|i| {
         let w = cx.word(i);
-        !gazetteer::is_capitalized_function_word(w) && !matches!(w, "the" | "a" | "an" | "this" | "that" | "these" | "those" | "its" | "his" | "her" | "their")
+        !gazetteer::is_capitalized_function_word(w)
+            && !matches!(
+                w,
+                "the"
+                    | "a"
+                    | "an"
+                    | "this"
+                    | "that"
+                    | "these"
+                    | "those"
+                    | "its"
+                    | "his"
+                    | "her"
+                    | "their"
+            )
     }) && !matches!(first, "it" | "this" | "there" | "which" | "what")
 }
 
@@ -331,17 +733,28 @@ pub fn quotes(cx: &Context) -> Vec<Quote> {
         let mut found: Option<(Option<Speaker>, usize, usize)> = None; // speaker, cue token, sentence
         if let Some(a) = after.filter(|&a| a < n_tokens) {
             let s = &cx.sentences[sentence_of[a - 1]];
-            if sentence_of[a] == sentence_of[a - 1] {
+            // A quote followed by its cue ends a clause: `,”` `.”` `?”` or `”,`.
+            let ends_clause =
+                cx.text[..m.content.end].trim_end().ends_with([',', '.', '?', '!', '—', ':', ';'])
+                    || cx.word(a) == ",";
+            if sentence_of[a] == sentence_of[a - 1] && ends_clause {
                 let mut k = a;
                 if cx.word(k) == "," {
                     k += 1;
                 }
-                let v = (k..s.end.min(k + 12)).take_while(|&j| cx.is_word(j) || matches!(cx.word(j), "," | "-")).find(|&j| is_cue(cx.word(j)) && !inside[j]);
+                let v = (k..s.end.min(k + 12))
+                    .take_while(|&j| cx.is_word(j) || matches!(cx.word(j), "," | "-"))
+                    .find(|&j| is_cue(cx.word(j)) && !inside[j]);
                 if let Some(v) = v {
-                    let phrase = if v == k { right_phrase(cx, s, v) } else { left_phrase(cx, s, v).0 };
+                    let phrase =
+                        if v == k { right_phrase(cx, s, v) } else { left_phrase(cx, s, v).0 };
                     let phrase = if phrase.start < k { k..phrase.end } else { phrase };
                     if plausible_speaker(cx, &phrase) {
-                        found = Some((speaker(cx, &phrase, &sentence_of, &inside, &out), v, sentence_of[v]));
+                        found = Some((
+                            speaker(cx, &phrase, &sentence_of, &inside, &out),
+                            v,
+                            sentence_of[v],
+                        ));
                     }
                 }
             }
@@ -354,9 +767,16 @@ pub fn quotes(cx: &Context) -> Vec<Quote> {
             if let Some(v) = v.filter(|&v| lead - v <= 8 && (lead < o || v + 1 == lead)) {
                 let (phrase, _) = left_phrase(cx, s_open, v);
                 if plausible_speaker(cx, &phrase) {
-                    found = Some((speaker(cx, &phrase, &sentence_of, &inside, &out), v, sentence_of[v]));
+                    found = Some((
+                        speaker(cx, &phrase, &sentence_of, &inside, &out),
+                        v,
+                        sentence_of[v],
+                    ));
                 } else if is_participle(cx.word(v)) {
-                    let prev = out.iter().rev().find(|q| q.content.end <= m.open.start && q.speaker.is_some());
+                    let prev = out
+                        .iter()
+                        .rev()
+                        .find(|q| q.content.end <= m.open.start && q.speaker.is_some());
                     found = Some((prev.and_then(|q| q.speaker.clone()), v, sentence_of[v]));
                 }
             }
@@ -365,7 +785,10 @@ pub fn quotes(cx: &Context) -> Vec<Quote> {
         let speaker_and_cue = match found {
             Some((sp, v, k)) => {
                 used_cues.push(v);
-                last = Some((sp.clone(), k.max(sentence_of[content_tokens.end.saturating_sub(1).max(o)])));
+                last = Some((
+                    sp.clone(),
+                    k.max(sentence_of[content_tokens.end.saturating_sub(1).max(o)]),
+                ));
                 Some((sp, Some(cx.tokens[v].span.clone())))
             }
             None if starts_sentence => {
@@ -384,7 +807,13 @@ pub fn quotes(cx: &Context) -> Vec<Quote> {
             None => None,
         };
         if let Some((sp, cue)) = speaker_and_cue {
-            out.push(Quote { content: m.content.clone(), kind: QuoteKind::Direct, cue, speaker: sp, repeats: vec![] });
+            out.push(Quote {
+                content: m.content.clone(),
+                kind: QuoteKind::Direct,
+                cue,
+                speaker: sp,
+                repeats: vec![],
+            });
         }
     }
     let direct: Vec<Range<usize>> = out.iter().map(|q| q.content.clone()).collect();
@@ -395,8 +824,16 @@ pub fn quotes(cx: &Context) -> Vec<Quote> {
 }
 
 /// Reported speech: cue verbs outside direct quotes with their subjects.
-fn indirect(cx: &Context, sentence_of: &[usize], inside: &[bool], used: &[usize], direct: &[Range<usize>], out: &mut Vec<Quote>) {
-    let overlaps_direct = |r: &Range<usize>| direct.iter().any(|d| d.start < r.end && r.start < d.end);
+fn indirect(
+    cx: &Context,
+    sentence_of: &[usize],
+    inside: &[bool],
+    used: &[usize],
+    direct: &[Range<usize>],
+    out: &mut Vec<Quote>,
+) {
+    let overlaps_direct =
+        |r: &Range<usize>| direct.iter().any(|d| d.start < r.end && r.start < d.end);
     for s in cx.sentences {
         let mut v = s.start;
         while v < s.end {
@@ -409,13 +846,16 @@ fn indirect(cx: &Context, sentence_of: &[usize], inside: &[bool], used: &[usize]
             if (w == "according" || w == "According") && v + 1 < s.end && cx.word(v + 1) == "to" {
                 let phrase = right_phrase(cx, s, v + 1);
                 let cue = cx.tokens[v].span.start..cx.tokens[v + 1].span.end;
-                let content = if v == s.start || (v > s.start && !cx.is_word(v - 1) && v - 1 == s.start) {
-                    let c = (phrase.end..s.end).find(|&j| cx.word(j) == ",").map_or(phrase.end, |c| c + 1);
-                    c..trim_final(cx, s.end)
-                } else {
-                    let e = if v > s.start && cx.word(v - 1) == "," { v - 1 } else { v };
-                    s.start..e
-                };
+                let content =
+                    if v == s.start || (v > s.start && !cx.is_word(v - 1) && v - 1 == s.start) {
+                        let c = (phrase.end..s.end)
+                            .find(|&j| cx.word(j) == ",")
+                            .map_or(phrase.end, |c| c + 1);
+                        c..trim_final(cx, s.end)
+                    } else {
+                        let e = if v > s.start && cx.word(v - 1) == "," { v - 1 } else { v };
+                        s.start..e
+                    };
                 push(cx, out, content, cue, &phrase, sentence_of, inside, overlaps_direct);
                 v = phrase.end.max(v + 2);
                 continue;
@@ -427,7 +867,9 @@ fn indirect(cx: &Context, sentence_of: &[usize], inside: &[bool], used: &[usize]
             let (mut phrase, after_comma) = left_phrase(cx, s, v);
             let cue = cx.tokens[v].span.clone();
             // Words after the cue before the sentence or clause ends.
-            let tail_words = (v + 1..s.end).take_while(|&j| cx.word(j) != "," && !matches!(cx.word(j), "." | ";")).count();
+            let tail_words = (v + 1..s.end)
+                .take_while(|&j| cx.word(j) != "," && !matches!(cx.word(j), "." | ";"))
+                .count();
             let to_end = v + 1 + tail_words >= trim_final(cx, s.end);
             let mut content: Option<Range<usize>> = None;
             if phrase.is_empty() && after_comma {
@@ -437,16 +879,28 @@ fn indirect(cx: &Context, sentence_of: &[usize], inside: &[bool], used: &[usize]
                 if let Some(c) = comma {
                     content = Some(s.start..c);
                 }
-            } else if !phrase.is_empty() && phrase.start > s.start && cx.word(phrase.start - 1) == "," && (tail_words <= 3 || to_end && starts_adjunct(cx, v + 1)) && !has_that(cx, s, v) {
+            } else if !phrase.is_empty()
+                && phrase.start > s.start
+                && cx.word(phrase.start - 1) == ","
+                && (tail_words <= 3 || to_end && starts_adjunct(cx, v + 1))
+                && !has_that(cx, s, v)
+            {
                 // "Content, X said." (also where quote marks were lost).
                 content = Some(s.start..phrase.start - 1);
             } else if !phrase.is_empty() {
                 let mut c = v + 1;
-                if let Some(t) = (v + 1..s.end.min(v + 10)).take_while(|&j| cx.is_word(j) || cx.word(j) == ",").find(|&j| cx.word(j) == "that") {
+                if let Some(t) = (v + 1..s.end.min(v + 10))
+                    .take_while(|&j| cx.is_word(j) || cx.word(j) == ",")
+                    .find(|&j| cx.word(j) == "that")
+                {
                     c = t + 1;
                 } else if takes_listener(w) {
                     // Skip the listener: "told reporters", "told Reuters".
-                    while c < s.end && cx.is_word(c) && c - v <= 3 && !matches!(cx.word(c), "to" | "about" | "on" | "that") {
+                    while c < s.end
+                        && cx.is_word(c)
+                        && c - v <= 3
+                        && !matches!(cx.word(c), "to" | "about" | "on" | "that")
+                    {
                         if cx.word(c).chars().next().is_some_and(char::is_lowercase) && c > v + 1 {
                             break;
                         }
@@ -459,7 +913,15 @@ fn indirect(cx: &Context, sentence_of: &[usize], inside: &[bool], used: &[usize]
                 content = Some(c..trim_final(cx, s.end));
             } else if is_participle(w) {
                 // "..., adding that ..." — the sentence's speaker.
-                let prev = out.iter().rev().find(|q| sentence_of[cx.token_at(q.content.start).min(sentence_of.len() - 1)] == sentence_of[v] && q.speaker.is_some()).and_then(|q| q.speaker.clone());
+                let prev = out
+                    .iter()
+                    .rev()
+                    .find(|q| {
+                        sentence_of[cx.token_at(q.content.start).min(sentence_of.len() - 1)]
+                            == sentence_of[v]
+                            && q.speaker.is_some()
+                    })
+                    .and_then(|q| q.speaker.clone());
                 if let Some(sp) = prev {
                     let mut c = v + 1;
                     if c < s.end && cx.word(c) == "that" {
@@ -467,7 +929,13 @@ fn indirect(cx: &Context, sentence_of: &[usize], inside: &[bool], used: &[usize]
                     }
                     let r = cx.bytes(c..trim_final(cx, s.end));
                     if !r.is_empty() && !overlaps_direct(&r) {
-                        out.push(Quote { content: r, kind: QuoteKind::Indirect, cue: Some(cue.clone()), speaker: Some(sp), repeats: vec![] });
+                        out.push(Quote {
+                            content: r,
+                            kind: QuoteKind::Indirect,
+                            cue: Some(cue.clone()),
+                            speaker: Some(sp),
+                            repeats: vec![],
+                        });
                     }
                 }
             }
@@ -487,8 +955,26 @@ fn starts_adjunct(cx: &Context, i: usize) -> bool {
     i < cx.tokens.len()
         && matches!(
             cx.word(i),
-            "in" | "on" | "at" | "during" | "after" | "before" | "while" | "from" | "to" | "via" | "late" | "earlier" | "last" | "this"
-                | "Monday" | "Tuesday" | "Wednesday" | "Thursday" | "Friday" | "Saturday" | "Sunday"
+            "in" | "on"
+                | "at"
+                | "during"
+                | "after"
+                | "before"
+                | "while"
+                | "from"
+                | "to"
+                | "via"
+                | "late"
+                | "earlier"
+                | "last"
+                | "this"
+                | "Monday"
+                | "Tuesday"
+                | "Wednesday"
+                | "Thursday"
+                | "Friday"
+                | "Saturday"
+                | "Sunday"
         )
 }
 
@@ -506,7 +992,16 @@ fn trim_final(cx: &Context, end: usize) -> usize {
 }
 
 #[allow(clippy::too_many_arguments)]
-fn push(cx: &Context, out: &mut Vec<Quote>, content: Range<usize>, cue: Range<usize>, phrase: &Phrase, sentence_of: &[usize], inside: &[bool], overlaps_direct: impl Fn(&Range<usize>) -> bool) {
+fn push(
+    cx: &Context,
+    out: &mut Vec<Quote>,
+    content: Range<usize>,
+    cue: Range<usize>,
+    phrase: &Phrase,
+    sentence_of: &[usize],
+    inside: &[bool],
+    overlaps_direct: impl Fn(&Range<usize>) -> bool,
+) {
     let n_words = content.clone().filter(|&i| cx.is_word(i)).count();
     if n_words < 2 {
         return;
@@ -516,12 +1011,24 @@ fn push(cx: &Context, out: &mut Vec<Quote>, content: Range<usize>, cue: Range<us
         return;
     }
     let sp = speaker(cx, phrase, sentence_of, inside, out);
-    out.push(Quote { content: r, kind: QuoteKind::Indirect, cue: Some(cue), speaker: sp, repeats: vec![] });
+    out.push(Quote {
+        content: r,
+        kind: QuoteKind::Indirect,
+        cue: Some(cue),
+        speaker: sp,
+        repeats: vec![],
+    });
 }
 
 /// Resolves a speaker phrase: an entity inside it, a pronoun's antecedent,
 /// or an anonymous description.
-fn speaker(cx: &Context, phrase: &Phrase, sentence_of: &[usize], inside: &[bool], earlier: &[Quote]) -> Option<Speaker> {
+fn speaker(
+    cx: &Context,
+    phrase: &Phrase,
+    sentence_of: &[usize],
+    inside: &[bool],
+    earlier: &[Quote],
+) -> Option<Speaker> {
     if phrase.is_empty() {
         return None;
     }
@@ -530,7 +1037,8 @@ fn speaker(cx: &Context, phrase: &Phrase, sentence_of: &[usize], inside: &[bool]
     if phrase.len() == 1 {
         if let Some(gender) = is_pronoun(&surface) {
             let entity = gender.and_then(|g| antecedent(cx, phrase.start, g, sentence_of, inside));
-            let name = entity.map_or_else(|| surface.clone(), |e| cx.entities.entities[e].name.clone());
+            let name =
+                entity.map_or_else(|| surface.clone(), |e| cx.entities.entities[e].name.clone());
             return Some(Speaker { surface, span, entity, name, anonymous: false });
         }
     }
@@ -540,7 +1048,13 @@ fn speaker(cx: &Context, phrase: &Phrase, sentence_of: &[usize], inside: &[bool]
         // when the phrase is not a description around it ("a Kremlin aide").
         let description = (phrase.start..phrase.end).any(|i| is_anonymous_head(cx.word(i)));
         if entity.kind == EntityKind::Person || !description {
-            return Some(Speaker { surface, span, entity: Some(e), name: entity.name.clone(), anonymous: false });
+            return Some(Speaker {
+                surface,
+                span,
+                entity: Some(e),
+                name: entity.name.clone(),
+                anonymous: false,
+            });
         }
     }
     let anonymous = (phrase.start..phrase.end).any(|i| is_anonymous_head(cx.word(i)));
@@ -559,7 +1073,9 @@ fn name_anonymous(quotes: &mut [Quote]) {
         let head = s.surface.rsplit(' ').next().unwrap_or("").to_string();
         let lower = s.surface.to_ascii_lowercase();
         if lower.starts_with("the ") {
-            if let Some((_, _, name)) = seen.iter().rev().find(|(p, h, _)| *h == head && *p < s.span.start) {
+            if let Some((_, _, name)) =
+                seen.iter().rev().find(|(p, h, _)| *h == head && *p < s.span.start)
+            {
                 s.name = name.clone();
             }
         } else {
@@ -571,18 +1087,30 @@ fn name_anonymous(quotes: &mut [Quote]) {
 /// The person a "he"/"she" at token `at` stands for: the first person
 /// named in the nearest sentence before it that names one (its own
 /// sentence first, up to the pronoun), outside quotes.
-fn antecedent(cx: &Context, at: usize, gender: Gender, sentence_of: &[usize], inside: &[bool]) -> Option<usize> {
+fn antecedent(
+    cx: &Context,
+    at: usize,
+    gender: Gender,
+    sentence_of: &[usize],
+    inside: &[bool],
+) -> Option<usize> {
     let at_byte = cx.tokens[at].span.start;
     let mut k = sentence_of[at];
     let fits = |e: usize| {
         let entity = &cx.entities.entities[e];
-        entity.kind == EntityKind::Person && entity.gender.is_none_or(|g| g == Gender::Unknown || g == gender)
+        entity.kind == EntityKind::Person
+            && entity.gender.is_none_or(|g| g == Gender::Unknown || g == gender)
     };
     for _ in 0..6 {
         let s = &cx.sentences[k];
         let lo = cx.tokens[s.start].span.start;
         let hi = if k == sentence_of[at] { at_byte } else { cx.tokens[s.end - 1].span.end };
-        let first = cx.entities.index.iter().find(|(m, e)| m.start >= lo && m.end <= hi && fits(*e) && !inside[cx.token_at(m.start).min(inside.len() - 1)]);
+        let first = cx.entities.index.iter().find(|(m, e)| {
+            m.start >= lo
+                && m.end <= hi
+                && fits(*e)
+                && !inside[cx.token_at(m.start).min(inside.len() - 1)]
+        });
         if let Some((_, e)) = first {
             return Some(*e);
         }
@@ -598,7 +1126,12 @@ fn antecedent(cx: &Context, at: usize, gender: Gender, sentence_of: &[usize], in
 /// and digits, apostrophes dropped ("didn't" and "didnt" are one word).
 pub fn normalize(text: &str) -> Vec<String> {
     text.split(|c: char| !(c.is_alphanumeric() || matches!(c, '\'' | '’')))
-        .map(|w| w.chars().filter(|c| c.is_alphanumeric()).flat_map(char::to_lowercase).collect::<String>())
+        .map(|w| {
+            w.chars()
+                .filter(|c| c.is_alphanumeric())
+                .flat_map(char::to_lowercase)
+                .collect::<String>()
+        })
         .filter(|w| !w.is_empty())
         .collect()
 }
@@ -621,12 +1154,34 @@ pub fn same_words(a: &[String], b: &[String]) -> bool {
 /// words), noting where it was repeated.
 fn dedupe(text: &str, quotes: Vec<Quote>) -> Vec<Quote> {
     let mut out: Vec<(Quote, Vec<String>)> = Vec::with_capacity(quotes.len());
+    // Word trigram -> kept quotes holding it: only quotes sharing a trigram
+    // are compared.
+    let mut by_gram: std::collections::HashMap<String, Vec<usize>> =
+        std::collections::HashMap::new();
     for q in quotes {
         let words = normalize(&text[q.content.clone()]);
-        let same_speaker = |p: &Quote| p.speaker.as_ref().map(|s| &s.name) == q.speaker.as_ref().map(|s| &s.name) || p.speaker.is_none() || q.speaker.is_none();
-        if let Some((p, _)) = out.iter_mut().find(|(p, pw)| p.kind == q.kind && same_speaker(p) && words.len() >= 4 && same_words(pw, &words)) {
-            p.repeats.push(q.content.clone());
+        if words.len() < 4 {
+            out.push((q, words));
             continue;
+        }
+        let grams: Vec<String> = words.windows(3).map(|g| g.join(" ")).collect();
+        let mut candidates: Vec<usize> =
+            grams.iter().filter_map(|g| by_gram.get(g)).flatten().copied().collect();
+        candidates.sort_unstable();
+        candidates.dedup();
+        let same_speaker = |p: &Quote| {
+            p.speaker.as_ref().map(|s| &s.name) == q.speaker.as_ref().map(|s| &s.name)
+                || p.speaker.is_none()
+                || q.speaker.is_none()
+        };
+        if let Some(&i) = candidates.iter().find(|&&i| {
+            out[i].0.kind == q.kind && same_speaker(&out[i].0) && same_words(&out[i].1, &words)
+        }) {
+            out[i].0.repeats.push(q.content.clone());
+            continue;
+        }
+        for g in grams {
+            by_gram.entry(g).or_default().push(out.len());
         }
         out.push((q, words));
     }

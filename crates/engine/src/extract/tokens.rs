@@ -159,7 +159,9 @@ pub fn quote_marks(text: &str) -> Vec<QuoteMark> {
                     let opens_double = matches!(c, '“' | '«' | '„' | '"')
                         && next.is_some_and(|n| !n.is_whitespace())
                         || s[k..].starts_with("``")
-                        || s[k..].starts_with("''") && s[k + 2..].chars().next().is_some_and(|n| !n.is_whitespace()) && !prev.is_some_and(char::is_alphanumeric);
+                        || s[k..].starts_with("''")
+                            && s[k + 2..].chars().next().is_some_and(|n| !n.is_whitespace())
+                            && !prev.is_some_and(char::is_alphanumeric);
                     let opens_single = matches!(c, '‘' | '`' | '\'')
                         && !two
                         && !prev.is_some_and(char::is_alphanumeric)
@@ -173,7 +175,11 @@ pub fn quote_marks(text: &str) -> Vec<QuoteMark> {
                 }
                 Some((o, fam)) => {
                     let closes = match fam {
-                        Family::Double => matches!(c, '”' | '"' | '»') || (c == '“' && text[o.clone()].starts_with('„')) || s[k..].starts_with("''"),
+                        Family::Double => {
+                            matches!(c, '”' | '"' | '»')
+                                || (c == '“' && text[o.clone()].starts_with('„'))
+                                || s[k..].starts_with("''")
+                        }
                         Family::Single => {
                             matches!(c, '’' | '\'')
                                 && !two
@@ -184,7 +190,11 @@ pub fn quote_marks(text: &str) -> Vec<QuoteMark> {
                     if closes {
                         let start = current.as_ref().map_or(o.end, |q| q.content.start);
                         let open_span = current.as_ref().map_or(o.clone(), |q| q.open.clone());
-                        out.push(QuoteMark { open: open_span, close: Some(at..at + mark_len), content: start..at });
+                        out.push(QuoteMark {
+                            open: open_span,
+                            close: Some(at..at + mark_len),
+                            content: start..at,
+                        });
                         current = None;
                         open = None;
                     } else if *fam == Family::Double && c == '“' && current.is_none() {
@@ -236,7 +246,23 @@ fn opening_len(s: &str) -> Option<usize> {
 /// "ll", ...) split off by tokenization rather than quoted text.
 fn is_contraction(s: &str) -> bool {
     let word: String = s.chars().take_while(|c| c.is_alphanumeric()).collect();
-    matches!(word.to_ascii_lowercase().as_str(), "s" | "re" | "ll" | "ve" | "d" | "m" | "t" | "em" | "n" | "til" | "cause" | "90s" | "80s" | "70s" | "60s")
+    matches!(
+        word.to_ascii_lowercase().as_str(),
+        "s" | "re"
+            | "ll"
+            | "ve"
+            | "d"
+            | "m"
+            | "t"
+            | "em"
+            | "n"
+            | "til"
+            | "cause"
+            | "90s"
+            | "80s"
+            | "70s"
+            | "60s"
+    )
 }
 
 /// `end` moved left over whitespace, not before `start`.
@@ -266,12 +292,14 @@ pub fn sentences(text: &str, tokens: &[Token], closers: &[usize]) -> Vec<Range<u
             let mut j = i + 1;
             while j < tokens.len()
                 && tokens[j].kind == TokenKind::Punct
-                && (closers.binary_search(&tokens[j].span.start).is_ok() || matches!(&text[tokens[j].span.clone()], ")" | "]"))
+                && (closers.binary_search(&tokens[j].span.start).is_ok()
+                    || matches!(&text[tokens[j].span.clone()], ")" | "]"))
             {
                 j += 1;
             }
             let next_lower = tokens.get(j).is_some_and(|n| {
-                n.kind == TokenKind::Word && text[n.span.clone()].chars().next().is_some_and(char::is_lowercase)
+                n.kind == TokenKind::Word
+                    && text[n.span.clone()].chars().next().is_some_and(char::is_lowercase)
             });
             if !next_lower {
                 out.push(start..j);
@@ -295,7 +323,13 @@ mod tests {
     fn quotes(text: &str) -> Vec<String> {
         quote_marks(text)
             .iter()
-            .map(|q| format!("{}{}", &text[q.content.clone()], if q.close.is_some() { "" } else { " (open)" }))
+            .map(|q| {
+                format!(
+                    "{}{}",
+                    &text[q.content.clone()],
+                    if q.close.is_some() { "" } else { " (open)" }
+                )
+            })
             .collect()
     }
 
@@ -320,6 +354,9 @@ mod tests {
     fn words_keep_abbreviations() {
         let text = "Sen. Bob Menendez, D-N.J., said it's U.S. policy.";
         let words: Vec<&str> = tokenize(text).iter().map(|t| &text[t.span.clone()]).collect();
-        assert_eq!(words, ["Sen.", "Bob", "Menendez", ",", "D-N.J.", ",", "said", "it's", "U.S.", "policy", "."]);
+        assert_eq!(
+            words,
+            ["Sen.", "Bob", "Menendez", ",", "D-N.J.", ",", "said", "it's", "U.S.", "policy", "."]
+        );
     }
 }
