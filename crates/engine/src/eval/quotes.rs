@@ -201,9 +201,11 @@ fn score(base: &str, text: &str, gold: &[Gold], c: &mut Counts, errors: &mut Vec
         if ok {
             c.speaker_ok[k] += 1;
         } else {
+            let lo = text.char_indices().nth(g.content.start).map_or(0, |(b, _)| b);
             errors.push(format!(
-                "{base} SPEAKER gold {:?} got {:?}",
+                "{base} SPEAKER gold {:?} content {:.60?} got {:?}",
                 g.source_text,
+                &text[lo..],
                 q.speaker.as_ref().map(|s| (&s.surface, &s.name))
             ));
         }

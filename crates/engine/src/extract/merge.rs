@@ -20,7 +20,7 @@ use chrono::NaiveDate;
 use serde::Serialize;
 
 use super::entities::{fold, EntityKind};
-use super::quotes::{normalize, same_words, QuoteKind};
+use super::quotes::{normalize, same_words, trigram, QuoteKind};
 use super::Extraction;
 use crate::model::ArticleId;
 
@@ -245,9 +245,9 @@ fn merge_quotes(
     canonical: &HashMap<(usize, usize), usize>,
     merged: &mut Merged,
 ) {
-    let mut words: Vec<Vec<String>> = Vec::new();
+    let mut words: Vec<Vec<u64>> = Vec::new();
     // Word trigram -> merged quotes holding it, to find candidates fast.
-    let mut by_gram: HashMap<String, Vec<usize>> = HashMap::new();
+    let mut by_gram: HashMap<u64, Vec<usize>> = HashMap::new();
     for (si, s) in sources.iter().enumerate() {
         for q in &s.extraction.quotes {
             let w = normalize(&s.text[q.content.clone()]);
@@ -267,7 +267,7 @@ fn merge_quotes(
                 copy: s.copy_of.is_some(),
             };
             let mut candidates: Vec<usize> =
-                w.windows(3).filter_map(|g| by_gram.get(&g.join(" "))).flatten().copied().collect();
+                w.windows(3).filter_map(|g| by_gram.get(&trigram(g))).flatten().copied().collect();
             candidates.sort_unstable();
             candidates.dedup();
             let found = candidates.into_iter().find(|&id| {
@@ -295,7 +295,7 @@ fn merge_quotes(
                         first_seen: None,
                     });
                     for g in w.windows(3) {
-                        by_gram.entry(g.join(" ")).or_default().push(id);
+                        by_gram.entry(trigram(g)).or_default().push(id);
                     }
                     words.push(w);
                     id

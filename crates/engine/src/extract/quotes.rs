@@ -668,6 +668,15 @@ fn plausible_speaker(cx: &Context, p: &Phrase) -> bool {
     if p.len() == 1 && is_pronoun(first).is_some() {
         return true;
     }
+    // A phrase opening with a lowercase preposition or verb form is not a
+    // subject ("of suspending talks").
+    if first.starts_with(|c: char| c.is_lowercase())
+        && (matches!(first, "of" | "with" | "to" | "and" | "or" | "than" | "about" | "among" | "between" | "like" | "per")
+            || first.ends_with("ing")
+            || first.ends_with("ed") && p.len() > 1)
+    {
+        return false;
+    }
     let last = cx.word(p.end - 1);
     if last.ends_with("’s") || last.ends_with("'s") || last.ends_with("s’") {
         return false;
@@ -737,7 +746,17 @@ pub fn quotes(cx: &Context) -> Vec<Quote> {
             let ends_clause =
                 cx.text[..m.content.end].trim_end().ends_with([',', '.', '?', '!', '—', ':', ';'])
                     || cx.word(a) == ",";
-            if sentence_of[a] == sentence_of[a - 1] && ends_clause {
+            // `“…?” Maher replied.`: the cue sentence starts after the
+            // closing mark; it counts when it is short (a cue, not a new
+            // statement).
+            let content_end = cx.text[..m.content.end].trim_end();
+            let next_sentence = sentence_of[a] != sentence_of[a - 1] && {
+                let ns = &cx.sentences[sentence_of[a]];
+                let n_words = (ns.start..ns.end).filter(|&j| cx.is_word(j)).count();
+                (content_end.ends_with(['?', '!']) && n_words <= 12) || (content_end.ends_with('.') && n_words <= 5)
+            };
+            let s = if next_sentence { &cx.sentences[sentence_of[a]] } else { s };
+            if (sentence_of[a] == sentence_of[a - 1] || next_sentence) && ends_clause {
                 let mut k = a;
                 if cx.word(k) == "," {
                     k += 1;
@@ -1105,9 +1124,9 @@ fn antecedent(
         let s = &cx.sentences[k];
         let lo = cx.tokens[s.start].span.start;
         let hi = if k == sentence_of[at] { at_byte } else { cx.tokens[s.end - 1].span.end };
-        let first = cx.entities.index.iter().find(|(m, e)| {
-            m.start >= lo
-                && m.end <= hi
+        let from = cx.entities.index.partition_point(|(m, _)| m.start < lo);
+        let first = cx.entities.index[from..].iter().take_while(|(m, _)| m.start < hi).find(|(m, e)| {
+            m.end <= hi
                 && fits(*e)
                 && !inside[cx.token_at(m.start).min(inside.len() - 1)]
         });
@@ -1122,66 +1141,72 @@ fn antecedent(
     None
 }
 
-/// Normalized words of a passage, for comparing quotes: lowercase letters
-/// and digits, apostrophes dropped ("didn't" and "didnt" are one word).
-pub fn normalize(text: &str) -> Vec<String> {
-    text.split(|c: char| !(c.is_alphanumeric() || matches!(c, '\'' | '’')))
-        .map(|w| {
-            w.chars()
-                .filter(|c| c.is_alphanumeric())
-                .flat_map(char::to_lowercase)
-                .collect::<String>()
-        })
-        .filter(|w| !w.is_empty())
-        .collect()
+/// Normalized words of a passage, hashed, for comparing quotes: lowercase
+/// letters and digits, apostrophes dropped ("didn't" and "didnt" are one
+/// word).
+pub fn normalize(text: &str) -> Vec<u64> {
+    let mut out = Vec::with_capacity(text.len() / 5);
+    let mut word = String::with_capacity(24);
+    let mut flush = |word: &mut String| {
+        if !word.is_empty() {
+            out.push(xxhash_rust::xxh3::xxh3_64(word.as_bytes()));
+            word.clear();
+        }
+    };
+    for c in text.chars() {
+        if c.is_alphanumeric() {
+            word.extend(c.to_lowercase());
+        } else if !matches!(c, '\'' | '’') {
+            flush(&mut word);
+        }
+    }
+    flush(&mut word);
+    out
+}
+
+/// The key of a word trigram.
+pub fn trigram(g: &[u64]) -> u64 {
+    g[0] ^ g[1].rotate_left(21) ^ g[2].rotate_left(42)
 }
 
 /// Whether two passages are the same words, allowing one to be a part of
 /// the other and small differences: most word trigrams of the shorter one
 /// occur in the longer.
-pub fn same_words(a: &[String], b: &[String]) -> bool {
+pub fn same_words(a: &[u64], b: &[u64]) -> bool {
     let (short, long) = if a.len() <= b.len() { (a, b) } else { (b, a) };
     if short.len() < 3 {
         return !short.is_empty() && short == long;
     }
-    let grams: std::collections::HashSet<&[String]> = long.windows(3).collect();
+    let mut grams: Vec<u64> = long.windows(3).map(trigram).collect();
+    grams.sort_unstable();
     let n = short.len() - 2;
-    let hits = short.windows(3).filter(|g| grams.contains(g)).count();
+    let hits = short.windows(3).filter(|g| grams.binary_search(&trigram(g)).is_ok()).count();
     hits * 10 >= n * 7
 }
 
 /// Keeps one of each quote repeated in the article (same speaker, same
 /// words), noting where it was repeated.
 fn dedupe(text: &str, quotes: Vec<Quote>) -> Vec<Quote> {
-    let mut out: Vec<(Quote, Vec<String>)> = Vec::with_capacity(quotes.len());
+    let mut out: Vec<(Quote, Vec<u64>)> = Vec::with_capacity(quotes.len());
     // Word trigram -> kept quotes holding it: only quotes sharing a trigram
     // are compared.
-    let mut by_gram: std::collections::HashMap<String, Vec<usize>> =
-        std::collections::HashMap::new();
+    let mut by_gram: std::collections::HashMap<u64, Vec<usize>, xxhash_rust::xxh3::Xxh3DefaultBuilder> = Default::default();
     for q in quotes {
         let words = normalize(&text[q.content.clone()]);
         if words.len() < 4 {
             out.push((q, words));
             continue;
         }
-        let grams: Vec<String> = words.windows(3).map(|g| g.join(" ")).collect();
-        let mut candidates: Vec<usize> =
-            grams.iter().filter_map(|g| by_gram.get(g)).flatten().copied().collect();
+        let mut candidates: Vec<usize> = words.windows(3).filter_map(|g| by_gram.get(&trigram(g))).flatten().copied().collect();
         candidates.sort_unstable();
         candidates.dedup();
-        let same_speaker = |p: &Quote| {
-            p.speaker.as_ref().map(|s| &s.name) == q.speaker.as_ref().map(|s| &s.name)
-                || p.speaker.is_none()
-                || q.speaker.is_none()
-        };
-        if let Some(&i) = candidates.iter().find(|&&i| {
-            out[i].0.kind == q.kind && same_speaker(&out[i].0) && same_words(&out[i].1, &words)
-        }) {
+        let same_speaker = |p: &Quote| p.speaker.as_ref().map(|s| &s.name) == q.speaker.as_ref().map(|s| &s.name) || p.speaker.is_none() || q.speaker.is_none();
+        if let Some(&i) = candidates.iter().find(|&&i| out[i].0.kind == q.kind && same_speaker(&out[i].0) && same_words(&out[i].1, &words)) {
             out[i].0.repeats.push(q.content.clone());
             continue;
         }
-        for g in grams {
-            by_gram.entry(g).or_default().push(out.len());
+        for g in words.windows(3) {
+            by_gram.entry(trigram(g)).or_default().push(out.len());
         }
         out.push((q, words));
     }
