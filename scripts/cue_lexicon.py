@@ -16,7 +16,8 @@ MIN_RATIO = 0.12
 SKIP = {"has", "have", "had", "is", "was", "were", "are", "be", "been", "also", "not", "did", "does",
         "do", "to", "will", "would", "could", "can", "may", "might", "should", "must", "the", "a",
         "an", "of", "in", "on", "for", "by", "about", "that", "it", "as", "with", "at", "from",
-        "and", "or", "but", "up", "out", "into", "no", "never", "still", "even", "just"}
+        "and", "or", "but", "up", "out", "into", "no", "never", "still", "even", "just", "later",
+        "often", "recently", "then", "once", "again", "first", "repeatedly", "publicly", "privately"}
 
 
 def main():
@@ -33,7 +34,8 @@ def main():
         for line in open(os.path.join(root, "attributions", ann), encoding="utf-8"):
             parts = line.rstrip("\n").split("\t")
             if len(parts) >= 3 and parts[1].startswith("Cue "):
-                words = [w for w in re.findall(r"[a-z]+", parts[2]) if w not in SKIP]
+                words = [w for w in re.findall(r"[a-z]+", parts[2])
+                         if w not in SKIP and not w.endswith("ly")]
                 if words:
                     as_cue[words[0]] += 1
     keep = sorted(w for w, n in as_cue.items()

@@ -168,7 +168,8 @@ fn score(base: &str, text: &str, gold: &[Gold], c: &mut Counts, errors: &mut Vec
         if gold.iter().any(|g| overlaps(&g.content, p)) {
             c.pred_hit[k] += 1;
         } else {
-            errors.push(format!("{base} FP {}: {:.80}", q.kind.name(), &text[q.content.clone()]));
+            let cue = q.cue.as_ref().map_or("-", |c| &text[c.clone()]);
+            errors.push(format!("{base} FP {} cue [{cue}]: {:.80}", q.kind.name(), &text[q.content.clone()]));
         }
     }
     for g in gold {
