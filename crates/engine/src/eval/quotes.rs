@@ -233,6 +233,10 @@ mod tests {
         }
         let f = report.get(&format!("{split}.all.content.f")).unwrap_or(0.0);
         let acc = report.get(&format!("{split}.all.speaker_accuracy")).unwrap_or(0.0);
-        assert!(f > 0.0 && acc > 0.0, "{report}");
+        let direct_f = report.get(&format!("{split}.direct.content.f")).unwrap_or(0.0);
+        // FIXME(#6): the bars are content F1 >= 0.80 and speaker accuracy
+        // >= 0.85; today dev gives about 0.79 and 0.81 (direct quotes 0.94
+        // and 0.82), so this asserts the current level to catch regressions.
+        assert!(f >= 0.78 && acc >= 0.79 && direct_f >= 0.92, "{report}");
     }
 }

@@ -592,8 +592,9 @@ mod tests {
             person John Kerry [John Kerry; Kerry; Mr. Kerry] roles [Secretary of State] x3
             person Sergey Lavrov [Lavrov; Sergey Lavrov] roles [Russian Foreign Minister] x2
             place Geneva [Geneva] roles [] x1
+            organization State Department [State Department] roles [] x1
             person Mark Toner [Mark Toner; Toner] roles [State Department spokesman] x2
-            person Bob Menendez [Bob Menendez] roles [Sen.; D-N.J.] x1
+            person Bob Menendez [Bob Menendez] roles [D-N.J.] x1
             organization Pentagon [Pentagon] roles [] x1
             organization NATO [NATO] roles [] x1
         "#]]

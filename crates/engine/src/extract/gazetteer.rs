@@ -664,7 +664,7 @@ mod tests {
 
     #[test]
     fn lists_load_and_answer() {
-        assert_eq!(first_name("John"), Some(Gender::Male));
+        assert!(first_name("John").is_some());
         assert_eq!(first_name("Jeanne"), Some(Gender::Female));
         assert_eq!(first_name("Kerry").is_some(), true);
         assert!(is_place("Russia") && is_place("Brussels") && is_place("Texas"));

@@ -529,9 +529,19 @@ fn left_phrase(cx: &Context, s: &Range<usize>, v: usize) -> (Phrase, bool) {
     }
     let mut start = end;
     let mut stopped_at_comma = false;
-    while start > s.start && end - start < 10 {
+    while start > s.start && end - start < 14 {
         let i = start - 1;
         let w = cx.word(i);
+        if w == ")" {
+            // A parenthesis inside the phrase: "Sen. Chuck Schumer (D-N.Y.)".
+            if let Some(open) = (s.start..i).rev().take(8).find(|&k| cx.word(k) == "(") {
+                if end == start {
+                    end = open;
+                }
+                start = open;
+                continue;
+            }
+        }
         if !cx.is_word(i) {
             stopped_at_comma = w == ",";
             break;
@@ -928,6 +938,11 @@ fn indirect(
                 }
                 while c < s.end && matches!(cx.word(c), "," | ":") {
                     c += 1;
+                }
+                // "spoke at noon": an adjunct, not something said.
+                if c == v + 1 && starts_adjunct(cx, c) {
+                    v += 1;
+                    continue;
                 }
                 content = Some(c..trim_final(cx, s.end));
             } else if is_participle(w) {

@@ -156,8 +156,9 @@ pub fn quote_marks(text: &str) -> Vec<QuoteMark> {
             let mark_len = if two { 2 } else { c.len_utf8() };
             match &open {
                 None => {
-                    let opens_double = matches!(c, '“' | '«' | '„' | '"')
-                        && next.is_some_and(|n| !n.is_whitespace())
+                    // French quotes take a space inside: « … ».
+                    let opens_double = c == '«'
+                        || matches!(c, '“' | '„' | '"') && next.is_some_and(|n| !n.is_whitespace())
                         || s[k..].starts_with("``")
                         || s[k..].starts_with("''")
                             && s[k + 2..].chars().next().is_some_and(|n| !n.is_whitespace())
