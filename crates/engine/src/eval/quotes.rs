@@ -169,7 +169,11 @@ fn score(base: &str, text: &str, gold: &[Gold], c: &mut Counts, errors: &mut Vec
             c.pred_hit[k] += 1;
         } else {
             let cue = q.cue.as_ref().map_or("-", |c| &text[c.clone()]);
-            errors.push(format!("{base} FP {} cue [{cue}]: {:.80}", q.kind.name(), &text[q.content.clone()]));
+            errors.push(format!(
+                "{base} FP {} cue [{cue}]: {:.80}",
+                q.kind.name(),
+                &text[q.content.clone()]
+            ));
         }
     }
     for g in gold {

@@ -681,8 +681,19 @@ fn plausible_speaker(cx: &Context, p: &Phrase) -> bool {
     // A phrase opening with a lowercase preposition or verb form is not a
     // subject ("of suspending talks").
     if first.starts_with(|c: char| c.is_lowercase())
-        && (matches!(first, "of" | "with" | "to" | "and" | "or" | "than" | "about" | "among" | "between" | "like" | "per")
-            || first.ends_with("ing")
+        && (matches!(
+            first,
+            "of" | "with"
+                | "to"
+                | "and"
+                | "or"
+                | "than"
+                | "about"
+                | "among"
+                | "between"
+                | "like"
+                | "per"
+        ) || first.ends_with("ing")
             || first.ends_with("ed") && p.len() > 1)
     {
         return false;
@@ -763,7 +774,8 @@ pub fn quotes(cx: &Context) -> Vec<Quote> {
             let next_sentence = sentence_of[a] != sentence_of[a - 1] && {
                 let ns = &cx.sentences[sentence_of[a]];
                 let n_words = (ns.start..ns.end).filter(|&j| cx.is_word(j)).count();
-                (content_end.ends_with(['?', '!']) && n_words <= 12) || (content_end.ends_with('.') && n_words <= 5)
+                (content_end.ends_with(['?', '!']) && n_words <= 12)
+                    || (content_end.ends_with('.') && n_words <= 5)
             };
             let s = if next_sentence { &cx.sentences[sentence_of[a]] } else { s };
             if (sentence_of[a] == sentence_of[a - 1] || next_sentence) && ends_clause {
@@ -940,7 +952,10 @@ fn indirect(
                     c += 1;
                 }
                 // "spoke at noon": an adjunct, not something said.
-                if c == v + 1 && starts_adjunct(cx, c) {
+                if c == v + 1
+                    && starts_adjunct(cx, c)
+                    && (c..s.end).filter(|&j| cx.is_word(j)).count() < 4
+                {
                     v += 1;
                     continue;
                 }
@@ -1140,11 +1155,10 @@ fn antecedent(
         let lo = cx.tokens[s.start].span.start;
         let hi = if k == sentence_of[at] { at_byte } else { cx.tokens[s.end - 1].span.end };
         let from = cx.entities.index.partition_point(|(m, _)| m.start < lo);
-        let first = cx.entities.index[from..].iter().take_while(|(m, _)| m.start < hi).find(|(m, e)| {
-            m.end <= hi
-                && fits(*e)
-                && !inside[cx.token_at(m.start).min(inside.len() - 1)]
-        });
+        let first =
+            cx.entities.index[from..].iter().take_while(|(m, _)| m.start < hi).find(|(m, e)| {
+                m.end <= hi && fits(*e) && !inside[cx.token_at(m.start).min(inside.len() - 1)]
+            });
         if let Some((_, e)) = first {
             return Some(*e);
         }
@@ -1205,18 +1219,29 @@ fn dedupe(text: &str, quotes: Vec<Quote>) -> Vec<Quote> {
     let mut out: Vec<(Quote, Vec<u64>)> = Vec::with_capacity(quotes.len());
     // Word trigram -> kept quotes holding it: only quotes sharing a trigram
     // are compared.
-    let mut by_gram: std::collections::HashMap<u64, Vec<usize>, xxhash_rust::xxh3::Xxh3DefaultBuilder> = Default::default();
+    let mut by_gram: std::collections::HashMap<
+        u64,
+        Vec<usize>,
+        xxhash_rust::xxh3::Xxh3DefaultBuilder,
+    > = Default::default();
     for q in quotes {
         let words = normalize(&text[q.content.clone()]);
         if words.len() < 4 {
             out.push((q, words));
             continue;
         }
-        let mut candidates: Vec<usize> = words.windows(3).filter_map(|g| by_gram.get(&trigram(g))).flatten().copied().collect();
+        let mut candidates: Vec<usize> =
+            words.windows(3).filter_map(|g| by_gram.get(&trigram(g))).flatten().copied().collect();
         candidates.sort_unstable();
         candidates.dedup();
-        let same_speaker = |p: &Quote| p.speaker.as_ref().map(|s| &s.name) == q.speaker.as_ref().map(|s| &s.name) || p.speaker.is_none() || q.speaker.is_none();
-        if let Some(&i) = candidates.iter().find(|&&i| out[i].0.kind == q.kind && same_speaker(&out[i].0) && same_words(&out[i].1, &words)) {
+        let same_speaker = |p: &Quote| {
+            p.speaker.as_ref().map(|s| &s.name) == q.speaker.as_ref().map(|s| &s.name)
+                || p.speaker.is_none()
+                || q.speaker.is_none()
+        };
+        if let Some(&i) = candidates.iter().find(|&&i| {
+            out[i].0.kind == q.kind && same_speaker(&out[i].0) && same_words(&out[i].1, &words)
+        }) {
             out[i].0.repeats.push(q.content.clone());
             continue;
         }
