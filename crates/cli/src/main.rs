@@ -35,6 +35,10 @@ enum Command {
     Stories(show::ListArgs),
     /// Show one story: its events and their articles
     Story(show::StoryArgs),
+    /// List who said what in the stored articles (quotes merged across articles)
+    Quotes(show::QuotesArgs),
+    /// List the people, organizations and places of the stored articles
+    Entities(show::ListArgs),
     /// Print the whole store as one JSON document (see docs/json.md)
     Export(show::ExportArgs),
     /// Run an evaluation over ../shared/datasets and print its metrics
@@ -56,6 +60,8 @@ fn main() -> ExitCode {
         Command::Diagnostics(args) => show::diagnostics(args),
         Command::Stories(args) => show::stories(args),
         Command::Story(args) => show::story(args),
+        Command::Quotes(args) => show::quotes(args),
+        Command::Entities(args) => show::entities(args),
         Command::Export(args) => show::export(args),
         Command::Eval(args) => show::eval(args),
     };

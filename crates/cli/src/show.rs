@@ -1,4 +1,5 @@
-//! Read-only commands: extract, articles, duplicates, diagnostics, export, eval.
+//! Read-only commands: extract, articles, duplicates, diagnostics, quotes,
+//! entities, export, eval.
 
 use std::io::{self, Write};
 use std::path::PathBuf;
@@ -32,6 +33,20 @@ pub struct ListArgs {
     /// The store [default: ./storyline.db, or $STORYLINE_DB]
     #[arg(long)]
     db: Option<PathBuf>,
+    /// Print JSON
+    #[arg(long)]
+    json: bool,
+}
+
+/// Options of `storyline quotes`.
+#[derive(Args)]
+pub struct QuotesArgs {
+    /// The store [default: ./storyline.db, or $STORYLINE_DB]
+    #[arg(long)]
+    db: Option<PathBuf>,
+    /// Only quotes whose speaker's name contains NAME (any case)
+    #[arg(long, value_name = "NAME")]
+    speaker: Option<String>,
     /// Print JSON
     #[arg(long)]
     json: bool,
@@ -257,6 +272,73 @@ pub fn diagnostics(args: ListArgs) -> Result<ExitCode> {
         }
     }
     Ok(if all.is_empty() { ExitCode::from(1) } else { ExitCode::SUCCESS })
+}
+
+pub fn quotes(args: QuotesArgs) -> Result<ExitCode> {
+    let store = open_store(args.db)?;
+    let articles = store.articles()?;
+    let duplicates = store.duplicates()?;
+    let merged = storyline::pipeline::quotes(&articles, &duplicates);
+    let wanted = args.speaker.map(|s| s.to_lowercase());
+    let quotes: Vec<_> = merged
+        .quotes
+        .iter()
+        .filter(|q| {
+            wanted.as_ref().is_none_or(|w| {
+                q.speaker.as_ref().is_some_and(|s| s.to_lowercase().contains(w.as_str()))
+            })
+        })
+        .collect();
+    let mut out = io::stdout().lock();
+    if args.json {
+        writeln!(out, "{}", serde_json::to_string_pretty(&quotes)?)?;
+    } else {
+        for q in &quotes {
+            let date = q.first_seen.map_or("-".to_string(), |d| d.to_string());
+            let speaker = q.speaker.as_deref().unwrap_or("-");
+            let text: String = q.text.split_whitespace().collect::<Vec<_>>().join(" ");
+            writeln!(
+                out,
+                "{date:<10}  {:<24}  {:<8}  x{}  {}",
+                truncate(speaker, 24),
+                q.kind.name(),
+                q.n_reports,
+                truncate(&text, 100)
+            )?;
+        }
+    }
+    Ok(if quotes.is_empty() { ExitCode::from(1) } else { ExitCode::SUCCESS })
+}
+
+pub fn entities(args: ListArgs) -> Result<ExitCode> {
+    let store = open_store(args.db)?;
+    let articles = store.articles()?;
+    let duplicates = store.duplicates()?;
+    let merged = storyline::pipeline::quotes(&articles, &duplicates);
+    let mut out = io::stdout().lock();
+    if args.json {
+        writeln!(out, "{}", serde_json::to_string_pretty(&merged.entities)?)?;
+    } else {
+        let mut entities: Vec<_> = merged.entities.iter().collect();
+        entities.sort_by_key(|e| (std::cmp::Reverse(e.mentions.len()), e.name.clone()));
+        for e in entities {
+            let roles: Vec<&str> = e.roles.iter().map(|r| r.role.as_str()).collect();
+            writeln!(
+                out,
+                "{:<13} {:>4}  {:<28}  {}{}",
+                e.kind.name(),
+                e.mentions.len(),
+                truncate(&e.name, 28),
+                if e.aliases.is_empty() {
+                    String::new()
+                } else {
+                    format!("aka {}", e.aliases.join("; "))
+                },
+                if roles.is_empty() { String::new() } else { format!("  [{}]", roles.join("; ")) }
+            )?;
+        }
+    }
+    Ok(if merged.entities.is_empty() { ExitCode::from(1) } else { ExitCode::SUCCESS })
 }
 
 pub fn export(args: ExportArgs) -> Result<ExitCode> {

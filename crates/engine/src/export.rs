@@ -10,6 +10,7 @@ use std::collections::HashMap;
 
 use crate::cluster::{ClusterState, Event, StoryView};
 use crate::dedupe::Duplicate;
+use crate::extract::merge::{CanonicalEntity, MergedQuote};
 use crate::model::{Article, ArticleId, Diagnostic};
 use crate::store::SCHEMA_VERSION;
 
@@ -188,6 +189,10 @@ pub struct ExportJson<'a> {
     pub diagnostics: &'a [Diagnostic],
     /// Every story with its events, largest first.
     pub stories: Vec<StoryJson<'a>>,
+    /// Quotes across articles, with their speakers and sources.
+    pub quotes: Vec<MergedQuote>,
+    /// People, organizations and places across articles.
+    pub entities: Vec<CanonicalEntity>,
 }
 
 impl<'a> ExportJson<'a> {
@@ -202,6 +207,7 @@ impl<'a> ExportJson<'a> {
     ) -> ExportJson<'a> {
         let by_id: HashMap<ArticleId, &Duplicate> =
             duplicates.iter().map(|(id, d)| (*id, d)).collect();
+        let merged = crate::pipeline::quotes(articles, duplicates);
         ExportJson {
             schema_version: SCHEMA_VERSION,
             articles: articles
@@ -214,6 +220,8 @@ impl<'a> ExportJson<'a> {
                 .collect(),
             diagnostics,
             stories: clusters.map_or_else(Vec::new, stories_json),
+            quotes: merged.quotes,
+            entities: merged.entities,
         }
     }
 }

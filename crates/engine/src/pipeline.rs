@@ -5,13 +5,17 @@
 //! Method: clean → metadata → identity (a fixed-seed hash of the clean
 //! text, so the same content is one article wherever it came from).
 //! Stories: [`cluster`] places each stored article, in arrival order, into
-//! an event and a story of a [`ClusterState`] the store keeps. Later stages
-//! (copies, quotes, timelines) are added here in their order.
+//! an event and a story of a [`ClusterState`] the store keeps. Quotes:
+//! [`quotes`] extracts the entities and quotes of each article and merges
+//! them across articles. Later stages (timelines) are added here in their
+//! order.
 
 use chrono::NaiveDate;
 
 use crate::clean::{self, CleanConfig};
 use crate::cluster::{Assignment, ClusterConfig, ClusterInput, ClusterState};
+use crate::dedupe::Duplicate;
+use crate::extract::{self, merge};
 use crate::meta;
 use crate::model::{Article, ArticleId, Diagnostic, DiagnosticKind, RawArticle};
 
@@ -76,4 +80,29 @@ pub fn cluster(
         duplicate_of,
     };
     state.assign(&input, config)
+}
+
+/// Entities and quotes of stored articles, merged across them: one entity
+/// per person, organization or place, one quote per utterance with every
+/// article that reported it. Offsets point into each article's clean text.
+/// Deterministic for a given list of articles.
+/// `duplicates` are the copies found by the duplicates stage: a quote
+/// reported by an article and its copy counts once.
+pub fn quotes(articles: &[Article], duplicates: &[(ArticleId, Duplicate)]) -> merge::Merged {
+    let copy_of: std::collections::HashMap<ArticleId, ArticleId> =
+        duplicates.iter().map(|(id, d)| (*id, d.duplicate_of)).collect();
+    let extractions: Vec<extract::Extraction> =
+        articles.iter().map(|a| extract::extract(&a.text)).collect();
+    let sources: Vec<merge::Source> = articles
+        .iter()
+        .zip(&extractions)
+        .map(|(a, x)| merge::Source {
+            article: a.id,
+            published: a.published,
+            copy_of: copy_of.get(&a.id).copied(),
+            text: &a.text,
+            extraction: x,
+        })
+        .collect();
+    merge::merge(&sources)
 }

@@ -24,6 +24,7 @@ pub const TASKS: &[(&str, &str)] = &[
     ("dating", "Timeline17: every article dated from its folder"),
     ("timex", "TempEval-3 (TimeBank + AQUAINT): temporal expressions, spans and values"),
     ("html", "trafilatura-eval: main-content extraction, snippet P/R/F over 990 pages"),
+    ("quotes", "PolNeAR: attribution content F1 and speaker accuracy"),
 ];
 
 /// Runs the task named `task` over the datasets in `datasets`.
@@ -34,6 +35,7 @@ pub fn run(task: &str, datasets: &Path) -> crate::Result<Report> {
         "dating" => dating::run(datasets),
         "timex" => timex::run(datasets),
         "html" => html::run(datasets),
+        "quotes" => quotes::run(datasets),
         other => {
             let known: Vec<&str> = TASKS.iter().map(|(n, _)| *n).collect();
             Err(crate::Error::Config(format!(

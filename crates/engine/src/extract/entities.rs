@@ -291,9 +291,10 @@ fn candidate(
         Some(EntityKind::Organization)
     } else if gazetteer::is_place(&full) {
         Some(EntityKind::Place)
-    } else if role.is_some() || honorific.is_some() {
-        Some(EntityKind::Person)
-    } else if words.len() >= 2 && gazetteer::first_name(words[0]).is_some() {
+    } else if role.is_some()
+        || honorific.is_some()
+        || words.len() >= 2 && gazetteer::first_name(words[0]).is_some()
+    {
         Some(EntityKind::Person)
     } else if words.len() == 1 && is_acronym(words[0]) {
         Some(EntityKind::Organization)
@@ -444,19 +445,18 @@ fn resolve(text: &str, tokens: &[Token], candidates: Vec<Candidate>) -> Entities
         let key = fold(&name);
         let mut target = None;
         if c.name.len() == 1 && c.kind != Some(EntityKind::Organization) || c.honorific.is_some() {
-            let last = fold(name.split(' ').last().unwrap_or(""));
+            let last = fold(name.split(' ').next_back().unwrap_or(""));
             if let Some(ids) = surnames.get(&last) {
                 // The most recent full name with that surname, else the first.
                 target = ids
                     .iter()
                     .copied()
-                    .filter(|&e| {
+                    .rfind(|&e| {
                         out.entities[e]
                             .mentions
                             .first()
                             .is_some_and(|m| m.start < tokens[c.name.start].span.start)
                     })
-                    .next_back()
                     .or(ids.first().copied());
             } else if c.honorific.is_some() {
                 // "Mr. Ban" for "Ban Ki-moon": family name first.
@@ -484,7 +484,7 @@ fn resolve(text: &str, tokens: &[Token], candidates: Vec<Candidate>) -> Entities
                         by_key.insert((kind, key), e);
                         if kind == EntityKind::Person {
                             surnames
-                                .entry(fold(name.split(' ').last().unwrap_or("")))
+                                .entry(fold(name.split(' ').next_back().unwrap_or("")))
                                 .or_default()
                                 .push(e);
                         }
@@ -542,7 +542,9 @@ fn add_mention(
     if !entity.aliases.iter().any(|a| a == surface) {
         entity.aliases.push(surface.to_string());
     }
-    if let Some(role) = role {
+    // Only people have roles; an appositive after a place or an
+    // organization describes it, it is not a title.
+    if let Some(role) = role.filter(|_| entity.kind == EntityKind::Person) {
         if !entity.roles.contains(&role) {
             entity.roles.push(role);
         }
