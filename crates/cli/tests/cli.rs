@@ -162,6 +162,7 @@ fn seeds_through_every_command() {
 
     let export = storyline(&["export", "--json", "--db", db]);
     let doc: serde_json::Value = serde_json::from_slice(&export.stdout).unwrap();
+    let export = doc.clone();
     assert_eq!(doc["schema_version"], storyline::store::SCHEMA_VERSION);
     let articles = doc["articles"].as_array().unwrap();
     assert_eq!(articles.len(), 5);
@@ -212,6 +213,33 @@ fn seeds_through_every_command() {
         doc["articles"][0]["title"],
         "Kerry warns that U.S. may suspend cooperation with Russia in Syria"
     );
+
+    // Who said what: the shared WSJ quote is one quote with two reports.
+    let quotes = export["quotes"].as_array().map_or(0, Vec::len);
+    assert!(quotes > 20, "{quotes} quotes");
+    let peskov = storyline(&["quotes", "--speaker", "peskov", "--json", "--db", db]);
+    let peskov: serde_json::Value = serde_json::from_slice(&peskov.stdout).unwrap();
+    let contact = peskov
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|q| q["text"].as_str().unwrap_or("").starts_with("Contact is continuing"))
+        .expect("Peskov's quote");
+    assert_eq!(contact["kind"], "direct");
+    // Reported by 001 and 003; when the duplicates stage takes one for a
+    // copy of the other, the two reports count once.
+    assert_eq!(contact["sources"].as_array().map(Vec::len), Some(2));
+    let copies =
+        contact["sources"].as_array().unwrap().iter().filter(|s| s["copy"] == true).count();
+    assert_eq!(contact["n_reports"], 2 - copies);
+    assert_eq!(contact["first_seen"], "2016-10-05");
+    let nobody = storyline(&["quotes", "--speaker", "nobody at all", "--db", db]);
+    assert_eq!(nobody.status.code(), Some(1));
+    let entities = storyline(&["entities", "--db", db]);
+    let entities = stdout(&entities);
+    let kerry: Vec<&str> = entities.lines().filter(|l| l.contains("Kerry")).collect();
+    assert_eq!(kerry.len(), 1, "{kerry:?}");
+    assert!(kerry[0].contains("John F. Kerry") && kerry[0].contains("Secretary of State"));
 
     // The five seeds are one story; the two WSJ copies share an event.
     let story = articles[0]["story"].as_str().unwrap().to_string();
