@@ -25,6 +25,7 @@ struct Gold {
     source: Option<Range<usize>>,
     source_text: String,
     cue_text: String,
+    cue: Option<Range<usize>>,
     direct: bool,
 }
 
@@ -121,11 +122,15 @@ fn parse_ann(ann: &str) -> Vec<Gold> {
             let mut content = None;
             let mut source = None;
             let mut cue = "";
+            let mut cue_span = None;
             for arg in body.split(' ') {
                 match arg.split_once(':') {
                     Some(("Content", t)) => content = spans.get(t).cloned(),
                     Some(("Source", t)) => source = spans.get(t).cloned(),
-                    Some(("Cue", t)) => cue = spans.get(t).map_or("", |c| c.1),
+                    Some(("Cue", t)) => {
+                        cue = spans.get(t).map_or("", |c| c.1);
+                        cue_span = spans.get(t).map(|c| c.0.clone());
+                    }
                     _ => {}
                 }
             }
@@ -136,6 +141,7 @@ fn parse_ann(ann: &str) -> Vec<Gold> {
                     source: source.as_ref().map(|s| s.0.clone()),
                     source_text: source.map_or(String::new(), |s| s.1.to_string()),
                     cue_text: cue.to_string(),
+                    cue: cue_span,
                     direct,
                 });
             }
@@ -179,10 +185,15 @@ fn score(base: &str, text: &str, gold: &[Gold], c: &mut Counts, errors: &mut Vec
     for g in gold {
         let k = usize::from(!g.direct);
         c.gold[k] += 1;
+        // The prediction of the same attribution: the one whose cue is the
+        // gold cue, else the one overlapping the gold content most.
+        let same_cue = |q: &&crate::extract::Quote| {
+            g.cue.as_ref().zip(q.cue.as_ref()).is_some_and(|(gc, qc)| overlaps(gc, &chars(qc)))
+        };
         let best = pred
             .iter()
             .filter(|(p, _)| overlaps(&g.content, p))
-            .max_by_key(|(p, _)| p.end.min(g.content.end) - p.start.max(g.content.start));
+            .max_by_key(|(p, q)| (same_cue(q), p.end.min(g.content.end) - p.start.max(g.content.start)));
         let Some((_, q)) = best else {
             let lo = text.char_indices().nth(g.content.start).map_or(0, |(b, _)| b);
             errors.push(format!(
