@@ -190,10 +190,9 @@ fn score(base: &str, text: &str, gold: &[Gold], c: &mut Counts, errors: &mut Vec
         let same_cue = |q: &&crate::extract::Quote| {
             g.cue.as_ref().zip(q.cue.as_ref()).is_some_and(|(gc, qc)| overlaps(gc, &chars(qc)))
         };
-        let best = pred
-            .iter()
-            .filter(|(p, _)| overlaps(&g.content, p))
-            .max_by_key(|(p, q)| (same_cue(q), p.end.min(g.content.end) - p.start.max(g.content.start)));
+        let best = pred.iter().filter(|(p, _)| overlaps(&g.content, p)).max_by_key(|(p, q)| {
+            (same_cue(q), p.end.min(g.content.end) - p.start.max(g.content.start))
+        });
         let Some((_, q)) = best else {
             let lo = text.char_indices().nth(g.content.start).map_or(0, |(b, _)| b);
             errors.push(format!(
@@ -250,8 +249,8 @@ mod tests {
         let acc = report.get(&format!("{split}.all.speaker_accuracy")).unwrap_or(0.0);
         let direct_f = report.get(&format!("{split}.direct.content.f")).unwrap_or(0.0);
         // FIXME(#6): the bars are content F1 >= 0.80 and speaker accuracy
-        // >= 0.85; today dev gives about 0.79 and 0.81 (direct quotes 0.94
-        // and 0.82), so this asserts the current level to catch regressions.
-        assert!(f >= 0.78 && acc >= 0.79 && direct_f >= 0.92, "{report}");
+        // >= 0.85; today dev gives about 0.80 and 0.84 (direct quotes 0.94
+        // and 0.84), so this asserts the current level to catch regressions.
+        assert!(f >= 0.78 && acc >= 0.82 && direct_f >= 0.92, "{report}");
     }
 }

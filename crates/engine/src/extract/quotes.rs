@@ -784,13 +784,39 @@ pub fn quotes(cx: &Context) -> Vec<Quote> {
                     k += 1;
                 }
                 let v = (k..s.end.min(k + 12))
-                    .take_while(|&j| cx.is_word(j) || matches!(cx.word(j), "," | "-"))
+                    .take_while(|&j| cx.is_word(j) || matches!(cx.word(j), "," | "-" | "(" | ")"))
                     .find(|&j| is_cue(cx.word(j)) && !inside[j]);
                 if let Some(v) = v {
                     let phrase =
                         if v == k { right_phrase(cx, s, v) } else { left_phrase(cx, s, v).0 };
                     let phrase = if phrase.start < k { k..phrase.end } else { phrase };
                     if plausible_speaker(cx, &phrase) {
+                        found = Some((
+                            speaker(cx, &phrase, &sentence_of, &inside, &out),
+                            v,
+                            sentence_of[v],
+                        ));
+                    }
+                }
+            }
+        }
+        if found.is_none() && o == s_open.start {
+            // `“…” to drive up the price, she said.`: a quote opening the
+            // sentence, its cue at the end after a comma.
+            if let Some(a) = after.filter(|&a| a < n_tokens && sentence_of[a] == sentence_of[o]) {
+                let s = s_open;
+                let end = trim_final(cx, s.end);
+                let v = (a..end).filter(|&j| is_cue(cx.word(j)) && !inside[j]).find(|&j| {
+                    let tail = (j + 1..end).take_while(|&t| cx.word(t) != ",").count();
+                    tail <= 3 || starts_adjunct(cx, j + 1)
+                });
+                if let Some(v) = v {
+                    let (phrase, _) = left_phrase(cx, s, v);
+                    if !phrase.is_empty()
+                        && phrase.start > a
+                        && cx.word(phrase.start - 1) == ","
+                        && plausible_speaker(cx, &phrase)
+                    {
                         found = Some((
                             speaker(cx, &phrase, &sentence_of, &inside, &out),
                             v,
