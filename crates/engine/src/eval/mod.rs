@@ -12,6 +12,7 @@ pub mod clustering;
 pub mod copies;
 pub mod dating;
 pub mod html;
+pub mod quotes;
 pub mod timex;
 
 use std::fmt;
@@ -139,4 +140,3 @@ impl fmt::Display for Report {
         Ok(())
     }
 }
-pub mod quotes;
