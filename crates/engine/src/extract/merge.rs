@@ -111,7 +111,7 @@ pub struct MergedQuote {
     pub kind: QuoteKind,
     /// Every report.
     pub sources: Vec<QuoteSource>,
-    /// Number of reports that are not copies of another article.
+    /// Number of distinct reports: an article and its copies count once.
     pub n_reports: usize,
     /// The earliest publication date among the reports.
     pub first_seen: Option<NaiveDate>,
@@ -246,6 +246,8 @@ fn merge_quotes(
     merged: &mut Merged,
 ) {
     let mut words: Vec<Vec<u64>> = Vec::new();
+    // Merged quote -> the original articles that reported it.
+    let mut reports: HashMap<usize, Vec<ArticleId>> = HashMap::new();
     // Word trigram -> merged quotes holding it, to find candidates fast.
     let mut by_gram: HashMap<u64, Vec<usize>> = HashMap::new();
     for (si, s) in sources.iter().enumerate() {
@@ -310,7 +312,11 @@ fn merge_quotes(
                 m.speaker_entity = entity;
                 m.speaker = speaker_name;
             }
-            if !source.copy && !m.sources.iter().any(|x| x.article == source.article) {
+            // A copy reports for the article it copies.
+            let original = s.copy_of.unwrap_or(s.article);
+            let seen = reports.entry(id).or_default();
+            if !seen.contains(&original) {
+                seen.push(original);
                 m.n_reports += 1;
             }
             m.first_seen = min_date(m.first_seen, s.published);
