@@ -75,8 +75,8 @@ const STOPWORDS: &[&str] = &[
     "so", "some", "such", "than", "that", "the", "their", "them", "then", "there", "these", "they",
     "this", "those", "through", "to", "too", "under", "until", "up", "very", "was", "we", "were",
     "what", "when", "where", "which", "while", "who", "whom", "why", "will", "with", "would",
-    "you", "your", "n't", "t", "lrb", "rrb", "mr", "mrs", "ms", "one", "two", "new", "told",
-    "say", "year", "years", "last", "first", "week", "day", "may", "like", "get", "go",
+    "you", "your", "n't", "t", "lrb", "rrb", "mr", "mrs", "ms", "one", "two", "new", "told", "say",
+    "year", "years", "last", "first", "week", "day", "may", "like", "get", "go",
 ];
 
 /// One sentence of the story.

@@ -97,8 +97,7 @@ pub fn timeline(
     config: &TimelineConfig,
 ) -> Timeline {
     let corpus = Corpus::new(articles, copies);
-    let in_range =
-        |d: NaiveDate| config.range.is_none_or(|(first, last)| first <= d && d <= last);
+    let in_range = |d: NaiveDate| config.range.is_none_or(|(first, last)| first <= d && d <= last);
 
     // (1) Event dating, and the references each day gets.
     let mut dating = vec![Dating::None; corpus.units.len()];
@@ -289,7 +288,8 @@ mod tests {
         assert_eq!(got.undated.len(), 1, "{got:?}");
         assert!(got.undated[0].text.starts_with("Farmers"));
         assert_eq!(got.undated[0].sources, [ArticleId(4)]);
-        let lone = article(5, None, "Farmers in the valley are planting a new kind of wheat today.");
+        let lone =
+            article(5, None, "Farmers in the valley are planting a new kind of wheat today.");
         let story = [&a, &lone];
         let got = timeline(&story, &HashMap::new(), &TimelineConfig::default());
         assert_eq!(got.undated.len(), 1);
