@@ -4,6 +4,7 @@
 //! could not be ingested; the rest was). A closed pipe exits quietly.
 
 mod ingest;
+mod narrate;
 mod show;
 
 use std::path::PathBuf;
@@ -35,6 +36,10 @@ enum Command {
     Stories(show::ListArgs),
     /// Show one story: its events and their articles
     Story(show::StoryArgs),
+    /// Show the dated, cited timeline of one story
+    Timeline(narrate::TimelineArgs),
+    /// Print a Markdown report: per story its summary, timeline and sources
+    Report(narrate::ReportArgs),
     /// Print the whole store as one JSON document (see docs/json.md)
     Export(show::ExportArgs),
     /// Run an evaluation over ../shared/datasets and print its metrics
@@ -56,6 +61,8 @@ fn main() -> ExitCode {
         Command::Diagnostics(args) => show::diagnostics(args),
         Command::Stories(args) => show::stories(args),
         Command::Story(args) => show::story(args),
+        Command::Timeline(args) => narrate::timeline(args),
+        Command::Report(args) => narrate::report(args),
         Command::Export(args) => show::export(args),
         Command::Eval(args) => show::eval(args),
     };
