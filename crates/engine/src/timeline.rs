@@ -310,4 +310,42 @@ mod tests {
         assert_eq!(dates, ["2014-03-03"]);
         assert!(got.undated[0].text.starts_with("Engineers"));
     }
+
+    proptest::proptest! {
+        /// Whatever the text, every dated line's day is named by an
+        /// expression in a cited article read against that article's
+        /// publication date, or is that publication date.
+        #[test]
+        fn dates_are_always_supported(
+            pieces in proptest::collection::vec(proptest::sample::select(vec![
+                "The council met on Monday and approved the new budget for schools.",
+                "Officials have closed the bridge after the storm damaged it badly.",
+                "On March 3, 2014 the old dam was finished after years of work.",
+                "Two days ago the minister resigned over the scandal, aides said.",
+                "Farmers planted a new kind of wheat in the northern valley.",
+                "The mayor will visit the flooded district on Friday with engineers.",
+                "\n\n", "Dr. Smith", "Jan. 5", "U.S.", " yesterday ", "last week",
+            ]), 1..30),
+            published in proptest::option::of(0i64..3000),
+        ) {
+            let text: String = pieces.concat();
+            let published = published.map(|d| day("2010-01-01") + chrono::Duration::days(d));
+            let a = article(1, published, &text);
+            let b = article(2, None, &text.replace("Monday", "Tuesday"));
+            let story = [&a, &b];
+            let tl = timeline(&story, &HashMap::new(), &TimelineConfig::default());
+            for e in &tl.dates {
+                for s in &e.sentences {
+                    let supported = s.sources.iter().any(|id| {
+                        let art = if *id == a.id { &a } else { &b };
+                        art.published == Some(e.date)
+                            || tag(&art.text, art.published, &TimexConfig::default())
+                                .iter()
+                                .any(|t| t.day() == Some(e.date))
+                    });
+                    proptest::prop_assert!(supported, "{} {:?}", e.date, s);
+                }
+            }
+        }
+    }
 }
