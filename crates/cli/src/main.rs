@@ -4,6 +4,7 @@
 //! could not be ingested; the rest was). A closed pipe exits quietly.
 
 mod ingest;
+mod narrate;
 mod show;
 
 use std::path::PathBuf;
@@ -39,6 +40,10 @@ enum Command {
     Quotes(show::QuotesArgs),
     /// List the people, organizations and places of the stored articles
     Entities(show::ListArgs),
+    /// Show the dated, cited timeline of one story
+    Timeline(narrate::TimelineArgs),
+    /// Print a Markdown report: per story its summary, timeline and sources
+    Report(narrate::ReportArgs),
     /// Print the whole store as one JSON document (see docs/json.md)
     Export(show::ExportArgs),
     /// Run an evaluation over ../shared/datasets and print its metrics
@@ -62,6 +67,8 @@ fn main() -> ExitCode {
         Command::Story(args) => show::story(args),
         Command::Quotes(args) => show::quotes(args),
         Command::Entities(args) => show::entities(args),
+        Command::Timeline(args) => narrate::timeline(args),
+        Command::Report(args) => narrate::report(args),
         Command::Export(args) => show::export(args),
         Command::Eval(args) => show::eval(args),
     };

@@ -77,7 +77,7 @@ pub struct EvalArgs {
     json: bool,
 }
 
-fn open_store(db: Option<PathBuf>) -> Result<Store> {
+pub(crate) fn open_store(db: Option<PathBuf>) -> Result<Store> {
     let db = db.unwrap_or_else(crate::default_db);
     if !db.exists() {
         anyhow::bail!("no store at {} (run `storyline ingest` first, or pass --db)", db.display());

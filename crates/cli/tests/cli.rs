@@ -262,6 +262,28 @@ fn seeds_through_every_command() {
     assert_eq!(n, 5);
     assert_eq!(storyline(&["story", "s999", "--db", db]).status.code(), Some(1));
 
+    // The story's timeline and summary: in the export, `timeline`, `report`.
+    let narrated = &exported["stories"][0];
+    let summary = narrated["summary"].as_array().unwrap();
+    assert!((3..=5).contains(&summary.len()), "{summary:?}");
+    let dates: Vec<&str> = narrated["timeline"]["dates"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["date"].as_str().unwrap())
+        .collect();
+    assert!(dates.contains(&"2016-10-03") && dates.contains(&"2016-10-04"), "{dates:?}");
+    let timeline = storyline(&["timeline", &story, "--json", "--db", db]);
+    let timeline: serde_json::Value = serde_json::from_slice(&timeline.stdout).unwrap();
+    assert_eq!(timeline, narrated["timeline"]);
+    let text = stdout(&storyline(&["timeline", &story, "--db", db]));
+    assert!(text.lines().any(|l| l.starts_with("2016-10-03 ")), "{text}");
+    let report = stdout(&storyline(&["report", "--story", &story, "--db", db]));
+    for heading in ["## Summary", "## Timeline", "## Sources", "  - copy: "] {
+        assert!(report.contains(heading), "{heading} missing:\n{report}");
+    }
+    assert_eq!(storyline(&["timeline", "s999", "--db", db]).status.code(), Some(1));
+
     let list = storyline(&["articles", "--db", db]);
     assert_eq!(stdout(&list).lines().count(), 5);
     let missing = storyline(&["articles", "--db", dir.path().join("none.db").to_str().unwrap()]);

@@ -13,6 +13,8 @@ use crate::dedupe::Duplicate;
 use crate::extract::merge::{CanonicalEntity, MergedQuote};
 use crate::model::{Article, ArticleId, Diagnostic};
 use crate::store::SCHEMA_VERSION;
+use crate::summarize::{summarize, CitedSentence, SummaryConfig};
+use crate::timeline::{timeline, Timeline, TimelineConfig};
 
 /// Where an article came from, as in JSON.
 #[derive(Debug, Serialize)]
@@ -162,6 +164,12 @@ pub struct StoryJson<'a> {
     pub n_articles: usize,
     /// Its events, by first date (undated last).
     pub events: Vec<EventJson<'a>>,
+    /// Its 3–5 sentence summary, when computed ([`StoryJson::narrate`]).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub summary: Option<Vec<CitedSentence>>,
+    /// Its timeline, when computed ([`StoryJson::narrate`]).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub timeline: Option<Timeline>,
 }
 
 impl<'a> StoryJson<'a> {
@@ -174,8 +182,44 @@ impl<'a> StoryJson<'a> {
             last: s.last.map(|d| d.to_string()),
             n_articles: s.n_articles,
             events: s.events.iter().map(|e| EventJson::new(e)).collect(),
+            summary: None,
+            timeline: None,
         }
     }
+
+    /// Adds the summary and timeline of story `s`, built from `articles`
+    /// (any superset of its articles) and `duplicates` as from
+    /// [`crate::store::Store::duplicates`] (copies are cited, not counted).
+    pub fn narrate(
+        mut self,
+        s: &StoryView<'_>,
+        articles: &HashMap<ArticleId, &Article>,
+        duplicates: &[(ArticleId, Duplicate)],
+    ) -> Self {
+        let (story, copies) = story_articles(s, articles, duplicates);
+        self.summary = Some(summarize(&story, &copies, &SummaryConfig::default()));
+        self.timeline = Some(timeline(&story, &copies, &TimelineConfig::default()));
+        self
+    }
+}
+
+/// The articles of story `s` found in `articles`, in id order, and the
+/// copy relations among them.
+pub fn story_articles<'a>(
+    s: &StoryView<'_>,
+    articles: &HashMap<ArticleId, &'a Article>,
+    duplicates: &[(ArticleId, Duplicate)],
+) -> (Vec<&'a Article>, HashMap<ArticleId, ArticleId>) {
+    let mut story: Vec<&Article> = s
+        .events
+        .iter()
+        .flat_map(|e| e.articles())
+        .filter_map(|id| articles.get(&id).copied())
+        .collect();
+    story.sort_by_key(|a| a.id);
+    story.dedup_by_key(|a| a.id);
+    let copies = duplicates.iter().map(|(id, d)| (*id, d.duplicate_of)).collect();
+    (story, copies)
 }
 
 /// The whole store as one document.
@@ -219,7 +263,13 @@ impl<'a> ExportJson<'a> {
                 })
                 .collect(),
             diagnostics,
-            stories: clusters.map_or_else(Vec::new, stories_json),
+            stories: clusters.map_or_else(Vec::new, |c| {
+                let by_id: HashMap<ArticleId, &Article> =
+                    articles.iter().map(|a| (a.id, a)).collect();
+                let mut views: Vec<StoryView> = c.stories().collect();
+                views.sort_by_key(|s| (std::cmp::Reverse(s.n_articles), s.id));
+                views.iter().map(|v| StoryJson::new(v).narrate(v, &by_id, duplicates)).collect()
+            }),
             quotes: merged.quotes,
             entities: merged.entities,
         }

@@ -14,7 +14,10 @@ pub mod ingest;
 pub mod meta;
 pub mod model;
 pub mod pipeline;
+pub mod sentences;
 pub mod store;
+pub mod summarize;
+pub mod timeline;
 pub mod timex;
 
 pub use error::{Error, Result};

@@ -13,6 +13,7 @@ pub mod copies;
 pub mod dating;
 pub mod html;
 pub mod quotes;
+pub mod timeline;
 pub mod timex;
 
 use std::fmt;
@@ -23,6 +24,7 @@ pub const TASKS: &[(&str, &str)] = &[
     ("clustering", "ECB+ and Timeline17: story and event B-cubed / pairwise P/R/F1"),
     ("copies", "Timeline17 edited copies: find the original; ECB+: same-event pairs not copies"),
     ("dating", "Timeline17: every article dated from its folder"),
+    ("timeline", "Timeline17: story timelines, date F1 and alignment ROUGE-1/2"),
     ("timex", "TempEval-3 (TimeBank + AQUAINT): temporal expressions, spans and values"),
     ("html", "trafilatura-eval: main-content extraction, snippet P/R/F over 990 pages"),
     ("quotes", "PolNeAR: attribution content F1 and speaker accuracy"),
@@ -34,6 +36,7 @@ pub fn run(task: &str, datasets: &Path) -> crate::Result<Report> {
         "clustering" => clustering::run(datasets),
         "copies" => copies::run(datasets),
         "dating" => dating::run(datasets),
+        "timeline" => timeline::run(datasets),
         "timex" => timex::run(datasets),
         "html" => html::run(datasets),
         "quotes" => quotes::run(datasets),

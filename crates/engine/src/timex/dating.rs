@@ -73,7 +73,7 @@ pub fn date_sentences(
 
 /// Whether a sentence is in the present perfect or built on a past-tense
 /// reporting verb.
-fn reports_recent(sentence: &str) -> bool {
+pub(crate) fn reports_recent(sentence: &str) -> bool {
     let words: Vec<String> = sentence
         .split(|c: char| !(c.is_alphanumeric() || c == '\''))
         .filter(|w| !w.is_empty())

@@ -22,6 +22,7 @@ use chrono::{Datelike, NaiveDate};
 use serde::Serialize;
 
 pub use dating::date_sentences;
+pub(crate) use dating::reports_recent;
 use resolve::{Ctx, Sem, Tense};
 
 /// TimeML's TIMEX3 types.
