@@ -117,6 +117,39 @@ pub fn report(args: ReportArgs) -> Result<ExitCode> {
 }
 
 /// One story as Markdown.
+/// The story's most reported direct quotes with a named speaker: one
+/// Markdown line each, citing every article that carries it.
+fn key_quotes(articles: &[&Article], duplicates: &[(ArticleId, Duplicate)]) -> Vec<String> {
+    let owned: Vec<Article> = articles.iter().map(|a| (*a).clone()).collect();
+    let merged = storyline::pipeline::quotes(&owned, duplicates);
+    let mut quotes: Vec<_> = merged
+        .quotes
+        .iter()
+        .filter(|q| q.kind == storyline::extract::QuoteKind::Direct && q.speaker.is_some())
+        .collect();
+    // Most reported first (every carrying article, copies included), then
+    // in order of appearance; at most two per speaker so more voices show.
+    quotes.sort_by_key(|q| {
+        (std::cmp::Reverse(q.sources.len()), std::cmp::Reverse(q.n_reports), q.id)
+    });
+    let mut per_speaker: HashMap<&str, usize> = HashMap::new();
+    quotes.retain(|q| {
+        let n = per_speaker.entry(q.speaker.as_deref().unwrap_or("")).or_default();
+        *n += 1;
+        *n <= 2
+    });
+    quotes
+        .iter()
+        .take(8)
+        .map(|q| {
+            let mut ids: Vec<String> = q.sources.iter().map(|s| s.article.to_string()).collect();
+            ids.dedup();
+            let who = q.speaker.as_deref().unwrap_or("?");
+            format!("- **{who}**: \"{}\" [{}]", q.text, ids.join(", "))
+        })
+        .collect()
+}
+
 fn story_markdown(
     view: &StoryView<'_>,
     by_id: &HashMap<ArticleId, &Article>,
@@ -145,8 +178,12 @@ fn story_markdown(
     for s in &tl.undated {
         let _ = writeln!(md, "- **undated** {} [{}]", s.text, ids(s));
     }
-    let _ = writeln!(md, "\n## Sources\n");
     let (articles, copies) = story_articles(view, by_id, duplicates);
+    let _ = writeln!(md, "\n## Key quotes\n");
+    for line in key_quotes(&articles, duplicates) {
+        let _ = writeln!(md, "{line}");
+    }
+    let _ = writeln!(md, "\n## Sources\n");
     let in_story: HashMap<ArticleId, &Article> = articles.iter().map(|a| (a.id, *a)).collect();
     // A copy is listed under its original when that is in the story.
     let original = |a: &Article| copies.get(&a.id).filter(|o| in_story.contains_key(o)).copied();

@@ -279,7 +279,15 @@ fn seeds_through_every_command() {
     let text = stdout(&storyline(&["timeline", &story, "--db", db]));
     assert!(text.lines().any(|l| l.starts_with("2016-10-03 ")), "{text}");
     let report = stdout(&storyline(&["report", "--story", &story, "--db", db]));
-    for heading in ["## Summary", "## Timeline", "## Sources", "  - copy: "] {
+    for heading in [
+        "## Summary",
+        "## Timeline",
+        "## Key quotes",
+        "**Dmitry Peskov**",
+        "**Mark Toner**",
+        "## Sources",
+        "  - copy: ",
+    ] {
         assert!(report.contains(heading), "{heading} missing:\n{report}");
     }
     assert_eq!(storyline(&["timeline", "s999", "--db", db]).status.code(), Some(1));
