@@ -460,7 +460,13 @@ pub(crate) fn tense_at(text: &str, span: &std::ops::Range<usize>) -> Tense {
     }
     // A deadline ("extended until Tuesday") lies ahead; a sentence that
     // opens with "Until Tuesday," looks back.
-    if lower.ends_with(" until") || lower.ends_with(" till") {
+    // "Wednesday's ruling": news names what already happened this way.
+    let after = &text[span.end..];
+    if (after.starts_with("'s") || after.starts_with("\u{2019}s")) && !lower.ends_with("next") {
+        return Tense::Past;
+    }
+    let opener = matches!(lower.trim(), "until" | "till");
+    if !opener && (lower.ends_with(" until") || lower.ends_with(" till")) {
         return Tense::Future;
     }
     let cue = |word: &str| {
@@ -523,6 +529,10 @@ mod tests {
         assert_eq!(tense_at(t, &(14..21)), Tense::Past);
         assert_eq!(tense_at(t, &(44..50)), Tense::Future);
         assert_eq!(tense_at("On Friday", &(3..9)), Tense::Unknown);
+        // A sentence that opens with "Until" looks back; a possessive names the past.
+        assert_ne!(tense_at("Until Thursday, they had not named him.", &(6..14)), Tense::Future);
+        let t = "They would look for ways around Wednesday's ruling.";
+        assert_eq!(tense_at(t, &(32..41)), Tense::Past);
     }
 
     #[test]
