@@ -403,15 +403,7 @@ struct Builder {
 
 impl Builder {
     fn new(len: usize) -> Builder {
-        let root = Node {
-            tag: "#root".into(),
-            text: "".into(),
-            attrs: Vec::new(),
-            parent: 0,
-            first_child: None,
-            last_child: None,
-            next_sibling: None,
-        };
+        let root = element("#root");
         let mut nodes = Vec::with_capacity(len / 40);
         nodes.push(root);
         Builder { nodes, stack: vec![0] }
