@@ -13,6 +13,8 @@
 //! score, skipping any too close to one already taken (cosine > 0.5 or
 //! content-word overlap ≥ 0.5). A near-duplicate elsewhere in the story
 //! (content-word Jaccard ≥ 0.5) adds its article to the citation.
+//! A paragraph reused word for word by several originals (a shared wire
+//! passage) counts once: its later occurrences are cited, never scored.
 //! [`Corpus`] is the shared sentence table the timeline builds on too.
 
 use std::collections::HashMap;
@@ -21,6 +23,7 @@ use std::ops::Range;
 use rustc_hash::FxHashMap;
 use serde::Serialize;
 
+use crate::dedupe;
 use crate::model::{Article, ArticleId};
 use crate::sentences;
 
@@ -109,6 +112,10 @@ pub(crate) struct Corpus<'a> {
     pub units: Vec<Unit>,
     /// For each article, the range of its units.
     pub by_article: Vec<Range<usize>>,
+    /// For each unit, whether it lies in a shared passage already seen in
+    /// an earlier original of the story (a reused wire paragraph): it is
+    /// cited but not counted again, nor offered as a candidate.
+    pub repeated: Vec<bool>,
 }
 
 impl<'a> Corpus<'a> {
@@ -139,9 +146,12 @@ impl<'a> Corpus<'a> {
         let mut units = Vec::new();
         let mut by_article = Vec::with_capacity(articles.len());
         let mut counts: Vec<(u32, u32)> = Vec::new();
+        let mut repeated = Vec::new();
+        let mut passages: FxHashMap<u64, usize> = FxHashMap::default();
         for (i, a) in articles.iter().enumerate() {
             let first = units.len();
             if !is_copy[i] {
+                let shared = repeated_passages(&a.text, i, &mut passages);
                 let mut seen_in_article: Vec<u32> = Vec::new();
                 for (position, span) in sentences::split(&a.text).into_iter().enumerate() {
                     counts.clear();
@@ -162,6 +172,8 @@ impl<'a> Corpus<'a> {
                         }
                     }
                     counts.sort_unstable();
+                    repeated
+                        .push(shared.iter().any(|p| p.start <= span.start && span.end <= p.end));
                     seen_in_article.extend(counts.iter().map(|c| c.0));
                     units.push(Unit {
                         article: i,
@@ -187,7 +199,7 @@ impl<'a> Corpus<'a> {
             }
             normalize(&mut u.vector);
         }
-        Corpus { articles, copies: copy_lists, is_copy, units, by_article }
+        Corpus { articles, copies: copy_lists, is_copy, units, by_article, repeated }
     }
 
     /// The text of a unit, white space folded.
@@ -199,8 +211,13 @@ impl<'a> Corpus<'a> {
 
     /// Whether a unit reads as a statement worth showing: neither a
     /// fragment nor a run-on, and not a question.
+    /// A sentence of a repeated shared passage is not: its first
+    /// occurrence stands for it.
     pub fn usable(&self, u: usize) -> bool {
         let unit = &self.units[u];
+        if self.repeated[u] {
+            return false;
+        }
         let text = &self.articles[unit.article].text[unit.span.clone()];
         (8..=60).contains(&unit.n_words)
             && !text.trim_end().ends_with('?')
@@ -329,7 +346,7 @@ pub fn summarize(
     config: &SummaryConfig,
 ) -> Vec<CitedSentence> {
     let corpus = Corpus::new(articles, copies);
-    let centroid = corpus.centroid(0..corpus.units.len());
+    let centroid = corpus.centroid((0..corpus.units.len()).filter(|&u| !corpus.repeated[u]));
     let mut scored: Vec<(f32, usize)> = (0..corpus.units.len())
         .filter(|&u| corpus.usable(u))
         .map(|u| {
@@ -349,6 +366,31 @@ pub fn summarize(
     }
     let dups = corpus.near_duplicates(&chosen, |_, _| true);
     chosen.iter().zip(&dups).map(|(&u, d)| corpus.cite(u, d)).collect()
+}
+
+/// The byte ranges of the paragraphs of `text` (article `i` of the story)
+/// that an earlier article already holds word for word: shared passages,
+/// as the dedupe stage defines them ([`dedupe::paragraphs`], at least
+/// [`dedupe::Config::min_passage_words`] words). `first` maps a paragraph
+/// hash to the article that had it first.
+fn repeated_passages(text: &str, i: usize, first: &mut FxHashMap<u64, usize>) -> Vec<Range<usize>> {
+    let min_words = dedupe::Config::default().min_passage_words;
+    let base = text.as_ptr() as usize;
+    let mut out = Vec::new();
+    for para in dedupe::paragraphs(text) {
+        let mut n_words = 0u32;
+        dedupe::for_each_word(para, |_| n_words += 1);
+        if n_words < min_words {
+            continue;
+        }
+        let Some(hash) = dedupe::text_hash(para) else { continue };
+        if *first.entry(hash).or_insert(i) != i {
+            // `paragraphs` returns slices of `text`, so the offset is exact.
+            let start = para.as_ptr() as usize - base;
+            out.push(start..start + para.len());
+        }
+    }
+    out
 }
 
 /// Lowercase word tokens: runs of letters and digits (apostrophes kept
@@ -432,5 +474,30 @@ pub(crate) mod tests {
         sources.sort();
         assert_eq!(sources, [ArticleId(1), ArticleId(2), ArticleId(3)]);
         assert!(got.iter().all(|s| !s.text.contains("bakery")), "{got:?}");
+    }
+
+    #[test]
+    fn a_reused_wire_paragraph_counts_once_and_cites_every_outlet() {
+        let wire = "Inspectors from the agency reached the dam on Thursday and found \
+                    cracks along the eastern spillway wall.";
+        let a = article(1, None, &format!("{wire}\n\nThe regional paper spoke to farmers downstream who fear for their fields."));
+        let b = article(2, None, &format!("Local officials met late into the night.\n\n{wire}"));
+        let c = article(
+            3,
+            None,
+            &format!("{wire}\n\nA television crew filmed the spillway from a boat."),
+        );
+        let story = [&a, &b, &c];
+        let corpus = Corpus::new(&story, &HashMap::new());
+        let repeated: Vec<u64> = (0..corpus.units.len())
+            .filter(|&u| corpus.repeated[u])
+            .map(|u| corpus.articles[corpus.units[u].article].id.0)
+            .collect();
+        assert_eq!(repeated, [2, 3]);
+        let got = summarize(&story, &HashMap::new(), &SummaryConfig { sentences: 3 });
+        let wire_lines: Vec<_> = got.iter().filter(|s| s.text.contains("spillway wall")).collect();
+        assert_eq!(wire_lines.len(), 1, "{got:?}");
+        assert_eq!(wire_lines[0].article, ArticleId(1));
+        assert_eq!(wire_lines[0].sources, [ArticleId(1), ArticleId(2), ArticleId(3)]);
     }
 }

@@ -124,8 +124,11 @@ pub fn timeline(
                 t += 1;
             }
             days.dedup();
-            for &d in &days {
-                *weight.entry(d).or_default() += 1.0;
+            // A reused wire paragraph counts once, where it first appears.
+            if !corpus.repeated[u] {
+                for &d in &days {
+                    *weight.entry(d).or_default() += 1.0;
+                }
             }
             dating[u] = match (days.first(), article.published) {
                 (Some(&d), _) => Dating::Explicit(d),
