@@ -291,17 +291,17 @@ impl<'s> Ingest<'s> {
 
 /// Places every stored article that the saved clustering state does not
 /// hold yet (this run's, or those of an earlier run that was killed), in
-/// arrival order, copies with their originals, and saves the state.
+/// arrival order, copies with their originals, and saves the state. Only
+/// those articles are read; the state is loaded and saved once.
 fn cluster_stored(store: &mut Store, config: &ClusterConfig) -> crate::Result<()> {
     let mut state = store.cluster_state()?.unwrap_or_else(|| ClusterState::new(config));
-    let before = state.n_articles();
-    let copies: HashMap<_, _> =
-        store.duplicates()?.into_iter().map(|(id, d)| (id, d.duplicate_of)).collect();
-    for article in store.articles()? {
-        cluster(&mut state, &article, copies.get(&article.id).copied(), config);
-    }
-    if state.n_articles() != before {
-        store.save_cluster_state(&state)?;
+    let mut placed = 0;
+    let mark = store.unclustered(|article, copy_of| {
+        cluster(&mut state, article, copy_of, config);
+        placed += 1;
+    })?;
+    if placed > 0 {
+        store.save_cluster_state_through(&state, mark)?;
     }
     Ok(())
 }
@@ -309,7 +309,42 @@ fn cluster_stored(store: &mut Store, config: &ClusterConfig) -> crate::Result<()
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::ingest::list_inputs;
     use crate::model::DiagnosticKind;
+
+    /// The seeds (with a copy pair) and every 25th Timeline17 article.
+    fn sample() -> Vec<Input> {
+        let shared = crate::eval::shared_dir();
+        let (mut inputs, _) = list_inputs(&[shared.join("seeds")]);
+        let (t17, _) = list_inputs(&[crate::eval::datasets_dir().join("timeline17")]);
+        inputs.extend(t17.into_iter().filter(|i| i.name().contains("/InputDocs/")).step_by(25));
+        assert!(inputs.len() > 100, "{} inputs", inputs.len());
+        inputs
+    }
+
+    #[test]
+    fn clustering_run_by_run_equals_one_run() {
+        let inputs = sample();
+        let ingest = |store: &mut Store, inputs: &[Input]| {
+            let mut run = Ingest::new(store, IngestConfig::default());
+            for input in inputs {
+                run.read(input).unwrap();
+            }
+            run.finish().unwrap()
+        };
+        let mut once = Store::in_memory().unwrap();
+        ingest(&mut once, &inputs);
+        let mut runs = Store::in_memory().unwrap();
+        // Two inputs a run: the seeds' copy pair (001, 003) is split.
+        for chunk in inputs.chunks(2) {
+            ingest(&mut runs, chunk);
+        }
+        assert!(!once.duplicates().unwrap().is_empty());
+        assert_eq!(runs.duplicates().unwrap(), once.duplicates().unwrap());
+        let state = |store: &Store| serde_json::to_string(&store.cluster_state().unwrap()).unwrap();
+        assert_eq!(state(&runs), state(&once));
+        assert_eq!(once.cluster_state().unwrap().unwrap().n_articles(), once.count().unwrap());
+    }
 
     fn run(store: &mut Store, inputs: &[(&str, &str)]) -> IngestSummary {
         let mut ingest = Ingest::new(store, IngestConfig { batch: 2, ..IngestConfig::default() });
