@@ -1,5 +1,5 @@
-//! `storyline ingest`: inputs → pipeline → store, in batches, with a
-//! progress bar and a summary.
+//! `storyline ingest`: inputs → [`Ingest`] (the pipeline into the store,
+//! in batches), with a progress bar and a summary.
 
 use std::collections::BTreeMap;
 use std::path::PathBuf;
@@ -8,11 +8,10 @@ use std::process::ExitCode;
 use anyhow::{Context, Result};
 use clap::Args;
 use indicatif::{ProgressBar, ProgressStyle};
-use storyline::cluster::{ClusterConfig, ClusterState};
-use storyline::ingest::{list_inputs, read_input, Input, Item, ReadConfig};
-use storyline::model::{Article, Diagnostic, Format};
-use storyline::pipeline::{cluster, process, Config};
-use storyline::store::{Inserted, Store};
+use storyline::ingest::{list_inputs, Input, ReadConfig};
+use storyline::model::Format;
+use storyline::pipeline::{Config, Ingest, IngestConfig};
+use storyline::store::Store;
 
 #[derive(Args)]
 pub struct IngestArgs {
@@ -44,13 +43,14 @@ pub fn parse_format(s: &str) -> Result<Format, String> {
         .ok_or_else(|| format!("unknown format {s:?} (text, jsonl, html, warc, feed)"))
 }
 
-#[derive(Default, serde::Serialize)]
-struct Summary {
+/// The summary as `--json` prints it.
+#[derive(serde::Serialize)]
+struct Summary<'a> {
     inputs: usize,
     added: usize,
     already_present: usize,
     not_ingested: usize,
-    diagnostics: BTreeMap<&'static str, usize>,
+    diagnostics: &'a BTreeMap<&'static str, usize>,
 }
 
 pub fn run(args: IngestArgs) -> Result<ExitCode> {
@@ -58,59 +58,39 @@ pub fn run(args: IngestArgs) -> Result<ExitCode> {
     let mut store =
         Store::open(&db).with_context(|| format!("cannot open store {}", db.display()))?;
     let (inputs, listing) = list_inputs(&args.paths);
-    let read_config = ReadConfig { format: args.format, ..ReadConfig::default() };
-    let config = Config { published: args.published, ..Config::default() };
+    let config = IngestConfig {
+        read: ReadConfig { format: args.format, ..ReadConfig::default() },
+        process: Config { published: args.published, ..Config::default() },
+        batch: args.batch,
+        ..IngestConfig::default()
+    };
 
     let bar = progress(&inputs, args.quiet || args.json);
-    let mut summary = Summary { inputs: inputs.len(), ..Summary::default() };
-    let mut batch = Batch::default();
-    batch.add_diagnostics(listing, &mut summary);
-    let mut failure: Option<anyhow::Error> = None;
+    let mut ingest = Ingest::new(&mut store, config);
+    ingest.add_diagnostics(listing);
     for input in &inputs {
-        read_input(input, &read_config, &mut |item| {
-            match item {
-                Item::Article(raw) => match process(raw, &config) {
-                    Ok(article) => {
-                        for d in &article.diagnostics {
-                            *summary.diagnostics.entry(d.kind.name()).or_default() += 1;
-                        }
-                        batch.articles.push(article);
-                    }
-                    Err(d) => batch.add_diagnostics(vec![d], &mut summary),
-                },
-                Item::Diagnostic(d) => batch.add_diagnostics(vec![d], &mut summary),
-            }
-            // Flush inside the reader's loop: a large JSONL file commits batch by batch.
-            if batch.articles.len() >= args.batch && failure.is_none() {
-                if let Err(e) = batch.flush(&mut store, &mut summary) {
-                    failure = Some(e);
-                }
-            }
-        });
-        if let Some(e) = failure.take() {
-            return Err(e);
-        }
+        ingest.read(input)?;
         bar.inc(1);
-        bar.set_message(format!(
-            "{} articles",
-            summary.added + summary.already_present + batch.articles.len()
-        ));
+        bar.set_message(format!("{} articles", ingest.n_articles()));
     }
-    batch.flush(&mut store, &mut summary)?;
-    // Copies are found over the whole store, so a new article is compared
-    // with everything ingested before.
-    store.refresh_copies(&storyline::dedupe::Config::default()).context("finding copies")?;
-    cluster_stored(&mut store)?;
+    let summary = ingest.finish()?;
     bar.finish_and_clear();
 
-    for d in &batch.shown {
+    for d in &summary.shown {
         eprintln!("{d}");
     }
-    if batch.hidden > 0 {
-        eprintln!("... and {} more; see `storyline diagnostics`", batch.hidden);
+    if summary.hidden > 0 {
+        eprintln!("... and {} more; see `storyline diagnostics`", summary.hidden);
     }
     if args.json {
-        println!("{}", serde_json::to_string_pretty(&summary)?);
+        let json = Summary {
+            inputs: summary.inputs,
+            added: summary.added,
+            already_present: summary.already_present,
+            not_ingested: summary.not_ingested,
+            diagnostics: &summary.diagnostics,
+        };
+        println!("{}", serde_json::to_string_pretty(&json)?);
     } else {
         let kinds: Vec<String> =
             summary.diagnostics.iter().map(|(k, n)| format!("{k} {n}")).collect();
@@ -142,56 +122,4 @@ fn progress(inputs: &[Input], hidden: bool) -> ProgressBar {
     .unwrap_or_else(|_| ProgressStyle::default_bar());
     bar.set_style(style);
     bar
-}
-
-/// Articles and diagnostics waiting for the next transaction.
-#[derive(Default)]
-struct Batch {
-    articles: Vec<Article>,
-    diagnostics: Vec<Diagnostic>,
-    /// The first diagnostics, printed at the end.
-    shown: Vec<Diagnostic>,
-    hidden: usize,
-}
-
-impl Batch {
-    fn add_diagnostics(&mut self, diagnostics: Vec<Diagnostic>, summary: &mut Summary) {
-        for d in diagnostics {
-            summary.not_ingested += 1;
-            *summary.diagnostics.entry(d.kind.name()).or_default() += 1;
-            if self.shown.len() < 20 {
-                self.shown.push(d.clone());
-            } else {
-                self.hidden += 1;
-            }
-            self.diagnostics.push(d);
-        }
-    }
-
-    fn flush(&mut self, store: &mut Store, summary: &mut Summary) -> Result<()> {
-        let Inserted { added, present } = store.insert_batch(&self.articles, &self.diagnostics)?;
-        summary.added += added;
-        summary.already_present += present;
-        self.articles.clear();
-        self.diagnostics.clear();
-        Ok(())
-    }
-}
-
-/// Places every stored article that the saved clustering state does not
-/// hold yet (this run's, or those of an earlier run that was killed), in
-/// arrival order, copies with their originals, and saves the state.
-fn cluster_stored(store: &mut Store) -> Result<()> {
-    let config = ClusterConfig::default();
-    let mut state = store.cluster_state()?.unwrap_or_else(|| ClusterState::new(&config));
-    let before = state.n_articles();
-    let copies: std::collections::HashMap<_, _> =
-        store.duplicates()?.into_iter().map(|(id, d)| (id, d.duplicate_of)).collect();
-    for article in store.articles()? {
-        cluster(&mut state, &article, copies.get(&article.id).copied(), &config);
-    }
-    if state.n_articles() != before {
-        store.save_cluster_state(&state)?;
-    }
-    Ok(())
 }

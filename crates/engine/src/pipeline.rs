@@ -8,16 +8,22 @@
 //! an event and a story of a [`ClusterState`] the store keeps. Quotes:
 //! [`quotes`] extracts the entities and quotes of each article and merges
 //! them across articles. Later stages (timelines) are added here in their
-//! order.
+//! order. An ingest run into the store, as `storyline ingest` and the HTTP
+//! API do it, is an [`Ingest`] session: articles in batches, then copies,
+//! then clustering.
+
+use std::collections::{BTreeMap, HashMap};
 
 use chrono::NaiveDate;
 
 use crate::clean::{self, CleanConfig};
 use crate::cluster::{Assignment, ClusterConfig, ClusterInput, ClusterState};
-use crate::dedupe::Duplicate;
+use crate::dedupe::{self, Duplicate};
 use crate::extract::{self, merge};
+use crate::ingest::{read_bytes, read_input, Input, Item, ReadConfig};
 use crate::meta;
 use crate::model::{Article, ArticleId, Diagnostic, DiagnosticKind, RawArticle};
+use crate::store::{Inserted, Store};
 
 /// Options for processing articles.
 #[derive(Clone, Debug, Default)]
@@ -89,7 +95,7 @@ pub fn cluster(
 /// `duplicates` are the copies found by the duplicates stage: a quote
 /// reported by an article and its copy counts once.
 pub fn quotes(articles: &[Article], duplicates: &[(ArticleId, Duplicate)]) -> merge::Merged {
-    let copy_of: std::collections::HashMap<ArticleId, ArticleId> =
+    let copy_of: HashMap<ArticleId, ArticleId> =
         duplicates.iter().map(|(id, d)| (*id, d.duplicate_of)).collect();
     let extractions: Vec<extract::Extraction> =
         articles.iter().map(|a| extract::extract(&a.text)).collect();
@@ -105,4 +111,271 @@ pub fn quotes(articles: &[Article], duplicates: &[(ArticleId, Duplicate)]) -> me
         })
         .collect();
     merge::merge(&sources)
+}
+
+/// Options of an ingest run into the store.
+#[derive(Clone, Debug)]
+pub struct IngestConfig {
+    /// How inputs are read.
+    pub read: ReadConfig,
+    /// How articles are processed.
+    pub process: Config,
+    /// Articles per transaction.
+    pub batch: usize,
+    /// How copies are found.
+    pub copies: dedupe::Config,
+    /// How articles are placed into events and stories.
+    pub cluster: ClusterConfig,
+}
+
+impl Default for IngestConfig {
+    fn default() -> IngestConfig {
+        IngestConfig {
+            read: ReadConfig::default(),
+            process: Config::default(),
+            batch: 1000,
+            copies: dedupe::Config::default(),
+            cluster: ClusterConfig::default(),
+        }
+    }
+}
+
+/// What an ingest run did.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct IngestSummary {
+    /// Inputs read (files, standard input, request bodies).
+    pub inputs: usize,
+    /// Articles new to the store.
+    pub added: usize,
+    /// Articles whose content was stored already.
+    pub already_present: usize,
+    /// Records (or whole inputs) that gave no article.
+    pub not_ingested: usize,
+    /// Diagnostics by kind name, those of stored articles included.
+    pub diagnostics: BTreeMap<&'static str, usize>,
+    /// The first [`IngestSummary::N_SHOWN`] records not ingested, to show
+    /// the user; every one of them is in the store.
+    pub shown: Vec<Diagnostic>,
+    /// How many more records were not ingested than `shown` holds.
+    pub hidden: usize,
+}
+
+impl IngestSummary {
+    /// How many diagnostics of records not ingested a summary keeps.
+    pub const N_SHOWN: usize = 20;
+}
+
+/// One ingest run into the store: feed it inputs, items or diagnostics,
+/// then [`Ingest::finish`] it. Articles are committed in batches of
+/// [`IngestConfig::batch`], so a killed run leaves every committed batch
+/// intact; copies and clustering run once, at the end, over what the run
+/// stored (and whatever an earlier killed run left unplaced).
+pub struct Ingest<'s> {
+    store: &'s mut Store,
+    config: IngestConfig,
+    articles: Vec<Article>,
+    diagnostics: Vec<Diagnostic>,
+    summary: IngestSummary,
+    /// The first store error met inside a reader's callback, returned once
+    /// the reader is done.
+    failure: Option<crate::Error>,
+}
+
+impl<'s> Ingest<'s> {
+    /// Starts a run into `store`.
+    pub fn new(store: &'s mut Store, config: IngestConfig) -> Ingest<'s> {
+        let articles = Vec::with_capacity(config.batch.min(1 << 16));
+        Ingest {
+            store,
+            config,
+            articles,
+            diagnostics: Vec::new(),
+            summary: IngestSummary::default(),
+            failure: None,
+        }
+    }
+
+    /// Reads one input (a file or standard input) into the run.
+    pub fn read(&mut self, input: &Input) -> crate::Result<()> {
+        self.summary.inputs += 1;
+        let read = self.config.read.clone();
+        read_input(input, &read, &mut |item| self.add_in_reader(item));
+        self.failure.take().map_or(Ok(()), Err)
+    }
+
+    /// Reads input bytes already in memory (a request body); `name` names
+    /// the input in origins and diagnostics.
+    pub fn read_bytes(&mut self, name: &str, bytes: &[u8]) -> crate::Result<()> {
+        self.summary.inputs += 1;
+        let read = self.config.read.clone();
+        read_bytes(name, bytes, &read, &mut |item| self.add_in_reader(item));
+        self.failure.take().map_or(Ok(()), Err)
+    }
+
+    /// Adds one reader item: an article is processed and batched, a
+    /// diagnostic counted and stored.
+    pub fn add(&mut self, item: Item) -> crate::Result<()> {
+        self.add_in_reader(item);
+        self.failure.take().map_or(Ok(()), Err)
+    }
+
+    /// Adds records that could not be read (for instance paths that
+    /// [`crate::ingest::list_inputs`] could not list).
+    pub fn add_diagnostics(&mut self, diagnostics: Vec<Diagnostic>) {
+        for d in diagnostics {
+            self.not_ingested(d);
+        }
+    }
+
+    /// Articles processed so far, stored or waiting for the next batch.
+    pub fn n_articles(&self) -> usize {
+        self.summary.added + self.summary.already_present + self.articles.len()
+    }
+
+    fn add_in_reader(&mut self, item: Item) {
+        match item {
+            Item::Article(raw) => match process(raw, &self.config.process) {
+                Ok(article) => {
+                    for d in &article.diagnostics {
+                        *self.summary.diagnostics.entry(d.kind.name()).or_default() += 1;
+                    }
+                    self.articles.push(article);
+                }
+                Err(d) => self.not_ingested(d),
+            },
+            Item::Diagnostic(d) => self.not_ingested(d),
+        }
+        // Flush inside the reader's loop: a large JSONL file commits batch
+        // by batch. After a failure nothing more is written.
+        if self.articles.len() >= self.config.batch && self.failure.is_none() {
+            if let Err(e) = self.flush() {
+                self.failure = Some(e);
+            }
+        }
+    }
+
+    fn not_ingested(&mut self, d: Diagnostic) {
+        let summary = &mut self.summary;
+        summary.not_ingested += 1;
+        *summary.diagnostics.entry(d.kind.name()).or_default() += 1;
+        if summary.shown.len() < IngestSummary::N_SHOWN {
+            summary.shown.push(d.clone());
+        } else {
+            summary.hidden += 1;
+        }
+        self.diagnostics.push(d);
+    }
+
+    fn flush(&mut self) -> crate::Result<()> {
+        let Inserted { added, present } =
+            self.store.insert_batch(&self.articles, &self.diagnostics)?;
+        self.summary.added += added;
+        self.summary.already_present += present;
+        self.articles.clear();
+        self.diagnostics.clear();
+        Ok(())
+    }
+
+    /// Commits the last batch, finds the copies of the new articles among
+    /// everything stored, places them into events and stories, and says
+    /// what the run did.
+    pub fn finish(mut self) -> crate::Result<IngestSummary> {
+        self.flush()?;
+        // Copies are found over the whole store, so a new article is
+        // compared with everything ingested before.
+        self.store.refresh_copies(&self.config.copies)?;
+        cluster_stored(self.store, &self.config.cluster)?;
+        Ok(self.summary)
+    }
+}
+
+/// Places every stored article that the saved clustering state does not
+/// hold yet (this run's, or those of an earlier run that was killed), in
+/// arrival order, copies with their originals, and saves the state. Only
+/// those articles are read; the state is loaded and saved once.
+fn cluster_stored(store: &mut Store, config: &ClusterConfig) -> crate::Result<()> {
+    let mut state = store.cluster_state()?.unwrap_or_else(|| ClusterState::new(config));
+    let mut placed = 0;
+    let mark = store.unclustered(|article, copy_of| {
+        cluster(&mut state, article, copy_of, config);
+        placed += 1;
+    })?;
+    if placed > 0 {
+        store.save_cluster_state_through(&state, mark)?;
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::ingest::list_inputs;
+    use crate::model::DiagnosticKind;
+
+    /// The seeds (with a copy pair) and every 25th Timeline17 article.
+    fn sample() -> Vec<Input> {
+        let shared = crate::eval::shared_dir();
+        let (mut inputs, _) = list_inputs(&[shared.join("seeds")]);
+        let (t17, _) = list_inputs(&[crate::eval::datasets_dir().join("timeline17")]);
+        inputs.extend(t17.into_iter().filter(|i| i.name().contains("/InputDocs/")).step_by(25));
+        assert!(inputs.len() > 100, "{} inputs", inputs.len());
+        inputs
+    }
+
+    #[test]
+    fn clustering_run_by_run_equals_one_run() {
+        let inputs = sample();
+        let ingest = |store: &mut Store, inputs: &[Input]| {
+            let mut run = Ingest::new(store, IngestConfig::default());
+            for input in inputs {
+                run.read(input).unwrap();
+            }
+            run.finish().unwrap()
+        };
+        let mut once = Store::in_memory().unwrap();
+        ingest(&mut once, &inputs);
+        let mut runs = Store::in_memory().unwrap();
+        // Two inputs a run: the seeds' copy pair (001, 003) is split.
+        for chunk in inputs.chunks(2) {
+            ingest(&mut runs, chunk);
+        }
+        assert!(!once.duplicates().unwrap().is_empty());
+        assert_eq!(runs.duplicates().unwrap(), once.duplicates().unwrap());
+        let state = |store: &Store| serde_json::to_string(&store.cluster_state().unwrap()).unwrap();
+        assert_eq!(state(&runs), state(&once));
+        assert_eq!(once.cluster_state().unwrap().unwrap().n_articles(), once.count().unwrap());
+    }
+
+    fn run(store: &mut Store, inputs: &[(&str, &str)]) -> IngestSummary {
+        let mut ingest = Ingest::new(store, IngestConfig { batch: 2, ..IngestConfig::default() });
+        for (name, body) in inputs {
+            ingest.read_bytes(name, body.as_bytes()).unwrap();
+        }
+        ingest.finish().unwrap()
+    }
+
+    #[test]
+    fn ingest_stores_counts_and_places_every_article() {
+        let mut store = Store::in_memory().unwrap();
+        let inputs = [
+            ("a.txt", "Ferry strike halts crossings\n\nThe ferry crews walked out on Monday.\n"),
+            ("b.txt", "Council approves the budget\n\nThe council voted late at night.\n"),
+            ("c.txt", "Mayor opens the new library\n\nReaders queued before dawn.\n"),
+            ("empty.txt", ""),
+        ];
+        let summary = run(&mut store, &inputs);
+        assert_eq!((summary.inputs, summary.added, summary.already_present), (4, 3, 0));
+        assert_eq!(summary.not_ingested, 1);
+        assert_eq!(summary.shown.len(), 1);
+        assert_eq!(summary.shown[0].kind, DiagnosticKind::Empty);
+        assert_eq!(store.count().unwrap(), 3);
+        assert_eq!(store.diagnostics().unwrap().len(), 1);
+        let state = store.cluster_state().unwrap().unwrap();
+        assert_eq!(state.n_articles(), 3);
+
+        // The same content again is already present and placed once.
+        let again = run(&mut store, &inputs[..1]);
+        assert_eq!((again.added, again.already_present), (0, 1));
+        assert_eq!(store.cluster_state().unwrap().unwrap().n_articles(), 3);
+    }
 }

@@ -96,6 +96,23 @@ pub fn group(
     edges: &[Edge],
     config: &Config,
 ) -> Dedupe {
+    let (duplicates, groups, group_of) = copy_groups(inputs, &signatures, edges, config);
+    let passages = shared_passages(inputs, &group_of, config);
+    Dedupe { signatures, duplicates, groups, passages }
+}
+
+/// The copies and groups of [`group`], without shared passages (which
+/// read every text): each article's [`Duplicate`], the groups ordered by
+/// canonical id, and each input's group number (`usize::MAX - i` when in
+/// none). A group depends only on its own members and their pairs, so the
+/// store regroups just the groups a new pair touches, passing their
+/// members in arrival order (`text` may then be empty).
+pub fn copy_groups(
+    inputs: &[Input<'_>],
+    signatures: &[Signature],
+    edges: &[Edge],
+    config: &Config,
+) -> (Vec<Option<Duplicate>>, Vec<CopyGroup>, Vec<usize>) {
     let edges: Vec<(usize, usize, Relation, f32)> =
         edges.iter().map(|e| (e.a, e.b, e.relation, e.similarity)).collect();
     let mut parent: Vec<usize> = (0..inputs.len()).collect();
@@ -158,9 +175,7 @@ pub fn group(
     }
     let mut sorted: Vec<Option<CopyGroup>> = groups.into_iter().map(Some).collect();
     let groups: Vec<CopyGroup> = order.iter().filter_map(|&g| sorted[g].take()).collect();
-
-    let passages = shared_passages(inputs, &group_of, config);
-    Dedupe { signatures, duplicates, groups, passages }
+    (duplicates, groups, group_of)
 }
 
 fn find(parent: &mut [usize], mut i: usize) -> usize {

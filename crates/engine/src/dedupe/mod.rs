@@ -21,7 +21,7 @@ mod sketch;
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
-pub use groups::{detect, group, outlet_key, CopyGroup, Dedupe, Duplicate, Edge};
+pub use groups::{copy_groups, detect, group, outlet_key, CopyGroup, Dedupe, Duplicate, Edge};
 pub use index::{Index, Match, BANDS, ROWS};
 pub use passages::{paragraphs, SharedPassage};
 pub use sketch::{
