@@ -237,6 +237,45 @@ pub struct ExportJson<'a> {
     pub quotes: Vec<MergedQuote>,
     /// People, organizations and places across articles.
     pub entities: Vec<CanonicalEntity>,
+    /// Paragraphs reused word for word by articles of different copy
+    /// groups (wire paragraphs): summaries, timelines and quote merging
+    /// count each once.
+    pub shared_passages: Vec<SharedPassageJson>,
+}
+
+/// A shared passage, as in JSON.
+#[derive(Debug, Serialize)]
+pub struct SharedPassageJson {
+    /// 16 hex digits: the hash of the paragraph's normalised words.
+    pub id: String,
+    /// Its length in words.
+    pub words: u32,
+    /// Where it occurs, by article id.
+    pub occurrences: Vec<PassageOccurrenceJson>,
+}
+
+/// One occurrence of a shared passage.
+#[derive(Debug, Serialize)]
+pub struct PassageOccurrenceJson {
+    /// The article id.
+    pub article: String,
+    /// The 0-based paragraph number in the article's clean text (paragraphs
+    /// are separated by blank lines, or lines when the text has none).
+    pub paragraph: u32,
+}
+
+impl From<&crate::dedupe::SharedPassage> for SharedPassageJson {
+    fn from(p: &crate::dedupe::SharedPassage) -> SharedPassageJson {
+        SharedPassageJson {
+            id: format!("{:016x}", p.hash),
+            words: p.n_words,
+            occurrences: p
+                .occurrences
+                .iter()
+                .map(|(a, n)| PassageOccurrenceJson { article: a.to_string(), paragraph: *n })
+                .collect(),
+        }
+    }
 }
 
 impl<'a> ExportJson<'a> {
@@ -272,6 +311,14 @@ impl<'a> ExportJson<'a> {
             }),
             quotes: merged.quotes,
             entities: merged.entities,
+            shared_passages: crate::dedupe::shared_in(
+                articles,
+                &duplicates.iter().map(|(id, d)| (*id, d.duplicate_of)).collect(),
+                &crate::dedupe::Config::default(),
+            )
+            .iter()
+            .map(SharedPassageJson::from)
+            .collect(),
         }
     }
 }

@@ -23,7 +23,7 @@ use serde::{Deserialize, Serialize};
 
 pub use groups::{copy_groups, detect, group, outlet_key, CopyGroup, Dedupe, Duplicate, Edge};
 pub use index::{Index, Match, BANDS, ROWS};
-pub use passages::{paragraphs, SharedPassage};
+pub use passages::{paragraphs, shared_in, SharedPassage};
 pub use sketch::{
     for_each_word, text_hash, Signature, MINHASH_BINS, SHINGLE_WORDS, SIGNATURE_VERSION,
     WINNOW_WINDOW,

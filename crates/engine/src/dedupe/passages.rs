@@ -12,7 +12,7 @@ use std::collections::BTreeMap;
 
 use super::sketch::text_hash;
 use super::{Config, Input};
-use crate::model::ArticleId;
+use crate::model::{Article, ArticleId};
 
 /// A paragraph that appears in articles of different copy groups.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -53,6 +53,29 @@ pub fn paragraphs(text: &str) -> Vec<&str> {
     } else {
         text.lines().map(str::trim).filter(|l| !l.is_empty()).collect()
     }
+}
+
+/// The passages shared across copy groups of stored articles, from each
+/// copy's canonical article (`duplicate_of`): what the export marks.
+pub fn shared_in(
+    articles: &[Article],
+    duplicate_of: &std::collections::HashMap<ArticleId, ArticleId>,
+    config: &Config,
+) -> Vec<SharedPassage> {
+    let inputs: Vec<Input<'_>> = articles.iter().map(Input::from).collect();
+    let position: std::collections::HashMap<ArticleId, usize> =
+        articles.iter().enumerate().map(|(i, a)| (a.id, i)).collect();
+    // A group is named by its canonical article's position; an article in
+    // no group by a value no position takes.
+    let group_of: Vec<usize> = articles
+        .iter()
+        .enumerate()
+        .map(|(i, a)| match duplicate_of.get(&a.id).and_then(|c| position.get(c)) {
+            Some(&canonical) => canonical,
+            None => i,
+        })
+        .collect();
+    shared_passages(&inputs, &group_of, config)
 }
 
 /// The passages shared across groups; `group_of[i]` is the copy group of
@@ -131,5 +154,34 @@ mod tests {
         assert_eq!(shared[0].occurrences, [(ArticleId(9), 1), (ArticleId(10), 1)]);
         // Within one copy group the paragraph is a copy, not a shared passage.
         assert!(shared_passages(&inputs, &[0, 0, 2], &Config::default()).is_empty());
+    }
+
+    #[test]
+    fn stored_articles_share_a_passage_unless_they_are_copies() {
+        let wire = "Engineers from the rail company said the bridge would stay closed \
+            to freight trains until the inspection of its piers is finished.";
+        let mut articles: Vec<Article> = [
+            format!("Commuters waited for buses in the cold.\n\n{wire}"),
+            format!("{wire}\n\nThe mayor promised a temporary ferry service across the river for workers and pupils."),
+            format!("{wire}\n\nThe mayor promised a temporary ferry service across the river for workers and pupils!"),
+        ]
+        .into_iter()
+        .enumerate()
+        .map(|(i, text)| crate::summarize::tests::article(i as u64 + 1, None, &text))
+        .collect();
+        let mut copies = std::collections::HashMap::new();
+        let shared = shared_in(&articles, &copies, &Config::default());
+        assert_eq!(shared.len(), 2, "{shared:?}");
+        // Article 3 is a copy of 2: the ferry line is then a copy's, and the
+        // wire paragraph is shared by two groups, {1} and {2, 3}.
+        copies.insert(ArticleId(3), ArticleId(2));
+        let shared = shared_in(&articles, &copies, &Config::default());
+        assert_eq!(shared.len(), 1, "{shared:?}");
+        assert_eq!(
+            shared[0].occurrences,
+            [(ArticleId(1), 1), (ArticleId(2), 0), (ArticleId(3), 0)]
+        );
+        articles.truncate(1);
+        assert!(shared_in(&articles, &copies, &Config::default()).is_empty());
     }
 }
