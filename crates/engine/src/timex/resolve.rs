@@ -541,11 +541,13 @@ pub(crate) fn tense_at(text: &str, span: &std::ops::Range<usize>) -> Tense {
     let end =
         text[span.end..].find(['.', '!', '?', '\n', ';']).map_or(text.len(), |i| span.end + i);
     let before = &text[start..span.start];
-    // "as early as Tuesday", "as soon as Friday" look ahead.
+    // "as early as Tuesday", "as soon as Friday", "ahead of the weekend"
+    // look ahead.
     let lower = before.trim_end().to_lowercase();
     if lower.ends_with("as early as")
         || lower.ends_with("as soon as")
         || lower.ends_with("in time for")
+        || lower.ends_with("ahead of")
     {
         return Tense::Future;
     }
@@ -605,7 +607,9 @@ fn cue(words: &[String], i: usize) -> Option<Tense> {
     if matches!(w, "is" | "are" | "am") {
         return Some(Tense::Unknown);
     }
-    if PAST_CUES.contains(&w) || (w.len() > 4 && w.ends_with("ed")) {
+    // "unspecified", "unexpected": adjectives.
+    let participle = w.len() > 4 && w.ends_with("ed") && !w.starts_with("un");
+    if PAST_CUES.contains(&w) || participle {
         // "to be published", "will be paid" look ahead; after another form
         // of "be" the auxiliary has said the tense, and after a determiner
         // it is an adjective ("the reduced dividend").

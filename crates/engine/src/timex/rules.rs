@@ -426,12 +426,15 @@ static RULES: LazyLock<Vec<Rule>> = LazyLock::new(|| {
                 with_span(o)
             },
         ),
+        r(r"\blast\s+year's\s+(?:fiscal\s+)?(?:quarter|period)\b", |_, _| {
+            out(TimexKind::Date, Sem::LastQuarter { years_back: 1 })
+        }),
         r(r"\b(?P<w>year-earlier|year-ago)\b", |_, _| {
             out(TimexKind::Date, Sem::LastQuarter { years_back: 1 })
         }),
         // "The first nine months", "the six months": a duration.
         r(
-            r"\b(?:the\s+(?:first\s+|past\s+|last\s+|latest\s+|previous\s+|next\s+|final\s+)?)(?P<n>{NUM})\s+(?P<u>months|years|quarters)\b",
+            r"\b(?:the\s+(?:first\s+|past\s+|last\s+|latest\s+|previous\s+|next\s+|final\s+|year-earlier\s+|year-ago\s+)?)(?P<n>{NUM})\s+(?P<u>months|years|quarters)\b",
             |c, _| {
                 let n = lex::number(&c["n"])?;
                 let w = c[0].to_lowercase();
@@ -894,7 +897,9 @@ fn reference_word(c: &Captures) -> Option<Out> {
 }
 
 /// Whether `span` sits in an earnings report: the sentence, or the text
-/// shortly before it, speaks of a quarter.
+/// shortly before it, speaks of a quarter, and the sentence itself does
+/// not compare months ("in the nine months, compared with a year
+/// earlier" is about the year before).
 fn earnings_context(text: &str, span: Range<usize>) -> bool {
     let mut start = span.start.saturating_sub(1500);
     while !text.is_char_boundary(start) {
@@ -902,7 +907,9 @@ fn earnings_context(text: &str, span: Range<usize>) -> bool {
     }
     let end = text[span.end..].find(['.', '\n']).map_or(text.len(), |i| span.end + i);
     let window = text[start..end].to_lowercase();
-    window.contains("quarter") && !window.contains("fiscal year")
+    let sentence_start = text[..span.start].rfind(['.', '\n']).map_or(0, |i| i + 1);
+    let sentence = text[sentence_start..end].to_lowercase();
+    window.contains("quarter") && !window.contains("fiscal year") && !sentence.contains(" months")
 }
 
 /// Every candidate expression in `text`.
