@@ -139,12 +139,12 @@ pub fn tag(text: &str, reference: Option<NaiveDate>, config: &TimexConfig) -> Ve
         // "a year earlier" and "the year-ago period" then mean that
         // quarter: the first of this year it names, or a later one that a
         // company is said to report on (a second report in the same text),
-        // but never one it only looks ahead to.
-        if tense != Tense::Future {
-            if let Some(q) = report_quarter(&c.sem, &value, reference) {
-                if ctx.report_quarter.is_none() || reports_on(text, c.span.start) {
-                    ctx.report_quarter = Some(q);
-                }
+        // but never the current one if it only looks ahead to it.
+        if let Some(q) = report_quarter(&c.sem, &value, reference) {
+            let current = reference.is_some_and(|r| q == resolve::quarter_of(r));
+            let first_or_reported = ctx.report_quarter.is_none() || reports_on(text, c.span.start);
+            if first_or_reported && !(current && tense == Tense::Future) {
+                ctx.report_quarter = Some(q);
             }
         }
         out.push(Timex { span: c.span, kind: c.kind, value, modifier: c.modifier, relative });

@@ -76,6 +76,9 @@ pub(crate) enum Sem {
     /// ("the quarter", "the year-earlier quarter"): the last quarter the
     /// text named, else the last completed one.
     LastQuarter { years_back: i64 },
+    /// "A year ago" near talk of quarters: the report's quarter a year
+    /// back if the text has named it, else the year before.
+    YearAgoQuarter,
     /// The report's quarter in a given year ("the 1988 period").
     QuarterOf { year: i32 },
     /// A weekday counted from the last day mentioned ("the previous
@@ -241,6 +244,10 @@ pub(crate) fn resolve(sem: &Sem, tense: Tense, ctx: &Ctx) -> (String, Option<Rel
         Sem::LastQuarter { years_back } => match ctx.report_quarter(*years_back) {
             Some((y, q)) => (format!("{y:04}-Q{q}"), None),
             None => ("XXXX-QX".to_string(), None),
+        },
+        Sem::YearAgoQuarter => match ctx.report_quarter {
+            Some((y, q)) => (format!("{:04}-Q{q}", y - 1), None),
+            None => (shifted(reference, Unit::Year, -1), Some(Relative::Years(-1))),
         },
         Sem::QuarterOf { year } => match ctx.report_quarter(0) {
             Some((_, q)) => (format!("{year:04}-Q{q}"), None),
