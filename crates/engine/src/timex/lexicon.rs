@@ -211,11 +211,20 @@ mod tests {
 
     #[test]
     fn numbers_in_words_and_digits() {
-        let got: Vec<_> =
-            ["12", "twelve", "twenty-four", "twenty four", "an", "several", "2 1/2", "ninety-nine", "sixty"]
-                .iter()
-                .map(|w| number(w))
-                .collect();
+        let got: Vec<_> = [
+            "12",
+            "twelve",
+            "twenty-four",
+            "twenty four",
+            "an",
+            "several",
+            "2 1/2",
+            "ninety-nine",
+            "sixty",
+        ]
+        .iter()
+        .map(|w| number(w))
+        .collect();
         assert_eq!(
             got,
             vec![

@@ -133,7 +133,8 @@ impl Ctx {
         if value.len() > 4 && !value[4..].starts_with('-') {
             return;
         }
-        if let Some(day) = value.get(..10).and_then(|d| NaiveDate::parse_from_str(d, "%Y-%m-%d").ok())
+        if let Some(day) =
+            value.get(..10).and_then(|d| NaiveDate::parse_from_str(d, "%Y-%m-%d").ok())
         {
             self.focus = Some(day);
         }
@@ -577,8 +578,7 @@ pub(crate) fn tense_at(text: &str, span: &std::ops::Range<usize>) -> Tense {
     let last_before = (0..before.len()).rev().find_map(|i| cue(&before, i));
     // "by Dec. 15", "through January": a deadline lies ahead, unless the
     // clause is in the past ("had filed reports by Wednesday").
-    if (lower.ends_with(" by") || lower.ends_with(" through")) && last_before != Some(Tense::Past)
-    {
+    if (lower.ends_with(" by") || lower.ends_with(" through")) && last_before != Some(Tense::Past) {
         return Tense::Future;
     }
     last_before

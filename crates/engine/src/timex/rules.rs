@@ -225,10 +225,9 @@ static RULES: LazyLock<Vec<Rule>> = LazyLock::new(|| {
     vec![
         // "will one day be": some day ahead, not a length of time. (Equal
         // spans go to the earlier rule, so this comes before durations.)
-        r(
-            r"\b(?:will|would|could|may|might|can|should|shall|to)\s+(?P<t>one\s+day)\b",
-            |_, _| fixed(TimexKind::Date, "FUTURE_REF"),
-        ),
+        r(r"\b(?:will|would|could|may|might|can|should|shall|to)\s+(?P<t>one\s+day)\b", |_, _| {
+            fixed(TimexKind::Date, "FUTURE_REF")
+        }),
         // Month day (year): "Oct. 5", "October 5, 2016", "Friday, Oct. 23".
         r(
             r"\b(?:(?P<wd>{WD}),?\s+)?(?P<m>{MONTH})\s*(?P<d>\d{1,2})(?:st|nd|rd|th)?\b(?:,?\s*(?P<y>{YEAR})\b)?",
@@ -404,7 +403,10 @@ static RULES: LazyLock<Vec<Rule>> = LazyLock::new(|| {
                 if let (Some(m), None) = (group(c, "m").and_then(lex::month), which.as_deref()) {
                     let middle = if m == 1 { 12 } else { m - 1 };
                     let part = format!("Q{}", (middle - 1) / 3 + 1);
-                    return with_span(out(TimexKind::Date, Sem::Part { year: YearSpec::Auto, part }));
+                    return with_span(out(
+                        TimexKind::Date,
+                        Sem::Part { year: YearSpec::Auto, part },
+                    ));
                 }
                 let o = match which.as_deref() {
                     None if q == "quarter" => {
@@ -524,9 +526,7 @@ static RULES: LazyLock<Vec<Rule>> = LazyLock::new(|| {
                 // In an earnings report "a year ago" is the same quarter
                 // of the year before (once the text has named its quarter).
                 if unit == Unit::Year && n == -1 && earnings_context(text, c.get(0)?.range()) {
-                    return Some(
-                        out(TimexKind::Date, Sem::YearAgoQuarter)?.with_mod(m),
-                    );
+                    return Some(out(TimexKind::Date, Sem::YearAgoQuarter)?.with_mod(m));
                 }
                 let sem =
                     if dir == "ago" || dir == "from now" || dir == "hence" || unit != Unit::Day {
@@ -841,17 +841,14 @@ static RULES: LazyLock<Vec<Rule>> = LazyLock::new(|| {
             },
         ),
         // Spoken years: "nineteen ninety-six", "the year two thousand".
-        r(
-            r"\b(?:the\s+year\s+)?(?P<sy>{SPOKENYEAR})\b",
-            |c, text| {
-                let after = text[c.get(0)?.end()..].trim_start();
-                if after.split(|c: char| !c.is_alphabetic()).next().and_then(lex::unit).is_some() {
-                    return None;
-                }
-                let y = spoken_year(&c["sy"])?;
-                out(TimexKind::Date, Sem::Date { year: YearSpec::Abs(y), month: None, day: None })
-            },
-        ),
+        r(r"\b(?:the\s+year\s+)?(?P<sy>{SPOKENYEAR})\b", |c, text| {
+            let after = text[c.get(0)?.end()..].trim_start();
+            if after.split(|c: char| !c.is_alphabetic()).next().and_then(lex::unit).is_some() {
+                return None;
+            }
+            let y = spoken_year(&c["sy"])?;
+            out(TimexKind::Date, Sem::Date { year: YearSpec::Abs(y), month: None, day: None })
+        }),
     ]
 });
 
