@@ -287,7 +287,7 @@ fn context(text: &str, span: &Range<usize>, n: usize) -> String {
 /// in the held-out half: never looked at when writing rules, so its score
 /// says how well they carry over to new text.
 pub fn held_out(aquaint_idx: usize) -> bool {
-    aquaint_idx % 2 == 0
+    aquaint_idx.is_multiple_of(2)
 }
 
 /// Runs the evaluation. With `STORYLINE_EVAL_ERRORS=TimeBank` (or
