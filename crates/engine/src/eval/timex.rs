@@ -2,13 +2,19 @@
 //! data (TimeBank + AQUAINT, `tempeval3/TBAQ-cleaned/*/*.tml`).
 //!
 //! Input: the `.tml` files. Output: strict and relaxed span P/R/F1, value
-//! and type accuracy over relaxed matches, and value F1 (relaxed matches
-//! with the gold value), as TempEval-3 scores them; over all documents and
-//! over a held-out quarter never used for error analysis.
+//! and type accuracy over relaxed matches, and value and type F1; over all
+//! documents, over TimeBank and over AQUAINT, and over the held-out half of
+//! AQUAINT, whose errors were never looked at when writing rules (so
+//! overfitting to the habits of the rest shows).
 //! Method: the `<TEXT>` section is stripped of its tags (entities decoded)
 //! and tagged with the document creation time as the reference date; the
 //! gold TIMEX3s inside it are compared by character offsets. The creation
-//! time itself sits outside `<TEXT>` and is not scored.
+//! time itself sits outside `<TEXT>` and is not scored. Scoring follows the
+//! TempEval-3 scorer: gold and system expressions are paired one to one by
+//! overlap (relaxed match); an attribute counts for a pair whose values are
+//! the same string, and attribute F1 divides those pairs by the system
+//! count (precision) and the gold count (recall), which equals relaxed F1
+//! times attribute accuracy.
 
 use std::ops::Range;
 use std::path::{Path, PathBuf};
@@ -35,6 +41,8 @@ pub struct GoldTimex {
 pub struct TmlDoc {
     /// The file name without extension.
     pub id: String,
+    /// The sub-corpus: `TimeBank` or `AQUAINT` (empty when parsed alone).
+    pub corpus: String,
     /// The `<TEXT>` section without tags.
     pub text: String,
     /// The document creation time (the date part).
@@ -122,7 +130,7 @@ pub fn parse_tml(id: &str, xml: &str) -> TmlDoc {
             rest = &rest[n..];
         }
     }
-    TmlDoc { id: id.to_string(), text, dct, gold }
+    TmlDoc { id: id.to_string(), corpus: String::new(), text, dct, gold }
 }
 
 /// The `.tml` files of the training data, sorted.
@@ -152,15 +160,14 @@ pub fn load(datasets: &Path) -> crate::Result<Vec<TmlDoc>> {
             let xml = std::fs::read_to_string(path)
                 .map_err(|source| Error::Io { path: path.clone(), source })?;
             let id = path.file_stem().map_or(String::new(), |s| s.to_string_lossy().into_owned());
-            Ok(parse_tml(&id, &xml))
+            let mut doc = parse_tml(&id, &xml);
+            doc.corpus = path
+                .parent()
+                .and_then(|p| p.file_name())
+                .map_or(String::new(), |s| s.to_string_lossy().into_owned());
+            Ok(doc)
         })
         .collect()
-}
-
-/// Whether a document belongs to the held-out quarter (never looked at
-/// when writing rules).
-pub fn held_out(doc_idx: usize) -> bool {
-    doc_idx % 4 == 3
 }
 
 /// Counts of one scoring run.
@@ -276,21 +283,38 @@ fn context(text: &str, span: &Range<usize>, n: usize) -> String {
     text[start..end].replace('\n', " ")
 }
 
-/// Runs the evaluation. With `STORYLINE_EVAL_ERRORS` set, the notes list
-/// every error outside the held-out documents.
+/// Whether the `aquaint_idx`-th AQUAINT document (in file-name order) is
+/// in the held-out half: never looked at when writing rules, so its score
+/// says how well they carry over to new text.
+pub fn held_out(aquaint_idx: usize) -> bool {
+    aquaint_idx.is_multiple_of(2)
+}
+
+/// Runs the evaluation. With `STORYLINE_EVAL_ERRORS=TimeBank` (or
+/// `AQUAINT`) set, the notes list every error in that sub-corpus, except in
+/// the held-out half of AQUAINT.
 pub fn run(datasets: &Path) -> crate::Result<Report> {
     let docs = load(datasets)?;
-    let verbose = std::env::var_os("STORYLINE_EVAL_ERRORS").is_some();
-    let (mut all, mut held, mut dev) = (Counts::default(), Counts::default(), Counts::default());
+    let verbose = std::env::var("STORYLINE_EVAL_ERRORS").ok();
+    let mut all = Counts::default();
+    let (mut timebank, mut aquaint, mut aquaint_held) =
+        (Counts::default(), Counts::default(), Counts::default());
     let mut errors = Vec::new();
-    for (i, doc) in docs.iter().enumerate() {
-        let errs = (verbose && !held_out(i)).then_some(&mut errors);
-        let c = score(doc, errs);
+    let mut aquaint_idx = 0;
+    for doc in &docs {
+        let is_aquaint = doc.corpus == "AQUAINT";
+        let held = is_aquaint && held_out(aquaint_idx);
+        let shown = verbose.as_deref().is_some_and(|v| v == doc.corpus) && !held;
+        let c = score(doc, shown.then_some(&mut errors));
         all.add(c);
-        if held_out(i) {
-            held.add(c)
+        if is_aquaint {
+            aquaint.add(c);
+            if held {
+                aquaint_held.add(c);
+            }
+            aquaint_idx += 1;
         } else {
-            dev.add(c)
+            timebank.add(c);
         }
     }
     let mut report = Report::new("timex");
@@ -298,8 +322,9 @@ pub fn run(datasets: &Path) -> crate::Result<Report> {
     report.add("gold", all.gold as f64);
     report.add("system", all.system as f64);
     all.report(&mut report, "");
-    dev.report(&mut report, "dev.");
-    held.report(&mut report, "heldout.");
+    timebank.report(&mut report, "timebank.");
+    aquaint.report(&mut report, "aquaint.");
+    aquaint_held.report(&mut report, "aquaint.heldout.");
     report.notes = errors;
     Ok(report)
 }
@@ -321,6 +346,29 @@ mod tests {
         assert_eq!((c.strict, c.value, c.kind), (1, 1, 1));
     }
 
+    /// Value F1 is TempEval-3's attribute F1: relaxed matches with the
+    /// gold value over the system and gold counts, which is relaxed F1
+    /// times value accuracy.
+    #[test]
+    fn value_f1_is_relaxed_f1_times_value_accuracy() {
+        let xml = r#"<DCT><TIMEX3 tid="t0" type="DATE" value="1998-08-07" functionInDocument="CREATION_TIME">x</TIMEX3></DCT>
+<TEXT>They met <TIMEX3 tid="t1" type="DATE" value="1998-08-06">yesterday</TIMEX3> and <TIMEX3 tid="t2" type="DATE" value="1998-07-28">on Tuesday</TIMEX3>, not <TIMEX3 tid="t3" type="DATE" value="XXXX">then</TIMEX3>, and will meet next week.</TEXT>"#;
+        let doc = parse_tml("d", xml);
+        let c = score(&doc, None);
+        // "yesterday" is right; "Tuesday" overlaps "on Tuesday" but is a
+        // week off (the 4th); "then" is missed; "next week" is extra.
+        assert_eq!((c.gold, c.system, c.relaxed, c.strict, c.value), (3, 3, 2, 1, 1));
+        let mut report = Report::new("t");
+        c.report(&mut report, "");
+        let (value_f, relaxed_f, accuracy) = (
+            report.get("value.f").unwrap_or(0.0),
+            report.get("relaxed.f").unwrap_or(0.0),
+            report.get("value.accuracy").unwrap_or(0.0),
+        );
+        assert!((value_f - 1.0 / 3.0).abs() < 1e-9, "{value_f}");
+        assert!((value_f - relaxed_f * accuracy).abs() < 1e-9);
+    }
+
     /// The bars of issue 7 on all 256 documents.
     #[test]
     fn tempeval3_bars() {
@@ -331,11 +379,6 @@ mod tests {
         let value_f = report.get("value.f").unwrap_or(0.0);
         let strict_f = report.get("strict.f").unwrap_or(0.0);
         assert!(strict_f >= 0.85, "strict span F1 {strict_f:.3} < 0.85");
-        // FIXME(#7): the bar is value F1 >= 0.82; the tagger reaches 0.798.
-        // Most remaining value errors follow annotation habits of the gold
-        // (`1989-WXX` for "last week", "a year ago" as a quarter or a day in
-        // earnings reports, weekdays counted from a stale creation time).
-        // This asserts the current level so a regression fails.
-        assert!(value_f >= 0.795, "value F1 {value_f:.3} fell below the current 0.798");
+        assert!(value_f >= 0.82, "value F1 {value_f:.3} < 0.82");
     }
 }

@@ -48,6 +48,8 @@ pub fn number(word: &str) -> Option<Option<f64>> {
         "a" | "an" | "one" | "a single" | "single" => return Some(Some(1.0)),
         "a couple of" | "a couple" | "couple of" => return Some(Some(2.0)),
         "a dozen" | "dozen" => return Some(Some(12.0)),
+        "a hundred" | "one hundred" => return Some(Some(100.0)),
+        "a thousand" | "one thousand" => return Some(Some(1000.0)),
         "half a" | "a half" => return Some(Some(0.5)),
         "several" | "a few" | "few" | "some" | "many" | "the" | "a number of" => return Some(None),
         _ => {}
@@ -57,8 +59,9 @@ pub fn number(word: &str) -> Option<Option<f64>> {
     }
     let mut parts = w.split(' ');
     let tens = parts.next()?;
-    let unit = parts.next()?;
     let t = TENS.iter().position(|s| *s == tens)? as f64 * 10.0 + 20.0;
+    // "forty" alone, or "forty-two".
+    let Some(unit) = parts.next() else { return Some(Some(t)) };
     let u = SMALL[1..10].iter().position(|s| *s == unit)? as f64 + 1.0;
     if parts.next().is_some() {
         return None;
@@ -72,7 +75,7 @@ pub fn number_pattern() -> String {
     let small = SMALL[1..].iter().rev().copied().collect::<Vec<_>>().join("|");
     let tens = TENS.join("|");
     format!(
-        r"(?:\d+(?:\.\d+)?(?:\s+1/2)?|(?:{tens})(?:[- ](?:{units}))?|{small}|an?|a\s+couple\s+of|couple\s+of|a\s+dozen|several|a\s+few|few|some|many|a\s+number\s+of)"
+        r"(?:\d+(?:\.\d+)?(?:\s+1/2)?|(?:{tens})(?:[- ](?:{units}))?|{small}|(?:a|one)\s+(?:hundred|thousand)|an?|a\s+couple\s+of|couple\s+of|a\s+dozen|several|a\s+few|few|some|many|a\s+number\s+of)"
     )
 }
 
@@ -208,11 +211,20 @@ mod tests {
 
     #[test]
     fn numbers_in_words_and_digits() {
-        let got: Vec<_> =
-            ["12", "twelve", "twenty-four", "twenty four", "an", "several", "2 1/2", "ninety-nine"]
-                .iter()
-                .map(|w| number(w))
-                .collect();
+        let got: Vec<_> = [
+            "12",
+            "twelve",
+            "twenty-four",
+            "twenty four",
+            "an",
+            "several",
+            "2 1/2",
+            "ninety-nine",
+            "sixty",
+        ]
+        .iter()
+        .map(|w| number(w))
+        .collect();
         assert_eq!(
             got,
             vec![
@@ -223,7 +235,8 @@ mod tests {
                 Some(Some(1.0)),
                 Some(None),
                 Some(Some(2.5)),
-                Some(Some(99.0))
+                Some(Some(99.0)),
+                Some(Some(60.0))
             ]
         );
         assert_eq!(number("banana"), None);

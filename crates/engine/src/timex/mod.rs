@@ -23,7 +23,7 @@ use serde::Serialize;
 
 pub use dating::date_sentences;
 pub(crate) use dating::reports_recent;
-use resolve::{Ctx, Sem, Tense};
+use resolve::{Ctx, Sem, Tense, YearSpec};
 
 /// TimeML's TIMEX3 types.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
@@ -118,12 +118,12 @@ pub fn tag(text: &str, reference: Option<NaiveDate>, config: &TimexConfig) -> Ve
         }
     }
     kept.sort_by_key(|c| c.span.start);
-    let mut ctx = Ctx { reference, focus: reference };
+    let mut ctx = Ctx::new(reference);
     let mut out = Vec::with_capacity(kept.len());
     for c in kept {
         let tense = if config.use_tense { resolve::tense_at(text, &c.span) } else { Tense::Past };
         if !config.anaphora {
-            ctx.focus = reference;
+            ctx = Ctx::new(reference);
         }
         let (mut value, relative) = resolve::resolve(&c.sem, tense, &ctx);
         if value.is_empty() {
@@ -132,17 +132,47 @@ pub fn tag(text: &str, reference: Option<NaiveDate>, config: &TimexConfig) -> Ve
         if let Some(t) = &c.time {
             value.push_str(t);
         }
-        if c.kind != TimexKind::Duration
-            && c.kind != TimexKind::Set
-            && !matches!(c.sem, Sem::Fixed(_))
-        {
-            if let Some(day) = day_of_value(&value) {
-                ctx.focus = Some(day);
+        if c.kind != TimexKind::Duration && c.kind != TimexKind::Set {
+            ctx.mention(&value);
+        }
+        // An earnings report names its quarter ("third-quarter profit");
+        // "a year earlier" and "the year-ago period" then mean that
+        // quarter: the first of this year it names, or a later one that a
+        // company is said to report on (a second report in the same text),
+        // but never the current one if it only looks ahead to it.
+        if let Some(q) = report_quarter(&c.sem, &value, reference) {
+            let current = reference.is_some_and(|r| q == resolve::quarter_of(r));
+            let first_or_reported = ctx.report_quarter.is_none() || reports_on(text, c.span.start);
+            if first_or_reported && !(current && tense == Tense::Future) {
+                ctx.report_quarter = Some(q);
             }
         }
         out.push(Timex { span: c.span, kind: c.kind, value, modifier: c.modifier, relative });
     }
     out
+}
+
+/// The quarter an expression names, if it is one of the reference year
+/// that has begun ("third-quarter", "the fourth quarter of 1989").
+fn report_quarter(sem: &Sem, value: &str, reference: Option<NaiveDate>) -> Option<(i32, u32)> {
+    let r = reference?;
+    let Sem::Part { year, part } = sem else { return None };
+    let this_year = match year {
+        YearSpec::Auto | YearSpec::Rel(0) => true,
+        YearSpec::Abs(y) => *y == r.year(),
+        _ => false,
+    };
+    let q: u32 = part.strip_prefix('Q')?.parse().ok()?;
+    let y: i32 = value.get(..4)?.parse().ok()?;
+    (this_year && (y, q) <= resolve::quarter_of(r)).then_some((y, q))
+}
+
+/// Whether the sentence before `at` has a company report results
+/// ("America West reported third-quarter profit").
+fn reports_on(text: &str, at: usize) -> bool {
+    let start = text[..at].rfind(['.', '\n']).map_or(0, |i| i + 1);
+    let before = text[start..at].to_lowercase();
+    ["reported", "posted", "earned", "announced"].iter().any(|w| before.contains(w))
 }
 
 /// The day a value names (`2016-10-04`, `2016-10-04TMO`), if it is one.

@@ -72,9 +72,18 @@ pub(crate) enum Sem {
     Shift { unit: Unit, n: i64 },
     /// `n` units from the last date mentioned ("the day before").
     Anaphoric { unit: Unit, n: i64 },
-    /// The last completed quarter, `years_back` years back ("the quarter"
-    /// and "the year-earlier quarter" in an earnings report).
+    /// The quarter an earnings report is about, `years_back` years back
+    /// ("the quarter", "the year-earlier quarter"): the last quarter the
+    /// text named, else the last completed one.
     LastQuarter { years_back: i64 },
+    /// "A year ago" near talk of quarters: the report's quarter a year
+    /// back if the text has named it, else the year before.
+    YearAgoQuarter,
+    /// The report's quarter in a given year ("the 1988 period").
+    QuarterOf { year: i32 },
+    /// A weekday counted from the last day mentioned ("the previous
+    /// Friday" -1, "the following Monday" 1).
+    AnaphoricWeekday { weekday: u32, dir: i64 },
     /// The weekend before or after the reference date.
     Weekend { dir: i64 },
     /// A holiday on the nth weekday of a month (`THANKSGIVING`, `LABOR`).
@@ -94,6 +103,77 @@ pub(crate) struct Ctx {
     pub reference: Option<NaiveDate>,
     /// The last day-level date the text mentioned (starts at the reference).
     pub focus: Option<NaiveDate>,
+    /// The last month the text mentioned, as its first day ("the following
+    /// month").
+    pub focus_month: Option<NaiveDate>,
+    /// The last year the text mentioned ("that year").
+    pub focus_year: Option<i32>,
+    /// The quarter an earnings report is about: the last one it named
+    /// ("third-quarter profit"), as (year, quarter).
+    pub report_quarter: Option<(i32, u32)>,
+}
+
+impl Ctx {
+    /// A context where nothing has been mentioned yet.
+    pub(crate) fn new(reference: Option<NaiveDate>) -> Ctx {
+        Ctx {
+            reference,
+            focus: reference,
+            focus_month: reference.and_then(|r| r.with_day(1)),
+            focus_year: reference.map(|r| r.year()),
+            report_quarter: None,
+        }
+    }
+
+    /// Takes note of a date value the text just mentioned, at its own
+    /// granularity: a day moves every focus, a month the month and year, a
+    /// year the year.
+    pub(crate) fn mention(&mut self, value: &str) {
+        let Some(year) = value.get(..4).and_then(|y| y.parse::<i32>().ok()) else { return };
+        if value.len() > 4 && !value[4..].starts_with('-') {
+            return;
+        }
+        if let Some(day) =
+            value.get(..10).and_then(|d| NaiveDate::parse_from_str(d, "%Y-%m-%d").ok())
+        {
+            self.focus = Some(day);
+        }
+        let month = value.get(5..7).and_then(|m| m.parse::<u32>().ok());
+        if let Some(first) = month.and_then(|m| NaiveDate::from_ymd_opt(year, m, 1)) {
+            if value.len() == 7 || value.as_bytes().get(7) == Some(&b'-') {
+                self.focus_month = Some(first);
+            }
+        }
+        self.focus_year = Some(year);
+    }
+
+    /// The day an anaphoric expression in `unit` counts from.
+    fn anchor(&self, unit: Unit) -> Option<NaiveDate> {
+        match unit {
+            Unit::Month => self.focus_month.or(self.focus),
+            Unit::Year | Unit::Decade | Unit::Century => {
+                self.focus_year.and_then(|y| NaiveDate::from_ymd_opt(y, 1, 1)).or(self.focus)
+            }
+            _ => self.focus,
+        }
+        .or(self.reference)
+    }
+
+    /// The quarter of the report, `years_back` years back.
+    fn report_quarter(&self, years_back: i64) -> Option<(i32, u32)> {
+        let (y, q) = match self.report_quarter {
+            Some(yq) => yq,
+            None => {
+                let (y, q) = quarter_of(self.reference?);
+                if q == 1 {
+                    (y - 1, 4)
+                } else {
+                    (y, q - 1)
+                }
+            }
+        };
+        Some((y - years_back as i32, q))
+    }
 }
 
 /// Normalizes `sem` into a TimeML value; with it, how the value depends on
@@ -111,8 +191,10 @@ pub(crate) fn resolve(sem: &Sem, tense: Tense, ctx: &Ctx) -> (String, Option<Rel
                 (YearSpec::Abs(y), _) => Some(*y),
                 (YearSpec::Rel(n), Some(r)) => Some(r.year() + *n as i32),
                 (YearSpec::Auto, Some(r)) => Some(infer_year(r, month.unwrap_or(1), *day, tense)),
+                // "last May": this year's if it ended before last month
+                // (which would be "last month"), else last year's.
                 (YearSpec::Past, Some(r)) => {
-                    Some(r.year() - i32::from(month.unwrap_or(1) >= r.month()))
+                    Some(r.year() - i32::from(month.unwrap_or(1) + 2 > r.month()))
                 }
                 (YearSpec::Ahead, Some(r)) => {
                     Some(r.year() + i32::from(month.unwrap_or(12) <= r.month()))
@@ -159,14 +241,22 @@ pub(crate) fn resolve(sem: &Sem, tense: Tense, ctx: &Ctx) -> (String, Option<Rel
             };
             (shifted(reference, *unit, *n), rel)
         }
-        Sem::Anaphoric { unit, n } => (shifted(ctx.focus.or(reference), *unit, *n), None),
-        Sem::LastQuarter { years_back } => match reference {
-            Some(r) => {
-                let (y, q) = quarter_of(r);
-                let (y, q) = if q == 1 { (y - 1, 4) } else { (y, q - 1) };
-                (format!("{:04}-Q{q}", y - *years_back as i32), None)
-            }
+        Sem::Anaphoric { unit, n } => (shifted(ctx.anchor(*unit), *unit, *n), None),
+        Sem::LastQuarter { years_back } => match ctx.report_quarter(*years_back) {
+            Some((y, q)) => (format!("{y:04}-Q{q}"), None),
             None => ("XXXX-QX".to_string(), None),
+        },
+        Sem::YearAgoQuarter => match ctx.report_quarter {
+            Some((y, q)) => (format!("{:04}-Q{q}", y - 1), None),
+            None => (shifted(reference, Unit::Year, -1), Some(Relative::Years(-1))),
+        },
+        Sem::QuarterOf { year } => match ctx.report_quarter(0) {
+            Some((_, q)) => (format!("{year:04}-Q{q}"), None),
+            None => (format!("{year:04}-QX"), None),
+        },
+        Sem::AnaphoricWeekday { weekday, dir } => match ctx.focus.or(reference) {
+            Some(f) => (day_value(weekday_date(f, *weekday, *dir, Tense::Unknown)), None),
+            None => (format!("XXXX-WXX-{}", weekday + 1), None),
         },
         Sem::Weekend { dir } => match reference {
             Some(r) => {
@@ -224,17 +314,29 @@ pub(crate) fn resolve(sem: &Sem, tense: Tense, ctx: &Ctx) -> (String, Option<Rel
 
 /// The year of "Oct. 5" or "in March": of the dates in the reference
 /// year and its neighbours, the nearest to the reference, where a date on
-/// the side the tense rules out counts as three times as far. (A bare month
-/// counts from its middle.)
+/// the side the tense rules out counts as ten times as far, and one ahead
+/// of an unknown tense twice as far (news mostly reports what happened). A
+/// month counts from the nearer of its ends.
 fn infer_year(r: NaiveDate, month: u32, day: Option<u32>, tense: Tense) -> i32 {
     let y = r.year();
     let mut best = (i64::MAX, y);
     for year in [y - 1, y, y + 1] {
-        let Some(d) = NaiveDate::from_ymd_opt(year, month, day.unwrap_or(15)) else { continue };
-        let days = (d - r).num_days();
+        let Some(first) = NaiveDate::from_ymd_opt(year, month, day.unwrap_or(1)) else { continue };
+        let last = match day {
+            Some(_) => first,
+            None => add_months(first, 1) - Duration::days(1),
+        };
+        let days = if last < r {
+            (last - r).num_days()
+        } else if first > r {
+            (first - r).num_days()
+        } else {
+            0
+        };
         let penalty = match tense {
-            Tense::Past if days > 0 => 3,
-            Tense::Future if days < 0 => 3,
+            Tense::Past if days > 0 => 10,
+            Tense::Future if days < 0 => 10,
+            Tense::Unknown if days > 0 => 2,
             _ => 1,
         };
         let cost = days.abs() * penalty;
@@ -270,7 +372,7 @@ fn infer_part_year(r: NaiveDate, part: &str, tense: Tense) -> i32 {
     }
 }
 
-fn quarter_of(d: NaiveDate) -> (i32, u32) {
+pub(crate) fn quarter_of(d: NaiveDate) -> (i32, u32) {
     (d.year(), (d.month() - 1) / 3 + 1)
 }
 
@@ -360,18 +462,15 @@ const FUTURE_CUES: &[&str] = &[
     "scheduled",
     "expected",
     "expects",
-    "plans",
-    "plan",
-    "planned",
     "planning",
     "upcoming",
     "next",
     "due",
+    "payable",
     "slated",
     "tomorrow",
     "soon",
     "intends",
-    "hopes",
     "effective",
     "would",
 ];
@@ -450,11 +549,13 @@ pub(crate) fn tense_at(text: &str, span: &std::ops::Range<usize>) -> Tense {
     let end =
         text[span.end..].find(['.', '!', '?', '\n', ';']).map_or(text.len(), |i| span.end + i);
     let before = &text[start..span.start];
-    // "as early as Tuesday", "as soon as Friday" look ahead.
+    // "as early as Tuesday", "as soon as Friday", "ahead of the weekend"
+    // look ahead.
     let lower = before.trim_end().to_lowercase();
     if lower.ends_with("as early as")
         || lower.ends_with("as soon as")
         || lower.ends_with("in time for")
+        || lower.ends_with("ahead of")
     {
         return Tense::Future;
     }
@@ -469,24 +570,65 @@ pub(crate) fn tense_at(text: &str, span: &std::ops::Range<usize>) -> Tense {
     if !opener && (lower.ends_with(" until") || lower.ends_with(" till")) {
         return Tense::Future;
     }
-    let cue = |word: &str| {
-        let w = word.to_lowercase();
-        if FUTURE_CUES.contains(&w.as_str()) {
-            Some(Tense::Future)
-        } else if PAST_CUES.contains(&w.as_str()) || (w.len() > 4 && w.ends_with("ed")) {
-            Some(Tense::Past)
-        } else {
-            None
-        }
-    };
     // "is to resume Tuesday" looks ahead.
     if lower.contains(" is to ") || lower.contains(" are to ") {
         return Tense::Future;
     }
-    let last_before = words(before).filter_map(|(_, w)| cue(w)).last();
+    let before: Vec<String> = words(before).map(|(_, w)| w.to_lowercase()).collect();
+    let last_before = (0..before.len()).rev().find_map(|i| cue(&before, i));
+    // "by Dec. 15", "through January": a deadline lies ahead, unless the
+    // clause is in the past ("had filed reports by Wednesday").
+    if (lower.ends_with(" by") || lower.ends_with(" through")) && last_before != Some(Tense::Past) {
+        return Tense::Future;
+    }
     last_before
-        .or_else(|| words(&text[span.end..end]).find_map(|(_, w)| cue(w)))
+        .or_else(|| {
+            let after: Vec<String> =
+                words(&text[span.end..end]).map(|(_, w)| w.to_lowercase()).collect();
+            (0..after.len()).find_map(|i| cue(&after, i))
+        })
         .unwrap_or(Tense::Unknown)
+}
+
+/// The tense word `i` of a clause marks, if any. A plan in the past
+/// perfect ("had been scheduled to expire Friday") was for a day gone
+/// by; "set to" and "poised to" look ahead like "due to".
+fn cue(words: &[String], i: usize) -> Option<Tense> {
+    let w = words[i].as_str();
+    let next = words.get(i + 1).map(String::as_str);
+    let prev = |k: usize| if i >= k { words[i - k].as_str() } else { "" };
+    let plan = matches!(w, "due" | "scheduled" | "expected" | "set" | "slated" | "planned");
+    if plan && (prev(1) == "had" || (prev(2) == "had" && prev(1) == "been")) {
+        return Some(Tense::Past);
+    }
+    // "plans to", "hopes to", "set to": a noun or a past without "to".
+    if matches!(w, "set" | "poised" | "plan" | "plans" | "hope" | "hopes" | "intend" | "expect")
+        && next == Some("to")
+    {
+        return Some(Tense::Future);
+    }
+    if FUTURE_CUES.contains(&w) {
+        return Some(Tense::Future);
+    }
+    // The present ("is payable Jan. 2", "is calling for") says nothing.
+    if matches!(w, "is" | "are" | "am") {
+        return Some(Tense::Unknown);
+    }
+    // "unspecified", "unexpected": adjectives.
+    let participle = w.len() > 4 && w.ends_with("ed") && !w.starts_with("un");
+    if PAST_CUES.contains(&w) || participle {
+        // "to be published", "will be paid" look ahead; after another form
+        // of "be" the auxiliary has said the tense, and after a determiner
+        // it is an adjective ("the reduced dividend").
+        return match prev(1) {
+            "be" if matches!(prev(2), "to" | "will" | "would" | "shall" | "'ll") => {
+                Some(Tense::Future)
+            }
+            "be" | "is" | "are" | "been" | "being" | "the" | "a" | "an" | "its" | "their" => None,
+            _ => Some(Tense::Past),
+        };
+    }
+    None
 }
 
 /// The words of `s` (letters, digits, apostrophes) with their offsets.

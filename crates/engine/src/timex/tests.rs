@@ -212,3 +212,89 @@ fn seed_weekdays_resolve_against_the_publication_date() {
     // "the day before" follows "on Tuesday": Monday again.
     assert_eq!(value_of("the day before"), ["2016-10-03"]);
 }
+
+#[test]
+fn anaphora_keeps_the_granularity_of_what_was_named() {
+    check(
+        "The plant opened in 1987. That year, sales doubled; the following year they fell. \
+         It was sold in March 2010, and the following month it closed.",
+        WED,
+        expect![[r#"
+            "1987" DATE 1987
+            "That year" DATE 1987
+            "the following year" DATE 1988
+            "March 2010" DATE 2010-03
+            "the following month" DATE 2010-04"#]],
+    );
+}
+
+#[test]
+fn an_earnings_report_compares_its_own_quarter() {
+    check(
+        "Acme said third-quarter profit rose 10% from a year earlier. Sales in the year-ago \
+         quarter were flat, and the company expects fourth-quarter results to improve. \
+         Separately, Bolt reported second-quarter net fell. A year earlier, Bolt earned $2 million. \
+         In the quarter ended July 31, orders rose.",
+        WED,
+        expect![[r#"
+            "third-quarter" DATE 2016-Q3
+            "a year earlier" DATE 2015-Q3
+            "the year-ago quarter" DATE 2015-Q3
+            "fourth-quarter" DATE 2016-Q4
+            "second-quarter" DATE 2016-Q2
+            "A year earlier" DATE 2015-Q2
+            "the quarter" DATE 2016-Q2
+            "July 31" DATE 2016-07-31"#]],
+    );
+    // Without a quarter named, "a year ago" is just the year before.
+    check("Wages were 3% higher than a year ago.", WED, expect![[r#""a year ago" DATE 2015"#]]);
+}
+
+#[test]
+fn weekdays_count_from_the_day_in_focus_and_plans_look_ahead() {
+    check(
+        "Stocks closed at a record on Friday, up 2% from the previous Friday. The offer had \
+         been due to expire Monday. The dividend will be paid Nov. 15, and the deal should \
+         close by Dec. 1. Officials are set to meet Tuesday.",
+        WED,
+        expect![[r#"
+            "Friday" DATE 2016-09-30
+            "the previous Friday" DATE 2016-09-23
+            "Monday" DATE 2016-10-03
+            "Nov. 15" DATE 2016-11-15
+            "Dec. 1" DATE 2016-12-01
+            "Tuesday" DATE 2016-10-11"#]],
+    );
+}
+
+#[test]
+fn months_follow_the_tense_and_last_month_names_skip_a_year_when_close() {
+    check(
+        "Talks began in January, and a deal is expected in November. The treaty signed last \
+         May took effect last September, and the bonus is payable in December.",
+        WED,
+        expect![[r#"
+            "January" DATE 2016-01
+            "November" DATE 2016-11
+            "last May" DATE 2016-05
+            "last September" DATE 2015-09
+            "December" DATE 2016-12"#]],
+    );
+}
+
+#[test]
+fn spoken_years_long_durations_and_parts_of_days() {
+    check(
+        "For nearly forty years the border was shut; one strike lasted a minute and a half, in \
+         the winter of nineteen ninety-four, and another began in January nineteen ninety-five. \
+         The language will one day be taught here; mid-afternoon yesterday the bells rang.",
+        WED,
+        expect![[r#"
+            "nearly forty years" DURATION P40Y APPROX
+            "a minute and a half" DURATION PT1M30S
+            "the winter of nineteen ninety-four" DATE 1994-WI
+            "January nineteen ninety-five" DATE 1995-01
+            "one day" DATE FUTURE_REF
+            "mid-afternoon yesterday" TIME 2016-10-04TAF MID"#]],
+    );
+}
