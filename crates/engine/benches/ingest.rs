@@ -1,63 +1,143 @@
-//! Text ingest on Timeline17: clean + metadata alone, and into the store.
+//! Text ingest on Timeline17: clean + metadata alone, read + clean +
+//! metadata + store insert, and the whole ingest run (copies, clustering).
 //!
 //! `cargo bench -p storyline-engine --bench ingest`. One thread: the figure
-//! the issue asks for is articles per second on one core.
+//! the issue asks for is articles per second on one core. Before the divan
+//! cases run, one pass of each stage is timed in CPU time of this thread
+//! (`/proc/thread-self/schedstat`, so other processes on a loaded machine
+//! do not count) and printed as articles per CPU-second.
 
 use std::path::PathBuf;
+use std::time::Duration;
 
 use divan::counter::ItemsCount;
-use storyline::ingest::{list_inputs, read_input, Item, ReadConfig};
+use storyline::ingest::{list_inputs, read_input, Input, Item, ReadConfig};
 use storyline::model::RawArticle;
-use storyline::pipeline::{process, Config};
+use storyline::pipeline::{process, Config, Ingest, IngestConfig};
 use storyline::store::Store;
 
 fn main() {
+    let inputs = inputs();
+    let raws = raws(&inputs);
+    let (n, cpu) = cpu_time(|| clean_and_metadata_pass(&raws));
+    report("clean + metadata", n, cpu);
+    let (n, cpu) = cpu_time(|| read_and_store_pass(&inputs));
+    report("read + clean + metadata + store insert", n, cpu);
+    let (n, cpu) = cpu_time(|| full_run_pass(&inputs));
+    report("the whole ingest run (+ copies + clustering)", n, cpu);
     divan::main();
 }
 
-fn timeline17() -> Vec<RawArticle> {
+/// The Timeline17 article files (the inputs of `storyline ingest` on the
+/// dataset, without its timelines).
+fn inputs() -> Vec<Input> {
     let root: PathBuf = storyline::eval::datasets_dir().join("timeline17");
     let (inputs, _) = list_inputs(&[root]);
+    let inputs: Vec<Input> =
+        inputs.into_iter().filter(|i| i.name().contains("/InputDocs/")).collect();
+    assert!(inputs.len() > 3000, "timeline17 has {} inputs", inputs.len());
+    inputs
+}
+
+fn raws(inputs: &[Input]) -> Vec<RawArticle> {
     let mut raws = Vec::new();
-    for input in inputs.iter().filter(|i| i.name().contains("/InputDocs/")) {
+    for input in inputs {
         read_input(input, &ReadConfig::default(), &mut |item| {
             if let Item::Article(raw) = item {
                 raws.push(raw);
             }
         });
     }
-    assert!(raws.len() > 3000, "timeline17 has {} articles", raws.len());
     raws
+}
+
+fn clean_and_metadata_pass(raws: &[RawArticle]) -> usize {
+    let config = Config::default();
+    let n = raws.iter().filter(|raw| process((*raw).clone(), &config).is_ok()).count();
+    assert!(n > 3000);
+    n
+}
+
+/// Reads every file, cleans it, finds its metadata and stores it, in
+/// transactions of 1,000 articles: the ingest stage alone.
+fn read_and_store_pass(inputs: &[Input]) -> usize {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let mut store = Store::open(&dir.path().join("bench.db")).expect("store");
+    let config = Config::default();
+    let mut batch = Vec::with_capacity(1000);
+    for input in inputs {
+        read_input(input, &ReadConfig::default(), &mut |item| {
+            if let Item::Article(raw) = item {
+                if let Ok(a) = process(raw, &config) {
+                    batch.push(a);
+                }
+            }
+        });
+        if batch.len() >= 1000 {
+            store.insert_batch(&batch, &[]).expect("insert");
+            batch.clear();
+        }
+    }
+    store.insert_batch(&batch, &[]).expect("insert");
+    let n = store.count().expect("count");
+    assert!(n > 3000);
+    n
+}
+
+/// What `storyline ingest` does: [`Ingest`], copies and clustering included.
+fn full_run_pass(inputs: &[Input]) -> usize {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let mut store = Store::open(&dir.path().join("bench.db")).expect("store");
+    let mut run = Ingest::new(&mut store, IngestConfig::default());
+    for input in inputs {
+        run.read(input).expect("read");
+    }
+    let summary = run.finish().expect("finish");
+    assert!(summary.added > 3000);
+    summary.added
 }
 
 #[divan::bench(sample_count = 5, sample_size = 1)]
 fn clean_and_metadata(bencher: divan::Bencher) {
-    let raws = timeline17();
-    let config = Config::default();
-    bencher.counter(ItemsCount::new(raws.len())).bench(|| {
-        let n = raws.iter().filter(|raw| process((*raw).clone(), &config).is_ok()).count();
-        assert!(n > 3000);
-    });
+    let raws = raws(&inputs());
+    bencher.counter(ItemsCount::new(raws.len())).bench(|| clean_and_metadata_pass(&raws));
 }
 
 #[divan::bench(sample_count = 5, sample_size = 1)]
-fn ingest_into_store(bencher: divan::Bencher) {
-    let raws = timeline17();
-    let config = Config::default();
-    bencher.counter(ItemsCount::new(raws.len())).bench(|| {
-        let dir = tempfile::tempdir().expect("temp dir");
-        let mut store = Store::open(&dir.path().join("bench.db")).expect("store");
-        let mut batch = Vec::with_capacity(1000);
-        for raw in &raws {
-            if let Ok(a) = process(raw.clone(), &config) {
-                batch.push(a);
-            }
-            if batch.len() == 1000 {
-                store.insert_batch(&batch, &[]).expect("insert");
-                batch.clear();
-            }
-        }
-        store.insert_batch(&batch, &[]).expect("insert");
-        assert!(store.count().expect("count") > 3000);
-    });
+fn read_clean_metadata_store(bencher: divan::Bencher) {
+    let inputs = inputs();
+    bencher.counter(ItemsCount::new(inputs.len())).bench(|| read_and_store_pass(&inputs));
+}
+
+#[divan::bench(sample_count = 3, sample_size = 1)]
+fn whole_ingest_run(bencher: divan::Bencher) {
+    let inputs = inputs();
+    bencher.counter(ItemsCount::new(inputs.len())).bench(|| full_run_pass(&inputs));
+}
+
+/// Runs `f` and returns its result with the CPU time this thread spent.
+fn cpu_time(f: impl FnOnce() -> usize) -> (usize, Option<Duration>) {
+    let before = thread_cpu();
+    let n = f();
+    let after = thread_cpu();
+    (n, before.zip(after).map(|(b, a)| a.saturating_sub(b)))
+}
+
+/// CPU time of the calling thread, from Linux's schedstat (nanoseconds on
+/// the CPU, first field); `None` elsewhere.
+fn thread_cpu() -> Option<Duration> {
+    let stat = std::fs::read_to_string("/proc/thread-self/schedstat").ok()?;
+    let ns: u64 = stat.split_whitespace().next()?.parse().ok()?;
+    Some(Duration::from_nanos(ns))
+}
+
+fn report(what: &str, n: usize, cpu: Option<Duration>) {
+    match cpu {
+        Some(cpu) => println!(
+            "{what}: {n} articles in {:.3} s of CPU time = {:.0} articles per CPU-second",
+            cpu.as_secs_f64(),
+            n as f64 / cpu.as_secs_f64()
+        ),
+        None => println!("{what}: {n} articles (no per-thread CPU clock on this system)"),
+    }
 }

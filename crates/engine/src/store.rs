@@ -151,6 +151,12 @@ impl Store {
 
     fn init(&self) -> Result<()> {
         let c = &self.conn;
+        // Large pages for a new store (a no-op on an existing one): an
+        // article is about 14 KB of raw and clean text, which on 4 KiB pages
+        // spills over a chain of overflow pages, each allocated, zeroed,
+        // checksummed and framed in the WAL. 32 KiB pages cut the CPU time
+        // of inserting Timeline17 by about 40% (see docs/benchmarks.md).
+        c.pragma_update(None, "page_size", 32768).map_err(|e| self.err(e))?;
         // WAL: readers never block the writer; NORMAL sync is durable at
         // every checkpoint and never corrupts the file on a crash.
         c.pragma_update(None, "journal_mode", "WAL").map_err(|e| self.err(e))?;

@@ -418,19 +418,26 @@ fn mark_edges(lines: &mut [Line], paras: &[Para]) {
 /// apostrophes and punctuation do not count.
 fn repeat_key(text: &str) -> String {
     if text.is_ascii() {
-        let mut key = Vec::with_capacity(text.len());
+        // Every line goes through here: written into a buffer of the final
+        // bound (a key is never longer than its text: a space stands for
+        // at least one dropped byte), without a capacity check per byte.
+        let mut key = vec![0u8; text.len()];
+        let mut n = 0;
         let mut in_word = false;
         for &c in text.as_bytes() {
             if c.is_ascii_alphanumeric() {
-                if !in_word && !key.is_empty() {
-                    key.push(b' ');
+                if !in_word && n > 0 {
+                    key[n] = b' ';
+                    n += 1;
                 }
                 in_word = true;
-                key.push(c.to_ascii_lowercase());
+                key[n] = c.to_ascii_lowercase();
+                n += 1;
             } else if c != b'\'' {
                 in_word = false;
             }
         }
+        key.truncate(n);
         return String::from_utf8(key).unwrap_or_default();
     }
     let mut key = String::with_capacity(text.len());

@@ -283,6 +283,21 @@ fn detokenize(s: &str, base: usize, b: &mut Builder) {
             continue;
         }
         let raw = base + tok_start;
+        // Fast path, most tokens: a plain word, which no Treebank rule below
+        // matches (those start with punctuation, a quote, or are "n't").
+        let first = token.as_bytes()[0];
+        if first.is_ascii_alphanumeric()
+            && token != "n't"
+            && token != "N'T"
+            && token.bytes().all(|c| c.is_ascii_graphic() && c != b'*' && c != b'\\')
+        {
+            if !b.text.is_empty() && !glue_next {
+                b.space(raw.saturating_sub(1));
+            }
+            b.push_run(token, raw);
+            glue_next = false;
+            continue;
+        }
         // Repair the token's characters first, so a curly "’s" is read as
         // "'s"; a plain ASCII token needs no repair.
         let mut tb =

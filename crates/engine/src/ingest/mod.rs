@@ -150,19 +150,20 @@ fn read_stream(
     if head.starts_with(&[0x1f, 0x8b]) {
         let decoder = flate2::bufread::MultiGzDecoder::new(reader);
         let stem = path.map(|p| p.with_extension(""));
+        let decoder = BufReader::with_capacity(64 << 10, decoder);
         return read_plain(name, stem.as_deref(), decoder, config, sink);
     }
+    // Already buffered: a second buffer would copy every byte once more.
     read_plain(name, path, reader, config, sink)
 }
 
 fn read_plain(
     name: &str,
     path: Option<&Path>,
-    reader: impl Read,
+    mut reader: impl BufRead,
     config: &ReadConfig,
     sink: &mut dyn FnMut(Item),
 ) {
-    let mut reader = BufReader::with_capacity(64 << 10, reader);
     let head = match reader.fill_buf() {
         Ok(head) => head,
         Err(e) => return sink(Item::Diagnostic(read_error(name, None, &e))),
@@ -260,6 +261,18 @@ pub(crate) fn decode(bytes: &[u8], origin: &Origin) -> (String, Option<Diagnosti
                 )
             }
         }
+    }
+}
+
+/// [`decode`] for bytes the caller owns: valid UTF-8 (the common case)
+/// becomes the string without a copy.
+pub(crate) fn decode_owned(bytes: Vec<u8>, origin: &Origin) -> (String, Option<Diagnostic>) {
+    if bytes.starts_with(b"\xef\xbb\xbf") {
+        return decode(&bytes, origin);
+    }
+    match String::from_utf8(bytes) {
+        Ok(s) => (s, None),
+        Err(e) => decode(e.as_bytes(), origin),
     }
 }
 

@@ -7,7 +7,7 @@
 
 use std::io::Read;
 
-use super::{decode, looks_binary, read_error, Item, ReadConfig};
+use super::{decode_owned, looks_binary, read_error, Item, ReadConfig};
 use crate::model::{Diagnostic, DiagnosticKind, Fields, Format, Origin, RawArticle};
 
 pub(super) fn read(name: &str, reader: impl Read, config: &ReadConfig, sink: &mut dyn FnMut(Item)) {
@@ -25,7 +25,7 @@ pub(super) fn read(name: &str, reader: impl Read, config: &ReadConfig, sink: &mu
     if looks_binary(&bytes) {
         return sink(diag(DiagnosticKind::Binary, "binary data, not text; skipped".into()));
     }
-    let (body, decode_diag) = decode(&bytes, &origin);
+    let (body, decode_diag) = decode_owned(bytes, &origin);
     if body.trim().is_empty() {
         return sink(diag(DiagnosticKind::Empty, "no text".into()));
     }
