@@ -87,7 +87,6 @@ const BOILER_WORDS: &[&str] = &[
     "popular",
     "trending",
     "mostread",
-    "teaser",
     "teasers",
     "ad",
     "ads",
@@ -343,6 +342,9 @@ pub(crate) fn extract(dom: &Dom) -> Extraction {
         (None, None) => (Vec::new(), Method::Empty),
     };
     let mut out = Writer::default();
+    for l in ctx.leads(&container) {
+        ctx.write(l, &mut out);
+    }
     for &c in &container {
         ctx.write(c, &mut out);
     }
@@ -483,16 +485,88 @@ const STRONG_WORDS: &[&str] = &[
 const SMALL: u32 = 1500;
 
 fn is_boiler_word(word: &str, whole: bool, raw: u32) -> bool {
+    if whole && raw < SMALL && (is_author_box(word) || is_caption(word)) {
+        return true;
+    }
     BOILER_WORDS.contains(&word)
         && (whole || !WHOLE_ONLY.contains(&word))
         && (raw < SMALL || STRONG_WORDS.contains(&word))
+}
+
+/// Class words of a lead (standfirst, summary) printed before the body,
+/// as a whole class name or a part of one (`article-lead`, `ts-intro`).
+const LEAD_WORDS: &[&str] = &[
+    "lead",
+    "intro",
+    "introduction",
+    "excerpt",
+    "abstract",
+    "standfirst",
+    "subheadline",
+    "summary",
+    "vorspann",
+    "sommario",
+    "perex",
+    "deck",
+    "dek",
+    "bajada",
+    "teasertext",
+    "leadtext",
+    "articleteaser",
+];
+
+/// Whole class names ending in one of these are leads too
+/// (`article-header-full__lead`, `c-article__teaser-text`).
+const LEAD_ENDINGS: &[&str] =
+    &["lead", "intro", "excerpt", "abstract", "standfirst", "teasertext", "subheadline"];
+
+/// A lead holds less text than this.
+const LEAD_MAX: u32 = 1500;
+
+fn is_lead_word(word: &str, whole: bool) -> bool {
+    LEAD_WORDS.contains(&word) || (whole && LEAD_ENDINGS.iter().any(|e| word.ends_with(e)))
+}
+
+fn is_lead(dom: &Dom, id: NodeId) -> bool {
+    let node = dom.node(id);
+    !node.is_text() && ident_words(dom, id).iter().any(|(w, whole)| is_lead_word(w, *whole))
+}
+
+/// Elements that can hold a whole article body.
+const CONTAINERS: &[&str] =
+    &["div", "article", "section", "main", "td", "body", "span", "font", "center", "form"];
+
+/// A box about the author (`author-box`, `about-author`, `author-bio`):
+/// a compound class name with `author` and a word for a box.
+fn is_author_box(name: &str) -> bool {
+    name.contains("author")
+        && ["box", "bio", "info", "card", "profile", "about", "description", "wrap"]
+            .iter()
+            .any(|w| name.contains(w))
+}
+
+/// A picture's caption or credit (`wp-caption-text`, `figure__caption`,
+/// `imagedescription`, `bildunterschrift`).
+fn is_caption(name: &str) -> bool {
+    [
+        "caption",
+        "imagedescription",
+        "imgdescription",
+        "bildunterschrift",
+        "imagecredit",
+        "photocredit",
+    ]
+    .iter()
+    .any(|w| name.contains(w))
 }
 
 /// An explicit article-body marker: `itemprop=articleBody`, `<article>`,
 /// or a content class.
 fn is_marked(dom: &Dom, id: NodeId) -> bool {
     let node = dom.node(id);
-    if node.is_text() {
+    // A paragraph marked `bodytext` is one paragraph of the body, not the
+    // body: the container is found around it.
+    if node.is_text() || !CONTAINERS.contains(&&*node.tag) {
         return false;
     }
     node.attr("itemprop") == Some("articleBody")
@@ -535,6 +609,11 @@ fn is_boilerplate(dom: &Dom, id: NodeId, raw: u32, total: u32) -> bool {
     }
     let words = ident_words(dom, id);
     if words.is_empty() || words.iter().any(|(w, whole)| is_content_word(w, *whole)) {
+        return false;
+    }
+    // A lead is the article's first paragraph, whatever else its class
+    // says (`teaser-text`).
+    if raw < LEAD_MAX && words.iter().any(|(w, whole)| is_lead_word(w, *whole)) {
         return false;
     }
     // A boilerplate word on an element that holds most of the page is a
@@ -585,18 +664,72 @@ impl Ctx<'_> {
         if self.is_lead_in_to_removed(id) {
             return;
         }
+        let item = matches!(tag, "li" | "dd" | "td" | "th");
         if matches!(tag, "td" | "th") {
             out.text(" ");
         }
         if block {
             out.paragraph();
         }
+        out.in_list += u32::from(item);
         for c in self.dom.children(id) {
             self.write(c, out);
         }
+        out.in_list -= u32::from(item);
         if block {
             out.paragraph();
         }
+    }
+
+    /// The leads printed before the body: elements with a lead class that
+    /// come before its first block, close to it in the tree (their common
+    /// ancestor at most a few levels up), short, mostly not links, and not
+    /// inside another lead. At most two, the nearest.
+    fn leads(&self, container: &[NodeId]) -> Vec<NodeId> {
+        let Some(&first) = container.first() else { return Vec::new() };
+        let first_depth = self.depth(first);
+        let mut ancestors = Vec::new();
+        let mut x = first;
+        while x != 0 && ancestors.len() < LEAD_REACH {
+            x = self.dom.node(x).parent;
+            ancestors.push(x);
+        }
+        let mut leads: Vec<NodeId> = Vec::new();
+        for id in 1..first {
+            if self.dropped[id as usize] || !is_lead(self.dom, id) {
+                continue;
+            }
+            if leads.iter().any(|&l| contains(self.dom, l, id)) || contains(self.dom, id, first) {
+                continue;
+            }
+            let s = self.stats[id as usize];
+            if s.text < 30 || s.text > LEAD_MAX || self.link_density(id) > 0.3 {
+                continue;
+            }
+            // The lowest common ancestor must be one of the container's
+            // near ancestors, and the lead not too deep below it.
+            let mut y = id;
+            let mut steps = 0;
+            while !ancestors.contains(&y) && y != 0 && steps < 8 {
+                y = self.dom.node(y).parent;
+                steps += 1;
+            }
+            if ancestors.contains(&y) && self.depth(y) + LEAD_REACH as u32 >= first_depth {
+                leads.push(id);
+            }
+        }
+        let n = leads.len();
+        leads.split_off(n.saturating_sub(2))
+    }
+
+    fn depth(&self, id: NodeId) -> u32 {
+        let mut d = 0;
+        let mut x = id;
+        while x != 0 {
+            x = self.dom.node(x).parent;
+            d += 1;
+        }
+        d
     }
 
     /// A heading or short line ("Related articles", "Mehr zum Thema") whose
@@ -763,6 +896,10 @@ impl Ctx<'_> {
     }
 }
 
+/// A lead's common ancestor with the body is at most this many levels
+/// above the body.
+const LEAD_REACH: usize = 6;
+
 /// A marked element inside the best one replaces it when it holds at least
 /// this many tenths of its prose.
 const NARROW: u32 = 9;
@@ -838,8 +975,25 @@ const BYLINES: &[&str] = &[
     "zuletzt",
 ];
 
+/// Calls to action and notices the publisher puts inside the body:
+/// subscribe, follow us, get the app, advertising labels, reprint terms.
+static CTA: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
+    regex::Regex::new(concat!(
+        r"\bsubscribe (now|today|to)\b|\bplease subscribe\b|\balready a subscriber\b|",
+        r"\bsubscribers (also|can)\b|\bfollow (us|the \w+)\b.*\b(twitter|facebook|instagram)\b|",
+        r"\bdownload (the|our)\b.*\bapps?\b|\bsubmit your letter\b|\bcopyrighted\b|",
+        r"\bwritten permission\b|s[ií]guenos\b|\b[úu]nete\b|suscr[ií]bete|hazte miembro|",
+        r"canal de (youtube|telegram|whatsapp)|^\W*(werbung|anzeige)\b|folgen sie uns|",
+        r"abonnieren sie|\bnewsletter abonnieren|sign up for (our|the) newsletter"
+    ))
+    .expect("call-to-action pattern")
+});
+
+/// Longest paragraph (bytes) that can be a call to action.
+const CTA_MAX: usize = 250;
+
 /// Shorter lines after the last paragraph of prose are dropped.
-const TAIL_MIN: usize = 40;
+const TAIL_MIN: usize = 50;
 
 /// A paragraph of prose: long enough and ends a sentence.
 fn is_prose(p: &str) -> bool {
@@ -850,6 +1004,13 @@ fn is_prose(p: &str) -> bool {
 /// A short paragraph that only points elsewhere, or only dates the page
 /// ("31. Mai 2012", "Updated: 03.04.2020 14:00", "By Ana Lima").
 fn is_pointer(paragraph: &str) -> bool {
+    let n_words = paragraph.split_whitespace().count();
+    if crate::clean::chrome::classify(paragraph, n_words).is_some() {
+        return true;
+    }
+    if paragraph.len() <= CTA_MAX && CTA.is_match(&paragraph.to_lowercase()) {
+        return true;
+    }
     if paragraph.len() > 200 {
         return false;
     }
@@ -883,6 +1044,10 @@ struct Writer {
     space: bool,
     /// A break is owed: 1 line, 2 paragraph.
     brk: u8,
+    /// How many list items or table cells the writer is inside.
+    in_list: u32,
+    /// Per paragraph written, whether it began inside a list or table.
+    listed: Vec<bool>,
 }
 
 impl Writer {
@@ -893,6 +1058,9 @@ impl Writer {
             }
             if word.is_empty() {
                 continue;
+            }
+            if self.out.is_empty() || self.brk == 2 {
+                self.listed.push(self.in_list > 0);
             }
             if !self.out.is_empty() {
                 match self.brk {
@@ -919,15 +1087,27 @@ impl Writer {
     /// The text, without the short paragraphs that point away from the
     /// article ("Read more: ...", "Mehr zum Thema", "Lea también").
     fn finish(self) -> String {
-        let mut kept: Vec<&str> = self.out.split("\n\n").filter(|p| !is_pointer(p)).collect();
+        let listed = &self.listed;
+        let mut kept: Vec<(&str, bool)> = self
+            .out
+            .split("\n\n")
+            .enumerate()
+            .map(|(i, p)| (p, listed.get(i).copied().unwrap_or(false)))
+            .filter(|(p, _)| !is_pointer(p))
+            .collect();
         // Short lines after the last real paragraph are the page's tail
-        // (share prompts, tags, "back to the list"), not the article's.
-        if let Some(last) = kept.iter().rposition(|p| is_prose(p)) {
+        // (share prompts, tags, "back to the list"), not the article's;
+        // the items of a list or table there are the article's.
+        if let Some(last) = kept.iter().rposition(|(p, _)| is_prose(p)) {
             let tail_start = last + 1;
-            let mut out: Vec<&str> = kept[..tail_start].to_vec();
-            out.extend(kept[tail_start..].iter().filter(|p| p.chars().count() >= TAIL_MIN));
+            let mut out = kept[..tail_start].to_vec();
+            out.extend(
+                kept[tail_start..]
+                    .iter()
+                    .filter(|(p, listed)| *listed || p.chars().count() >= TAIL_MIN),
+            );
             kept = out;
         }
-        kept.join("\n\n")
+        kept.iter().map(|(p, _)| *p).collect::<Vec<_>>().join("\n\n")
     }
 }
