@@ -249,7 +249,7 @@ const BLOCKS: &[&str] = &[
 
 /// Below this many characters a container is suspected of being a part of
 /// the article only, and every paragraph outside boilerplate is tried.
-const MIN_CHARS: u32 = 1500;
+const MIN_CHARS: u32 = 1250;
 
 /// Per-element figures, computed bottom-up.
 #[derive(Clone, Copy, Default)]
@@ -488,6 +488,12 @@ fn is_boiler_word(word: &str, whole: bool, raw: u32) -> bool {
     if whole && raw < SMALL && (is_author_box(word) || is_caption(word)) {
         return true;
     }
+    // WordPress prints a post's categories and tags as classes
+    // (`category-social-issues`): values, not a role.
+    let value = word.starts_with("category") || word.starts_with("tag");
+    if whole && !value && BOILER_PARTS.iter().any(|p| word.contains(p)) {
+        return true;
+    }
     BOILER_WORDS.contains(&word)
         && (whole || !WHOLE_ONLY.contains(&word))
         && (raw < SMALL || STRONG_WORDS.contains(&word))
@@ -535,6 +541,20 @@ fn is_lead(dom: &Dom, id: NodeId) -> bool {
 /// Elements that can hold a whole article body.
 const CONTAINERS: &[&str] =
     &["div", "article", "section", "main", "td", "body", "span", "font", "center", "form"];
+
+/// Parts of class names that mark boilerplate wherever they occur in the
+/// name (`fi-cookieconsent`, `BorlabsCookie`, `post-metadata`).
+const BOILER_PARTS: &[&str] = &[
+    "cookie",
+    "newsletter",
+    "sabox",
+    "postmetadata",
+    "entryutility",
+    "entryfooter",
+    "paywall",
+    "related",
+    "social",
+];
 
 /// A box about the author (`author-box`, `about-author`, `author-bio`):
 /// a compound class name with `author` and a word for a box.
@@ -857,7 +877,8 @@ impl Ctx<'_> {
         }
         let parent = self.dom.node(best).parent;
         let best_prose = self.prose(best).max(1);
-        self.dom
+        let mut chosen: Vec<NodeId> = self
+            .dom
             .children(parent)
             .filter(|&c| {
                 if c == best {
@@ -872,7 +893,36 @@ impl Ctx<'_> {
                 (prose * 5 >= best_prose && ld < 0.25)
                     || (&*node.tag == "p" && prose > 80 && ld < 0.25)
             })
-            .collect()
+            .collect();
+        // The article's other parts may be wrapped like the best element's
+        // wrapper (`section.detail-body` after `section.detail-body`): a
+        // wrapper that holds little but the best element stands for it.
+        let raw = |id: NodeId| self.stats[id as usize].raw;
+        let mut wrapper = best;
+        for _ in 0..3 {
+            let up = self.dom.node(wrapper).parent;
+            if up == 0 || raw(up) * 10 > raw(best) * 11 {
+                break;
+            }
+            wrapper = up;
+        }
+        if wrapper != best {
+            let node = self.dom.node(wrapper);
+            let class = node.attr("class").and_then(|c| c.split_whitespace().next());
+            let alike = |c: NodeId| {
+                let n = self.dom.node(c);
+                c != wrapper
+                    && n.tag == node.tag
+                    && class.is_some()
+                    && n.attr("class").and_then(|c| c.split_whitespace().next()) == class
+                    && !self.dropped[c as usize]
+                    && self.prose(c) >= 100
+                    && self.link_density(c) < 0.25
+            };
+            chosen.extend(self.dom.children(node.parent).filter(|&c| alike(c)));
+            chosen.sort_unstable();
+        }
+        chosen
     }
 
     /// The marked element holding the most prose, narrowed to the
