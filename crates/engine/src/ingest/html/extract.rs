@@ -12,6 +12,8 @@
 //! boilerplate, hidden elements and link lists. If that yields too little,
 //! fall back to every paragraph of the page outside boilerplate.
 
+use std::sync::LazyLock;
+
 use super::dom::{Dom, NodeId};
 
 /// How the body was found (shown by `storyline extract --json`).
@@ -289,9 +291,10 @@ pub(crate) fn extract(dom: &Dom) -> Extraction {
     let total = stats[body as usize].raw.max(1);
     // Elements holding an article-body marker are layout, never boilerplate,
     // whatever their class says (`widget Blog` around a blog's posts).
+    let classes: Vec<Class> = (0..n).map(|id| class_of(dom, id as NodeId)).collect();
     let mut holds_marker = vec![false; n];
     for id in (1..n).rev() {
-        if holds_marker[id] || is_marked(dom, id as NodeId) {
+        if holds_marker[id] || is_marked(dom, id as NodeId, classes[id]) {
             holds_marker[id] = true;
             holds_marker[dom.nodes[id].parent as usize] = true;
         }
@@ -305,7 +308,7 @@ pub(crate) fn extract(dom: &Dom) -> Extraction {
         dropped[id] = dropped[parent]
             || (!node.is_text()
                 && !holds_marker[id]
-                && is_boilerplate(dom, id as NodeId, stats[id].raw, total));
+                && is_boilerplate(dom, id as NodeId, classes[id], stats[id].raw, total));
     }
     for id in (0..n).rev() {
         let node = &dom.nodes[id];
@@ -324,7 +327,7 @@ pub(crate) fn extract(dom: &Dom) -> Extraction {
         }
     }
 
-    let ctx = Ctx { dom, stats: &stats, dropped: &dropped };
+    let ctx = Ctx { dom, stats: &stats, dropped: &dropped, classes: &classes };
     let scored = best_scored(&ctx);
     let marked = best_marked(&ctx);
     let (container, method) = match (marked, scored) {
@@ -369,7 +372,8 @@ pub(crate) fn extract(dom: &Dom) -> Extraction {
 pub(crate) fn fragment_text(dom: &Dom) -> String {
     let dropped: Vec<bool> = dom.nodes.iter().map(|n| DROPPED_TAGS.contains(&&*n.tag)).collect();
     let stats = vec![Stats::default(); dom.nodes.len()];
-    let ctx = Ctx { dom, stats: &stats, dropped: &dropped };
+    let classes = vec![Class::default(); dom.nodes.len()];
+    let ctx = Ctx { dom, stats: &stats, dropped: &dropped, classes: &classes };
     let mut out = Writer::default();
     ctx.write(0, &mut out);
     out.finish()
@@ -484,20 +488,121 @@ const STRONG_WORDS: &[&str] = &[
 /// Below this many characters any boilerplate word removes an element.
 const SMALL: u32 = 1500;
 
-fn is_boiler_word(word: &str, whole: bool, raw: u32) -> bool {
-    if whole && raw < SMALL && (is_author_box(word) || is_caption(word)) {
-        return true;
-    }
-    // WordPress prints a post's categories and tags as classes
-    // (`category-social-issues`): values, not a role.
-    let value = word.starts_with("category") || word.starts_with("tag");
-    if whole && !value && BOILER_PARTS.iter().any(|p| word.contains(p)) {
-        return true;
-    }
-    BOILER_WORDS.contains(&word)
-        && (whole || !WHOLE_ONLY.contains(&word))
-        && (raw < SMALL || STRONG_WORDS.contains(&word))
+/// What the class and id words of an element say, computed once per
+/// element (the words are looked up in the lists only here).
+#[derive(Clone, Copy, Default)]
+struct Class {
+    /// It has a class or id at all.
+    any: bool,
+    /// A content word: the article body.
+    content: bool,
+    /// A lead word.
+    lead: bool,
+    /// A boilerplate word that removes an element of any size.
+    strong: bool,
+    /// A boilerplate word that removes only small elements.
+    weak: bool,
 }
+
+fn class_of(dom: &Dom, id: NodeId) -> Class {
+    let node = dom.node(id);
+    if node.is_text() || (node.attr("class").is_none() && node.attr("id").is_none()) {
+        return Class::default();
+    }
+    let (words, names) = &*LOOKUP;
+    let mut c = Class::default();
+    for (word, whole) in ident_words(dom, id) {
+        let word = word.as_str();
+        c.any = true;
+        let flags = words.get(word).copied().unwrap_or(0);
+        c.content |= flags & CONTENT != 0;
+        c.lead |= flags & LEAD != 0;
+        if flags & BOILER != 0 && (whole || flags & WHOLE == 0) {
+            if flags & STRONG != 0 {
+                c.strong = true;
+            } else {
+                c.weak = true;
+            }
+        }
+        if !whole {
+            continue;
+        }
+        // Whole class names: words inside them and at their end.
+        let (mut author, mut boxy) = (false, false);
+        // WordPress prints a post's categories and tags as classes
+        // (`category-social-issues`): values, not a role.
+        let value = word.starts_with("category") || word.starts_with("tag");
+        for m in names.find_overlapping_iter(word) {
+            let at_end = m.end() == word.len();
+            match NAME_PARTS[m.pattern().as_usize()].1 {
+                Part::Boiler => c.strong |= !value,
+                Part::Caption => c.weak = true,
+                Part::Author => author = true,
+                Part::Box => boxy = true,
+                Part::ContentEnd => c.content |= at_end,
+                Part::LeadEnd => c.lead |= at_end,
+            }
+        }
+        // A box about the author (`author-box`, `about-author`, `author-bio`).
+        c.weak |= author && boxy;
+    }
+    c
+}
+
+const CONTENT: u8 = 1;
+const LEAD: u8 = 2;
+const BOILER: u8 = 4;
+const WHOLE: u8 = 8;
+const STRONG: u8 = 16;
+
+/// What a word found inside a whole class name says.
+#[derive(Clone, Copy)]
+enum Part {
+    /// Boilerplate wherever it occurs (`fi-cookieconsent`).
+    Boiler,
+    /// A caption or picture credit (`wp-caption-text`).
+    Caption,
+    /// `author`, a box about the author with a [`Part::Box`] word.
+    Author,
+    /// A word for a box.
+    Box,
+    /// A content word, when the name ends with it (`c-article__content`).
+    ContentEnd,
+    /// A lead word, when the name ends with it (`article-header__lead`).
+    LeadEnd,
+}
+
+/// The words looked for inside whole class names.
+static NAME_PARTS: LazyLock<Vec<(&'static str, Part)>> = LazyLock::new(|| {
+    let mut parts: Vec<(&str, Part)> = Vec::new();
+    parts.extend(BOILER_PARTS.iter().map(|w| (*w, Part::Boiler)));
+    parts.extend(CAPTIONS.iter().map(|w| (*w, Part::Caption)));
+    parts.push(("author", Part::Author));
+    parts.extend(AUTHOR_BOXES.iter().map(|w| (*w, Part::Box)));
+    parts.extend(CONTENT_WORDS.iter().filter(|w| w.len() >= 10).map(|w| (*w, Part::ContentEnd)));
+    parts.extend(LEAD_ENDINGS.iter().map(|w| (*w, Part::LeadEnd)));
+    parts
+});
+
+/// Word lookups: flags per known word, and an automaton for the words
+/// inside class names, built once.
+static LOOKUP: LazyLock<(rustc_hash::FxHashMap<&'static str, u8>, aho_corasick::AhoCorasick)> =
+    LazyLock::new(|| {
+        let mut words = rustc_hash::FxHashMap::default();
+        let mut add = |list: &[&'static str], flag: u8| {
+            for w in list {
+                *words.entry(*w).or_insert(0) |= flag;
+            }
+        };
+        add(CONTENT_WORDS, CONTENT);
+        add(LEAD_WORDS, LEAD);
+        add(BOILER_WORDS, BOILER);
+        add(WHOLE_ONLY, WHOLE);
+        add(STRONG_WORDS, STRONG);
+        let names = aho_corasick::AhoCorasick::new(NAME_PARTS.iter().map(|(w, _)| *w))
+            .expect("class name parts");
+        (words, names)
+    });
 
 /// Class words of a lead (standfirst, summary) printed before the body,
 /// as a whole class name or a part of one (`article-lead`, `ts-intro`).
@@ -529,18 +634,25 @@ const LEAD_ENDINGS: &[&str] =
 /// A lead holds less text than this.
 const LEAD_MAX: u32 = 1500;
 
-fn is_lead_word(word: &str, whole: bool) -> bool {
-    LEAD_WORDS.contains(&word) || (whole && LEAD_ENDINGS.iter().any(|e| word.ends_with(e)))
-}
-
-fn is_lead(dom: &Dom, id: NodeId) -> bool {
-    let node = dom.node(id);
-    !node.is_text() && ident_words(dom, id).iter().any(|(w, whole)| is_lead_word(w, *whole))
-}
-
 /// Elements that can hold a whole article body.
 const CONTAINERS: &[&str] =
     &["div", "article", "section", "main", "td", "body", "span", "font", "center", "form"];
+
+/// Picture captions and credits inside a class name (`wp-caption-text`,
+/// `figure__caption`, `imagedescription`, `bildunterschrift`).
+const CAPTIONS: &[&str] = &[
+    "caption",
+    "imagedescription",
+    "imgdescription",
+    "bildunterschrift",
+    "imagecredit",
+    "photocredit",
+];
+
+/// With `author` in a class name, a box about the author (`author-box`,
+/// `about-author`, `author-bio`).
+const AUTHOR_BOXES: &[&str] =
+    &["box", "bio", "info", "card", "profile", "about", "description", "wrap"];
 
 /// Parts of class names that mark boilerplate wherever they occur in the
 /// name (`fi-cookieconsent`, `BorlabsCookie`, `post-metadata`).
@@ -556,52 +668,19 @@ const BOILER_PARTS: &[&str] = &[
     "social",
 ];
 
-/// A box about the author (`author-box`, `about-author`, `author-bio`):
-/// a compound class name with `author` and a word for a box.
-fn is_author_box(name: &str) -> bool {
-    name.contains("author")
-        && ["box", "bio", "info", "card", "profile", "about", "description", "wrap"]
-            .iter()
-            .any(|w| name.contains(w))
-}
-
-/// A picture's caption or credit (`wp-caption-text`, `figure__caption`,
-/// `imagedescription`, `bildunterschrift`).
-fn is_caption(name: &str) -> bool {
-    [
-        "caption",
-        "imagedescription",
-        "imgdescription",
-        "bildunterschrift",
-        "imagecredit",
-        "photocredit",
-    ]
-    .iter()
-    .any(|w| name.contains(w))
-}
-
 /// An explicit article-body marker: `itemprop=articleBody`, `<article>`,
 /// or a content class.
-fn is_marked(dom: &Dom, id: NodeId) -> bool {
+fn is_marked(dom: &Dom, id: NodeId, class: Class) -> bool {
     let node = dom.node(id);
     // A paragraph marked `bodytext` is one paragraph of the body, not the
     // body: the container is found around it.
     if node.is_text() || !CONTAINERS.contains(&&*node.tag) {
         return false;
     }
-    node.attr("itemprop") == Some("articleBody")
-        || &*node.tag == "article"
-        || ident_words(dom, id).iter().any(|(w, whole)| is_content_word(w, *whole))
+    node.attr("itemprop") == Some("articleBody") || &*node.tag == "article" || class.content
 }
 
-/// A content class: one of [`CONTENT_WORDS`], or, for whole class names,
-/// one ending in a long one (`c-article__content` gives `carticlecontent`).
-fn is_content_word(word: &str, whole: bool) -> bool {
-    CONTENT_WORDS.contains(&word)
-        || (whole && CONTENT_WORDS.iter().any(|c| c.len() >= 10 && word.ends_with(c)))
-}
-
-fn is_boilerplate(dom: &Dom, id: NodeId, raw: u32, total: u32) -> bool {
+fn is_boilerplate(dom: &Dom, id: NodeId, class: Class, raw: u32, total: u32) -> bool {
     let node = dom.node(id);
     if DROPPED_TAGS.contains(&&*node.tag) {
         return true;
@@ -627,24 +706,24 @@ fn is_boilerplate(dom: &Dom, id: NodeId, raw: u32, total: u32) -> bool {
     if matches!(&*node.tag, "article" | "main" | "body" | "html") {
         return false;
     }
-    let words = ident_words(dom, id);
-    if words.is_empty() || words.iter().any(|(w, whole)| is_content_word(w, *whole)) {
+    if !class.any || class.content {
         return false;
     }
     // A lead is the article's first paragraph, whatever else its class
     // says (`teaser-text`).
-    if raw < LEAD_MAX && words.iter().any(|(w, whole)| is_lead_word(w, *whole)) {
+    if raw < LEAD_MAX && class.lead {
         return false;
     }
     // A boilerplate word on an element that holds most of the page is a
     // layout class (`has-sidebar`), not a sidebar.
-    words.iter().any(|(w, whole)| is_boiler_word(w, *whole, raw)) && raw * 2 < total
+    (class.strong || (class.weak && raw < SMALL)) && raw * 2 < total
 }
 
 struct Ctx<'a> {
     dom: &'a Dom,
     stats: &'a [Stats],
     dropped: &'a [bool],
+    classes: &'a [Class],
 }
 
 impl Ctx<'_> {
@@ -716,7 +795,7 @@ impl Ctx<'_> {
         }
         let mut leads: Vec<NodeId> = Vec::new();
         for id in 1..first {
-            if self.dropped[id as usize] || !is_lead(self.dom, id) {
+            if self.dropped[id as usize] || !self.classes[id as usize].lead {
                 continue;
             }
             if leads.iter().any(|&l| contains(self.dom, l, id)) || contains(self.dom, id, first) {
@@ -930,7 +1009,7 @@ impl Ctx<'_> {
     /// prose (an `article` wrapper around an `article-body`).
     fn best_marked(&self) -> Option<NodeId> {
         let marked: Vec<(NodeId, u32)> = (0..self.dom.nodes.len())
-            .filter(|&i| !self.dropped[i] && is_marked(self.dom, i as NodeId))
+            .filter(|&i| !self.dropped[i] && is_marked(self.dom, i as NodeId, self.classes[i]))
             .map(|i| (i as NodeId, self.prose(i as NodeId)))
             .filter(|&(id, prose)| prose >= 250 && self.link_density(id) <= 0.5)
             .collect();
@@ -1027,14 +1106,14 @@ const BYLINES: &[&str] = &[
 
 /// Calls to action and notices the publisher puts inside the body:
 /// subscribe, follow us, get the app, advertising labels, reprint terms.
-static CTA: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
+static CTA: LazyLock<regex::Regex> = LazyLock::new(|| {
     regex::Regex::new(concat!(
-        r"\bsubscribe (now|today|to)\b|\bplease subscribe\b|\balready a subscriber\b|",
-        r"\bsubscribers (also|can)\b|\bfollow (us|the \w+)\b.*\b(twitter|facebook|instagram)\b|",
-        r"\bdownload (the|our)\b.*\bapps?\b|\bsubmit your letter\b|\bcopyrighted\b|",
-        r"\bwritten permission\b|s[ií]guenos\b|\b[úu]nete\b|suscr[ií]bete|hazte miembro|",
-        r"canal de (youtube|telegram|whatsapp)|^\W*(werbung|anzeige)\b|folgen sie uns|",
-        r"abonnieren sie|\bnewsletter abonnieren|sign up for (our|the) newsletter"
+        r"(?-u:\b)subscribe (now|today|to)(?-u:\b)|(?-u:\b)please subscribe(?-u:\b)|(?-u:\b)already a subscriber(?-u:\b)|",
+        r"(?-u:\b)subscribers (also|can)(?-u:\b)|(?-u:\b)follow (us|the \w+)(?-u:\b).*(?-u:\b)(twitter|facebook|instagram)(?-u:\b)|",
+        r"(?-u:\b)download (the|our)(?-u:\b).*(?-u:\b)apps?(?-u:\b)|(?-u:\b)submit your letter(?-u:\b)|(?-u:\b)copyrighted(?-u:\b)|",
+        r"(?-u:\b)written permission(?-u:\b)|s[ií]guenos(?-u:\b)|(?-u:\b)[úu]nete(?-u:\b)|suscr[ií]bete|hazte miembro|",
+        r"canal de (youtube|telegram|whatsapp)|^\W*(werbung|anzeige)(?-u:\b)|folgen sie uns|",
+        r"abonnieren sie|(?-u:\b)newsletter abonnieren|sign up for (our|the) newsletter"
     ))
     .expect("call-to-action pattern")
 });
