@@ -270,6 +270,8 @@ pub(crate) struct Extraction {
     pub text: String,
     /// How it was found.
     pub method: Method,
+    /// Why: the container and the rule that chose it.
+    pub why: String,
 }
 
 /// Extracts the main text of `dom`.
@@ -330,20 +332,30 @@ pub(crate) fn extract(dom: &Dom) -> Extraction {
     let ctx = Ctx { dom, stats: &stats, dropped: &dropped, classes: &classes };
     let scored = best_scored(&ctx);
     let marked = best_marked(&ctx);
-    let (container, method) = match (marked, scored) {
+    let marked_why = |m: NodeId| format!("article-body marker on {}", describe(dom, m));
+    let scored_why = |s: NodeId| format!("highest paragraph score: {}", describe(dom, s));
+    let (container, method, mut why) = match (marked, scored) {
         (Some(m), Some(s)) => {
             let m_prose = ctx.prose(m);
             let s_prose = ctx.prose(s);
             if contains(dom, m, s) || contains(dom, s, m) || m_prose * 2 >= s_prose {
-                (ctx.with_siblings(m), Method::Marked)
+                (ctx.with_siblings(m), Method::Marked, marked_why(m))
             } else {
-                (ctx.with_siblings(s), Method::Scored)
+                let why = format!(
+                    "{}; the marked {} holds under half its prose",
+                    scored_why(s),
+                    describe(dom, m)
+                );
+                (ctx.with_siblings(s), Method::Scored, why)
             }
         }
-        (Some(m), None) => (ctx.with_siblings(m), Method::Marked),
-        (None, Some(s)) => (ctx.with_siblings(s), Method::Scored),
-        (None, None) => (Vec::new(), Method::Empty),
+        (Some(m), None) => (ctx.with_siblings(m), Method::Marked, marked_why(m)),
+        (None, Some(s)) => (ctx.with_siblings(s), Method::Scored, scored_why(s)),
+        (None, None) => (Vec::new(), Method::Empty, "no element holds prose".to_string()),
     };
+    if container.len() > 1 {
+        why.push_str(&format!(", with {} sibling blocks", container.len() - 1));
+    }
     let mut out = Writer::default();
     for l in ctx.leads(&container) {
         ctx.write(l, &mut out);
@@ -353,7 +365,7 @@ pub(crate) fn extract(dom: &Dom) -> Extraction {
     }
     let text = out.finish();
     if count_chars(&text) >= MIN_CHARS || method == Method::Empty {
-        return Extraction { text, method };
+        return Extraction { text, method, why };
     }
     // Too little: take every paragraph of the page outside boilerplate.
     let mut out = Writer::default();
@@ -361,9 +373,33 @@ pub(crate) fn extract(dom: &Dom) -> Extraction {
     let fallback = out.finish();
     if count_chars(&fallback) > count_chars(&text) {
         let method = if fallback.is_empty() { Method::Empty } else { Method::Paragraphs };
-        return Extraction { text: fallback, method };
+        let why = format!(
+            "{why} gave {} characters, under {MIN_CHARS}: every paragraph outside boilerplate",
+            count_chars(&text)
+        );
+        return Extraction { text: fallback, method, why };
     }
-    Extraction { text, method }
+    Extraction { text, method, why }
+}
+
+/// `tag.class#id` of an element, for the reasons shown to users.
+fn describe(dom: &Dom, id: NodeId) -> String {
+    let node = dom.node(id);
+    let mut s = node.tag.to_string();
+    if let Some(class) = node.attr("class") {
+        for c in class.split_whitespace().take(3) {
+            s.push('.');
+            s.push_str(c);
+        }
+    }
+    if let Some(i) = node.attr("id") {
+        s.push('#');
+        s.push_str(i);
+    }
+    if node.attr("itemprop") == Some("articleBody") {
+        s.push_str("[itemprop=articleBody]");
+    }
+    s
 }
 
 /// All the text of a fragment (a feed item's HTML), block by block, with
