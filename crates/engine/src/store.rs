@@ -899,7 +899,7 @@ mod tests {
         let a = article("a.txt", "Headline words here\n\nThe council met on Monday.\n");
         {
             let mut store = Store::open(&path).unwrap();
-            store.insert_batch(&[a.clone()], &[]).unwrap();
+            store.insert_batch(std::slice::from_ref(&a), &[]).unwrap();
         }
         // Turn it back into a version-2 store: no `modified`, `fetched`.
         let conn = Connection::open(&path).unwrap();
