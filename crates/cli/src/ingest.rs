@@ -15,7 +15,8 @@ use storyline::store::Store;
 
 #[derive(Args)]
 pub struct IngestArgs {
-    /// Files or folders (walked recursively); `-` reads standard input
+    /// Files or folders (walked recursively), http(s) URLs of pages or feeds;
+    /// `-` reads standard input
     #[arg(required = true)]
     paths: Vec<PathBuf>,
     /// The store [default: ./storyline.db, or $STORYLINE_DB]

@@ -95,7 +95,11 @@ pub fn extract(args: ExtractArgs) -> Result<ExitCode> {
     let mut extractions = Vec::new();
     read_input(&input, &read_config, &mut |item| match item {
         Item::Article(raw) => {
-            let extraction = raw.fields.extraction.clone();
+            let f = &raw.fields;
+            let extraction = f
+                .extraction
+                .clone()
+                .map(|m| (m, f.extraction_why.clone(), f.date_evidence.clone()));
             match process(raw, &Config::default()) {
                 Ok(a) => {
                     articles.push(a);
@@ -111,8 +115,10 @@ pub fn extract(args: ExtractArgs) -> Result<ExitCode> {
         let mut views = Vec::new();
         for (a, extraction) in articles.iter().zip(&extractions) {
             let mut view = serde_json::to_value(ArticleJson::new(a, args.raw))?;
-            if let (Some(m), Some(obj)) = (extraction, view.as_object_mut()) {
-                obj.insert("extraction".into(), m.clone().into());
+            if let (Some((method, why, evidence)), Some(obj)) = (extraction, view.as_object_mut()) {
+                obj.insert("extraction".into(), method.clone().into());
+                obj.insert("extraction_why".into(), why.clone().into());
+                obj.insert("date_evidence".into(), evidence.clone().into());
             }
             views.push(view);
         }

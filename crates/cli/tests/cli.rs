@@ -298,3 +298,45 @@ fn seeds_through_every_command() {
     assert_eq!(missing.status.code(), Some(2));
     assert!(stderr(&missing).contains("no store at"), "{}", stderr(&missing));
 }
+
+/// `storyline ingest URL`: a page served by a local server is stored, a
+/// missing page and an unreachable port are diagnostics naming their URL,
+/// and the run is partial (exit code 3).
+#[test]
+fn ingest_url_fetches_and_names_what_failed() {
+    use std::io::Read;
+    use std::net::TcpListener;
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    let base = format!("http://{}", listener.local_addr().unwrap());
+    std::thread::spawn(move || {
+        for mut stream in listener.incoming().flatten() {
+            let mut buf = [0u8; 4096];
+            let n = stream.read(&mut buf).unwrap_or(0);
+            let request = String::from_utf8_lossy(&buf[..n]);
+            let (status, body) = if request.starts_with("GET /story ") {
+                ("200 OK", "<html><body><article><p>The night ferry resumed its crossings on Friday, the harbour master said, after a week of storms kept it in port.</p></article></body></html>")
+            } else {
+                ("404 Not Found", "gone")
+            };
+            let _ = write!(
+                stream,
+                "HTTP/1.1 {status}\r\nContent-Type: text/html; charset=utf-8\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+                body.len()
+            );
+        }
+    });
+    let closed = TcpListener::bind("127.0.0.1:0").unwrap();
+    let dead = format!("http://{}/story", closed.local_addr().unwrap());
+    drop(closed);
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("s.db");
+    let (story, missing) = (format!("{base}/story"), format!("{base}/missing"));
+    let out = storyline(&["ingest", "-q", "--db", db.to_str().unwrap(), &story, &missing, &dead]);
+    let err = stderr(&out);
+    assert_eq!(out.status.code(), Some(3), "partial: {err}");
+    assert!(stdout(&out).contains("1 articles added"), "{}", stdout(&out));
+    assert!(err.contains(&format!("cannot fetch {missing}: http status 404")), "{err}");
+    assert!(err.contains(&format!("cannot fetch {dead}: ")), "{err}");
+    let list = storyline(&["articles", "--db", db.to_str().unwrap(), "--json"]);
+    assert!(stdout(&list).contains(&story), "{}", stdout(&list));
+}

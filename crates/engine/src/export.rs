@@ -44,8 +44,13 @@ pub struct ArticleJson<'a> {
     pub author: Option<&'a str>,
     /// `YYYY-MM-DD` or null.
     pub published: Option<String>,
-    /// Where `published` came from: field, dateline, path, url, user.
+    /// Where `published` came from: field, dateline, path, url, user,
+    /// json-ld, og, meta, time.
     pub published_source: Option<&'static str>,
+    /// The last-modified date a page declares, `YYYY-MM-DD` or null.
+    pub modified: Option<String>,
+    /// When a crawler fetched the page (WARC-Date), `YYYY-MM-DD` or null.
+    pub fetched: Option<String>,
     /// ISO 639-3 code.
     pub language: Option<&'a str>,
     /// The URL.
@@ -85,6 +90,8 @@ impl<'a> ArticleJson<'a> {
             author: a.author.as_deref(),
             published: a.published.map(|d| d.to_string()),
             published_source: a.published_source.map(|s| s.name()),
+            modified: a.modified.map(|d| d.to_string()),
+            fetched: a.fetched.map(|d| d.to_string()),
             language: a.language.as_deref(),
             url: a.url.as_deref(),
             text: &a.text,

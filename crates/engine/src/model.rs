@@ -113,6 +113,13 @@ pub struct Fields {
     /// How an HTML reader found the body (`marked`, `scored`, ...).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub extraction: Option<String>,
+    /// Why: the container the HTML reader chose and the rule that chose it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub extraction_why: Option<String>,
+    /// The exact source of `published` in a page (`json-ld datePublished`,
+    /// `meta article:published_time`, `time element`, `url path`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub date_evidence: Option<String>,
 }
 
 /// One article as a reader found it, before any cleaning.
@@ -144,6 +151,16 @@ pub enum DateSource {
     Url,
     /// Given by the user on the command line.
     User,
+    /// An HTML page's JSON-LD (`datePublished` of its `NewsArticle`).
+    #[serde(rename = "json-ld")]
+    JsonLd,
+    /// An HTML page's Open Graph `article:published_time`.
+    #[serde(rename = "og")]
+    OpenGraph,
+    /// Another `<meta>` tag of an HTML page (`pubdate`, Dublin Core, ...).
+    Meta,
+    /// A `<time>` element that marks the publication.
+    Time,
 }
 
 impl DateSource {
@@ -155,14 +172,28 @@ impl DateSource {
             DateSource::Path => "path",
             DateSource::Url => "url",
             DateSource::User => "user",
+            DateSource::JsonLd => "json-ld",
+            DateSource::OpenGraph => "og",
+            DateSource::Meta => "meta",
+            DateSource::Time => "time",
         }
     }
 
     /// Parses a name written by [`DateSource::name`].
     pub fn from_name(name: &str) -> Option<DateSource> {
-        [Self::Field, Self::Dateline, Self::Path, Self::Url, Self::User]
-            .into_iter()
-            .find(|s| s.name() == name)
+        [
+            Self::Field,
+            Self::Dateline,
+            Self::Path,
+            Self::Url,
+            Self::User,
+            Self::JsonLd,
+            Self::OpenGraph,
+            Self::Meta,
+            Self::Time,
+        ]
+        .into_iter()
+        .find(|s| s.name() == name)
     }
 }
 
@@ -209,6 +240,12 @@ pub struct Article {
     pub published: Option<NaiveDate>,
     /// Where `published` came from.
     pub published_source: Option<DateSource>,
+    /// The last-modified date a page declares (JSON-LD `dateModified`,
+    /// `article:modified_time`); never used as the publication date.
+    pub modified: Option<NaiveDate>,
+    /// When a crawler fetched the page (WARC-Date): an upper bound of the
+    /// publication date, never the publication date itself.
+    pub fetched: Option<NaiveDate>,
     /// ISO 639-3 code of the detected language (`eng`, `deu`, ...).
     pub language: Option<String>,
     /// The article URL.

@@ -60,6 +60,8 @@ pub fn process(raw: RawArticle, config: &Config) -> Result<Article, Diagnostic> 
         author: meta.author,
         published: meta.published,
         published_source: meta.published_source,
+        modified: raw.fields.modified.as_deref().and_then(crate::dates::parse_date),
+        fetched: raw.fields.fetched.as_deref().and_then(crate::dates::parse_date),
         language: clean.language,
         url: meta.url,
         raw: raw.body,

@@ -21,7 +21,7 @@ use crate::error::{Error, Result};
 use crate::model::{Article, ArticleId, DateSource, Diagnostic, DiagnosticKind, Format, Origin};
 
 /// The schema version this build writes.
-pub const SCHEMA_VERSION: i64 = 2;
+pub const SCHEMA_VERSION: i64 = 3;
 
 const SCHEMA: &str = "
 CREATE TABLE IF NOT EXISTS meta (
@@ -45,7 +45,9 @@ CREATE TABLE IF NOT EXISTS articles (
     raw              TEXT NOT NULL,
     text             TEXT NOT NULL,
     offsets          BLOB NOT NULL,
-    diagnostics      TEXT NOT NULL
+    diagnostics      TEXT NOT NULL,
+    modified         TEXT,
+    fetched          TEXT
 );
 CREATE INDEX IF NOT EXISTS articles_published ON articles (published);
 CREATE TABLE IF NOT EXISTS copies (
@@ -78,7 +80,7 @@ CREATE TABLE IF NOT EXISTS diagnostics (
 /// The columns [`row_to_article`] reads, of `articles a`.
 const ARTICLE_COLUMNS: &str = "a.id, a.input_path, a.input_record, a.format, a.title, a.outlet,
     a.original_outlet, a.author, a.published, a.published_source, a.language, a.url, a.raw, a.text,
-    a.offsets, a.diagnostics";
+    a.offsets, a.diagnostics, a.modified, a.fetched";
 
 /// How far the saved clustering state has seen the stored articles (the
 /// arrival number of the last one), from [`Store::unclustered`].
@@ -174,7 +176,18 @@ impl Store {
             .map_err(|e| self.err(e))?;
         if let Some(found) = found {
             let found: i64 = found.parse().unwrap_or(-1);
-            if found != SCHEMA_VERSION {
+            if found == 2 {
+                // Version 3 added two nullable columns: a version-2 store
+                // is migrated in place, its articles keep null there.
+                c.execute_batch(
+                    "BEGIN;
+                     ALTER TABLE articles ADD COLUMN modified TEXT;
+                     ALTER TABLE articles ADD COLUMN fetched TEXT;
+                     UPDATE meta SET value = '3' WHERE key = 'schema_version';
+                     COMMIT;",
+                )
+                .map_err(|e| self.err(e))?;
+            } else if found != SCHEMA_VERSION {
                 return Err(Error::SchemaVersion {
                     path: self.path.clone(),
                     found,
@@ -205,8 +218,9 @@ impl Store {
                 .prepare_cached(
                     "INSERT OR IGNORE INTO articles (id, input_path, input_record, format, title, outlet,
                      original_outlet, author, published, published_source, language, url, raw, text,
-                     offsets, diagnostics)
-                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16)",
+                     offsets, diagnostics, modified, fetched)
+                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16,
+                     ?17, ?18)",
                 )
                 .map_err(|e| store_err(&path, e))?;
             for a in articles {
@@ -229,6 +243,8 @@ impl Store {
                         a.text,
                         encode_offsets(&a.offsets),
                         diags,
+                        a.modified.map(|d| d.to_string()),
+                        a.fetched.map(|d| d.to_string()),
                     ])
                     .map_err(|e| store_err(&path, e))?;
                 if n == 1 {
@@ -621,8 +637,8 @@ impl Store {
         let mut rows = stmt.query([through]).map_err(|e| self.err(e))?;
         while let Some(row) = rows.next().map_err(|e| self.err(e))? {
             let article = row_to_article(row).map_err(|e| self.err(e))?;
-            last = row.get(16).map_err(|e| self.err(e))?;
-            let copy_of: Option<String> = row.get(17).map_err(|e| self.err(e))?;
+            last = row.get(18).map_err(|e| self.err(e))?;
+            let copy_of: Option<String> = row.get(19).map_err(|e| self.err(e))?;
             place(&article, copy_of.as_deref().and_then(ArticleId::parse));
         }
         Ok(ClusterMark(last))
@@ -703,6 +719,10 @@ fn store_err(path: &Path, source: rusqlite::Error) -> Error {
     Error::Store { path: path.to_path_buf(), source }
 }
 
+fn date_column(value: Option<String>) -> Option<NaiveDate> {
+    value.and_then(|d| NaiveDate::parse_from_str(&d, "%Y-%m-%d").ok())
+}
+
 fn row_to_article(r: &rusqlite::Row<'_>) -> rusqlite::Result<Article> {
     let id: String = r.get(0)?;
     let format: String = r.get(3)?;
@@ -720,6 +740,8 @@ fn row_to_article(r: &rusqlite::Row<'_>) -> rusqlite::Result<Article> {
         author: r.get(7)?,
         published: published.and_then(|d| NaiveDate::parse_from_str(&d, "%Y-%m-%d").ok()),
         published_source: source.as_deref().and_then(DateSource::from_name),
+        modified: date_column(r.get(16)?),
+        fetched: date_column(r.get(17)?),
         language: r.get(10)?,
         url: r.get(11)?,
         raw: r.get(12)?,
@@ -874,5 +896,37 @@ mod tests {
         drop(conn);
         let err = Store::open(&path).err().unwrap();
         assert!(err.to_string().contains("schema version 99"), "{err}");
+    }
+
+    #[test]
+    fn a_version_2_store_is_migrated_and_keeps_its_articles() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("s.db");
+        let a = article("a.txt", "Headline words here\n\nThe council met on Monday.\n");
+        {
+            let mut store = Store::open(&path).unwrap();
+            store.insert_batch(std::slice::from_ref(&a), &[]).unwrap();
+        }
+        // Turn it back into a version-2 store: no `modified`, `fetched`.
+        let conn = Connection::open(&path).unwrap();
+        conn.execute_batch(
+            "ALTER TABLE articles DROP COLUMN modified; ALTER TABLE articles DROP COLUMN fetched;
+             UPDATE meta SET value = '2' WHERE key = 'schema_version';",
+        )
+        .unwrap();
+        drop(conn);
+        let mut store = Store::open(&path).unwrap();
+        assert_eq!(store.articles().unwrap(), vec![a]);
+        let mut dated = article("b.txt", "Another headline\n\nThe quay reopened on Tuesday.\n");
+        dated.modified = chrono::NaiveDate::from_ymd_opt(2016, 10, 7);
+        dated.fetched = chrono::NaiveDate::from_ymd_opt(2016, 10, 8);
+        store.insert_batch(&[dated.clone()], &[]).unwrap();
+        assert_eq!(store.article(dated.id).unwrap(), Some(dated));
+        drop(store);
+        let conn = Connection::open(&path).unwrap();
+        let version: String = conn
+            .query_row("SELECT value FROM meta WHERE key = 'schema_version'", [], |r| r.get(0))
+            .unwrap();
+        assert_eq!(version, "3");
     }
 }

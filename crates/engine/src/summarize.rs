@@ -440,6 +440,8 @@ pub(crate) mod tests {
             author: None,
             published,
             published_source: None,
+            modified: None,
+            fetched: None,
             language: None,
             url: None,
             raw: text.to_string(),

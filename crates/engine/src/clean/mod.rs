@@ -13,7 +13,7 @@
 //! longer is kept). Conservative by construction: a line that reads as a
 //! sentence is never dropped except as a repeat.
 
-mod chrome;
+pub(crate) mod chrome;
 mod normalize;
 
 use std::ops::Range;

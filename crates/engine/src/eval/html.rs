@@ -4,18 +4,30 @@
 //! and the pages under `eval/` and `cache/`. Output: snippet precision,
 //! recall and F overall and for the English pages, the median page size,
 //! and a date check.
-//! Method: as trafilatura's own evaluation: each `with` snippet found in
-//! the extracted text is a true positive, missing a false negative; each
-//! `without` snippet found is a false positive, absent a true negative.
-//! Whitespace runs are collapsed on both sides (our paragraphs are
-//! separated by blank lines, the snippets by spaces). A page is English
-//! when whatlang reads its `with` snippets as English. The date check
-//! compares, on pages whose date came from JSON-LD or Open Graph and whose
-//! URL also holds a date, the two independent dates.
+//! Method: as trafilatura's own evaluation (`evaluate_result` in its
+//! `tests/comparison.py`): each `with` snippet found in the extracted text
+//! is a true positive, missing a false negative; each `without` snippet
+//! found is a false positive; P = tp/(tp+fp), R = tp/(tp+fn) and F their
+//! harmonic mean (micro-averaged over all snippets). The snippet is
+//! matched as written (`snippet in text`) against our text in
+//! trafilatura's shape: one line per paragraph, whitespace inside a line
+//! collapsed. This is the headline figure (`snippets.*`). A lenient
+//! variant that also collapses the snippet's own whitespace (so a snippet
+//! with a leading space, or one across a line break, can match) is
+//! reported as `snippets_lenient.*`; it reads about .001 higher. A page
+//! is English when whatlang reads its `with` snippets as English.
+//!
+//! The metadata check: on the pages whose JSON-LD or Open Graph carries a
+//! publication date (read here independently of the reader, straight
+//! from the page), the date the reader settled on must be that date.
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
+use std::sync::LazyLock;
+
+use chrono::NaiveDate;
+use regex::Regex;
 use serde::Deserialize;
 
 use super::{Prf, Report};
@@ -71,13 +83,52 @@ fn collapse(s: &str) -> String {
     s.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
+/// Our text in the shape of trafilatura's: one line per paragraph (or
+/// line break), whitespace inside a line collapsed, no blank lines.
+fn one_line_per_paragraph(text: &str) -> String {
+    let lines = text.lines().map(collapse).filter(|l| !l.is_empty());
+    lines.collect::<Vec<_>>().join("\n")
+}
+
+/// The publication dates a page's structured data gives, read straight
+/// from the HTML with patterns of their own (independently of
+/// `ingest::html::metadata`): JSON-LD `datePublished`, and Open Graph
+/// `article:published_time` / `og:published_time`.
+fn structured_dates(html: &str) -> (Option<NaiveDate>, Option<NaiveDate>) {
+    static LD: LazyLock<Regex> =
+        LazyLock::new(|| Regex::new(r#""datePublished"\s*:\s*"([^"]{6,40})""#).expect("ld"));
+    static META: LazyLock<Regex> = LazyLock::new(|| {
+        Regex::new(r#"(?i)<meta\s[^>]*(?:property|name)\s*=\s*["'](?:article|og):published_time["'][^>]*>"#)
+            .expect("meta")
+    });
+    static CONTENT: LazyLock<Regex> = LazyLock::new(|| {
+        Regex::new(r#"(?i)content\s*=\s*["']([^"']{6,40})["']"#).expect("content")
+    });
+    let in_ld = |m: &regex::Match| {
+        // Only inside a JSON-LD script: the nearest script tag before it.
+        let before = &html[..m.start()];
+        before.rfind("<script").is_some_and(|i| before[i..].contains("ld+json"))
+            && before.rfind("<script") > before.rfind("</script")
+    };
+    let ld = LD
+        .captures_iter(html)
+        .find(|c| c.get(0).is_some_and(|m| in_ld(&m)))
+        .and_then(|c| dates::parse_date(&c[1]));
+    let og = META
+        .find(html)
+        .and_then(|m| CONTENT.captures(m.as_str()))
+        .and_then(|c| dates::parse_date(&c[1]));
+    (ld, og)
+}
+
 /// Runs the evaluation.
 pub fn run(datasets: &Path) -> crate::Result<Report> {
     let cases = load(datasets)?;
-    let mut all = Counts::default();
-    let mut english = Counts::default();
+    let (mut all, mut english, mut lenient) =
+        (Counts::default(), Counts::default(), Counts::default());
     let mut sizes = Vec::new();
-    let (mut n_english, mut dated, mut agree, mut agree_1) = (0, 0, 0, 0);
+    let (mut n_english, mut structured, mut right) = (0, 0, 0);
+    let mut wrong = Vec::new();
     let mut methods: BTreeMap<&'static str, usize> = BTreeMap::new();
     for (url, case, path) in &cases {
         let bytes =
@@ -85,19 +136,24 @@ pub fn run(datasets: &Path) -> crate::Result<Report> {
         sizes.push(bytes.len());
         let page = extract_page(&bytes, None, Some(url));
         *methods.entry(page.method.name()).or_default() += 1;
-        let text = collapse(&page.text);
+        let strict = one_line_per_paragraph(&page.text);
+        let loose = collapse(&page.text);
         let mut counts = Counts::default();
         for s in &case.with {
-            if text.contains(&collapse(s)) {
+            if strict.contains(s.as_str()) {
                 counts.tp += 1.0;
             } else {
                 counts.fn_ += 1.0;
             }
+            if loose.contains(&collapse(s)) {
+                lenient.tp += 1.0;
+            } else {
+                lenient.fn_ += 1.0;
+            }
         }
         for s in &case.without {
-            if text.contains(&collapse(s)) {
-                counts.fp += 1.0;
-            }
+            counts.fp += f64::from(u8::from(strict.contains(s.as_str())));
+            lenient.fp += f64::from(u8::from(loose.contains(&collapse(s))));
         }
         let is_english = whatlang::detect_lang(&case.with.join(" ")) == Some(whatlang::Lang::Eng);
         for c in [&mut all].into_iter().chain(is_english.then_some(&mut english)) {
@@ -106,15 +162,16 @@ pub fn run(datasets: &Path) -> crate::Result<Report> {
             c.fp += counts.fp;
         }
         n_english += usize::from(is_english);
-        let structured = page
-            .date_evidence
-            .as_deref()
-            .is_some_and(|e| e.starts_with("json-ld") || e.contains(":published_time"));
-        let ours = page.fields.published.as_deref().and_then(dates::parse_date);
-        if let (true, Some(ours), Some(in_url)) = (structured, ours, dates::url_date(url)) {
-            dated += 1;
-            agree += usize::from(ours == in_url);
-            agree_1 += usize::from((ours - in_url).num_days().abs() <= 1);
+
+        let (ld, og) = structured_dates(&String::from_utf8_lossy(&bytes));
+        if let Some(truth) = ld.or(og) {
+            structured += 1;
+            let ours = page.fields.published.as_deref().and_then(dates::parse_date);
+            if ours == Some(truth) {
+                right += 1;
+            } else {
+                wrong.push(format!("{} ours {ours:?} structured {truth}", case.file));
+            }
         }
     }
     sizes.sort_unstable();
@@ -123,10 +180,11 @@ pub fn run(datasets: &Path) -> crate::Result<Report> {
     report.add_prf("snippets", all.prf());
     report.add("pages.english", n_english as f64);
     report.add_prf("snippets.english", english.prf());
+    report.add_prf("snippets_lenient", lenient.prf());
     report.add("page_bytes.median", sizes.get(sizes.len() / 2).copied().unwrap_or(0) as f64);
-    report.add("dates.structured_with_url_date", dated as f64);
-    report.add("dates.same_day_as_url", agree as f64);
-    report.add("dates.within_one_day_of_url", agree_1 as f64);
+    report.add("dates.structured_pages", structured as f64);
+    report.add("dates.structured_right", right as f64);
+    report.add("dates.structured_accuracy", right as f64 / f64::from(structured.max(1)));
     report.notes.push(format!(
         "counts: tp {} fn {} fp {}; methods: {}",
         all.tp,
@@ -134,6 +192,9 @@ pub fn run(datasets: &Path) -> crate::Result<Report> {
         all.fp,
         methods.iter().map(|(m, n)| format!("{m} {n}")).collect::<Vec<_>>().join(", ")
     ));
+    for w in wrong.iter().take(10) {
+        report.notes.push(format!("date differs: {w}"));
+    }
     Ok(report)
 }
 
@@ -144,15 +205,35 @@ mod tests {
         let report =
             super::run(&crate::eval::datasets_dir()).expect("trafilatura-eval is readable");
         assert_eq!(report.get("pages"), Some(990.0));
-        // FIXME(#3): the bar is snippet F >= 0.93; today's extractor
-        // measures 0.912 (above rs-trafilatura's 0.888 and dom_smoothie's
-        // 0.874 on the same pages). This asserts today's level so that a
-        // regression fails; raise it as the extractor improves.
+        // The bar of issue 3: snippet F >= 0.93, scored as trafilatura does.
         let f = report.get("snippets.f").unwrap_or(0.0);
-        assert!(f >= 0.91, "snippet F {f:.4} fell below today's 0.91\n{report}");
-        // Dates from JSON-LD / Open Graph agree with the URL's date.
-        let dated = report.get("dates.structured_with_url_date").unwrap_or(0.0);
-        let close = report.get("dates.within_one_day_of_url").unwrap_or(0.0);
-        assert!(dated >= 50.0 && close >= 0.95 * dated, "{report}");
+        assert!(f >= 0.93, "snippet F {f:.4} is below the bar of 0.93\n{report}");
+        // Metadata bar: on the pages whose JSON-LD or Open Graph carries a
+        // publication date, our date is that date.
+        let pages = report.get("dates.structured_pages").unwrap_or(0.0);
+        let accuracy = report.get("dates.structured_accuracy").unwrap_or(0.0);
+        // FIXME(#3): 522 of 535 today; most misses take no date at all
+        // because the page's JSON-LD object is not an article type (a
+        // Recipe, a Product) or does not parse. Raise to 0.99 when fixed.
+        assert!(pages >= 500.0 && accuracy >= 0.97, "{report}");
+    }
+
+    #[test]
+    fn structured_dates_are_read_from_json_ld_scripts_and_open_graph_only() {
+        let html = r#"<script>var x = {"datePublished": "2001-01-01"};</script>
+            <script type="application/ld+json">{"datePublished": "2016-10-05T16:32:00+02:00"}</script>
+            <meta content="2016-10-04" property="article:published_time">"#;
+        let (ld, og) = super::structured_dates(html);
+        assert_eq!(ld.map(|d| d.to_string()).as_deref(), Some("2016-10-05"));
+        assert_eq!(og.map(|d| d.to_string()).as_deref(), Some("2016-10-04"));
+        assert_eq!(super::structured_dates("<p>datePublished 2016-10-05</p>"), (None, None));
+    }
+
+    #[test]
+    fn snippets_match_as_written_against_one_line_per_paragraph() {
+        let text = "First  paragraph here.\n\nSecond one.";
+        let lines = super::one_line_per_paragraph(text);
+        assert_eq!(lines, "First paragraph here.\nSecond one.");
+        assert!(!lines.contains("here. Second"));
     }
 }

@@ -9,6 +9,8 @@
 //! module and the store do IO.
 
 mod feed;
+#[cfg(feature = "fetch")]
+pub mod fetch;
 pub mod html;
 mod jsonl;
 mod text;
@@ -54,6 +56,8 @@ pub enum Input {
     File(PathBuf),
     /// Standard input (`-`).
     Stdin,
+    /// A page or feed to fetch over HTTP(S).
+    Url(String),
 }
 
 impl Input {
@@ -62,6 +66,7 @@ impl Input {
         match self {
             Input::File(p) => p.display().to_string(),
             Input::Stdin => "-".to_string(),
+            Input::Url(url) => url.clone(),
         }
     }
 }
@@ -75,6 +80,10 @@ pub fn list_inputs(paths: &[PathBuf]) -> (Vec<Input>, Vec<Diagnostic>) {
     for path in paths {
         if path.as_os_str() == "-" {
             inputs.push(Input::Stdin);
+            continue;
+        }
+        if let Some(url) = path.to_str().filter(|p| is_url(p)) {
+            inputs.push(Input::Url(url.to_string()));
             continue;
         }
         // Symlinks are followed (walkdir reports loops and dangling links as errors).
@@ -111,10 +120,25 @@ fn lowercase_first(msg: &str) -> String {
     }
 }
 
+/// True when a path given by the user is an `http://` or `https://` URL.
+pub fn is_url(path: &str) -> bool {
+    let head = path.get(..8).unwrap_or(path).to_ascii_lowercase();
+    head.starts_with("http://") || head.starts_with("https://")
+}
+
 /// Reads one input and hands every article and diagnostic to `sink`.
 pub fn read_input(input: &Input, config: &ReadConfig, sink: &mut dyn FnMut(Item)) {
     let name = input.name();
     let reader: Box<dyn Read> = match input {
+        #[cfg(feature = "fetch")]
+        Input::Url(url) => {
+            return fetch::read_url(url, config, &fetch::FetchConfig::default(), sink)
+        }
+        #[cfg(not(feature = "fetch"))]
+        Input::Url(url) => {
+            let msg = format!("cannot fetch {url}: built without the `fetch` feature");
+            return sink(Item::Diagnostic(unreadable(url, &msg)));
+        }
         Input::Stdin => Box::new(io::stdin().lock()),
         Input::File(path) => match File::open(path) {
             Ok(f) => Box::new(f),
@@ -123,7 +147,7 @@ pub fn read_input(input: &Input, config: &ReadConfig, sink: &mut dyn FnMut(Item)
     };
     let path = match input {
         Input::File(p) => Some(p.as_path()),
-        Input::Stdin => None,
+        Input::Stdin | Input::Url(_) => None,
     };
     read_stream(&name, path, reader, config, sink);
 }

@@ -270,6 +270,20 @@ fn start_tag(html: &str, lt: usize, b: &mut Builder) -> usize {
             attrs.push((attr_name.into_boxed_str(), decode_entities(value).into_boxed_str()));
         }
     }
+    let script_type = attrs.iter().find(|(n, _)| &**n == "type").map(|(_, v)| &**v);
+    if name == "script" && matches!(script_type, Some("text/template" | "text/x-template")) {
+        // A client-side template that holds paragraphs of prose (Blogger
+        // puts the whole post in one) is parsed as a `div`; its
+        // `</script>` is then a stray end tag and the div closes with its
+        // parent. Other templates (a cart line, a dialog) are skipped.
+        let end = find_end_of_raw(bytes, j, b"script");
+        let body = &bytes[j..end];
+        if body.len() > 1000 && memchr::memmem::find(body, b"<p>").is_some() {
+            b.open("div", Vec::new());
+            return j;
+        }
+        return skip_end_tag(bytes, end);
+    }
     if name == "script" {
         let end = find_end_of_raw(bytes, j, b"script");
         let is_json_ld = attrs.iter().any(|(n, v)| &**n == "type" && v.contains("ld+json"));

@@ -12,6 +12,8 @@
 //! boilerplate, hidden elements and link lists. If that yields too little,
 //! fall back to every paragraph of the page outside boilerplate.
 
+use std::sync::LazyLock;
+
 use super::dom::{Dom, NodeId};
 
 /// How the body was found (shown by `storyline extract --json`).
@@ -87,7 +89,6 @@ const BOILER_WORDS: &[&str] = &[
     "popular",
     "trending",
     "mostread",
-    "teaser",
     "teasers",
     "ad",
     "ads",
@@ -250,7 +251,7 @@ const BLOCKS: &[&str] = &[
 
 /// Below this many characters a container is suspected of being a part of
 /// the article only, and every paragraph outside boilerplate is tried.
-const MIN_CHARS: u32 = 1500;
+const MIN_CHARS: u32 = 1250;
 
 /// Per-element figures, computed bottom-up.
 #[derive(Clone, Copy, Default)]
@@ -269,6 +270,8 @@ pub(crate) struct Extraction {
     pub text: String,
     /// How it was found.
     pub method: Method,
+    /// Why: the container and the rule that chose it.
+    pub why: String,
 }
 
 /// Extracts the main text of `dom`.
@@ -290,9 +293,10 @@ pub(crate) fn extract(dom: &Dom) -> Extraction {
     let total = stats[body as usize].raw.max(1);
     // Elements holding an article-body marker are layout, never boilerplate,
     // whatever their class says (`widget Blog` around a blog's posts).
+    let classes: Vec<Class> = (0..n).map(|id| class_of(dom, id as NodeId)).collect();
     let mut holds_marker = vec![false; n];
     for id in (1..n).rev() {
-        if holds_marker[id] || is_marked(dom, id as NodeId) {
+        if holds_marker[id] || is_marked(dom, id as NodeId, classes[id]) {
             holds_marker[id] = true;
             holds_marker[dom.nodes[id].parent as usize] = true;
         }
@@ -306,7 +310,7 @@ pub(crate) fn extract(dom: &Dom) -> Extraction {
         dropped[id] = dropped[parent]
             || (!node.is_text()
                 && !holds_marker[id]
-                && is_boilerplate(dom, id as NodeId, stats[id].raw, total));
+                && is_boilerplate(dom, id as NodeId, classes[id], stats[id].raw, total));
     }
     for id in (0..n).rev() {
         let node = &dom.nodes[id];
@@ -325,30 +329,43 @@ pub(crate) fn extract(dom: &Dom) -> Extraction {
         }
     }
 
-    let ctx = Ctx { dom, stats: &stats, dropped: &dropped };
+    let ctx = Ctx { dom, stats: &stats, dropped: &dropped, classes: &classes };
     let scored = best_scored(&ctx);
     let marked = best_marked(&ctx);
-    let (container, method) = match (marked, scored) {
+    let marked_why = |m: NodeId| format!("article-body marker on {}", describe(dom, m));
+    let scored_why = |s: NodeId| format!("highest paragraph score: {}", describe(dom, s));
+    let (container, method, mut why) = match (marked, scored) {
         (Some(m), Some(s)) => {
             let m_prose = ctx.prose(m);
             let s_prose = ctx.prose(s);
             if contains(dom, m, s) || contains(dom, s, m) || m_prose * 2 >= s_prose {
-                (ctx.with_siblings(m), Method::Marked)
+                (ctx.with_siblings(m), Method::Marked, marked_why(m))
             } else {
-                (ctx.with_siblings(s), Method::Scored)
+                let why = format!(
+                    "{}; the marked {} holds under half its prose",
+                    scored_why(s),
+                    describe(dom, m)
+                );
+                (ctx.with_siblings(s), Method::Scored, why)
             }
         }
-        (Some(m), None) => (ctx.with_siblings(m), Method::Marked),
-        (None, Some(s)) => (ctx.with_siblings(s), Method::Scored),
-        (None, None) => (Vec::new(), Method::Empty),
+        (Some(m), None) => (ctx.with_siblings(m), Method::Marked, marked_why(m)),
+        (None, Some(s)) => (ctx.with_siblings(s), Method::Scored, scored_why(s)),
+        (None, None) => (Vec::new(), Method::Empty, "no element holds prose".to_string()),
     };
+    if container.len() > 1 {
+        why.push_str(&format!(", with {} sibling blocks", container.len() - 1));
+    }
     let mut out = Writer::default();
+    for l in ctx.leads(&container) {
+        ctx.write(l, &mut out);
+    }
     for &c in &container {
         ctx.write(c, &mut out);
     }
     let text = out.finish();
     if count_chars(&text) >= MIN_CHARS || method == Method::Empty {
-        return Extraction { text, method };
+        return Extraction { text, method, why };
     }
     // Too little: take every paragraph of the page outside boilerplate.
     let mut out = Writer::default();
@@ -356,9 +373,33 @@ pub(crate) fn extract(dom: &Dom) -> Extraction {
     let fallback = out.finish();
     if count_chars(&fallback) > count_chars(&text) {
         let method = if fallback.is_empty() { Method::Empty } else { Method::Paragraphs };
-        return Extraction { text: fallback, method };
+        let why = format!(
+            "{why} gave {} characters, under {MIN_CHARS}: every paragraph outside boilerplate",
+            count_chars(&text)
+        );
+        return Extraction { text: fallback, method, why };
     }
-    Extraction { text, method }
+    Extraction { text, method, why }
+}
+
+/// `tag.class#id` of an element, for the reasons shown to users.
+fn describe(dom: &Dom, id: NodeId) -> String {
+    let node = dom.node(id);
+    let mut s = node.tag.to_string();
+    if let Some(class) = node.attr("class") {
+        for c in class.split_whitespace().take(3) {
+            s.push('.');
+            s.push_str(c);
+        }
+    }
+    if let Some(i) = node.attr("id") {
+        s.push('#');
+        s.push_str(i);
+    }
+    if node.attr("itemprop") == Some("articleBody") {
+        s.push_str("[itemprop=articleBody]");
+    }
+    s
 }
 
 /// All the text of a fragment (a feed item's HTML), block by block, with
@@ -367,7 +408,8 @@ pub(crate) fn extract(dom: &Dom) -> Extraction {
 pub(crate) fn fragment_text(dom: &Dom) -> String {
     let dropped: Vec<bool> = dom.nodes.iter().map(|n| DROPPED_TAGS.contains(&&*n.tag)).collect();
     let stats = vec![Stats::default(); dom.nodes.len()];
-    let ctx = Ctx { dom, stats: &stats, dropped: &dropped };
+    let classes = vec![Class::default(); dom.nodes.len()];
+    let ctx = Ctx { dom, stats: &stats, dropped: &dropped, classes: &classes };
     let mut out = Writer::default();
     ctx.write(0, &mut out);
     out.finish()
@@ -482,32 +524,199 @@ const STRONG_WORDS: &[&str] = &[
 /// Below this many characters any boilerplate word removes an element.
 const SMALL: u32 = 1500;
 
-fn is_boiler_word(word: &str, whole: bool, raw: u32) -> bool {
-    BOILER_WORDS.contains(&word)
-        && (whole || !WHOLE_ONLY.contains(&word))
-        && (raw < SMALL || STRONG_WORDS.contains(&word))
+/// What the class and id words of an element say, computed once per
+/// element (the words are looked up in the lists only here).
+#[derive(Clone, Copy, Default)]
+struct Class {
+    /// It has a class or id at all.
+    any: bool,
+    /// A content word: the article body.
+    content: bool,
+    /// A lead word.
+    lead: bool,
+    /// A boilerplate word that removes an element of any size.
+    strong: bool,
+    /// A boilerplate word that removes only small elements.
+    weak: bool,
 }
+
+fn class_of(dom: &Dom, id: NodeId) -> Class {
+    let node = dom.node(id);
+    if node.is_text() || (node.attr("class").is_none() && node.attr("id").is_none()) {
+        return Class::default();
+    }
+    let (words, names) = &*LOOKUP;
+    let mut c = Class::default();
+    for (word, whole) in ident_words(dom, id) {
+        let word = word.as_str();
+        c.any = true;
+        let flags = words.get(word).copied().unwrap_or(0);
+        c.content |= flags & CONTENT != 0;
+        c.lead |= flags & LEAD != 0;
+        if flags & BOILER != 0 && (whole || flags & WHOLE == 0) {
+            if flags & STRONG != 0 {
+                c.strong = true;
+            } else {
+                c.weak = true;
+            }
+        }
+        if !whole {
+            continue;
+        }
+        // Whole class names: words inside them and at their end.
+        let (mut author, mut boxy) = (false, false);
+        // WordPress prints a post's categories and tags as classes
+        // (`category-social-issues`): values, not a role.
+        let value = word.starts_with("category") || word.starts_with("tag");
+        for m in names.find_overlapping_iter(word) {
+            let at_end = m.end() == word.len();
+            match NAME_PARTS[m.pattern().as_usize()].1 {
+                Part::Boiler => c.strong |= !value,
+                Part::Caption => c.weak = true,
+                Part::Author => author = true,
+                Part::Box => boxy = true,
+                Part::ContentEnd => c.content |= at_end,
+                Part::LeadEnd => c.lead |= at_end,
+            }
+        }
+        // A box about the author (`author-box`, `about-author`, `author-bio`).
+        c.weak |= author && boxy;
+    }
+    c
+}
+
+const CONTENT: u8 = 1;
+const LEAD: u8 = 2;
+const BOILER: u8 = 4;
+const WHOLE: u8 = 8;
+const STRONG: u8 = 16;
+
+/// What a word found inside a whole class name says.
+#[derive(Clone, Copy)]
+enum Part {
+    /// Boilerplate wherever it occurs (`fi-cookieconsent`).
+    Boiler,
+    /// A caption or picture credit (`wp-caption-text`).
+    Caption,
+    /// `author`, a box about the author with a [`Part::Box`] word.
+    Author,
+    /// A word for a box.
+    Box,
+    /// A content word, when the name ends with it (`c-article__content`).
+    ContentEnd,
+    /// A lead word, when the name ends with it (`article-header__lead`).
+    LeadEnd,
+}
+
+/// The words looked for inside whole class names.
+static NAME_PARTS: LazyLock<Vec<(&'static str, Part)>> = LazyLock::new(|| {
+    let mut parts: Vec<(&str, Part)> = Vec::new();
+    parts.extend(BOILER_PARTS.iter().map(|w| (*w, Part::Boiler)));
+    parts.extend(CAPTIONS.iter().map(|w| (*w, Part::Caption)));
+    parts.push(("author", Part::Author));
+    parts.extend(AUTHOR_BOXES.iter().map(|w| (*w, Part::Box)));
+    parts.extend(CONTENT_WORDS.iter().filter(|w| w.len() >= 10).map(|w| (*w, Part::ContentEnd)));
+    parts.extend(LEAD_ENDINGS.iter().map(|w| (*w, Part::LeadEnd)));
+    parts
+});
+
+/// Word lookups: flags per known word, and an automaton for the words
+/// inside class names, built once.
+static LOOKUP: LazyLock<(rustc_hash::FxHashMap<&'static str, u8>, aho_corasick::AhoCorasick)> =
+    LazyLock::new(|| {
+        let mut words = rustc_hash::FxHashMap::default();
+        let mut add = |list: &[&'static str], flag: u8| {
+            for w in list {
+                *words.entry(*w).or_insert(0) |= flag;
+            }
+        };
+        add(CONTENT_WORDS, CONTENT);
+        add(LEAD_WORDS, LEAD);
+        add(BOILER_WORDS, BOILER);
+        add(WHOLE_ONLY, WHOLE);
+        add(STRONG_WORDS, STRONG);
+        let names = aho_corasick::AhoCorasick::new(NAME_PARTS.iter().map(|(w, _)| *w))
+            .expect("class name parts");
+        (words, names)
+    });
+
+/// Class words of a lead (standfirst, summary) printed before the body,
+/// as a whole class name or a part of one (`article-lead`, `ts-intro`).
+const LEAD_WORDS: &[&str] = &[
+    "lead",
+    "intro",
+    "introduction",
+    "excerpt",
+    "abstract",
+    "standfirst",
+    "subheadline",
+    "summary",
+    "vorspann",
+    "sommario",
+    "perex",
+    "deck",
+    "dek",
+    "bajada",
+    "teasertext",
+    "leadtext",
+    "articleteaser",
+];
+
+/// Whole class names ending in one of these are leads too
+/// (`article-header-full__lead`, `c-article__teaser-text`).
+const LEAD_ENDINGS: &[&str] =
+    &["lead", "intro", "excerpt", "abstract", "standfirst", "teasertext", "subheadline"];
+
+/// A lead holds less text than this.
+const LEAD_MAX: u32 = 1500;
+
+/// Elements that can hold a whole article body.
+const CONTAINERS: &[&str] =
+    &["div", "article", "section", "main", "td", "body", "span", "font", "center", "form"];
+
+/// Picture captions and credits inside a class name (`wp-caption-text`,
+/// `figure__caption`, `imagedescription`, `bildunterschrift`).
+const CAPTIONS: &[&str] = &[
+    "caption",
+    "imagedescription",
+    "imgdescription",
+    "bildunterschrift",
+    "imagecredit",
+    "photocredit",
+];
+
+/// With `author` in a class name, a box about the author (`author-box`,
+/// `about-author`, `author-bio`).
+const AUTHOR_BOXES: &[&str] =
+    &["box", "bio", "info", "card", "profile", "about", "description", "wrap"];
+
+/// Parts of class names that mark boilerplate wherever they occur in the
+/// name (`fi-cookieconsent`, `BorlabsCookie`, `post-metadata`).
+const BOILER_PARTS: &[&str] = &[
+    "cookie",
+    "newsletter",
+    "sabox",
+    "postmetadata",
+    "entryutility",
+    "entryfooter",
+    "paywall",
+    "related",
+    "social",
+];
 
 /// An explicit article-body marker: `itemprop=articleBody`, `<article>`,
 /// or a content class.
-fn is_marked(dom: &Dom, id: NodeId) -> bool {
+fn is_marked(dom: &Dom, id: NodeId, class: Class) -> bool {
     let node = dom.node(id);
-    if node.is_text() {
+    // A paragraph marked `bodytext` is one paragraph of the body, not the
+    // body: the container is found around it.
+    if node.is_text() || !CONTAINERS.contains(&&*node.tag) {
         return false;
     }
-    node.attr("itemprop") == Some("articleBody")
-        || &*node.tag == "article"
-        || ident_words(dom, id).iter().any(|(w, whole)| is_content_word(w, *whole))
+    node.attr("itemprop") == Some("articleBody") || &*node.tag == "article" || class.content
 }
 
-/// A content class: one of [`CONTENT_WORDS`], or, for whole class names,
-/// one ending in a long one (`c-article__content` gives `carticlecontent`).
-fn is_content_word(word: &str, whole: bool) -> bool {
-    CONTENT_WORDS.contains(&word)
-        || (whole && CONTENT_WORDS.iter().any(|c| c.len() >= 10 && word.ends_with(c)))
-}
-
-fn is_boilerplate(dom: &Dom, id: NodeId, raw: u32, total: u32) -> bool {
+fn is_boilerplate(dom: &Dom, id: NodeId, class: Class, raw: u32, total: u32) -> bool {
     let node = dom.node(id);
     if DROPPED_TAGS.contains(&&*node.tag) {
         return true;
@@ -533,19 +742,24 @@ fn is_boilerplate(dom: &Dom, id: NodeId, raw: u32, total: u32) -> bool {
     if matches!(&*node.tag, "article" | "main" | "body" | "html") {
         return false;
     }
-    let words = ident_words(dom, id);
-    if words.is_empty() || words.iter().any(|(w, whole)| is_content_word(w, *whole)) {
+    if !class.any || class.content {
+        return false;
+    }
+    // A lead is the article's first paragraph, whatever else its class
+    // says (`teaser-text`).
+    if raw < LEAD_MAX && class.lead {
         return false;
     }
     // A boilerplate word on an element that holds most of the page is a
     // layout class (`has-sidebar`), not a sidebar.
-    words.iter().any(|(w, whole)| is_boiler_word(w, *whole, raw)) && raw * 2 < total
+    (class.strong || (class.weak && raw < SMALL)) && raw * 2 < total
 }
 
 struct Ctx<'a> {
     dom: &'a Dom,
     stats: &'a [Stats],
     dropped: &'a [bool],
+    classes: &'a [Class],
 }
 
 impl Ctx<'_> {
@@ -585,18 +799,72 @@ impl Ctx<'_> {
         if self.is_lead_in_to_removed(id) {
             return;
         }
+        let item = matches!(tag, "li" | "dd" | "td" | "th");
         if matches!(tag, "td" | "th") {
             out.text(" ");
         }
         if block {
             out.paragraph();
         }
+        out.in_list += u32::from(item);
         for c in self.dom.children(id) {
             self.write(c, out);
         }
+        out.in_list -= u32::from(item);
         if block {
             out.paragraph();
         }
+    }
+
+    /// The leads printed before the body: elements with a lead class that
+    /// come before its first block, close to it in the tree (their common
+    /// ancestor at most a few levels up), short, mostly not links, and not
+    /// inside another lead. At most two, the nearest.
+    fn leads(&self, container: &[NodeId]) -> Vec<NodeId> {
+        let Some(&first) = container.first() else { return Vec::new() };
+        let first_depth = self.depth(first);
+        let mut ancestors = Vec::new();
+        let mut x = first;
+        while x != 0 && ancestors.len() < LEAD_REACH {
+            x = self.dom.node(x).parent;
+            ancestors.push(x);
+        }
+        let mut leads: Vec<NodeId> = Vec::new();
+        for id in 1..first {
+            if self.dropped[id as usize] || !self.classes[id as usize].lead {
+                continue;
+            }
+            if leads.iter().any(|&l| contains(self.dom, l, id)) || contains(self.dom, id, first) {
+                continue;
+            }
+            let s = self.stats[id as usize];
+            if s.text < 30 || s.text > LEAD_MAX || self.link_density(id) > 0.3 {
+                continue;
+            }
+            // The lowest common ancestor must be one of the container's
+            // near ancestors, and the lead not too deep below it.
+            let mut y = id;
+            let mut steps = 0;
+            while !ancestors.contains(&y) && y != 0 && steps < 8 {
+                y = self.dom.node(y).parent;
+                steps += 1;
+            }
+            if ancestors.contains(&y) && self.depth(y) + LEAD_REACH as u32 >= first_depth {
+                leads.push(id);
+            }
+        }
+        let n = leads.len();
+        leads.split_off(n.saturating_sub(2))
+    }
+
+    fn depth(&self, id: NodeId) -> u32 {
+        let mut d = 0;
+        let mut x = id;
+        while x != 0 {
+            x = self.dom.node(x).parent;
+            d += 1;
+        }
+        d
     }
 
     /// A heading or short line ("Related articles", "Mehr zum Thema") whose
@@ -724,7 +992,8 @@ impl Ctx<'_> {
         }
         let parent = self.dom.node(best).parent;
         let best_prose = self.prose(best).max(1);
-        self.dom
+        let mut chosen: Vec<NodeId> = self
+            .dom
             .children(parent)
             .filter(|&c| {
                 if c == best {
@@ -739,7 +1008,36 @@ impl Ctx<'_> {
                 (prose * 5 >= best_prose && ld < 0.25)
                     || (&*node.tag == "p" && prose > 80 && ld < 0.25)
             })
-            .collect()
+            .collect();
+        // The article's other parts may be wrapped like the best element's
+        // wrapper (`section.detail-body` after `section.detail-body`): a
+        // wrapper that holds little but the best element stands for it.
+        let raw = |id: NodeId| self.stats[id as usize].raw;
+        let mut wrapper = best;
+        for _ in 0..3 {
+            let up = self.dom.node(wrapper).parent;
+            if up == 0 || raw(up) * 10 > raw(best) * 11 {
+                break;
+            }
+            wrapper = up;
+        }
+        if wrapper != best {
+            let node = self.dom.node(wrapper);
+            let class = node.attr("class").and_then(|c| c.split_whitespace().next());
+            let alike = |c: NodeId| {
+                let n = self.dom.node(c);
+                c != wrapper
+                    && n.tag == node.tag
+                    && class.is_some()
+                    && n.attr("class").and_then(|c| c.split_whitespace().next()) == class
+                    && !self.dropped[c as usize]
+                    && self.prose(c) >= 100
+                    && self.link_density(c) < 0.25
+            };
+            chosen.extend(self.dom.children(node.parent).filter(|&c| alike(c)));
+            chosen.sort_unstable();
+        }
+        chosen
     }
 
     /// The marked element holding the most prose, narrowed to the
@@ -747,7 +1045,7 @@ impl Ctx<'_> {
     /// prose (an `article` wrapper around an `article-body`).
     fn best_marked(&self) -> Option<NodeId> {
         let marked: Vec<(NodeId, u32)> = (0..self.dom.nodes.len())
-            .filter(|&i| !self.dropped[i] && is_marked(self.dom, i as NodeId))
+            .filter(|&i| !self.dropped[i] && is_marked(self.dom, i as NodeId, self.classes[i]))
             .map(|i| (i as NodeId, self.prose(i as NodeId)))
             .filter(|&(id, prose)| prose >= 250 && self.link_density(id) <= 0.5)
             .collect();
@@ -762,6 +1060,10 @@ impl Ctx<'_> {
         Some(inner.map_or(outer, |&(id, _)| id))
     }
 }
+
+/// A lead's common ancestor with the body is at most this many levels
+/// above the body.
+const LEAD_REACH: usize = 6;
 
 /// A marked element inside the best one replaces it when it holds at least
 /// this many tenths of its prose.
@@ -838,8 +1140,25 @@ const BYLINES: &[&str] = &[
     "zuletzt",
 ];
 
+/// Calls to action and notices the publisher puts inside the body:
+/// subscribe, follow us, get the app, advertising labels, reprint terms.
+static CTA: LazyLock<regex::Regex> = LazyLock::new(|| {
+    regex::Regex::new(concat!(
+        r"(?-u:\b)subscribe (now|today|to)(?-u:\b)|(?-u:\b)please subscribe(?-u:\b)|(?-u:\b)already a subscriber(?-u:\b)|",
+        r"(?-u:\b)subscribers (also|can)(?-u:\b)|(?-u:\b)follow (us|the \w+)(?-u:\b).*(?-u:\b)(twitter|facebook|instagram)(?-u:\b)|",
+        r"(?-u:\b)download (the|our)(?-u:\b).*(?-u:\b)apps?(?-u:\b)|(?-u:\b)submit your letter(?-u:\b)|(?-u:\b)copyrighted(?-u:\b)|",
+        r"(?-u:\b)written permission(?-u:\b)|s[ií]guenos(?-u:\b)|(?-u:\b)[úu]nete(?-u:\b)|suscr[ií]bete|hazte miembro|",
+        r"canal de (youtube|telegram|whatsapp)|^\W*(werbung|anzeige)(?-u:\b)|folgen sie uns|",
+        r"abonnieren sie|(?-u:\b)newsletter abonnieren|sign up for (our|the) newsletter"
+    ))
+    .expect("call-to-action pattern")
+});
+
+/// Longest paragraph (bytes) that can be a call to action.
+const CTA_MAX: usize = 250;
+
 /// Shorter lines after the last paragraph of prose are dropped.
-const TAIL_MIN: usize = 40;
+const TAIL_MIN: usize = 50;
 
 /// A paragraph of prose: long enough and ends a sentence.
 fn is_prose(p: &str) -> bool {
@@ -850,6 +1169,13 @@ fn is_prose(p: &str) -> bool {
 /// A short paragraph that only points elsewhere, or only dates the page
 /// ("31. Mai 2012", "Updated: 03.04.2020 14:00", "By Ana Lima").
 fn is_pointer(paragraph: &str) -> bool {
+    let n_words = paragraph.split_whitespace().count();
+    if crate::clean::chrome::classify(paragraph, n_words).is_some() {
+        return true;
+    }
+    if paragraph.len() <= CTA_MAX && CTA.is_match(&paragraph.to_lowercase()) {
+        return true;
+    }
     if paragraph.len() > 200 {
         return false;
     }
@@ -883,6 +1209,10 @@ struct Writer {
     space: bool,
     /// A break is owed: 1 line, 2 paragraph.
     brk: u8,
+    /// How many list items or table cells the writer is inside.
+    in_list: u32,
+    /// Per paragraph written, whether it began inside a list or table.
+    listed: Vec<bool>,
 }
 
 impl Writer {
@@ -893,6 +1223,9 @@ impl Writer {
             }
             if word.is_empty() {
                 continue;
+            }
+            if self.out.is_empty() || self.brk == 2 {
+                self.listed.push(self.in_list > 0);
             }
             if !self.out.is_empty() {
                 match self.brk {
@@ -919,15 +1252,27 @@ impl Writer {
     /// The text, without the short paragraphs that point away from the
     /// article ("Read more: ...", "Mehr zum Thema", "Lea también").
     fn finish(self) -> String {
-        let mut kept: Vec<&str> = self.out.split("\n\n").filter(|p| !is_pointer(p)).collect();
+        let listed = &self.listed;
+        let mut kept: Vec<(&str, bool)> = self
+            .out
+            .split("\n\n")
+            .enumerate()
+            .map(|(i, p)| (p, listed.get(i).copied().unwrap_or(false)))
+            .filter(|(p, _)| !is_pointer(p))
+            .collect();
         // Short lines after the last real paragraph are the page's tail
-        // (share prompts, tags, "back to the list"), not the article's.
-        if let Some(last) = kept.iter().rposition(|p| is_prose(p)) {
+        // (share prompts, tags, "back to the list"), not the article's;
+        // the items of a list or table there are the article's.
+        if let Some(last) = kept.iter().rposition(|(p, _)| is_prose(p)) {
             let tail_start = last + 1;
-            let mut out: Vec<&str> = kept[..tail_start].to_vec();
-            out.extend(kept[tail_start..].iter().filter(|p| p.chars().count() >= TAIL_MIN));
+            let mut out = kept[..tail_start].to_vec();
+            out.extend(
+                kept[tail_start..]
+                    .iter()
+                    .filter(|(p, listed)| *listed || p.chars().count() >= TAIL_MIN),
+            );
             kept = out;
         }
-        kept.join("\n\n")
+        kept.iter().map(|(p, _)| *p).collect::<Vec<_>>().join("\n\n")
     }
 }

@@ -120,15 +120,20 @@ pub(crate) fn read(dom: &Dom, url: Option<&str>) -> Found {
         .as_ref()
         .and_then(|a| str_of(a.get("datePublished")).or_else(|| str_of(a.get("dateCreated"))))
     {
-        candidates.push((d, "json-ld datePublished".into(), DateSource::Field));
+        candidates.push((d, "json-ld datePublished".into(), DateSource::JsonLd));
     }
     for key in DATE_METAS {
         if let Some((_, v)) = metas.iter().find(|(n, _)| n == key) {
-            candidates.push((v.clone(), format!("meta {key}"), DateSource::Field));
+            let source = if key.ends_with("published_time") {
+                DateSource::OpenGraph
+            } else {
+                DateSource::Meta
+            };
+            candidates.push((v.clone(), format!("meta {key}"), source));
         }
     }
     if let Some(t) = time_element(dom) {
-        candidates.push((t, "time element".into(), DateSource::Field));
+        candidates.push((t, "time element".into(), DateSource::Time));
     }
     for (value, evidence, source) in candidates {
         if dates::parse_date(&value).is_some() {

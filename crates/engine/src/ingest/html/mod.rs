@@ -51,6 +51,8 @@ pub fn extract_page(bytes: &[u8], charset: Option<&str>, url: Option<&str>) -> P
     let extraction = extract::extract(&dom);
     let mut fields = found.fields;
     fields.extraction = Some(extraction.method.name().to_string());
+    fields.extraction_why = Some(extraction.why);
+    fields.date_evidence = found.date_evidence.clone();
     Page {
         text: extraction.text,
         fields,
