@@ -864,18 +864,27 @@ pub fn quotes(cx: &Context) -> Vec<Quote> {
         if let Some(a) = after.filter(|&a| a < n_tokens) {
             let s = &cx.sentences[sentence_of[a - 1]];
             // A quote followed by its cue ends a clause: `,”` `.”` `?”` or `”,`.
-            let ends_clause =
-                cx.text[..m.content.end].trim_end().ends_with([',', '.', '?', '!', '—', ':', ';'])
-                    || cx.word(a) == ",";
+            // A nested quote may close first: `… ‘Let’s see?’” Renteria told`.
+            let content_end =
+                cx.text[..m.content.end].trim_end().trim_end_matches(['’', '\'', '"', '”']);
+            let ends_clause = content_end.ends_with([',', '.', '?', '!', '—', ':', ';'])
+                || cx.word(a) == ",";
             // `“…?” Maher replied.`: the cue sentence starts after the
             // closing mark; it counts when it is short (a cue, not a new
-            // statement).
-            let content_end = cx.text[..m.content.end].trim_end();
+            // statement) or opens with its cue (`“…?” Trump said of Apple`).
             let next_sentence = sentence_of[a] != sentence_of[a - 1] && {
                 let ns = &cx.sentences[sentence_of[a]];
                 let n_words = (ns.start..ns.end).filter(|&j| cx.is_word(j)).count();
+                let opens_with_cue = (a..ns.end.min(a + 4))
+                    .take_while(|&j| cx.is_word(j))
+                    .position(|j| is_cue(cx.word(j)))
+                    .is_some_and(|p| {
+                        (a..a + p).all(|j| cx.word(j).starts_with(|c: char| c.is_uppercase()))
+                            || p == 1 && is_pronoun(cx.word(a)).is_some()
+                    });
                 (content_end.ends_with(['?', '!']) && n_words <= 12)
                     || (content_end.ends_with('.') && n_words <= 5)
+                    || opens_with_cue
             };
             let s = if next_sentence { &cx.sentences[sentence_of[a]] } else { s };
             if (sentence_of[a] == sentence_of[a - 1] || next_sentence) && ends_clause {
@@ -884,7 +893,9 @@ pub fn quotes(cx: &Context) -> Vec<Quote> {
                     k += 1;
                 }
                 let v = (k..s.end.min(k + 12))
-                    .take_while(|&j| cx.is_word(j) || matches!(cx.word(j), "," | "-" | "(" | ")"))
+                    .take_while(|&j| {
+                        cx.is_word(j) || matches!(cx.word(j), "," | "-" | "(" | ")" | "’" | "'")
+                    })
                     .find(|&j| is_cue(cx.word(j)) && !inside[j]);
                 if let Some(v) = v {
                     let phrase =
@@ -1043,6 +1054,21 @@ fn indirect(
                 v = phrase.end.max(v + 2);
                 continue;
             }
+            // A headline in title case: "Trump Says He Will Win".
+            let lowered;
+            let headline = v > s.start
+                && matches!(
+                    w,
+                    "Says" | "Said" | "Tells" | "Told" | "Warns" | "Urges" | "Vows" | "Admits"
+                        | "Claims" | "Denies" | "Insists" | "Predicts"
+                )
+                && cx.word(v - 1).starts_with(|c: char| c.is_uppercase());
+            let w = if headline {
+                lowered = w.to_ascii_lowercase();
+                lowered.as_str()
+            } else {
+                w
+            };
             if !is_cue(w) || w.chars().next().is_some_and(char::is_uppercase) {
                 v += 1;
                 continue;
@@ -1093,8 +1119,10 @@ fn indirect(
                 // adding that ...").
                 let b = before.filter(|&b| b >= s.start);
                 if let Some(b) = b.filter(|&b| cx.word(b) == "who" && b > s.start + 1) {
-                    if cx.word(b - 1) == "," {
-                        let (np, _) = left_phrase_plain(cx, s, b - 1);
+                    // "Mr. Porter, who said", "voters who said".
+                    let np_end = if cx.word(b - 1) == "," { b - 1 } else { b };
+                    if cx.is_word(np_end - 1) {
+                        let (np, _) = left_phrase_plain(cx, s, np_end);
                         if plausible_speaker(cx, &np) {
                             given = Some(speaker(cx, &np, sentence_of, inside, out).map(|mut sp| {
                                 sp.span = cx.tokens[b].span.clone();
