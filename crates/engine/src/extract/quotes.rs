@@ -551,6 +551,17 @@ fn left_phrase(cx: &Context, s: &Range<usize>, v: usize) -> (Phrase, bool) {
                 continue;
             }
         }
+        if matches!(w, "-" | "—" | "--") && start == end {
+            // A subject interrupted by dashes: "The three scholars - Mr.
+            // Tribe, Ms. Epstein and Mr. Amar - agreed".
+            if let Some(open) =
+                (s.start + 1..i).rev().take(16).find(|&k| cx.word(k) == w && cx.is_word(k - 1))
+            {
+                end = open;
+                start = open;
+                continue;
+            }
+        }
         if !cx.is_word(i) {
             stopped_at_comma = w == ",";
             break;
@@ -562,11 +573,25 @@ fn left_phrase(cx: &Context, s: &Range<usize>, v: usize) -> (Phrase, bool) {
     }
     if start == end && stopped_at_comma {
         // Appositive: look for the comma that opens it.
-        let comma = (s.start..end - 1).rev().take(40).find(|&k| {
-            cx.word(k) == ","
-                && (k == s.start || cx.is_word(k - 1))
-                && (appositive_opener(cx, k + 1) || parenthetical_opener(cx.word(k + 1)))
-        });
+        let comma = (s.start..end - 1)
+            .rev()
+            .take(40)
+            .find(|&k| {
+                cx.word(k) == ","
+                    && (k == s.start || cx.is_word(k - 1))
+                    && (appositive_opener(cx, k + 1) || parenthetical_opener(cx.word(k + 1)))
+            })
+            .or_else(|| {
+                // Any short description between commas after a name:
+                // "Vikram Amar, dean of the law school, said".
+                (s.start + 1..end - 1).rev().take(14).find(|&k| {
+                    cx.word(k) == ","
+                        && cx.word(k - 1).starts_with(|c: char| c.is_uppercase())
+                        && (k + 1..end - 1).all(|j| {
+                            cx.is_word(j) && !is_aux(cx.word(j)) && !is_cue(cx.word(j))
+                        })
+                })
+            });
         if let Some(c) = comma {
             let (mut p, _) = left_phrase_plain(cx, s, c);
             // Appositives in a row: "Hogan Gidley, a former director, whose
