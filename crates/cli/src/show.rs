@@ -283,20 +283,20 @@ pub fn quotes(args: QuotesArgs) -> Result<ExitCode> {
     let articles = store.articles()?;
     let duplicates = store.duplicates()?;
     // The articles of the story asked for, from the stored cluster state.
-    let in_story: Option<std::collections::HashSet<storyline::model::ArticleId>> =
-        match &args.story {
-            None => None,
-            Some(story) => {
-                let id = storyline::cluster::StoryId::parse(story)
-                    .with_context(|| format!("bad story id {story:?} (expected s12 or 12)"))?;
-                let clusters = store.cluster_state()?;
-                let Some(view) = clusters.as_ref().and_then(|c| c.story(id)) else {
-                    eprintln!("storyline: no story {story}");
-                    return Ok(ExitCode::from(1));
-                };
-                Some(view.events.iter().flat_map(|e| e.articles()).collect())
-            }
-        };
+    let in_story: Option<std::collections::HashSet<storyline::model::ArticleId>> = match &args.story
+    {
+        None => None,
+        Some(story) => {
+            let id = storyline::cluster::StoryId::parse(story)
+                .with_context(|| format!("bad story id {story:?} (expected s12 or 12)"))?;
+            let clusters = store.cluster_state()?;
+            let Some(view) = clusters.as_ref().and_then(|c| c.story(id)) else {
+                eprintln!("storyline: no story {story}");
+                return Ok(ExitCode::from(1));
+            };
+            Some(view.events.iter().flat_map(|e| e.articles()).collect())
+        }
+    };
     let merged = storyline::pipeline::quotes(&articles, &duplicates);
     let wanted = args.speaker.map(|s| s.to_lowercase());
     let quotes: Vec<_> = merged
@@ -337,9 +337,9 @@ fn speaker_matches(
 ) -> bool {
     let has = |name: &str| name.to_lowercase().contains(wanted);
     q.speaker.as_deref().is_some_and(has)
-        || q.speaker_entity.and_then(|e| merged.entities.get(e)).is_some_and(|e| {
-            has(&e.name) || e.aliases.iter().any(|a| has(a))
-        })
+        || q.speaker_entity
+            .and_then(|e| merged.entities.get(e))
+            .is_some_and(|e| has(&e.name) || e.aliases.iter().any(|a| has(a)))
 }
 
 pub fn entities(args: ListArgs) -> Result<ExitCode> {
@@ -354,7 +354,16 @@ pub fn entities(args: ListArgs) -> Result<ExitCode> {
         let mut entities: Vec<_> = merged.entities.iter().collect();
         entities.sort_by_key(|e| (std::cmp::Reverse(e.mentions.len()), e.name.clone()));
         for e in entities {
-            let roles: Vec<&str> = e.roles.iter().map(|r| r.role.as_str()).collect();
+            // Each role with the dates of the articles that gave it.
+            let roles: Vec<String> = e
+                .roles
+                .iter()
+                .map(|r| match (r.since, r.until) {
+                    (Some(a), Some(b)) if a == b => format!("{} {a}", r.role),
+                    (Some(a), Some(b)) => format!("{} {a}..{b}", r.role),
+                    _ => r.role.clone(),
+                })
+                .collect();
             writeln!(
                 out,
                 "{:<13} {:>4}  {:<28}  {}{}",

@@ -448,7 +448,10 @@ fn resolve(text: &str, tokens: &[Token], candidates: Vec<Candidate>) -> Entities
             let last = fold(name.split(' ').next_back().unwrap_or(""));
             // "Mr." and "Ms." never name the same person.
             let fits = |e: &usize| match (c.honorific, out.entities[*e].gender) {
-                (Some(a @ (Gender::Male | Gender::Female)), Some(b @ (Gender::Male | Gender::Female))) => a == b,
+                (
+                    Some(a @ (Gender::Male | Gender::Female)),
+                    Some(b @ (Gender::Male | Gender::Female)),
+                ) => a == b,
                 _ => true,
             };
             let ids: Option<Vec<usize>> = surnames

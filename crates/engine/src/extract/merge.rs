@@ -165,8 +165,11 @@ pub fn merge(sources: &[Source]) -> Merged {
                     // A bare surname ("Mr. Obama") joins the only person
                     // with it whose gender does not contradict its own.
                     let pick = |keep: &dyn Fn(Option<Gender>) -> bool| {
-                        let ids: Vec<usize> =
-                            list.iter().filter(|(_, g, _)| keep(*g)).map(|&(_, _, id)| id).collect();
+                        let ids: Vec<usize> = list
+                            .iter()
+                            .filter(|(_, g, _)| keep(*g))
+                            .map(|&(_, _, id)| id)
+                            .collect();
                         (ids.len() == 1).then(|| ids[0])
                     };
                     // The one person of that gender, else the one person
@@ -467,7 +470,10 @@ mod tests {
     fn a_quote_reported_twice_is_one_quote_with_its_first_date() {
         let (_, m) = merged(&[
             ("2016-10-04", "“The talks are over for now,” Mark Toner told reporters."),
-            ("2016-10-03", "“The talks are over for now,” State Department spokesman Mark Toner said."),
+            (
+                "2016-10-03",
+                "“The talks are over for now,” State Department spokesman Mark Toner said.",
+            ),
         ]);
         assert_eq!(m.quotes.len(), 1, "{:?}", m.quotes);
         let q = &m.quotes[0];

@@ -587,9 +587,8 @@ fn left_phrase(cx: &Context, s: &Range<usize>, v: usize) -> (Phrase, bool) {
                 (s.start + 1..end - 1).rev().take(14).find(|&k| {
                     cx.word(k) == ","
                         && cx.word(k - 1).starts_with(|c: char| c.is_uppercase())
-                        && (k + 1..end - 1).all(|j| {
-                            cx.is_word(j) && !is_aux(cx.word(j)) && !is_cue(cx.word(j))
-                        })
+                        && (k + 1..end - 1)
+                            .all(|j| cx.is_word(j) && !is_aux(cx.word(j)) && !is_cue(cx.word(j)))
                 })
             });
         if let Some(c) = comma {
@@ -601,7 +600,9 @@ fn left_phrase(cx: &Context, s: &Range<usize>, v: usize) -> (Phrase, bool) {
                     break;
                 }
                 let first = cx.word(p.start);
-                if !(first.starts_with(|c: char| c.is_lowercase()) && appositive_opener(cx, p.start)) {
+                if !(first.starts_with(|c: char| c.is_lowercase())
+                    && appositive_opener(cx, p.start))
+                {
                     break;
                 }
                 let (q, _) = left_phrase_plain(cx, s, p.start - 1);
@@ -679,7 +680,8 @@ fn time_adjunct_before(cx: &Context, lo: usize, end: usize) -> usize {
             | "today"
             | "tonight"
     );
-    let period = matches!(last, "week" | "month" | "year" | "night" | "weekend" | "morning" | "evening");
+    let period =
+        matches!(last, "week" | "month" | "year" | "night" | "weekend" | "morning" | "evening");
     let prev = cx.word(end - 2);
     if (day || period) && matches!(prev, "on" | "last" | "this" | "late" | "early" | "earlier") {
         let k = end - 2;
@@ -698,7 +700,14 @@ fn time_adjunct_before(cx: &Context, lo: usize, end: usize) -> usize {
         && matches!(cx.word(end - 2), "a" | "an" | "his" | "her" | "their" | "its" | "the")
         && matches!(
             last,
-            "statement" | "interview" | "speech" | "tweet" | "email" | "letter" | "release" | "post"
+            "statement"
+                | "interview"
+                | "speech"
+                | "tweet"
+                | "email"
+                | "letter"
+                | "release"
+                | "post"
         )
     {
         return end - 3;
@@ -892,8 +901,8 @@ pub fn quotes(cx: &Context) -> Vec<Quote> {
             // A nested quote may close first: `… ‘Let’s see?’” Renteria told`.
             let content_end =
                 cx.text[..m.content.end].trim_end().trim_end_matches(['’', '\'', '"', '”']);
-            let ends_clause = content_end.ends_with([',', '.', '?', '!', '—', ':', ';'])
-                || cx.word(a) == ",";
+            let ends_clause =
+                content_end.ends_with([',', '.', '?', '!', '—', ':', ';']) || cx.word(a) == ",";
             // `“…?” Maher replied.`: the cue sentence starts after the
             // closing mark; it counts when it is short (a cue, not a new
             // statement) or opens with its cue (`“…?” Trump said of Apple`).
@@ -1084,8 +1093,18 @@ fn indirect(
             let headline = v > s.start
                 && matches!(
                     w,
-                    "Says" | "Said" | "Tells" | "Told" | "Warns" | "Urges" | "Vows" | "Admits"
-                        | "Claims" | "Denies" | "Insists" | "Predicts"
+                    "Says"
+                        | "Said"
+                        | "Tells"
+                        | "Told"
+                        | "Warns"
+                        | "Urges"
+                        | "Vows"
+                        | "Admits"
+                        | "Claims"
+                        | "Denies"
+                        | "Insists"
+                        | "Predicts"
                 )
                 && cx.word(v - 1).starts_with(|c: char| c.is_uppercase());
             let w = if headline {
@@ -1127,8 +1146,7 @@ fn indirect(
                 // "Content, X said." (also where quote marks were lost), or
                 // a parenthetical cue: "And yet, his aides say, the plan
                 // stands": the content is the longer side of the cue.
-                let n_before =
-                    (s.start..phrase.start - 1).filter(|&j| cx.is_word(j)).count();
+                let n_before = (s.start..phrase.start - 1).filter(|&j| cx.is_word(j)).count();
                 let rest = v + 1 + tail_words;
                 let after = if rest < s.end && cx.word(rest) == "," { rest + 1 } else { rest };
                 let n_after = (after..trim_final(cx, s.end)).filter(|&j| cx.is_word(j)).count();
@@ -1137,7 +1155,9 @@ fn indirect(
                 } else {
                     s.start..phrase.start - 1
                 });
-            } else if phrase.is_empty() || is_participle(w) && before.is_some_and(|b| cx.word(b) == ",") {
+            } else if phrase.is_empty()
+                || is_participle(w) && before.is_some_and(|b| cx.word(b) == ",")
+            {
                 // No subject left of the cue: a relative clause ("Mr. Porter,
                 // who said ..."), a second verb of the same subject ("She
                 // declared ... and said that ..."), or a participle ("...,
@@ -1149,11 +1169,12 @@ fn indirect(
                     if cx.is_word(np_end - 1) {
                         let (np, _) = left_phrase_plain(cx, s, np_end);
                         if plausible_speaker(cx, &np) {
-                            given = Some(speaker(cx, &np, sentence_of, inside, out).map(|mut sp| {
-                                sp.span = cx.tokens[b].span.clone();
-                                sp.surface = cx.word(b).to_string();
-                                sp
-                            }));
+                            given =
+                                Some(speaker(cx, &np, sentence_of, inside, out).map(|mut sp| {
+                                    sp.span = cx.tokens[b].span.clone();
+                                    sp.surface = cx.word(b).to_string();
+                                    sp
+                                }));
                         }
                     }
                 } else if is_participle(w)
@@ -1256,7 +1277,10 @@ fn push_speaker(
     overlaps_direct: impl Fn(&Range<usize>) -> bool,
 ) {
     let mut content = content;
-    if let Some(k) = content.clone().find(|&k| overlaps_direct(&cx.tokens[k].span)) {
+    let overlapping = !content.is_empty() && overlaps_direct(&cx.bytes(content.clone()));
+    if let Some(k) =
+        content.clone().filter(|_| overlapping).find(|&k| overlaps_direct(&cx.tokens[k].span))
+    {
         let mut e = k;
         while e > content.start
             && (!cx.is_word(e - 1)
@@ -1275,7 +1299,13 @@ fn push_speaker(
     if overlaps_direct(&r) {
         return;
     }
-    out.push(Quote { content: r, kind: QuoteKind::Indirect, cue: Some(cue), speaker: sp, repeats: vec![] });
+    out.push(Quote {
+        content: r,
+        kind: QuoteKind::Indirect,
+        cue: Some(cue),
+        speaker: sp,
+        repeats: vec![],
+    });
 }
 
 /// What follows cue `v` as its content: after "that", after the listener
@@ -1347,7 +1377,8 @@ fn subject_of_sentence(
     }
     // A name (with its title) opening the sentence and followed by a verb.
     let start = cx.tokens[i].span.start;
-    let (m, _) = cx.entities.index.iter().find(|(m, _)| m.start >= start && m.start < at)?;
+    let from = cx.entities.index.partition_point(|(m, _)| m.start < start);
+    let (m, _) = cx.entities.index.get(from).filter(|(m, _)| m.start < at)?;
     let end = cx.token_at(m.end);
     let opens = (i..cx.token_at(m.start)).all(|k| {
         cx.word(k).starts_with(|c: char| c.is_uppercase()) || gazetteer::is_role_word(cx.word(k))
