@@ -44,9 +44,13 @@ pub struct QuotesArgs {
     /// The store [default: ./storyline.db, or $STORYLINE_DB]
     #[arg(long)]
     db: Option<PathBuf>,
-    /// Only quotes whose speaker's name contains NAME (any case)
+    /// Only quotes whose speaker's name or one of its aliases contains NAME
+    /// (any case): "Sergei Lavrov" finds the quotes of "Sergey Lavrov"
     #[arg(long, value_name = "NAME")]
     speaker: Option<String>,
+    /// Only quotes reported by an article of story ID (`s12` or `12`)
+    #[arg(long, value_name = "ID")]
+    story: Option<String>,
     /// Print JSON
     #[arg(long)]
     json: bool,
@@ -284,15 +288,29 @@ pub fn quotes(args: QuotesArgs) -> Result<ExitCode> {
     let store = open_store(args.db)?;
     let articles = store.articles()?;
     let duplicates = store.duplicates()?;
+    // The articles of the story asked for, from the stored cluster state.
+    let in_story: Option<std::collections::HashSet<storyline::model::ArticleId>> = match &args.story
+    {
+        None => None,
+        Some(story) => {
+            let id = storyline::cluster::StoryId::parse(story)
+                .with_context(|| format!("bad story id {story:?} (expected s12 or 12)"))?;
+            let clusters = store.cluster_state()?;
+            let Some(view) = clusters.as_ref().and_then(|c| c.story(id)) else {
+                eprintln!("storyline: no story {story}");
+                return Ok(ExitCode::from(1));
+            };
+            Some(view.events.iter().flat_map(|e| e.articles()).collect())
+        }
+    };
     let merged = storyline::pipeline::quotes(&articles, &duplicates);
     let wanted = args.speaker.map(|s| s.to_lowercase());
     let quotes: Vec<_> = merged
         .quotes
         .iter()
+        .filter(|q| wanted.as_ref().is_none_or(|w| speaker_matches(&merged, q, w)))
         .filter(|q| {
-            wanted.as_ref().is_none_or(|w| {
-                q.speaker.as_ref().is_some_and(|s| s.to_lowercase().contains(w.as_str()))
-            })
+            in_story.as_ref().is_none_or(|ids| q.sources.iter().any(|s| ids.contains(&s.article)))
         })
         .collect();
     let mut out = io::stdout().lock();
@@ -316,6 +334,20 @@ pub fn quotes(args: QuotesArgs) -> Result<ExitCode> {
     Ok(if quotes.is_empty() { ExitCode::from(1) } else { ExitCode::SUCCESS })
 }
 
+/// Whether the speaker of `q` is named `wanted` (lowercase) in part: its
+/// name as shown, or the name or any alias of its entity.
+fn speaker_matches(
+    merged: &storyline::extract::merge::Merged,
+    q: &storyline::extract::merge::MergedQuote,
+    wanted: &str,
+) -> bool {
+    let has = |name: &str| name.to_lowercase().contains(wanted);
+    q.speaker.as_deref().is_some_and(has)
+        || q.speaker_entity
+            .and_then(|e| merged.entities.get(e))
+            .is_some_and(|e| has(&e.name) || e.aliases.iter().any(|a| has(a)))
+}
+
 pub fn entities(args: ListArgs) -> Result<ExitCode> {
     let store = open_store(args.db)?;
     let articles = store.articles()?;
@@ -328,7 +360,16 @@ pub fn entities(args: ListArgs) -> Result<ExitCode> {
         let mut entities: Vec<_> = merged.entities.iter().collect();
         entities.sort_by_key(|e| (std::cmp::Reverse(e.mentions.len()), e.name.clone()));
         for e in entities {
-            let roles: Vec<&str> = e.roles.iter().map(|r| r.role.as_str()).collect();
+            // Each role with the dates of the articles that gave it.
+            let roles: Vec<String> = e
+                .roles
+                .iter()
+                .map(|r| match (r.since, r.until) {
+                    (Some(a), Some(b)) if a == b => format!("{} {a}", r.role),
+                    (Some(a), Some(b)) => format!("{} {a}..{b}", r.role),
+                    _ => r.role.clone(),
+                })
+                .collect();
             writeln!(
                 out,
                 "{:<13} {:>4}  {:<28}  {}{}",

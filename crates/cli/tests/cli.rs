@@ -249,6 +249,22 @@ fn seeds_through_every_command() {
     let exported: serde_json::Value = serde_json::from_slice(&export.stdout).unwrap();
     assert_eq!(exported["stories"].as_array().unwrap().len(), 1);
     assert_eq!(exported["stories"][0]["n_articles"], 5);
+    // `quotes --story`: the one story holds every quote; an unknown story
+    // is no result.
+    let all = storyline(&["quotes", "--json", "--db", db]);
+    let all: serde_json::Value = serde_json::from_slice(&all.stdout).unwrap();
+    let in_story = storyline(&["quotes", "--story", &story, "--json", "--db", db]);
+    let in_story: serde_json::Value = serde_json::from_slice(&in_story.stdout).unwrap();
+    assert_eq!(in_story.as_array().map(Vec::len), all.as_array().map(Vec::len));
+    let no_story = storyline(&["quotes", "--story", "s999999", "--db", db]);
+    assert_eq!(no_story.status.code(), Some(1));
+    // `quotes --speaker` matches an alias: Kerry's quotes under "John F.
+    // Kerry", the form only 004 uses.
+    let alias = storyline(&["quotes", "--speaker", "john f. kerry", "--json", "--db", db]);
+    let alias: serde_json::Value = serde_json::from_slice(&alias.stdout).unwrap();
+    let alias = alias.as_array().unwrap();
+    assert!(alias.len() >= 5, "{alias:?}");
+    assert!(alias.iter().all(|q| q["speaker"] == "John Kerry"), "{alias:?}");
     let stories = storyline(&["stories", "--db", db]);
     assert_eq!(stdout(&stories).lines().count(), 1, "{}", stdout(&stories));
     let shown = storyline(&["story", &story, "--json", "--db", db]);

@@ -173,6 +173,8 @@ fn score(base: &str, text: &str, gold: &[Gold], c: &mut Counts, errors: &mut Vec
         c.pred[k] += 1;
         if gold.iter().any(|g| overlaps(&g.content, p)) {
             c.pred_hit[k] += 1;
+            let cue = q.cue.as_ref().map_or("-", |c| &text[c.clone()]);
+            errors.push(format!("{base} HIT {} cue [{cue}]", q.kind.name()));
         } else {
             let cue = q.cue.as_ref().map_or("-", |c| &text[c.clone()]);
             errors.push(format!(
@@ -217,11 +219,13 @@ fn score(base: &str, text: &str, gold: &[Gold], c: &mut Counts, errors: &mut Vec
             c.speaker_ok[k] += 1;
         } else {
             let lo = text.char_indices().nth(g.content.start).map_or(0, |(b, _)| b);
+            let hi = text.char_indices().nth(g.content.end).map_or(text.len(), |(b, _)| b);
             errors.push(format!(
-                "{base} SPEAKER gold {:?} content {:.60?} got {:?}",
+                "{base} SPEAKER gold [{}] got [{}] cue [{}] content: {:.100}",
                 g.source_text,
-                &text[lo..],
-                q.speaker.as_ref().map(|s| (&s.surface, &s.name))
+                q.speaker.as_ref().map_or("-".into(), |s| format!("{} = {}", s.surface, s.name)),
+                g.cue_text,
+                &text[lo..hi]
             ));
         }
     }
@@ -243,14 +247,15 @@ mod tests {
         add(&mut report, &split, &c);
         eprintln!("{report}");
         if let Ok(path) = std::env::var("STORYLINE_QUOTES_ERRORS") {
-            std::fs::write(path, errors.join("\n")).expect("errors file is writable");
+            let lines: Vec<String> = errors.iter().map(|e| e.replace('\n', " ")).collect();
+            std::fs::write(path, lines.join("\n")).expect("errors file is writable");
         }
         let f = report.get(&format!("{split}.all.content.f")).unwrap_or(0.0);
         let acc = report.get(&format!("{split}.all.speaker_accuracy")).unwrap_or(0.0);
         let direct_f = report.get(&format!("{split}.direct.content.f")).unwrap_or(0.0);
-        // FIXME(#6): the bars are content F1 >= 0.80 and speaker accuracy
-        // >= 0.85; today dev gives about 0.80 and 0.84 (direct quotes 0.94
-        // and 0.84), so this asserts the current level to catch regressions.
-        assert!(f >= 0.78 && acc >= 0.82 && direct_f >= 0.92, "{report}");
+        // The bars of #6: content F1 >= 0.80 and speaker accuracy >= 0.85
+        // on dev (direct quotes, about 0.94, are asserted to catch a
+        // regression hidden by the indirect ones).
+        assert!(f >= 0.80 && acc >= 0.85 && direct_f >= 0.93, "{report}");
     }
 }

@@ -446,7 +446,19 @@ fn resolve(text: &str, tokens: &[Token], candidates: Vec<Candidate>) -> Entities
         let mut target = None;
         if c.name.len() == 1 && c.kind != Some(EntityKind::Organization) || c.honorific.is_some() {
             let last = fold(name.split(' ').next_back().unwrap_or(""));
-            if let Some(ids) = surnames.get(&last) {
+            // "Mr." and "Ms." never name the same person.
+            let fits = |e: &usize| match (c.honorific, out.entities[*e].gender) {
+                (
+                    Some(a @ (Gender::Male | Gender::Female)),
+                    Some(b @ (Gender::Male | Gender::Female)),
+                ) => a == b,
+                _ => true,
+            };
+            let ids: Option<Vec<usize>> = surnames
+                .get(&last)
+                .map(|ids| ids.iter().copied().filter(fits).collect::<Vec<_>>())
+                .filter(|ids| !ids.is_empty());
+            if let Some(ids) = ids {
                 // The most recent full name with that surname, else the first.
                 target = ids
                     .iter()
@@ -468,6 +480,11 @@ fn resolve(text: &str, tokens: &[Token], candidates: Vec<Candidate>) -> Entities
             None => {
                 let Some(kind) = c.kind.or(c.honorific.map(|_| EntityKind::Person)) else {
                     continue;
+                };
+                // "Mr. Johnson" and "Ms. Johnson" are two people.
+                let key = match c.honorific {
+                    Some(g @ (Gender::Male | Gender::Female)) => format!("{key}#{g:?}"),
+                    _ => key,
                 };
                 match by_key.get(&(kind, key.clone())) {
                     Some(&e) => e,

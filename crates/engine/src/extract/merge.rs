@@ -20,6 +20,7 @@ use chrono::NaiveDate;
 use serde::Serialize;
 
 use super::entities::{fold, EntityKind};
+use super::gazetteer::Gender;
 use super::quotes::{normalize, same_words, trigram, QuoteKind};
 use super::Extraction;
 use crate::model::ArticleId;
@@ -39,13 +40,16 @@ pub struct Source<'a> {
     pub extraction: &'a Extraction,
 }
 
-/// A role of a person, with the first date it was seen.
+/// A role of a person, with the dates of the articles that gave it: a
+/// person's roles change ("Senator", then "Secretary of State").
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct Role {
     /// "Secretary of State".
     pub role: String,
     /// The earliest publication date of an article giving it.
     pub since: Option<NaiveDate>,
+    /// The latest publication date of an article giving it.
+    pub until: Option<NaiveDate>,
 }
 
 /// One mention of an entity in one article.
@@ -136,7 +140,8 @@ pub fn merge(sources: &[Source]) -> Merged {
     // Canonical entity of (source index, article entity index).
     let mut canonical: HashMap<(usize, usize), usize> = HashMap::new();
     let mut names: Vec<BTreeMap<String, usize>> = Vec::new();
-    let mut people: HashMap<String, Vec<(String, usize)>> = HashMap::new(); // surname -> (first, id)
+    // Folded surname -> (folded first name, gender, canonical id).
+    let mut people: HashMap<String, Vec<(String, Option<Gender>, usize)>> = HashMap::new();
     let mut others: HashMap<(EntityKind, String), usize> = HashMap::new();
     // Full names first, so bare surnames find them whatever the order.
     let mut order: Vec<(usize, usize)> = Vec::new();
@@ -154,18 +159,33 @@ pub fn merge(sources: &[Source]) -> Merged {
         let id = if e.kind == EntityKind::Person {
             let surname = fold(words.last().copied().unwrap_or(""));
             let first = if words.len() >= 2 { fold(words[0]) } else { String::new() };
+            let gender = e.gender.filter(|&g| g != Gender::Unknown);
             let found = people.get(&surname).and_then(|list| {
                 if first.is_empty() {
-                    (list.len() == 1).then(|| list[0].1)
+                    // A bare surname ("Mr. Obama") joins the only person
+                    // with it whose gender does not contradict its own.
+                    let pick = |keep: &dyn Fn(Option<Gender>) -> bool| {
+                        let ids: Vec<usize> = list
+                            .iter()
+                            .filter(|(_, g, _)| keep(*g))
+                            .map(|&(_, _, id)| id)
+                            .collect();
+                        (ids.len() == 1).then(|| ids[0])
+                    };
+                    // The one person of that gender, else the one person
+                    // whose gender does not contradict it.
+                    gender
+                        .and_then(|_| pick(&|g| g == gender))
+                        .or_else(|| pick(&|g| gender.is_none() || g.is_none() || g == gender))
                 } else {
-                    list.iter().find(|(f, _)| *f == first).map(|&(_, id)| id)
+                    list.iter().find(|(f, _, _)| *f == first).map(|&(_, _, id)| id)
                 }
             });
             match found {
                 Some(id) => id,
                 None => {
                     let id = new_entity(&mut merged, &mut names, e.kind);
-                    people.entry(surname).or_default().push((first, id));
+                    people.entry(surname).or_default().push((first, gender, id));
                     id
                 }
             }
@@ -183,8 +203,15 @@ pub fn merge(sources: &[Source]) -> Merged {
         }
         for r in &e.roles {
             match c.roles.iter_mut().find(|x| &x.role == r) {
-                Some(x) => x.since = min_date(x.since, sources[si].published),
-                None => c.roles.push(Role { role: r.clone(), since: sources[si].published }),
+                Some(x) => {
+                    x.since = min_date(x.since, sources[si].published);
+                    x.until = max_date(x.until, sources[si].published);
+                }
+                None => c.roles.push(Role {
+                    role: r.clone(),
+                    since: sources[si].published,
+                    until: sources[si].published,
+                }),
             }
         }
         c.mentions.extend(
@@ -206,6 +233,10 @@ pub fn merge(sources: &[Source]) -> Merged {
         c.name = best.unwrap_or_default();
         c.aliases = names[id].keys().filter(|n| **n != c.name).cloned().collect();
         c.mentions.sort_by_key(|m| (m.article, m.span.start));
+        // Roles in the order they were first seen (undated last).
+        c.roles.sort_by(|a, b| {
+            (a.since.is_none(), a.since, &a.role).cmp(&(b.since.is_none(), b.since, &b.role))
+        });
     }
     merge_quotes(sources, &canonical, &mut merged);
     merged
@@ -236,6 +267,13 @@ fn is_initial(w: &str) -> bool {
 fn min_date(a: Option<NaiveDate>, b: Option<NaiveDate>) -> Option<NaiveDate> {
     match (a, b) {
         (Some(a), Some(b)) => Some(a.min(b)),
+        (a, b) => a.or(b),
+    }
+}
+
+fn max_date(a: Option<NaiveDate>, b: Option<NaiveDate>) -> Option<NaiveDate> {
+    match (a, b) {
+        (Some(a), Some(b)) => Some(a.max(b)),
         (a, b) => a.or(b),
     }
 }
@@ -322,5 +360,125 @@ fn merge_quotes(
             m.first_seen = min_date(m.first_seen, s.published);
             m.sources.push(source);
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::extract::extract;
+
+    fn merged(articles: &[(&str, &str)]) -> (Vec<String>, Merged) {
+        let texts: Vec<String> = articles.iter().map(|(_, t)| t.to_string()).collect();
+        let extractions: Vec<Extraction> = texts.iter().map(|t| extract(t)).collect();
+        let sources: Vec<Source> = texts
+            .iter()
+            .zip(&extractions)
+            .zip(articles)
+            .enumerate()
+            .map(|(i, ((text, x), (date, _)))| Source {
+                article: ArticleId(i as u64),
+                published: NaiveDate::parse_from_str(date, "%Y-%m-%d").ok(),
+                copy_of: None,
+                text,
+                extraction: x,
+            })
+            .collect();
+        let m = merge(&sources);
+        (texts, m)
+    }
+
+    /// `name [aliases] roles` per person, sorted.
+    fn people(m: &Merged) -> String {
+        let mut lines: Vec<String> = m
+            .entities
+            .iter()
+            .filter(|e| e.kind == EntityKind::Person)
+            .map(|e| {
+                let roles: Vec<String> = e
+                    .roles
+                    .iter()
+                    .map(|r| {
+                        let d = |d: Option<NaiveDate>| d.map_or("-".to_string(), |d| d.to_string());
+                        format!("{} {}..{}", r.role, d(r.since), d(r.until))
+                    })
+                    .collect();
+                format!("{} [{}] {{{}}}\n", e.name, e.aliases.join("; "), roles.join("; "))
+            })
+            .collect();
+        lines.sort();
+        lines.concat()
+    }
+
+    #[test]
+    fn transliterations_and_middle_initials_are_one_person() {
+        let (_, m) = merged(&[
+            ("2016-10-01", "Russian Foreign Minister Sergey Lavrov met John Kerry in Geneva."),
+            ("2016-10-03", "Sergei Lavrov said little. Secretary of State John F. Kerry left."),
+            ("2016-10-04", "Mr. Lavrov spoke again. Mr. Kerry listened."),
+        ]);
+        expect_test::expect![[r#"
+            John Kerry [John F. Kerry; Kerry; Mr. Kerry] {Secretary of State 2016-10-03..2016-10-03}
+            Sergey Lavrov [Lavrov; Mr. Lavrov; Sergei Lavrov] {Russian Foreign Minister 2016-10-01..2016-10-01}
+        "#]]
+        .assert_eq(&people(&m));
+    }
+
+    #[test]
+    fn people_sharing_a_surname_stay_apart() {
+        let (_, m) = merged(&[
+            ("2016-01-01", "Barack Obama spoke in Ohio."),
+            ("2016-01-02", "Michelle Obama spoke in Iowa."),
+            // A bare surname joins the one of them its honorific fits.
+            ("2016-01-03", "On Monday, Mrs. Obama spoke again."),
+            ("2016-01-04", "Bill Johnson and Sarah Johnson met Mr. Smith."),
+            ("2016-01-05", "Ms. Johnson left after Mr. Johnson."),
+        ]);
+        let obamas: Vec<&str> = m
+            .entities
+            .iter()
+            .filter(|e| e.kind == EntityKind::Person && e.name.contains("Obama"))
+            .map(|e| e.name.as_str())
+            .collect();
+        assert_eq!(obamas, ["Barack Obama", "Michelle Obama"]);
+        let michelle = m.entities.iter().find(|e| e.name == "Michelle Obama").expect("Michelle");
+        assert!(michelle.aliases.contains(&"Mrs. Obama".to_string()), "{:?}", michelle.aliases);
+        expect_test::expect![[r#"
+            Barack Obama [] {}
+            Bill Johnson [Johnson; Mr. Johnson] {}
+            Michelle Obama [Mrs. Obama; Obama] {}
+            Sarah Johnson [Johnson; Ms. Johnson] {}
+            Smith [Mr. Smith] {}
+        "#]]
+        .assert_eq(&people(&m));
+    }
+
+    #[test]
+    fn roles_keep_the_dates_they_were_seen() {
+        let (_, m) = merged(&[
+            ("2013-01-10", "Senator John Kerry spoke on Monday."),
+            ("2016-10-03", "Secretary of State John Kerry spoke on Monday."),
+            ("2016-10-05", "Secretary of State John Kerry spoke again."),
+        ]);
+        expect_test::expect![[r#"
+            John Kerry [] {Senator 2013-01-10..2013-01-10; Secretary of State 2016-10-03..2016-10-05}
+        "#]]
+        .assert_eq(&people(&m));
+    }
+
+    #[test]
+    fn a_quote_reported_twice_is_one_quote_with_its_first_date() {
+        let (_, m) = merged(&[
+            ("2016-10-04", "“The talks are over for now,” Mark Toner told reporters."),
+            (
+                "2016-10-03",
+                "“The talks are over for now,” State Department spokesman Mark Toner said.",
+            ),
+        ]);
+        assert_eq!(m.quotes.len(), 1, "{:?}", m.quotes);
+        let q = &m.quotes[0];
+        assert_eq!(q.speaker.as_deref(), Some("Mark Toner"));
+        assert_eq!(q.n_reports, 2);
+        assert_eq!(q.first_seen, NaiveDate::from_ymd_opt(2016, 10, 3));
     }
 }

@@ -524,8 +524,17 @@ type Phrase = Range<usize>;
 /// appositive between commas ("Sen. Bob Menendez, D-N.J., said").
 fn left_phrase(cx: &Context, s: &Range<usize>, v: usize) -> (Phrase, bool) {
     let mut end = v;
-    while end > s.start && cx.is_word(end - 1) && is_aux(cx.word(end - 1)) {
-        end -= 1;
+    loop {
+        while end > s.start && cx.is_word(end - 1) && is_aux(cx.word(end - 1)) {
+            end -= 1;
+        }
+        // A time or occasion between subject and verb: "Clinton on Tuesday
+        // said", "Obama last week said", "Ryan in a statement said".
+        let skip = time_adjunct_before(cx, s.start, end);
+        if skip == end {
+            break;
+        }
+        end = skip;
     }
     let mut start = end;
     let mut stopped_at_comma = false;
@@ -542,6 +551,17 @@ fn left_phrase(cx: &Context, s: &Range<usize>, v: usize) -> (Phrase, bool) {
                 continue;
             }
         }
+        if matches!(w, "-" | "—" | "--") && start == end {
+            // A subject interrupted by dashes: "The three scholars - Mr.
+            // Tribe, Ms. Epstein and Mr. Amar - agreed".
+            if let Some(open) =
+                (s.start + 1..i).rev().take(16).find(|&k| cx.word(k) == w && cx.is_word(k - 1))
+            {
+                end = open;
+                start = open;
+                continue;
+            }
+        }
         if !cx.is_word(i) {
             stopped_at_comma = w == ",";
             break;
@@ -553,11 +573,44 @@ fn left_phrase(cx: &Context, s: &Range<usize>, v: usize) -> (Phrase, bool) {
     }
     if start == end && stopped_at_comma {
         // Appositive: look for the comma that opens it.
-        let comma = (s.start..end - 1).rev().take(40).find(|&k| {
-            cx.word(k) == "," && (k == s.start || cx.is_word(k - 1)) && appositive_opener(cx, k + 1)
-        });
+        let comma = (s.start..end - 1)
+            .rev()
+            .take(40)
+            .find(|&k| {
+                cx.word(k) == ","
+                    && (k == s.start || cx.is_word(k - 1))
+                    && (appositive_opener(cx, k + 1) || parenthetical_opener(cx.word(k + 1)))
+            })
+            .or_else(|| {
+                // Any short description between commas after a name:
+                // "Vikram Amar, dean of the law school, said".
+                (s.start + 1..end - 1).rev().take(14).find(|&k| {
+                    cx.word(k) == ","
+                        && cx.word(k - 1).starts_with(|c: char| c.is_uppercase())
+                        && (k + 1..end - 1)
+                            .all(|j| cx.is_word(j) && !is_aux(cx.word(j)) && !is_cue(cx.word(j)))
+                })
+            });
         if let Some(c) = comma {
-            let (p, _) = left_phrase_plain(cx, s, c);
+            let (mut p, _) = left_phrase_plain(cx, s, c);
+            // Appositives in a row: "Hogan Gidley, a former director, whose
+            // roots are ..., said": the name before the first.
+            for _ in 0..3 {
+                if p.is_empty() || p.start < s.start + 2 || cx.word(p.start - 1) != "," {
+                    break;
+                }
+                let first = cx.word(p.start);
+                if !(first.starts_with(|c: char| c.is_lowercase())
+                    && appositive_opener(cx, p.start))
+                {
+                    break;
+                }
+                let (q, _) = left_phrase_plain(cx, s, p.start - 1);
+                if q.is_empty() {
+                    break;
+                }
+                p = q;
+            }
             if !p.is_empty() {
                 return (p, false);
             }
@@ -582,6 +635,84 @@ fn left_phrase(cx: &Context, s: &Range<usize>, v: usize) -> (Phrase, bool) {
         start += 1;
     }
     (start..end, stopped_at_comma)
+}
+
+/// Words opening a parenthetical between a subject and its verb ("Trump,
+/// in a statement, said", "Cruz, however, said").
+fn parenthetical_opener(w: &str) -> bool {
+    matches!(
+        w,
+        "in" | "on"
+            | "at"
+            | "during"
+            | "speaking"
+            | "writing"
+            | "after"
+            | "while"
+            | "however"
+            | "meanwhile"
+            | "too"
+            | "though"
+            | "for"
+            | "asked"
+            | "when"
+            | "like"
+    )
+}
+
+/// The start of a time or occasion phrase ending at token `end` (after a
+/// subject, before its verb), or `end` when there is none.
+fn time_adjunct_before(cx: &Context, lo: usize, end: usize) -> usize {
+    if end < lo + 2 || !cx.is_word(end - 1) {
+        return end;
+    }
+    let last = cx.word(end - 1);
+    let day = matches!(
+        last,
+        "Monday"
+            | "Tuesday"
+            | "Wednesday"
+            | "Thursday"
+            | "Friday"
+            | "Saturday"
+            | "Sunday"
+            | "yesterday"
+            | "today"
+            | "tonight"
+    );
+    let period =
+        matches!(last, "week" | "month" | "year" | "night" | "weekend" | "morning" | "evening");
+    let prev = cx.word(end - 2);
+    if (day || period) && matches!(prev, "on" | "last" | "this" | "late" | "early" | "earlier") {
+        let k = end - 2;
+        // "earlier this week".
+        if k > lo + 1 && matches!(cx.word(k - 1), "earlier" | "later") {
+            return k - 1;
+        }
+        return if k > lo { k } else { end };
+    }
+    if day {
+        return end - 1;
+    }
+    // "in a statement", "in an interview", "in his speech".
+    if end >= lo + 4
+        && cx.word(end - 3) == "in"
+        && matches!(cx.word(end - 2), "a" | "an" | "his" | "her" | "their" | "its" | "the")
+        && matches!(
+            last,
+            "statement"
+                | "interview"
+                | "speech"
+                | "tweet"
+                | "email"
+                | "letter"
+                | "release"
+                | "post"
+        )
+    {
+        return end - 3;
+    }
+    end
 }
 
 /// Whether the words after a comma open an appositive ("a former aide",
@@ -671,7 +802,7 @@ fn right_phrase(cx: &Context, s: &Range<usize>, v: usize) -> Phrase {
 /// Whether a phrase can be a speaker: a pronoun, or holds a capitalized word
 /// or a noun-like description.
 fn plausible_speaker(cx: &Context, p: &Phrase) -> bool {
-    if p.is_empty() || p.len() > 9 {
+    if p.is_empty() || p.len() > 12 {
         return false;
     }
     let first = cx.word(p.start);
@@ -749,6 +880,9 @@ pub fn quotes(cx: &Context) -> Vec<Quote> {
     }
     let mut out: Vec<Quote> = Vec::new();
     let mut used_cues: Vec<usize> = Vec::new();
+    // Direct quotes after a participle cue ("..., adding: “"), by index in
+    // `out`, with the cue token: their speaker is the sentence's.
+    let mut participles: Vec<(usize, usize)> = Vec::new();
     // The last attributed direct quote: (speaker, sentence index of its end).
     let mut last: Option<(Option<Speaker>, usize)> = None;
     for m in cx.marks {
@@ -764,18 +898,27 @@ pub fn quotes(cx: &Context) -> Vec<Quote> {
         if let Some(a) = after.filter(|&a| a < n_tokens) {
             let s = &cx.sentences[sentence_of[a - 1]];
             // A quote followed by its cue ends a clause: `,”` `.”` `?”` or `”,`.
+            // A nested quote may close first: `… ‘Let’s see?’” Renteria told`.
+            let content_end =
+                cx.text[..m.content.end].trim_end().trim_end_matches(['’', '\'', '"', '”']);
             let ends_clause =
-                cx.text[..m.content.end].trim_end().ends_with([',', '.', '?', '!', '—', ':', ';'])
-                    || cx.word(a) == ",";
+                content_end.ends_with([',', '.', '?', '!', '—', ':', ';']) || cx.word(a) == ",";
             // `“…?” Maher replied.`: the cue sentence starts after the
             // closing mark; it counts when it is short (a cue, not a new
-            // statement).
-            let content_end = cx.text[..m.content.end].trim_end();
+            // statement) or opens with its cue (`“…?” Trump said of Apple`).
             let next_sentence = sentence_of[a] != sentence_of[a - 1] && {
                 let ns = &cx.sentences[sentence_of[a]];
                 let n_words = (ns.start..ns.end).filter(|&j| cx.is_word(j)).count();
+                let opens_with_cue = (a..ns.end.min(a + 4))
+                    .take_while(|&j| cx.is_word(j))
+                    .position(|j| is_cue(cx.word(j)))
+                    .is_some_and(|p| {
+                        (a..a + p).all(|j| cx.word(j).starts_with(|c: char| c.is_uppercase()))
+                            || p == 1 && is_pronoun(cx.word(a)).is_some()
+                    });
                 (content_end.ends_with(['?', '!']) && n_words <= 12)
                     || (content_end.ends_with('.') && n_words <= 5)
+                    || opens_with_cue
             };
             let s = if next_sentence { &cx.sentences[sentence_of[a]] } else { s };
             if (sentence_of[a] == sentence_of[a - 1] || next_sentence) && ends_clause {
@@ -784,7 +927,9 @@ pub fn quotes(cx: &Context) -> Vec<Quote> {
                     k += 1;
                 }
                 let v = (k..s.end.min(k + 12))
-                    .take_while(|&j| cx.is_word(j) || matches!(cx.word(j), "," | "-" | "(" | ")"))
+                    .take_while(|&j| {
+                        cx.is_word(j) || matches!(cx.word(j), "," | "-" | "(" | ")" | "’" | "'")
+                    })
                     .find(|&j| is_cue(cx.word(j)) && !inside[j]);
                 if let Some(v) = v {
                     let phrase =
@@ -845,6 +990,7 @@ pub fn quotes(cx: &Context) -> Vec<Quote> {
                         .rev()
                         .find(|q| q.content.end <= m.open.start && q.speaker.is_some());
                     found = Some((prev.and_then(|q| q.speaker.clone()), v, sentence_of[v]));
+                    participles.push((out.len(), v));
                 }
             }
         }
@@ -885,6 +1031,21 @@ pub fn quotes(cx: &Context) -> Vec<Quote> {
     }
     let direct: Vec<Range<usize>> = out.iter().map(|q| q.content.clone()).collect();
     indirect(cx, &sentence_of, &inside, &used_cues, &direct, &mut out);
+    for (i, v) in participles {
+        let s = &cx.sentences[sentence_of[v]];
+        let lo = cx.tokens[s.start].span.start;
+        let at = cx.tokens[v].span.start;
+        let same = out
+            .iter()
+            .filter(|q| {
+                q.speaker.is_some() && q.cue.as_ref().is_some_and(|c| c.start >= lo && c.start < at)
+            })
+            .max_by_key(|q| q.cue.as_ref().map(|c| c.start))
+            .and_then(|q| q.speaker.clone());
+        if let Some(sp) = same {
+            out[i].speaker = Some(sp);
+        }
+    }
     out.sort_by_key(|q| q.content.start);
     name_anonymous(&mut out);
     dedupe(cx.text, out)
@@ -927,6 +1088,31 @@ fn indirect(
                 v = phrase.end.max(v + 2);
                 continue;
             }
+            // A headline in title case: "Trump Says He Will Win".
+            let lowered;
+            let headline = v > s.start
+                && matches!(
+                    w,
+                    "Says"
+                        | "Said"
+                        | "Tells"
+                        | "Told"
+                        | "Warns"
+                        | "Urges"
+                        | "Vows"
+                        | "Admits"
+                        | "Claims"
+                        | "Denies"
+                        | "Insists"
+                        | "Predicts"
+                )
+                && cx.word(v - 1).starts_with(|c: char| c.is_uppercase());
+            let w = if headline {
+                lowered = w.to_ascii_lowercase();
+                lowered.as_str()
+            } else {
+                w
+            };
             if !is_cue(w) || w.chars().next().is_some_and(char::is_uppercase) {
                 v += 1;
                 continue;
@@ -937,9 +1123,12 @@ fn indirect(
             let tail_words = (v + 1..s.end)
                 .take_while(|&j| cx.word(j) != "," && !matches!(cx.word(j), "." | ";"))
                 .count();
-            let to_end = v + 1 + tail_words >= trim_final(cx, s.end);
+            // The word before the verb group ("who", "and").
+            let before = (s.start..v).rev().find(|&j| !(cx.is_word(j) && is_aux(cx.word(j))));
             let mut content: Option<Range<usize>> = None;
-            if phrase.is_empty() && after_comma {
+            // A speaker found otherwise than by the phrase left of the cue.
+            let mut given: Option<Option<Speaker>> = None;
+            if phrase.is_empty() && after_comma && !is_participle(w) {
                 // Inverted: "..., said Stephen Sestanovich, a former official."
                 phrase = right_phrase(cx, s, v);
                 let comma = (s.start..v).rev().find(|&j| cx.word(j) == ",");
@@ -949,74 +1138,70 @@ fn indirect(
             } else if !phrase.is_empty()
                 && phrase.start > s.start
                 && cx.word(phrase.start - 1) == ","
-                && (tail_words <= 3 || to_end && starts_adjunct(cx, v + 1))
+                && (tail_words == 0
+                    || starts_adjunct(cx, v + 1)
+                    || takes_listener(w) && tail_words <= 2)
                 && !has_that(cx, s, v)
             {
-                // "Content, X said." (also where quote marks were lost).
-                content = Some(s.start..phrase.start - 1);
-            } else if !phrase.is_empty() {
-                let mut c = v + 1;
-                if let Some(t) = (v + 1..s.end.min(v + 10))
-                    .take_while(|&j| cx.is_word(j) || cx.word(j) == ",")
-                    .find(|&j| cx.word(j) == "that")
-                {
-                    c = t + 1;
-                } else if takes_listener(w) {
-                    // Skip the listener: "told reporters", "told Reuters".
-                    while c < s.end
-                        && cx.is_word(c)
-                        && c - v <= 3
-                        && !matches!(cx.word(c), "to" | "about" | "on" | "that")
-                    {
-                        if cx.word(c).chars().next().is_some_and(char::is_lowercase) && c > v + 1 {
-                            break;
+                // "Content, X said." (also where quote marks were lost), or
+                // a parenthetical cue: "And yet, his aides say, the plan
+                // stands": the content is the longer side of the cue.
+                let n_before = (s.start..phrase.start - 1).filter(|&j| cx.is_word(j)).count();
+                let rest = v + 1 + tail_words;
+                let after = if rest < s.end && cx.word(rest) == "," { rest + 1 } else { rest };
+                let n_after = (after..trim_final(cx, s.end)).filter(|&j| cx.is_word(j)).count();
+                content = Some(if n_before <= 3 && n_after >= 3 {
+                    after..trim_final(cx, s.end)
+                } else {
+                    s.start..phrase.start - 1
+                });
+            } else if phrase.is_empty()
+                || is_participle(w) && before.is_some_and(|b| cx.word(b) == ",")
+            {
+                // No subject left of the cue: a relative clause ("Mr. Porter,
+                // who said ..."), a second verb of the same subject ("She
+                // declared ... and said that ..."), or a participle ("...,
+                // adding that ...").
+                let b = before.filter(|&b| b >= s.start);
+                if let Some(b) = b.filter(|&b| cx.word(b) == "who" && b > s.start + 1) {
+                    // "Mr. Porter, who said", "voters who said".
+                    let np_end = if cx.word(b - 1) == "," { b - 1 } else { b };
+                    if cx.is_word(np_end - 1) {
+                        let (np, _) = left_phrase_plain(cx, s, np_end);
+                        if plausible_speaker(cx, &np) {
+                            given =
+                                Some(speaker(cx, &np, sentence_of, inside, out).map(|mut sp| {
+                                    sp.span = cx.tokens[b].span.clone();
+                                    sp.surface = cx.word(b).to_string();
+                                    sp
+                                }));
                         }
-                        c += 1;
                     }
-                }
-                while c < s.end && matches!(cx.word(c), "," | ":") {
-                    c += 1;
-                }
-                // "spoke at noon": an adjunct, not something said.
-                if c == v + 1
-                    && starts_adjunct(cx, c)
-                    && (c..s.end).filter(|&j| cx.is_word(j)).count() < 4
+                } else if is_participle(w)
+                    || b.is_some_and(|b| matches!(cx.word(b), "and" | "but" | "or"))
                 {
+                    given = Some(subject_of_sentence(cx, s, v, sentence_of, inside, out));
+                }
+                if given.as_ref().is_some_and(Option::is_some) {
+                    content = cue_object(cx, s, v, w);
+                }
+            } else {
+                content = cue_object(cx, s, v, w);
+                if content.is_none() {
                     v += 1;
                     continue;
                 }
-                content = Some(c..trim_final(cx, s.end));
-            } else if is_participle(w) {
-                // "..., adding that ..." — the sentence's speaker.
-                let prev = out
-                    .iter()
-                    .rev()
-                    .find(|q| {
-                        sentence_of[cx.token_at(q.content.start).min(sentence_of.len() - 1)]
-                            == sentence_of[v]
-                            && q.speaker.is_some()
-                    })
-                    .and_then(|q| q.speaker.clone());
-                if let Some(sp) = prev {
-                    let mut c = v + 1;
-                    if c < s.end && cx.word(c) == "that" {
-                        c += 1;
-                    }
-                    let r = cx.bytes(c..trim_final(cx, s.end));
-                    if !r.is_empty() && !overlaps_direct(&r) {
-                        out.push(Quote {
-                            content: r,
-                            kind: QuoteKind::Indirect,
-                            cue: Some(cue.clone()),
-                            speaker: Some(sp),
-                            repeats: vec![],
-                        });
-                    }
-                }
             }
             if let Some(content) = content {
-                if plausible_speaker(cx, &phrase) {
-                    push(cx, out, content, cue, &phrase, sentence_of, inside, overlaps_direct);
+                match given {
+                    Some(sp) => {
+                        push_speaker(cx, out, content, cue, sp, overlaps_direct);
+                    }
+                    None if plausible_speaker(cx, &phrase) => {
+                        let sp = speaker(cx, &phrase, sentence_of, inside, out);
+                        push_speaker(cx, out, content, cue, sp, overlaps_direct);
+                    }
+                    None => {}
                 }
             }
             v += 1;
@@ -1077,6 +1262,35 @@ fn push(
     inside: &[bool],
     overlaps_direct: impl Fn(&Range<usize>) -> bool,
 ) {
+    let sp = speaker(cx, phrase, sentence_of, inside, out);
+    push_speaker(cx, out, content, cue, sp, overlaps_direct);
+}
+
+/// Adds an indirect quote of tokens `content`; a content running into a
+/// direct quote ("X said the talks failed, adding: “…”") stops before it.
+fn push_speaker(
+    cx: &Context,
+    out: &mut Vec<Quote>,
+    content: Range<usize>,
+    cue: Range<usize>,
+    sp: Option<Speaker>,
+    overlaps_direct: impl Fn(&Range<usize>) -> bool,
+) {
+    let mut content = content;
+    let overlapping = !content.is_empty() && overlaps_direct(&cx.bytes(content.clone()));
+    if let Some(k) =
+        content.clone().filter(|_| overlapping).find(|&k| overlaps_direct(&cx.tokens[k].span))
+    {
+        let mut e = k;
+        while e > content.start
+            && (!cx.is_word(e - 1)
+                || is_participle(cx.word(e - 1))
+                || matches!(cx.word(e - 1), "and" | "but" | "that"))
+        {
+            e -= 1;
+        }
+        content.end = e;
+    }
     let n_words = content.clone().filter(|&i| cx.is_word(i)).count();
     if n_words < 2 {
         return;
@@ -1085,7 +1299,6 @@ fn push(
     if overlaps_direct(&r) {
         return;
     }
-    let sp = speaker(cx, phrase, sentence_of, inside, out);
     out.push(Quote {
         content: r,
         kind: QuoteKind::Indirect,
@@ -1093,6 +1306,87 @@ fn push(
         speaker: sp,
         repeats: vec![],
     });
+}
+
+/// What follows cue `v` as its content: after "that", after the listener
+/// of "told reporters", to the end of the sentence; `None` when the cue is
+/// followed by a short adjunct only ("spoke at noon").
+fn cue_object(cx: &Context, s: &Range<usize>, v: usize, w: &str) -> Option<Range<usize>> {
+    let mut c = v + 1;
+    if let Some(t) = (v + 1..s.end.min(v + 10))
+        .take_while(|&j| cx.is_word(j) || cx.word(j) == ",")
+        .find(|&j| cx.word(j) == "that")
+    {
+        c = t + 1;
+    } else if takes_listener(w) {
+        // Skip the listener: "told reporters", "told Reuters".
+        while c < s.end
+            && cx.is_word(c)
+            && c - v <= 3
+            && !matches!(cx.word(c), "to" | "about" | "on" | "that")
+        {
+            if cx.word(c).chars().next().is_some_and(char::is_lowercase) && c > v + 1 {
+                break;
+            }
+            c += 1;
+        }
+    }
+    while c < s.end && matches!(cx.word(c), "," | ":") {
+        c += 1;
+    }
+    if c == v + 1 && starts_adjunct(cx, c) && (c..s.end).filter(|&j| cx.is_word(j)).count() < 4 {
+        return None;
+    }
+    // A participle cue after a comma starts an attribution of its own:
+    // "attacked Rubio, saying he is weak".
+    let end = trim_final(cx, s.end);
+    let end = (c + 2..end)
+        .find(|&j| cx.word(j - 1) == "," && is_participle(cx.word(j)) && is_cue(cx.word(j)))
+        .map_or(end, |j| j - 1);
+    Some(c..end)
+}
+
+/// The speaker of a cue with no subject of its own in sentence `s`: the
+/// speaker of an earlier attribution in the sentence ("She declared “…”
+/// and said that …"), else the person or pronoun opening the sentence.
+fn subject_of_sentence(
+    cx: &Context,
+    s: &Range<usize>,
+    v: usize,
+    sentence_of: &[usize],
+    inside: &[bool],
+    out: &[Quote],
+) -> Option<Speaker> {
+    let lo = cx.tokens[s.start].span.start;
+    let at = cx.tokens[v].span.start;
+    let earlier = out.iter().rev().find(|q| {
+        q.speaker.is_some() && q.cue.as_ref().is_some_and(|c| c.start >= lo && c.start < at)
+    });
+    if let Some(q) = earlier {
+        return q.speaker.clone();
+    }
+    let mut i = s.start;
+    while i < v && matches!(cx.word(i), "But" | "And" | "So" | "Yet" | "Then" | "Still" | "Now") {
+        i += 1;
+    }
+    if i >= v {
+        return None;
+    }
+    if is_pronoun(cx.word(i)).is_some() {
+        return speaker(cx, &(i..i + 1), sentence_of, inside, out);
+    }
+    // A name (with its title) opening the sentence and followed by a verb.
+    let start = cx.tokens[i].span.start;
+    let from = cx.entities.index.partition_point(|(m, _)| m.start < start);
+    let (m, _) = cx.entities.index.get(from).filter(|(m, _)| m.start < at)?;
+    let end = cx.token_at(m.end);
+    let opens = (i..cx.token_at(m.start)).all(|k| {
+        cx.word(k).starts_with(|c: char| c.is_uppercase()) || gazetteer::is_role_word(cx.word(k))
+    });
+    if !opens || end >= v || !cx.is_word(end) {
+        return None;
+    }
+    speaker(cx, &(i..end), sentence_of, inside, out)
 }
 
 /// Resolves a speaker phrase: an entity inside it, a pronoun's antecedent,
