@@ -14,6 +14,7 @@ pub mod ingest;
 pub mod meta;
 pub mod model;
 pub mod pipeline;
+pub mod search;
 pub mod sentences;
 pub mod store;
 pub mod summarize;
