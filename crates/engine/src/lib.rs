@@ -20,5 +20,6 @@ pub mod store;
 pub mod summarize;
 pub mod timeline;
 pub mod timex;
+pub mod views;
 
 pub use error::{Error, Result};

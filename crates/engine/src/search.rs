@@ -264,7 +264,10 @@ mod tests {
     #[test]
     fn queries_are_rewritten_into_safe_terms() {
         assert_eq!(fts_query("oil spill").as_deref(), Some("\"oil\" \"spill\""));
-        assert_eq!(fts_query("\"no-fly zone\" kerr*").as_deref(), Some("\"no-fly zone\" \"kerr\"*"));
+        assert_eq!(
+            fts_query("\"no-fly zone\" kerr*").as_deref(),
+            Some("\"no-fly zone\" \"kerr\"*")
+        );
         assert_eq!(fts_query("a OR b").as_deref(), Some("\"a\" OR \"b\""));
         // An OR with nothing on one side is a word.
         assert_eq!(fts_query("OR x OR").as_deref(), Some("\"OR\" \"x\" \"OR\""));
