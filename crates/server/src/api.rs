@@ -8,7 +8,7 @@ use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
 
 use axum::extract::{Path, Query, Request, State as AxumState};
-use axum::http::{header, StatusCode};
+use axum::http::{header, StatusCode, Uri};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
@@ -21,7 +21,7 @@ use storyline::search::{Hit, Marked, SearchQuery};
 use storyline::views::{EntityView, QuoteView, StoryCard, StoryPage};
 
 use crate::state::{Generation, State};
-use crate::{blocking, ApiError};
+use crate::{blocking, json, key, ApiError};
 
 type Shared = AxumState<Arc<State>>;
 
@@ -213,19 +213,22 @@ struct Stories {
 
 async fn stories(
     AxumState(state): Shared,
+    uri: Uri,
     Query(q): Query<HashMap<String, String>>,
 ) -> Result<Response, ApiError> {
     let filter = StoryFilter::parse(&Params(q))?;
     blocking(move || {
         let generation = state.generation();
-        let (total, stories) = filter_stories(&state, &generation, &filter)?;
-        Ok(Json(Page {
-            total,
-            offset: filter.offset,
-            limit: filter.limit,
-            items: Stories { stories },
-        })
-        .into_response())
+        let answer = generation.rendered(&key(&uri), || {
+            let (total, stories) = filter_stories(&state, &generation, &filter)?;
+            json(&Page {
+                total,
+                offset: filter.offset,
+                limit: filter.limit,
+                items: Stories { stories },
+            })
+        })?;
+        Ok(answer.into_response())
     })
     .await
 }
@@ -247,8 +250,17 @@ pub(crate) fn story_page(state: &Arc<State>, id: &str) -> Result<Arc<StoryPage>,
     state.generation().page(sid).ok_or_else(|| ApiError::not_found(format!("no story {id}")))
 }
 
-async fn story(AxumState(state): Shared, Path(id): Path<String>) -> Result<Response, ApiError> {
-    blocking(move || Ok(Json(&*story_page(&state, &id)?).into_response())).await
+async fn story(
+    AxumState(state): Shared,
+    uri: Uri,
+    Path(id): Path<String>,
+) -> Result<Response, ApiError> {
+    blocking(move || {
+        let generation = state.generation();
+        let answer = generation.rendered(&key(&uri), || json(&*story_page(&state, &id)?))?;
+        Ok(answer.into_response())
+    })
+    .await
 }
 
 /// An article in a list.
@@ -555,13 +567,19 @@ pub(crate) fn run_search(state: &Arc<State>, p: &Params) -> Result<SearchResult,
 
 async fn search(
     AxumState(state): Shared,
+    uri: Uri,
     Query(q): Query<HashMap<String, String>>,
 ) -> Result<Response, ApiError> {
     let p = Params(q);
     if p.text("q").is_none() {
         return Err(ApiError::bad_request("q: a search needs some words"));
     }
-    blocking(move || Ok(Json(run_search(&state, &p)?).into_response())).await
+    blocking(move || {
+        let generation = state.generation();
+        let answer = generation.rendered(&key(&uri), || json(&run_search(&state, &p)?))?;
+        Ok(answer.into_response())
+    })
+    .await
 }
 
 #[derive(Serialize)]

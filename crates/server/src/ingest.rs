@@ -122,7 +122,7 @@ fn run(
     let mut problems = Vec::new();
     let config = Config::default();
     let read = ReadConfig { format, ..ReadConfig::default() };
-    read_bytes("request", bytes, &read, &mut |item| match item {
+    read_bytes("POST /api/ingest", bytes, &read, &mut |item| match item {
         Item::Article(raw) => match process(raw, &config) {
             Ok(a) => articles.push(a),
             Err(d) => problems.push(d),

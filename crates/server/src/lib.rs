@@ -75,6 +75,24 @@ impl IntoResponse for ApiError {
     }
 }
 
+impl IntoResponse for state::Rendered {
+    fn into_response(self) -> Response {
+        ([(header::CONTENT_TYPE, self.content_type)], self.body).into_response()
+    }
+}
+
+/// `value` as a JSON answer.
+pub(crate) fn json<T: Serialize + ?Sized>(value: &T) -> Result<state::Rendered, ApiError> {
+    let body = serde_json::to_vec(value)
+        .map_err(|e| ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, e.to_string()))?;
+    Ok(state::Rendered { content_type: "application/json", body: body.into() })
+}
+
+/// The cache key of a request: its path and query.
+pub(crate) fn key(uri: &axum::http::Uri) -> String {
+    uri.path_and_query().map_or_else(|| uri.path().to_string(), |p| p.as_str().to_string())
+}
+
 /// Runs `f` on the blocking pool (views can take a while the first time).
 pub(crate) async fn blocking<T: Send + 'static>(
     f: impl FnOnce() -> Result<T, ApiError> + Send + 'static,

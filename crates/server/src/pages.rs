@@ -19,8 +19,9 @@ use serde::Serialize;
 use storyline::views::{ArticlePage, EntitySpan, QuoteSpan};
 
 use crate::api::{self, Params, StoryFilter};
+use crate::state::Rendered;
 use crate::state::State;
-use crate::{blocking, ApiError};
+use crate::{blocking, key, ApiError};
 
 type Shared = AxumState<Arc<State>>;
 
@@ -82,11 +83,11 @@ pub(crate) fn routes() -> Router<Arc<State>> {
         .route("/static/{file}", get(static_file))
 }
 
-fn render(name: &str, ctx: Value) -> Result<Response, ApiError> {
+fn render(name: &str, ctx: Value) -> Result<Rendered, ApiError> {
     let html = ENV.get_template(name).and_then(|t| t.render(ctx)).map_err(|e| {
         ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, format!("template {name}: {e}"))
     })?;
-    Ok(Html(html).into_response())
+    Ok(Rendered { content_type: "text/html; charset=utf-8", body: html.into() })
 }
 
 /// An error as a page.
@@ -98,10 +99,20 @@ fn error_page(status: StatusCode, message: &str) -> Response {
     (status, Html(html)).into_response()
 }
 
-/// Page handlers answer errors as pages, not JSON.
-async fn page(f: impl FnOnce() -> Result<Response, ApiError> + Send + 'static) -> Response {
-    match blocking(f).await {
-        Ok(r) => r,
+/// Page handlers answer errors as pages, not JSON. A page is rendered
+/// once per store generation and request (path and query).
+async fn page(
+    state: Arc<State>,
+    uri: Uri,
+    f: impl FnOnce(&Arc<State>) -> Result<Rendered, ApiError> + Send + 'static,
+) -> Response {
+    let answer = blocking(move || {
+        let generation = state.generation();
+        generation.rendered(&key(&uri), || f(&state))
+    })
+    .await;
+    match answer {
+        Ok(r) => r.into_response(),
         Err(e) => error_page(e.status, &e.message),
     }
 }
@@ -153,18 +164,22 @@ fn pager(
     (prev, next)
 }
 
-async fn home(AxumState(state): Shared, Query(q): Query<HashMap<String, String>>) -> Response {
-    page(move || {
+async fn home(
+    AxumState(state): Shared,
+    uri: Uri,
+    Query(q): Query<HashMap<String, String>>,
+) -> Response {
+    page(state, uri, move |state| {
         let p = Params(q);
         let filter = StoryFilter::parse(&p)?;
         let generation = state.generation();
-        let (total, stories) = api::filter_stories(&state, &generation, &filter)?;
+        let (total, stories) = api::filter_stories(state, &generation, &filter)?;
         let (prev, next) = pager("/", &p.0, filter.offset, filter.limit, total);
         let f = context! {
             q => p.text("q"), entity => p.text("entity"), outlet => p.text("outlet"),
             from => p.text("from"), to => p.text("to"), sort => p.text("sort").unwrap_or("newest"),
         };
-        render("home.html", context! { f, total, stories, prev, next, ..base(&state) })
+        render("home.html", context! { f, total, stories, prev, next, ..base(state) })
     })
     .await
 }
@@ -175,9 +190,9 @@ struct Label<'a> {
     title: Option<&'a str>,
 }
 
-async fn story(AxumState(state): Shared, Path(id): Path<String>) -> Response {
-    page(move || {
-        let s = api::story_page(&state, &id)?;
+async fn story(AxumState(state): Shared, uri: Uri, Path(id): Path<String>) -> Response {
+    page(state, uri, move |state| {
+        let s = api::story_page(state, &id)?;
         let generation = state.generation();
         // Citation labels: the outlet of every article the page cites.
         let mut labels: HashMap<String, Label> = HashMap::new();
@@ -189,7 +204,7 @@ async fn story(AxumState(state): Shared, Path(id): Path<String>) -> Response {
                 );
             }
         }
-        render("story.html", context! { s => &*s, labels, ..base(&state) })
+        render("story.html", context! { s => &*s, labels, ..base(state) })
     })
     .await
 }
@@ -261,8 +276,8 @@ pub(crate) fn paragraphs(
     out
 }
 
-async fn article(AxumState(state): Shared, Path(id): Path<String>) -> Response {
-    page(move || {
+async fn article(AxumState(state): Shared, uri: Uri, Path(id): Path<String>) -> Response {
+    page(state, uri, move |state| {
         let aid = api::parse_article_id(&id)?;
         let generation = state.generation();
         let a: ArticlePage = generation
@@ -270,19 +285,23 @@ async fn article(AxumState(state): Shared, Path(id): Path<String>) -> Response {
             .article_page(aid)
             .ok_or_else(|| ApiError::not_found(format!("no article {id}")))?;
         let paragraphs = paragraphs(&a.text, &a.quotes, &a.entities);
-        render("article.html", context! { a, paragraphs, ..base(&state) })
+        render("article.html", context! { a, paragraphs, ..base(state) })
     })
     .await
 }
 
-async fn search(AxumState(state): Shared, Query(q): Query<HashMap<String, String>>) -> Response {
-    page(move || {
+async fn search(
+    AxumState(state): Shared,
+    uri: Uri,
+    Query(q): Query<HashMap<String, String>>,
+) -> Response {
+    page(state, uri, move |state| {
         let p = Params(q);
         let query = p.text("q").map(str::to_string);
         let Some(query) = query else {
-            return render("search.html", context! { query => Value::from(()), ..base(&state) });
+            return render("search.html", context! { query => Value::from(()), ..base(state) });
         };
-        let r = api::run_search(&state, &p)?;
+        let r = api::run_search(state, &p)?;
         let hits: Vec<Value> = r
             .hits
             .iter()
@@ -303,7 +322,7 @@ async fn search(AxumState(state): Shared, Query(q): Query<HashMap<String, String
             .collect();
         let (prev, next) = pager("/search", &p.0, r.offset, r.limit, r.total);
         let r = context! { total => r.total, hits, quotes };
-        render("search.html", context! { query, r, prev, next, ..base(&state) })
+        render("search.html", context! { query, r, prev, next, ..base(state) })
     })
     .await
 }
@@ -350,7 +369,7 @@ mod tests {
             "data:text/html,x",
             "//evil.org",
             "http://a b",
-            "http://x\n",
+            "http://x\ny",
         ] {
             assert_eq!(f(bad), None, "{bad}");
         }

@@ -48,6 +48,9 @@ pub struct Generation {
     cards: OnceLock<Vec<StoryCard>>,
     pages: HashMap<StoryId, OnceLock<Arc<StoryPage>>>,
     merged: OnceLock<Merged>,
+    /// Rendered answers (a page, a JSON document) by request, so a hot
+    /// page is sent without serialising it again; bounded.
+    rendered: Mutex<HashMap<String, Rendered>>,
     /// Set once the background warm-up computed every view.
     pub warm: AtomicBool,
 }
@@ -61,6 +64,7 @@ impl Generation {
             cards: OnceLock::new(),
             pages,
             merged: OnceLock::new(),
+            rendered: Mutex::new(HashMap::new()),
             warm: AtomicBool::new(false),
         }
     }
@@ -91,6 +95,26 @@ impl Generation {
         self.merged.get_or_init(|| self.snapshot.merged_all())
     }
 
+    /// The answer rendered for `key` (a request's path and query), rendering
+    /// it with `render` the first time. At most [`RENDERED_MAX`] answers are
+    /// kept; past that the cache starts over (hot answers come back fast).
+    pub fn rendered<E>(
+        &self,
+        key: &str,
+        render: impl FnOnce() -> Result<Rendered, E>,
+    ) -> Result<Rendered, E> {
+        if let Some(hit) = self.rendered.lock().expect("rendered").get(key) {
+            return Ok(hit.clone());
+        }
+        let fresh = render()?;
+        let mut cache = self.rendered.lock().expect("rendered");
+        if cache.len() >= RENDERED_MAX {
+            cache.clear();
+        }
+        cache.insert(key.to_string(), fresh.clone());
+        Ok(fresh)
+    }
+
     fn warm_up(&self) {
         self.cards();
         // Largest stories first: they are the slow ones and the likeliest read.
@@ -107,6 +131,18 @@ impl Generation {
         self.warm.store(true, Ordering::Release);
     }
 }
+
+/// A rendered answer: its content type and bytes (cheap to clone).
+#[derive(Clone, Debug)]
+pub struct Rendered {
+    /// The `Content-Type`.
+    pub content_type: &'static str,
+    /// The body.
+    pub body: axum::body::Bytes,
+}
+
+/// How many rendered answers a generation keeps.
+const RENDERED_MAX: usize = 1024;
 
 /// Shared server state.
 pub struct State {
