@@ -66,6 +66,7 @@ const ATTRIBUTES: &[&str] = &[
     "datetime",
     "title",
     "selected",
+    "id",
 ];
 
 /// Checks every tag of `html` against the lists and every link target:
