@@ -108,44 +108,30 @@ async fn ingest(
     .await
 }
 
-/// Reads, processes and stores one body, then finds copies and clusters,
-/// as `storyline ingest` does for one input.
+/// Reads, processes and stores one body, then finds copies and clusters:
+/// the engine's ingest run, as `storyline ingest` does it for one input.
 fn run(
     store: &mut storyline::store::Store,
     format: Option<Format>,
     bytes: &[u8],
 ) -> storyline::Result<Summary> {
-    use storyline::cluster::{ClusterConfig, ClusterState};
-    use storyline::ingest::{read_bytes, Item, ReadConfig};
-    use storyline::pipeline::{cluster, process, Config};
-    let mut articles = Vec::new();
-    let mut problems = Vec::new();
-    let config = Config::default();
-    let read = ReadConfig { format, ..ReadConfig::default() };
-    read_bytes("POST /api/ingest", bytes, &read, &mut |item| match item {
-        Item::Article(raw) => match process(raw, &config) {
-            Ok(a) => articles.push(a),
-            Err(d) => problems.push(d),
-        },
-        Item::Diagnostic(d) => problems.push(d),
-    });
-    let inserted = store.insert_batch(&articles, &problems)?;
-    store.refresh_copies(&storyline::dedupe::Config::default())?;
-    let cluster_config = ClusterConfig::default();
-    let mut clusters = store.cluster_state()?.unwrap_or_else(|| ClusterState::new(&cluster_config));
-    let before = clusters.n_articles();
-    let copies: HashMap<_, _> =
-        store.duplicates()?.into_iter().map(|(id, d)| (id, d.duplicate_of)).collect();
-    for a in store.articles()? {
-        cluster(&mut clusters, &a, copies.get(&a.id).copied(), &cluster_config);
-    }
-    if clusters.n_articles() != before {
-        store.save_cluster_state(&clusters)?;
+    use storyline::ingest::ReadConfig;
+    use storyline::pipeline::{Ingest, IngestConfig};
+    let config = IngestConfig {
+        read: ReadConfig { format, ..ReadConfig::default() },
+        ..IngestConfig::default()
+    };
+    let mut ingest = Ingest::new(store, config);
+    ingest.read_bytes("POST /api/ingest", bytes)?;
+    let summary = ingest.finish()?;
+    let mut diagnostics: Vec<String> = summary.shown.iter().map(|d| d.to_string()).collect();
+    if summary.hidden > 0 {
+        diagnostics.push(format!("... and {} more", summary.hidden));
     }
     Ok(Summary {
-        added: inserted.added,
-        already_present: inserted.present,
-        not_ingested: problems.len(),
-        diagnostics: problems.iter().map(|d| d.to_string()).collect(),
+        added: summary.added,
+        already_present: summary.already_present,
+        not_ingested: summary.not_ingested,
+        diagnostics,
     })
 }

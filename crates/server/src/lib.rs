@@ -29,7 +29,7 @@ pub use state::{Config, State};
 
 /// An error answered as JSON `{status, message}` (under `/api`) or as an
 /// HTML page (elsewhere).
-#[derive(Debug)]
+#[derive(Clone, Debug)]
 pub struct ApiError {
     /// The HTTP status.
     pub status: StatusCode,

@@ -20,6 +20,8 @@ use storyline::extract::merge::Merged;
 use storyline::store::Store;
 use storyline::views::{Snapshot, StoryCard, StoryPage};
 
+use crate::ApiError;
+
 /// How the server was started.
 #[derive(Clone, Debug)]
 pub struct Config {
@@ -50,7 +52,7 @@ pub struct Generation {
     merged: OnceLock<Merged>,
     /// Rendered answers (a page, a JSON document) by request, so a hot
     /// page is sent without serialising it again; bounded.
-    rendered: Mutex<HashMap<String, Rendered>>,
+    rendered: Mutex<HashMap<String, Arc<OnceLock<Answer>>>>,
     /// Set once the background warm-up computed every view.
     pub warm: AtomicBool,
 }
@@ -96,23 +98,24 @@ impl Generation {
     }
 
     /// The answer rendered for `key` (a request's path and query), rendering
-    /// it with `render` the first time. At most [`RENDERED_MAX`] answers are
-    /// kept; past that the cache starts over (hot answers come back fast).
-    pub fn rendered<E>(
+    /// it with `render` the first time; concurrent requests for the same key
+    /// wait for that one rendering instead of each doing it. Answers that
+    /// failed are kept too (they are as deterministic as the others). At
+    /// most [`RENDERED_MAX`] answers are kept; past that the cache starts
+    /// over (hot answers come back fast).
+    pub fn rendered(
         &self,
         key: &str,
-        render: impl FnOnce() -> Result<Rendered, E>,
-    ) -> Result<Rendered, E> {
-        if let Some(hit) = self.rendered.lock().expect("rendered").get(key) {
-            return Ok(hit.clone());
-        }
-        let fresh = render()?;
-        let mut cache = self.rendered.lock().expect("rendered");
-        if cache.len() >= RENDERED_MAX {
-            cache.clear();
-        }
-        cache.insert(key.to_string(), fresh.clone());
-        Ok(fresh)
+        render: impl FnOnce() -> Result<Rendered, ApiError>,
+    ) -> Result<Rendered, ApiError> {
+        let cell = {
+            let mut cache = self.rendered.lock().expect("rendered");
+            if cache.len() >= RENDERED_MAX && !cache.contains_key(key) {
+                cache.clear();
+            }
+            cache.entry(key.to_string()).or_default().clone()
+        };
+        cell.get_or_init(render).clone()
     }
 
     fn warm_up(&self) {
@@ -140,6 +143,9 @@ pub struct Rendered {
     /// The body.
     pub body: axum::body::Bytes,
 }
+
+/// A rendered answer or the error it gave.
+type Answer = Result<Rendered, ApiError>;
 
 /// How many rendered answers a generation keeps.
 const RENDERED_MAX: usize = 1024;
