@@ -45,6 +45,7 @@ static ENV: LazyLock<Environment<'static>> = LazyLock::new(|| {
     }
     env.add_filter("http_url", http_url);
     env.add_filter("day", day);
+    env.add_filter("urlencode", |s: String| encode(&s));
     env.add_filter("unique", |v: Vec<String>| {
         let mut out: Vec<String> = Vec::new();
         for s in v {
