@@ -325,7 +325,8 @@ fn search_finds_articles_and_quotes() {
     );
     let text = stdout(&storyline(&["search", "cease-fire Aleppo", "--db", db]));
     assert!(text.lines().next().unwrap().ends_with("articles match"), "{text}");
-    assert!(text.contains("[Aleppo]"), "{text}");
+    // The snippet is the best window of the text: one of the words is marked.
+    assert!(text.contains("[cease-fire]") || text.contains("[Aleppo]"), "{text}");
     let none = storyline(&["search", "zeppelin", "--db", db]);
     assert_eq!(none.status.code(), Some(1));
     let earlier = storyline(&["search", "Kerry", "--to", "2016-01-01", "--db", db]);
