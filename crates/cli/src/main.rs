@@ -5,6 +5,7 @@
 
 mod ingest;
 mod narrate;
+mod serve;
 mod show;
 
 use std::path::PathBuf;
@@ -46,6 +47,10 @@ enum Command {
     Report(narrate::ReportArgs),
     /// Print the whole store as one JSON document (see docs/json.md)
     Export(show::ExportArgs),
+    /// Search headlines, texts and quotes (full-text, best matches first)
+    Search(serve::SearchArgs),
+    /// Serve the store: JSON API under /api, web pages, /openapi.json
+    Serve(serve::ServeArgs),
     /// Run an evaluation over ../shared/datasets and print its metrics
     Eval(show::EvalArgs),
 }
@@ -70,6 +75,8 @@ fn main() -> ExitCode {
         Command::Timeline(args) => narrate::timeline(args),
         Command::Report(args) => narrate::report(args),
         Command::Export(args) => show::export(args),
+        Command::Search(args) => serve::search(args),
+        Command::Serve(args) => serve::serve(args),
         Command::Eval(args) => show::eval(args),
     };
     match result {

@@ -1,6 +1,5 @@
 //! Story narratives: `storyline timeline STORY` and `storyline report`.
 
-use std::collections::HashMap;
 use std::fmt::Write as _;
 use std::io::{self, Write};
 use std::path::PathBuf;
@@ -8,11 +7,10 @@ use std::process::ExitCode;
 
 use anyhow::{Context, Result};
 use clap::Args;
-use storyline::cluster::{ClusterState, StoryId, StoryView};
-use storyline::dedupe::Duplicate;
-use storyline::export::{story_articles, StoryJson};
-use storyline::model::{Article, ArticleId};
+use storyline::cluster::StoryId;
+use storyline::model::ArticleId;
 use storyline::summarize::CitedSentence;
+use storyline::views::{Snapshot, SourceRef, StoryPage};
 
 use crate::show::open_store;
 
@@ -38,17 +36,11 @@ pub struct ReportArgs {
     db: Option<PathBuf>,
 }
 
-/// What the narrative commands read from the store.
-struct Loaded {
-    articles: Vec<Article>,
-    duplicates: Vec<(ArticleId, Duplicate)>,
-    clusters: ClusterState,
-}
-
-fn load(db: Option<PathBuf>) -> Result<Option<Loaded>> {
+/// The store as the views read it, or `None` before any clustering.
+fn load(db: Option<PathBuf>) -> Result<Option<Snapshot>> {
     let store = open_store(db)?;
-    let Some(clusters) = store.cluster_state()? else { return Ok(None) };
-    Ok(Some(Loaded { articles: store.articles()?, duplicates: store.duplicates()?, clusters }))
+    let snapshot = Snapshot::load(&store)?;
+    Ok(snapshot.clusters.is_some().then_some(snapshot))
 }
 
 fn parse_story(id: &str) -> Result<StoryId> {
@@ -58,17 +50,15 @@ fn parse_story(id: &str) -> Result<StoryId> {
 /// `storyline timeline STORY`: the dated, cited timeline of one story.
 pub fn timeline(args: TimelineArgs) -> Result<ExitCode> {
     let id = parse_story(&args.id)?;
-    let Some(loaded) = load(args.db)? else {
+    let Some(snapshot) = load(args.db)? else {
         eprintln!("storyline: no stories yet");
         return Ok(ExitCode::from(1));
     };
-    let Some(view) = loaded.clusters.story(id) else {
+    let Some(story) = snapshot.story_page(id) else {
         eprintln!("storyline: no story {}", args.id);
         return Ok(ExitCode::from(1));
     };
-    let by_id: HashMap<ArticleId, &Article> = loaded.articles.iter().map(|a| (a.id, a)).collect();
-    let story = StoryJson::new(&view).narrate(&view, &by_id, &loaded.duplicates);
-    let tl = story.timeline.unwrap_or_default();
+    let tl = story.timeline;
     let mut out = io::stdout().lock();
     if args.json {
         writeln!(out, "{}", serde_json::to_string_pretty(&tl)?)?;
@@ -90,124 +80,83 @@ pub fn timeline(args: TimelineArgs) -> Result<ExitCode> {
     })
 }
 
-/// `storyline report`: Markdown, per story its summary, timeline and
-/// sources with their copies.
+/// `storyline report`: Markdown, per story its summary, timeline, key
+/// quotes and sources with their copies (the story page of the web UI).
 pub fn report(args: ReportArgs) -> Result<ExitCode> {
     let only = args.story.as_deref().map(parse_story).transpose()?;
-    let Some(loaded) = load(args.db)? else {
+    let Some(snapshot) = load(args.db)? else {
         eprintln!("storyline: no stories yet");
         return Ok(ExitCode::from(1));
     };
-    let mut views: Vec<StoryView> = match only {
-        Some(id) => loaded.clusters.story(id).into_iter().collect(),
-        None => loaded.clusters.stories().collect(),
+    let ids: Vec<StoryId> = match only {
+        Some(id) => snapshot.resolve_story(id).into_iter().collect(),
+        None => snapshot.story_ids(),
     };
-    if views.is_empty() {
+    let mut pages: Vec<StoryPage> =
+        ids.into_iter().filter_map(|id| snapshot.story_page(id)).collect();
+    if pages.is_empty() {
         eprintln!("storyline: no story {}", args.story.unwrap_or_default());
         return Ok(ExitCode::from(1));
     }
-    views.sort_by_key(|s| (std::cmp::Reverse(s.n_articles), s.id));
-    let by_id: HashMap<ArticleId, &Article> = loaded.articles.iter().map(|a| (a.id, a)).collect();
+    pages.sort_by_key(|p| (std::cmp::Reverse(p.card.n_articles), StoryId::parse(&p.card.id)));
     let mut out = io::BufWriter::new(io::stdout().lock());
-    for view in &views {
-        out.write_all(story_markdown(view, &by_id, &loaded.duplicates).as_bytes())?;
+    for page in &pages {
+        out.write_all(story_markdown(page, &snapshot).as_bytes())?;
     }
     out.flush()?;
     Ok(ExitCode::SUCCESS)
 }
 
 /// One story as Markdown.
-/// The story's most reported direct quotes with a named speaker: one
-/// Markdown line each, citing every article that carries it.
-fn key_quotes(articles: &[&Article], duplicates: &[(ArticleId, Duplicate)]) -> Vec<String> {
-    let owned: Vec<Article> = articles.iter().map(|a| (*a).clone()).collect();
-    let merged = storyline::pipeline::quotes(&owned, duplicates);
-    let mut quotes: Vec<_> = merged
-        .quotes
-        .iter()
-        .filter(|q| q.kind == storyline::extract::QuoteKind::Direct && q.speaker.is_some())
-        .collect();
-    // Most reported first (every carrying article, copies included), then
-    // in order of appearance; at most two per speaker so more voices show.
-    quotes.sort_by_key(|q| {
-        (std::cmp::Reverse(q.sources.len()), std::cmp::Reverse(q.n_reports), q.id)
-    });
-    let mut per_speaker: HashMap<&str, usize> = HashMap::new();
-    quotes.retain(|q| {
-        let n = per_speaker.entry(q.speaker.as_deref().unwrap_or("")).or_default();
-        *n += 1;
-        *n <= 2
-    });
-    quotes
-        .iter()
-        .take(8)
-        .map(|q| {
-            let mut ids: Vec<String> = q.sources.iter().map(|s| s.article.to_string()).collect();
-            ids.dedup();
-            let who = q.speaker.as_deref().unwrap_or("?");
-            format!("- **{who}**: \"{}\" [{}]", q.text, ids.join(", "))
-        })
-        .collect()
-}
-
-fn story_markdown(
-    view: &StoryView<'_>,
-    by_id: &HashMap<ArticleId, &Article>,
-    duplicates: &[(ArticleId, Duplicate)],
-) -> String {
-    let story = StoryJson::new(view).narrate(view, by_id, duplicates);
+fn story_markdown(story: &StoryPage, snapshot: &Snapshot) -> String {
+    let card = &story.card;
     let mut md = String::new();
-    let _ = writeln!(md, "# {}: {}\n", story.id, story.title.unwrap_or("(untitled)"));
-    let span = format!(
-        "{}..{}",
-        story.first.as_deref().unwrap_or("?"),
-        story.last.as_deref().unwrap_or("?")
-    );
-    let _ = writeln!(md, "{} articles, {span}\n", story.n_articles);
+    let _ = writeln!(md, "# {}: {}\n", card.id, card.title.as_deref().unwrap_or("(untitled)"));
+    let day = |d: Option<chrono::NaiveDate>| d.map_or_else(|| "?".to_string(), |d| d.to_string());
+    let _ = writeln!(md, "{} articles, {}..{}\n", card.n_articles, day(card.first), day(card.last));
     let _ = writeln!(md, "## Summary\n");
-    for s in story.summary.iter().flatten() {
+    for s in &story.summary {
         let _ = writeln!(md, "- {} [{}]", s.text, ids(s));
     }
     let _ = writeln!(md, "\n## Timeline\n");
-    let tl = story.timeline.unwrap_or_default();
-    for e in &tl.dates {
+    for e in &story.timeline.dates {
         for s in &e.sentences {
             let _ = writeln!(md, "- **{}** {} [{}]", e.date, s.text, ids(s));
         }
     }
-    for s in &tl.undated {
+    for s in &story.timeline.undated {
         let _ = writeln!(md, "- **undated** {} [{}]", s.text, ids(s));
     }
-    let (articles, copies) = story_articles(view, by_id, duplicates);
     let _ = writeln!(md, "\n## Key quotes\n");
-    for line in key_quotes(&articles, duplicates) {
-        let _ = writeln!(md, "{line}");
+    for (who, q) in story.key_quotes(8) {
+        let mut cited: Vec<&str> = q.sources.iter().map(|s| s.article.as_str()).collect();
+        cited.dedup();
+        let _ = writeln!(md, "- **{who}**: \"{}\" [{}]", q.text, cited.join(", "));
     }
     let _ = writeln!(md, "\n## Sources\n");
-    let in_story: HashMap<ArticleId, &Article> = articles.iter().map(|a| (a.id, *a)).collect();
-    // A copy is listed under its original when that is in the story.
-    let original = |a: &Article| copies.get(&a.id).filter(|o| in_story.contains_key(o)).copied();
-    let mut copies_of: HashMap<ArticleId, Vec<ArticleId>> = HashMap::new();
-    for a in &articles {
-        if let Some(orig) = original(a) {
-            copies_of.entry(orig).or_default().push(a.id);
-        }
-    }
-    for a in articles.iter().filter(|a| original(a).is_none()) {
-        let _ = writeln!(md, "- {}", source_line(a));
-        for c in copies_of.get(&a.id).into_iter().flatten() {
-            let _ = writeln!(md, "  - copy: {}", source_line(in_story[c]));
+    for group in &story.sources {
+        for (i, a) in group.articles.iter().enumerate() {
+            let line = source_line(snapshot, a);
+            if i == 0 {
+                let _ = writeln!(md, "- {line}");
+            } else {
+                let _ = writeln!(md, "  - copy: {line}");
+            }
         }
     }
     md.push('\n');
     md
 }
 
-fn source_line(a: &Article) -> String {
+fn source_line(snapshot: &Snapshot, a: &SourceRef) -> String {
     let date = a.published.map_or_else(|| "undated".to_string(), |d| d.to_string());
     let title = a.title.as_deref().unwrap_or("(untitled)");
     let outlet = a.outlet.as_deref().map(|o| format!(", {o}")).unwrap_or_default();
-    format!("`{}` {title} ({date}{outlet}) {}", a.id, a.origin)
+    let origin = ArticleId::parse(&a.id)
+        .and_then(|id| snapshot.article(id))
+        .map(|x| x.origin.to_string())
+        .unwrap_or_default();
+    format!("`{}` {title} ({date}{outlet}) {origin}", a.id)
 }
 
 fn ids(s: &CitedSentence) -> String {

@@ -356,3 +356,37 @@ fn ingest_url_fetches_and_names_what_failed() {
     let list = storyline(&["articles", "--db", db.to_str().unwrap(), "--json"]);
     assert!(stdout(&list).contains(&story), "{}", stdout(&list));
 }
+
+/// `storyline search`: ranked hits with marked snippets, filters, and the
+/// quotes that hold the words; exit 1 when nothing matches.
+#[test]
+fn search_finds_articles_and_quotes() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("s.db");
+    let db = db.to_str().unwrap();
+    assert_eq!(storyline(&["ingest", "-q", &seeds(), "--db", db]).status.code(), Some(0));
+    let out = storyline(&["search", "Peskov", "--json", "--db", db]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let doc: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let hits = doc["hits"].as_array().unwrap();
+    assert!(!hits.is_empty() && doc["total"].as_u64() == Some(hits.len() as u64));
+    let snippet = &hits[0]["snippet"];
+    let (s, e) = (
+        snippet["marks"][0]["start"].as_u64().unwrap(),
+        snippet["marks"][0]["end"].as_u64().unwrap(),
+    );
+    assert_eq!(&snippet["text"].as_str().unwrap()[s as usize..e as usize], "Peskov");
+    assert_eq!(hits[0]["story"], "s0");
+    assert!(
+        doc["quotes"].as_array().unwrap().iter().any(|q| q["speaker"] == "Dmitry Peskov"),
+        "{doc}"
+    );
+    let text = stdout(&storyline(&["search", "cease-fire Aleppo", "--db", db]));
+    assert!(text.lines().next().unwrap().ends_with("articles match"), "{text}");
+    // The snippet is the best window of the text: one of the words is marked.
+    assert!(text.contains("[cease-fire]") || text.contains("[Aleppo]"), "{text}");
+    let none = storyline(&["search", "zeppelin", "--db", db]);
+    assert_eq!(none.status.code(), Some(1));
+    let earlier = storyline(&["search", "Kerry", "--to", "2016-01-01", "--db", db]);
+    assert_eq!(earlier.status.code(), Some(1), "{}", stdout(&earlier));
+}

@@ -14,10 +14,12 @@ pub mod ingest;
 pub mod meta;
 pub mod model;
 pub mod pipeline;
+pub mod search;
 pub mod sentences;
 pub mod store;
 pub mod summarize;
 pub mod timeline;
 pub mod timex;
+pub mod views;
 
 pub use error::{Error, Result};

@@ -6,7 +6,9 @@
 //! committed batch intact and readers can read while a writer writes.
 //! Articles are keyed by their content hash: inserting the same content
 //! twice is a no-op (`INSERT OR IGNORE`). The schema carries a version in
-//! the `meta` table; a store from a newer version is refused, not touched.
+//! the `meta` table; a store from a newer version is refused, not touched,
+//! and a store from version 2 is upgraded in place (its full-text index,
+//! see [`crate::search`], is built from the stored articles).
 
 use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
@@ -21,7 +23,10 @@ use crate::error::{Error, Result};
 use crate::model::{Article, ArticleId, DateSource, Diagnostic, DiagnosticKind, Format, Origin};
 
 /// The schema version this build writes.
-pub const SCHEMA_VERSION: i64 = 3;
+pub const SCHEMA_VERSION: i64 = 4;
+
+/// The oldest schema version this build upgrades in place.
+const OLDEST_UPGRADABLE: i64 = 2;
 
 const SCHEMA: &str = "
 CREATE TABLE IF NOT EXISTS meta (
@@ -138,6 +143,56 @@ impl Store {
         Ok(store)
     }
 
+    /// Opens an existing store for reading only (what `storyline serve`
+    /// uses unless ingest over HTTP is allowed). A store of an older
+    /// version is refused: opening it with [`Store::open`] upgrades it.
+    pub fn open_read_only(path: &Path) -> Result<Store> {
+        use rusqlite::OpenFlags;
+        let flags = OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX;
+        let conn = Connection::open_with_flags(path, flags).map_err(|e| store_err(path, e))?;
+        let store = Store { conn, path: path.to_path_buf() };
+        store.conn.busy_timeout(std::time::Duration::from_secs(10)).map_err(|e| store.err(e))?;
+        match store.schema_version()? {
+            Some(SCHEMA_VERSION) => Ok(store),
+            found => Err(Error::SchemaVersion {
+                path: path.to_path_buf(),
+                found: found.unwrap_or(0),
+                supported: SCHEMA_VERSION,
+            }),
+        }
+    }
+
+    /// The file this store was opened from (`:memory:` for a memory store).
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    /// A number that changes whenever another connection commits a write
+    /// (SQLite's `data_version`): a reader compares it to know when its
+    /// cached views are stale.
+    pub fn data_version(&self) -> Result<i64> {
+        self.conn.query_row("PRAGMA data_version", [], |r| r.get(0)).map_err(|e| self.err(e))
+    }
+
+    pub(crate) fn conn(&self) -> &Connection {
+        &self.conn
+    }
+
+    fn schema_version(&self) -> Result<Option<i64>> {
+        let found: Option<String> = self
+            .conn
+            .query_row("SELECT value FROM meta WHERE key = 'schema_version'", [], |r| r.get(0))
+            .optional()
+            .or_else(|e| match e {
+                rusqlite::Error::SqliteFailure(_, Some(ref m)) if m.contains("no such table") => {
+                    Ok(None)
+                }
+                e => Err(e),
+            })
+            .map_err(|e| self.err(e))?;
+        Ok(found.map(|v| v.parse().unwrap_or(-1)))
+    }
+
     /// An in-memory store, for tests and `extract`.
     pub fn in_memory() -> Result<Store> {
         let path = Path::new(":memory:");
@@ -164,18 +219,15 @@ impl Store {
         c.pragma_update(None, "journal_mode", "WAL").map_err(|e| self.err(e))?;
         c.pragma_update(None, "synchronous", "NORMAL").map_err(|e| self.err(e))?;
         c.busy_timeout(std::time::Duration::from_secs(10)).map_err(|e| self.err(e))?;
-        let found: Option<String> = c
-            .query_row("SELECT value FROM meta WHERE key = 'schema_version'", [], |r| r.get(0))
-            .optional()
-            .or_else(|e| match e {
-                rusqlite::Error::SqliteFailure(_, Some(ref m)) if m.contains("no such table") => {
-                    Ok(None)
-                }
-                e => Err(e),
-            })
-            .map_err(|e| self.err(e))?;
+        let found = self.schema_version()?;
         if let Some(found) = found {
-            let found: i64 = found.parse().unwrap_or(-1);
+            if !(OLDEST_UPGRADABLE..=SCHEMA_VERSION).contains(&found) {
+                return Err(Error::SchemaVersion {
+                    path: self.path.clone(),
+                    found,
+                    supported: SCHEMA_VERSION,
+                });
+            }
             if found == 2 {
                 // Version 3 added two nullable columns: a version-2 store
                 // is migrated in place, its articles keep null there.
@@ -187,15 +239,20 @@ impl Store {
                      COMMIT;",
                 )
                 .map_err(|e| self.err(e))?;
-            } else if found != SCHEMA_VERSION {
-                return Err(Error::SchemaVersion {
-                    path: self.path.clone(),
-                    found,
-                    supported: SCHEMA_VERSION,
-                });
             }
         }
         c.execute_batch(SCHEMA).map_err(|e| self.err(e))?;
+        // Version 4 added the full-text index: build it over what an older
+        // store holds, in one transaction with the version bump.
+        if found.is_some_and(|v| v < SCHEMA_VERSION) {
+            c.execute_batch(&format!(
+                "BEGIN; {} {} UPDATE meta SET value = '{SCHEMA_VERSION}' WHERE key = 'schema_version'; COMMIT;",
+                crate::search::SCHEMA,
+                crate::search::REBUILD
+            ))
+            .map_err(|e| self.err(e))?;
+        }
+        c.execute_batch(crate::search::SCHEMA).map_err(|e| self.err(e))?;
         c.execute(
             "INSERT OR IGNORE INTO meta (key, value) VALUES ('schema_version', ?1)",
             [SCHEMA_VERSION.to_string()],
@@ -248,6 +305,8 @@ impl Store {
                     ])
                     .map_err(|e| store_err(&path, e))?;
                 if n == 1 {
+                    crate::search::index_article(&tx, tx.last_insert_rowid(), a)
+                        .map_err(|e| store_err(&path, e))?;
                     inserted.added += 1;
                 } else {
                     inserted.present += 1;
@@ -907,10 +966,12 @@ mod tests {
             let mut store = Store::open(&path).unwrap();
             store.insert_batch(std::slice::from_ref(&a), &[]).unwrap();
         }
-        // Turn it back into a version-2 store: no `modified`, `fetched`.
+        // Turn it back into a version-2 store: no `modified`, `fetched`,
+        // no search index.
         let conn = Connection::open(&path).unwrap();
         conn.execute_batch(
-            "ALTER TABLE articles DROP COLUMN modified; ALTER TABLE articles DROP COLUMN fetched;
+            "DROP TABLE articles_fts;
+             ALTER TABLE articles DROP COLUMN modified; ALTER TABLE articles DROP COLUMN fetched;
              UPDATE meta SET value = '2' WHERE key = 'schema_version';",
         )
         .unwrap();
@@ -927,6 +988,6 @@ mod tests {
         let version: String = conn
             .query_row("SELECT value FROM meta WHERE key = 'schema_version'", [], |r| r.get(0))
             .unwrap();
-        assert_eq!(version, "3");
+        assert_eq!(version, SCHEMA_VERSION.to_string());
     }
 }

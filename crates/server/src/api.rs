@@ -1,0 +1,654 @@
+//! The JSON API under `/api`: stories, articles, quotes, entities, search.
+//!
+//! Every list takes `offset` and `limit` (at most 100) and answers
+//! `{total, offset, limit, <items>}`. Bad parameters are 400, unknown ids
+//! 404, always as `{status, message}`.
+
+use std::collections::{HashMap, HashSet};
+use std::sync::Arc;
+
+use axum::extract::{Path, Query, Request, State as AxumState};
+use axum::http::{header, StatusCode, Uri};
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Response};
+use axum::routing::get;
+use axum::{Json, Router};
+use chrono::NaiveDate;
+use serde::Serialize;
+use storyline::cluster::StoryId;
+use storyline::model::ArticleId;
+use storyline::search::{Hit, Marked, SearchQuery};
+use storyline::views::{EntityView, QuoteView, StoryCard, StoryPage};
+
+use crate::state::{Generation, State};
+use crate::{blocking, json, key, ApiError};
+
+type Shared = AxumState<Arc<State>>;
+
+/// Every route of the application, `(method, path)`, as in `/openapi.json`.
+pub const ROUTES: &[(&str, &str)] = &[
+    ("get", "/api/stories"),
+    ("get", "/api/stories/{id}"),
+    ("get", "/api/articles"),
+    ("get", "/api/articles/{id}"),
+    ("get", "/api/quotes"),
+    ("get", "/api/entities"),
+    ("get", "/api/search"),
+    ("get", "/api/status"),
+    ("post", "/api/ingest"),
+    ("get", "/openapi.json"),
+];
+
+pub(crate) fn routes() -> Router<Arc<State>> {
+    Router::new()
+        .route("/api/stories", get(stories))
+        .route("/api/stories/{id}", get(story))
+        .route("/api/articles", get(articles))
+        .route("/api/articles/{id}", get(article))
+        .route("/api/quotes", get(quotes))
+        .route("/api/entities", get(entities))
+        .route("/api/search", get(search))
+        .route("/api/status", get(status))
+}
+
+/// Query parameters, parsed by hand so that every mistake gets a message.
+pub(crate) struct Params(pub HashMap<String, String>);
+
+impl Params {
+    pub(crate) fn text(&self, key: &str) -> Option<&str> {
+        self.0.get(key).map(|v| v.trim()).filter(|v| !v.is_empty())
+    }
+
+    pub(crate) fn date(&self, key: &str) -> Result<Option<NaiveDate>, ApiError> {
+        self.text(key)
+            .map(|v| {
+                NaiveDate::parse_from_str(v, "%Y-%m-%d").map_err(|_| {
+                    ApiError::bad_request(format!("{key}: {v:?} is not a date (YYYY-MM-DD)"))
+                })
+            })
+            .transpose()
+    }
+
+    pub(crate) fn number(&self, key: &str, default: usize, max: usize) -> Result<usize, ApiError> {
+        match self.text(key) {
+            None => Ok(default),
+            Some(v) => match v.parse::<usize>() {
+                Ok(n) if n <= max => Ok(n),
+                _ => Err(ApiError::bad_request(format!(
+                    "{key}: {v:?} is not a number from 0 to {max}"
+                ))),
+            },
+        }
+    }
+
+    pub(crate) fn story(&self) -> Result<Option<StoryId>, ApiError> {
+        self.text("story")
+            .map(|v| {
+                StoryId::parse(v).ok_or_else(|| {
+                    ApiError::bad_request(format!("story: {v:?} is not a story id (s12)"))
+                })
+            })
+            .transpose()
+    }
+
+    pub(crate) fn page(&self) -> Result<(usize, usize), ApiError> {
+        Ok((self.number("offset", 0, usize::MAX >> 1)?, self.number("limit", 20, 100)?))
+    }
+}
+
+/// A page of a list.
+#[derive(Serialize)]
+pub(crate) struct Page<T: Serialize> {
+    pub total: usize,
+    pub offset: usize,
+    pub limit: usize,
+    #[serde(flatten)]
+    pub items: T,
+}
+
+/// How stories are ordered.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Sort {
+    Newest,
+    Oldest,
+    Largest,
+}
+
+/// The filters of the story list (API and home page).
+pub(crate) struct StoryFilter {
+    pub from: Option<NaiveDate>,
+    pub to: Option<NaiveDate>,
+    pub entity: Option<String>,
+    pub outlet: Option<String>,
+    pub q: Option<String>,
+    pub sort: Sort,
+    pub offset: usize,
+    pub limit: usize,
+}
+
+impl StoryFilter {
+    pub(crate) fn parse(p: &Params) -> Result<StoryFilter, ApiError> {
+        let sort = match p.text("sort") {
+            None | Some("newest") => Sort::Newest,
+            Some("oldest") => Sort::Oldest,
+            Some("largest") => Sort::Largest,
+            Some(other) => {
+                return Err(ApiError::bad_request(format!(
+                    "sort: {other:?} is not one of newest, oldest, largest"
+                )))
+            }
+        };
+        let (offset, limit) = p.page()?;
+        Ok(StoryFilter {
+            from: p.date("from")?,
+            to: p.date("to")?,
+            entity: p.text("entity").map(str::to_lowercase),
+            outlet: p.text("outlet").map(str::to_lowercase),
+            q: p.text("q").map(str::to_string),
+            sort,
+            offset,
+            limit,
+        })
+    }
+}
+
+/// The stories that pass `filter`, sorted, and their total.
+pub(crate) fn filter_stories(
+    state: &State,
+    generation: &Generation,
+    filter: &StoryFilter,
+) -> Result<(usize, Vec<StoryCard>), ApiError> {
+    let matching: Option<HashSet<ArticleId>> = match &filter.q {
+        Some(q) => Some(
+            state
+                .with_reader(|s| {
+                    s.search(&SearchQuery {
+                        text: q.clone(),
+                        limit: usize::MAX,
+                        ..Default::default()
+                    })
+                })?
+                .hits
+                .into_iter()
+                .map(|h| h.id)
+                .collect(),
+        ),
+        None => None,
+    };
+    let mut cards: Vec<&StoryCard> = generation
+        .cards()
+        .iter()
+        .filter(|c| filter.from.is_none_or(|from| c.last.is_some_and(|l| l >= from)))
+        .filter(|c| filter.to.is_none_or(|to| c.first.is_some_and(|f| f <= to)))
+        .filter(|c| {
+            filter
+                .entity
+                .as_ref()
+                .is_none_or(|e| c.entity_names.iter().any(|n| n.contains(e.as_str())))
+        })
+        .filter(|c| {
+            filter
+                .outlet
+                .as_ref()
+                .is_none_or(|o| c.outlets.iter().any(|n| n.to_lowercase().contains(o.as_str())))
+        })
+        .filter(|c| matching.as_ref().is_none_or(|m| c.article_ids.iter().any(|a| m.contains(a))))
+        .collect();
+    let story_number = |c: &StoryCard| StoryId::parse(&c.id).map_or(0, |s| s.0);
+    match filter.sort {
+        Sort::Newest => {
+            cards.sort_by_key(|c| (c.last.is_none(), std::cmp::Reverse(c.last), story_number(c)))
+        }
+        Sort::Oldest => cards.sort_by_key(|c| (c.first.is_none(), c.first, story_number(c))),
+        Sort::Largest => cards.sort_by_key(|c| (std::cmp::Reverse(c.n_articles), story_number(c))),
+    }
+    let total = cards.len();
+    Ok((total, cards.into_iter().skip(filter.offset).take(filter.limit).cloned().collect()))
+}
+
+#[derive(Serialize)]
+struct Stories {
+    stories: Vec<StoryCard>,
+}
+
+async fn stories(
+    AxumState(state): Shared,
+    uri: Uri,
+    Query(q): Query<HashMap<String, String>>,
+) -> Result<Response, ApiError> {
+    let filter = StoryFilter::parse(&Params(q))?;
+    blocking(move || {
+        let generation = state.generation();
+        let answer = generation.rendered(&key(&uri), || {
+            let (total, stories) = filter_stories(&state, &generation, &filter)?;
+            json(&Page {
+                total,
+                offset: filter.offset,
+                limit: filter.limit,
+                items: Stories { stories },
+            })
+        })?;
+        Ok(answer.into_response())
+    })
+    .await
+}
+
+pub(crate) fn parse_story_id(id: &str) -> Result<StoryId, ApiError> {
+    StoryId::parse(id)
+        .ok_or_else(|| ApiError::bad_request(format!("{id:?} is not a story id (s12)")))
+}
+
+pub(crate) fn parse_article_id(id: &str) -> Result<ArticleId, ApiError> {
+    ArticleId::parse(id).ok_or_else(|| {
+        ApiError::bad_request(format!("{id:?} is not an article id (16 hex digits)"))
+    })
+}
+
+/// One story's page from the cache (computing it the first time).
+pub(crate) fn story_page(state: &Arc<State>, id: &str) -> Result<Arc<StoryPage>, ApiError> {
+    let sid = parse_story_id(id)?;
+    state.generation().page(sid).ok_or_else(|| ApiError::not_found(format!("no story {id}")))
+}
+
+async fn story(
+    AxumState(state): Shared,
+    uri: Uri,
+    Path(id): Path<String>,
+) -> Result<Response, ApiError> {
+    blocking(move || {
+        let generation = state.generation();
+        let answer = generation.rendered(&key(&uri), || json(&*story_page(&state, &id)?))?;
+        Ok(answer.into_response())
+    })
+    .await
+}
+
+/// An article in a list.
+#[derive(Serialize)]
+struct ArticleItem<'a> {
+    id: String,
+    title: Option<&'a str>,
+    outlet: Option<&'a str>,
+    published: Option<NaiveDate>,
+    url: Option<&'a str>,
+    story: Option<String>,
+    event: Option<String>,
+    duplicate_of: Option<String>,
+}
+
+#[derive(Serialize)]
+struct Articles<'a> {
+    articles: Vec<ArticleItem<'a>>,
+}
+
+async fn articles(
+    AxumState(state): Shared,
+    Query(q): Query<HashMap<String, String>>,
+) -> Result<Response, ApiError> {
+    let p = Params(q);
+    let (from, to, story, (offset, limit)) =
+        (p.date("from")?, p.date("to")?, p.story()?, p.page()?);
+    let outlet = p.text("outlet").map(str::to_lowercase);
+    let text = p.text("q").map(str::to_string);
+    blocking(move || {
+        let generation = state.generation();
+        let snap = &generation.snapshot;
+        let clusters = snap.clusters.as_ref();
+        let story = story.map(|s| clusters.map(|c| c.resolve_story(s)));
+        let matching: Option<HashSet<ArticleId>> = match text {
+            Some(text) => Some(
+                state
+                    .with_reader(|s| {
+                        s.search(&SearchQuery { text, limit: usize::MAX, ..Default::default() })
+                    })?
+                    .hits
+                    .into_iter()
+                    .map(|h| h.id)
+                    .collect(),
+            ),
+            None => None,
+        };
+        let copy_of: HashMap<ArticleId, ArticleId> =
+            snap.duplicates.iter().map(|(id, d)| (*id, d.duplicate_of)).collect();
+        let mut list: Vec<_> = snap
+            .articles
+            .iter()
+            .filter(|a| from.is_none_or(|f| a.published.is_some_and(|d| d >= f)))
+            .filter(|a| to.is_none_or(|t| a.published.is_some_and(|d| d <= t)))
+            .filter(|a| {
+                outlet.as_ref().is_none_or(|o| {
+                    a.outlet.as_ref().is_some_and(|x| x.to_lowercase().contains(o.as_str()))
+                })
+            })
+            .filter(|a| story.is_none_or(|s| s == clusters.and_then(|c| c.story_of(a.id))))
+            .filter(|a| matching.as_ref().is_none_or(|m| m.contains(&a.id)))
+            .collect();
+        // Newest first, undated last, then arrival order.
+        list.sort_by_key(|a| (a.published.is_none(), std::cmp::Reverse(a.published)));
+        let total = list.len();
+        let items = list
+            .into_iter()
+            .skip(offset)
+            .take(limit)
+            .map(|a| {
+                let place = clusters.and_then(|c| c.assignment_of(a.id));
+                ArticleItem {
+                    id: a.id.to_string(),
+                    title: a.title.as_deref(),
+                    outlet: a.outlet.as_deref(),
+                    published: a.published,
+                    url: a.url.as_deref(),
+                    story: place.map(|p| p.story.to_string()),
+                    event: place.map(|p| p.event.to_string()),
+                    duplicate_of: copy_of.get(&a.id).map(|d| d.to_string()),
+                }
+            })
+            .collect();
+        Ok(Json(Page { total, offset, limit, items: Articles { articles: items } }).into_response())
+    })
+    .await
+}
+
+async fn article(AxumState(state): Shared, Path(id): Path<String>) -> Result<Response, ApiError> {
+    let aid = parse_article_id(&id)?;
+    blocking(move || {
+        let generation = state.generation();
+        let page = generation
+            .snapshot
+            .article_page(aid)
+            .ok_or_else(|| ApiError::not_found(format!("no article {id}")))?;
+        Ok(Json(page).into_response())
+    })
+    .await
+}
+
+/// A quote in a list: its speaker with the quote.
+#[derive(Serialize)]
+struct QuoteItem {
+    speaker: Option<String>,
+    anonymous: bool,
+    #[serde(flatten)]
+    quote: QuoteView,
+}
+
+#[derive(Serialize)]
+struct Quotes {
+    quotes: Vec<QuoteItem>,
+}
+
+async fn quotes(
+    AxumState(state): Shared,
+    Query(q): Query<HashMap<String, String>>,
+) -> Result<Response, ApiError> {
+    let p = Params(q);
+    let (story, (offset, limit)) = (p.story()?, p.page()?);
+    let speaker = p.text("speaker").map(str::to_lowercase);
+    let kind = match p.text("kind") {
+        None => None,
+        Some("direct") => Some(storyline::extract::QuoteKind::Direct),
+        Some("indirect") => Some(storyline::extract::QuoteKind::Indirect),
+        Some(other) => {
+            return Err(ApiError::bad_request(format!("kind: {other:?} is not direct or indirect")))
+        }
+    };
+    blocking(move || {
+        let generation = state.generation();
+        let groups = match story {
+            Some(id) => generation
+                .page(id)
+                .ok_or_else(|| ApiError::not_found(format!("no story {id}")))?
+                .speakers
+                .clone(),
+            None => storyline::views::speakers(generation.merged()),
+        };
+        let items: Vec<QuoteItem> = groups
+            .into_iter()
+            .filter(|g| {
+                speaker.as_ref().is_none_or(|w| {
+                    g.speaker.as_ref().is_some_and(|s| s.to_lowercase().contains(w.as_str()))
+                })
+            })
+            .flat_map(|g| {
+                let (speaker, anonymous) = (g.speaker, g.anonymous);
+                g.quotes.into_iter().map(move |quote| QuoteItem {
+                    speaker: speaker.clone(),
+                    anonymous,
+                    quote,
+                })
+            })
+            .filter(|q| kind.is_none_or(|k| q.quote.kind == k))
+            .collect();
+        let total = items.len();
+        let quotes = items.into_iter().skip(offset).take(limit).collect();
+        Ok(Json(Page { total, offset, limit, items: Quotes { quotes } }).into_response())
+    })
+    .await
+}
+
+#[derive(Serialize)]
+struct Entities {
+    entities: Vec<EntityView>,
+}
+
+async fn entities(
+    AxumState(state): Shared,
+    Query(q): Query<HashMap<String, String>>,
+) -> Result<Response, ApiError> {
+    let p = Params(q);
+    let (story, (offset, limit)) = (p.story()?, p.page()?);
+    let name = p.text("q").map(str::to_lowercase);
+    let kind = p.text("kind").map(str::to_string);
+    if let Some(k) = &kind {
+        if !["person", "organization", "place"].contains(&k.as_str()) {
+            return Err(ApiError::bad_request(format!(
+                "kind: {k:?} is not person, organization or place"
+            )));
+        }
+    }
+    blocking(move || {
+        let generation = state.generation();
+        let all = match story {
+            Some(id) => generation
+                .page(id)
+                .ok_or_else(|| ApiError::not_found(format!("no story {id}")))?
+                .entities
+                .clone(),
+            None => storyline::views::entity_views(generation.merged()),
+        };
+        let list: Vec<EntityView> = all
+            .into_iter()
+            .filter(|e| kind.as_ref().is_none_or(|k| e.kind.name() == k))
+            .filter(|e| {
+                name.as_ref().is_none_or(|n| {
+                    e.name.to_lowercase().contains(n.as_str())
+                        || e.aliases.iter().any(|a| a.to_lowercase().contains(n.as_str()))
+                })
+            })
+            .collect();
+        let total = list.len();
+        let entities = list.into_iter().skip(offset).take(limit).collect();
+        Ok(Json(Page { total, offset, limit, items: Entities { entities } }).into_response())
+    })
+    .await
+}
+
+/// A search hit with its story.
+#[derive(Serialize)]
+pub(crate) struct HitItem {
+    #[serde(flatten)]
+    pub hit: Hit,
+    pub story: Option<String>,
+}
+
+/// What `/api/search` answers.
+#[derive(Serialize)]
+pub(crate) struct SearchResult {
+    pub query: String,
+    pub total: usize,
+    pub offset: usize,
+    pub limit: usize,
+    pub hits: Vec<HitItem>,
+    pub quotes: Vec<storyline::views::QuoteHit>,
+}
+
+/// Runs a search with the API's filters (shared with the search page).
+pub(crate) fn run_search(state: &Arc<State>, p: &Params) -> Result<SearchResult, ApiError> {
+    let text = p.text("q").unwrap_or("").to_string();
+    let (offset, limit) = p.page()?;
+    let generation = state.generation();
+    let snap = &generation.snapshot;
+    let mut only: Option<HashSet<ArticleId>> = None;
+    if let Some(id) = p.story()? {
+        let page =
+            generation.page(id).ok_or_else(|| ApiError::not_found(format!("no story {id}")))?;
+        only = Some(page.card.article_ids.iter().copied().collect());
+    }
+    if let Some(entity) = p.text("entity").map(str::to_lowercase) {
+        let ids: HashSet<ArticleId> = generation
+            .merged()
+            .entities
+            .iter()
+            .filter(|e| {
+                e.name.to_lowercase().contains(&entity)
+                    || e.aliases.iter().any(|a| a.to_lowercase().contains(&entity))
+            })
+            .flat_map(|e| e.mentions.iter().map(|m| m.article))
+            .collect();
+        only = Some(match only {
+            Some(o) => o.intersection(&ids).copied().collect(),
+            None => ids,
+        });
+    }
+    let query = SearchQuery {
+        text: text.clone(),
+        from: p.date("from")?,
+        to: p.date("to")?,
+        outlet: p.text("outlet").map(str::to_string),
+        only: only.clone(),
+        offset,
+        limit,
+    };
+    let page = state.with_reader(|s| s.search(&query))?;
+    let clusters = snap.clusters.as_ref();
+    let quotes = storyline::views::quote_hits(
+        generation.merged(),
+        &text,
+        only.as_ref(),
+        (query.from, query.to),
+        10,
+    );
+    Ok(SearchResult {
+        query: text,
+        total: page.total,
+        offset,
+        limit,
+        hits: page
+            .hits
+            .into_iter()
+            .map(|hit| HitItem {
+                story: clusters.and_then(|c| c.story_of(hit.id)).map(|s| s.to_string()),
+                hit,
+            })
+            .collect(),
+        quotes: quotes
+            .into_iter()
+            .map(|mut q| {
+                q.story = q
+                    .sources
+                    .first()
+                    .and_then(|a| ArticleId::parse(a))
+                    .and_then(|a| clusters.and_then(|c| c.story_of(a)))
+                    .map(|s| s.to_string());
+                q
+            })
+            .collect(),
+    })
+}
+
+async fn search(
+    AxumState(state): Shared,
+    uri: Uri,
+    Query(q): Query<HashMap<String, String>>,
+) -> Result<Response, ApiError> {
+    let p = Params(q);
+    if p.text("q").is_none() {
+        return Err(ApiError::bad_request("q: a search needs some words"));
+    }
+    blocking(move || {
+        let generation = state.generation();
+        let answer = generation.rendered(&key(&uri), || json(&run_search(&state, &p)?))?;
+        Ok(answer.into_response())
+    })
+    .await
+}
+
+#[derive(Serialize)]
+struct Status {
+    articles: usize,
+    stories: usize,
+    warm: bool,
+    generations: u64,
+    ingest: bool,
+}
+
+async fn status(AxumState(state): Shared) -> Result<Response, ApiError> {
+    blocking(move || {
+        let generation = state.generation();
+        Ok(Json(Status {
+            articles: generation.snapshot.articles.len(),
+            stories: generation.snapshot.story_ids().len(),
+            warm: generation.warm.load(std::sync::atomic::Ordering::Acquire),
+            generations: state.loads.load(std::sync::atomic::Ordering::Relaxed),
+            ingest: state.writer().is_some(),
+        })
+        .into_response())
+    })
+    .await
+}
+
+/// Under `/api`, every error is JSON `{status, message}`: the router's own
+/// answers (unknown path, wrong method, a query string that does not
+/// parse) are rewritten here.
+pub(crate) async fn json_errors(request: Request, next: Next) -> Response {
+    let api = request.uri().path().starts_with("/api");
+    let response = next.run(request).await;
+    let status = response.status();
+    let is_json = response
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .is_some_and(|v| v.as_bytes().starts_with(b"application/json"));
+    if !api || is_json || !(status.is_client_error() || status.is_server_error()) {
+        return response;
+    }
+    let body = axum::body::to_bytes(response.into_body(), 64 << 10).await.unwrap_or_default();
+    let text = String::from_utf8_lossy(&body);
+    let message = match (status, text.trim()) {
+        (StatusCode::NOT_FOUND, _) => "no such endpoint (see /openapi.json)".to_string(),
+        (StatusCode::METHOD_NOT_ALLOWED, _) => "method not allowed on this endpoint".to_string(),
+        (_, "") => status.canonical_reason().unwrap_or("error").to_lowercase(),
+        (_, t) => lowercase_first(t),
+    };
+    ApiError::new(status, message).into_response()
+}
+
+fn lowercase_first(s: &str) -> String {
+    let mut c = s.chars();
+    c.next().map(|f| f.to_lowercase().chain(c).collect()).unwrap_or_default()
+}
+
+/// The marked text of a search snippet, split for rendering.
+pub(crate) fn pieces(m: &Marked) -> Vec<(String, bool)> {
+    let mut out = Vec::new();
+    let mut at = 0;
+    for r in &m.marks {
+        if r.start > at {
+            out.push((m.text[at..r.start].to_string(), false));
+        }
+        out.push((m.text[r.clone()].to_string(), true));
+        at = r.end;
+    }
+    if at < m.text.len() {
+        out.push((m.text[at..].to_string(), false));
+    }
+    out
+}

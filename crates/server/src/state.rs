@@ -1,0 +1,278 @@
+//! What the server holds between requests: read-only SQLite connections,
+//! the current snapshot of the store and the views computed from it.
+//!
+//! Views are computed on read (a 1,000-article timeline takes most of a
+//! second), so each [`Generation`] keeps the story cards and pages it has
+//! computed, and a background thread computes all of them when a
+//! generation starts. A generation is tied to the store's `data_version`:
+//! when another process commits (an ingest), the next request notices,
+//! a new generation is loaded in the background, and requests keep being
+//! answered from the old one until the new one is in place.
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::{Arc, Mutex, OnceLock, RwLock};
+use std::time::{Duration, Instant};
+
+use storyline::cluster::StoryId;
+use storyline::extract::merge::Merged;
+use storyline::store::Store;
+use storyline::views::{Snapshot, StoryCard, StoryPage};
+
+use crate::ApiError;
+
+/// How the server was started.
+#[derive(Clone, Debug)]
+pub struct Config {
+    /// The store.
+    pub db: PathBuf,
+    /// Accept `POST /api/ingest` (opens the store for writing).
+    pub allow_ingest: bool,
+    /// The largest request body accepted, in bytes.
+    pub max_body: usize,
+    /// Compute every story view at startup, in the background.
+    pub warm: bool,
+}
+
+impl Config {
+    /// Serves `db` read-only, 8 MiB bodies, warming the cache.
+    pub fn new(db: impl Into<PathBuf>) -> Config {
+        Config { db: db.into(), allow_ingest: false, max_body: 8 << 20, warm: true }
+    }
+}
+
+/// Everything computed from one version of the store.
+pub struct Generation {
+    /// The store's contents.
+    pub snapshot: Snapshot,
+    version: i64,
+    cards: OnceLock<Vec<StoryCard>>,
+    pages: HashMap<StoryId, OnceLock<Arc<StoryPage>>>,
+    merged: OnceLock<Merged>,
+    /// Rendered answers (a page, a JSON document) by request, so a hot
+    /// page is sent without serialising it again; bounded.
+    rendered: Mutex<HashMap<String, Arc<OnceLock<Answer>>>>,
+    /// Set once the background warm-up computed every view.
+    pub warm: AtomicBool,
+}
+
+impl Generation {
+    fn new(snapshot: Snapshot, version: i64) -> Generation {
+        let pages = snapshot.story_ids().into_iter().map(|id| (id, OnceLock::new())).collect();
+        Generation {
+            snapshot,
+            version,
+            cards: OnceLock::new(),
+            pages,
+            merged: OnceLock::new(),
+            rendered: Mutex::new(HashMap::new()),
+            warm: AtomicBool::new(false),
+        }
+    }
+
+    /// Every story's card, in id order (computed once).
+    pub fn cards(&self) -> &[StoryCard] {
+        self.cards.get_or_init(|| {
+            self.snapshot
+                .story_ids()
+                .into_iter()
+                .filter_map(|id| self.snapshot.story_card(id))
+                .collect()
+        })
+    }
+
+    /// One story's page (computed once); merged-away ids resolve.
+    pub fn page(&self, id: StoryId) -> Option<Arc<StoryPage>> {
+        let id = self.snapshot.resolve_story(id)?;
+        let cell = self.pages.get(&id)?;
+        Some(
+            cell.get_or_init(|| Arc::new(self.snapshot.story_page(id).expect("live story")))
+                .clone(),
+        )
+    }
+
+    /// Entities and quotes over every article (computed once).
+    pub fn merged(&self) -> &Merged {
+        self.merged.get_or_init(|| self.snapshot.merged_all())
+    }
+
+    /// The answer rendered for `key` (a request's path and query), rendering
+    /// it with `render` the first time; concurrent requests for the same key
+    /// wait for that one rendering instead of each doing it. Answers that
+    /// failed are kept too (they are as deterministic as the others). At
+    /// most [`RENDERED_MAX`] answers are kept; past that the cache starts
+    /// over (hot answers come back fast).
+    pub fn rendered(
+        &self,
+        key: &str,
+        render: impl FnOnce() -> Result<Rendered, ApiError>,
+    ) -> Result<Rendered, ApiError> {
+        let cell = {
+            let mut cache = self.rendered.lock().expect("rendered");
+            if cache.len() >= RENDERED_MAX && !cache.contains_key(key) {
+                cache.clear();
+            }
+            cache.entry(key.to_string()).or_default().clone()
+        };
+        cell.get_or_init(render).clone()
+    }
+
+    fn warm_up(&self) {
+        self.cards();
+        // Largest stories first: they are the slow ones and the likeliest read.
+        let mut ids: Vec<(usize, StoryId)> = self
+            .cards()
+            .iter()
+            .filter_map(|c| Some((c.n_articles, StoryId::parse(&c.id)?)))
+            .collect();
+        ids.sort_by_key(|&(n, id)| (std::cmp::Reverse(n), id));
+        for (_, id) in ids {
+            self.page(id);
+        }
+        self.merged();
+        self.warm.store(true, Ordering::Release);
+    }
+}
+
+/// A rendered answer: its content type and bytes (cheap to clone).
+#[derive(Clone, Debug)]
+pub struct Rendered {
+    /// The `Content-Type`.
+    pub content_type: &'static str,
+    /// The body.
+    pub body: axum::body::Bytes,
+}
+
+/// A rendered answer or the error it gave.
+type Answer = Result<Rendered, ApiError>;
+
+/// How many rendered answers a generation keeps.
+const RENDERED_MAX: usize = 1024;
+
+/// Shared server state.
+pub struct State {
+    /// How it was started.
+    pub config: Config,
+    readers: Mutex<Vec<Store>>,
+    /// The connection whose `data_version` is watched (the counter is
+    /// per connection, so it is always read on the same one).
+    watch: Mutex<Store>,
+    writer: Option<Mutex<Store>>,
+    current: RwLock<Arc<Generation>>,
+    reloading: AtomicBool,
+    started: Instant,
+    checked_ms: AtomicU64,
+    /// Views of the previous generations are dropped with them; this counts
+    /// generations loaded, for the status endpoint and tests.
+    pub loads: AtomicU64,
+}
+
+/// How often the store's version is compared at most.
+const CHECK_EVERY: Duration = Duration::from_millis(250);
+
+impl State {
+    /// Opens the store (upgrading an older one first) and loads the first
+    /// generation; warming happens in the background.
+    pub fn open(config: Config) -> storyline::Result<Arc<State>> {
+        if !config.db.exists() {
+            return Err(storyline::Error::Config(format!(
+                "no store at {} (run `storyline ingest` first, or pass --db)",
+                config.db.display()
+            )));
+        }
+        // Opening for writing once upgrades a store of an older version
+        // (and is the writer when ingest is allowed).
+        let writer = Store::open(&config.db)?;
+        let writer = if config.allow_ingest { Some(Mutex::new(writer)) } else { None };
+        let watch = Store::open_read_only(&config.db)?;
+        let version = watch.data_version()?;
+        let reader = Store::open_read_only(&config.db)?;
+        let generation = Arc::new(Generation::new(Snapshot::load(&reader)?, version));
+        let state = Arc::new(State {
+            config,
+            readers: Mutex::new(vec![reader]),
+            watch: Mutex::new(watch),
+            writer,
+            current: RwLock::new(generation.clone()),
+            reloading: AtomicBool::new(false),
+            started: Instant::now(),
+            checked_ms: AtomicU64::new(0),
+            loads: AtomicU64::new(1),
+        });
+        if state.config.warm {
+            std::thread::spawn(move || generation.warm_up());
+        }
+        Ok(state)
+    }
+
+    /// Runs `f` with a read-only connection from the pool.
+    pub fn with_reader<T>(
+        &self,
+        f: impl FnOnce(&Store) -> storyline::Result<T>,
+    ) -> storyline::Result<T> {
+        let store = self.readers.lock().expect("pool").pop();
+        let store = match store {
+            Some(s) => s,
+            None => Store::open_read_only(&self.config.db)?,
+        };
+        let out = f(&store);
+        self.readers.lock().expect("pool").push(store);
+        out
+    }
+
+    /// The current generation. Every [`CHECK_EVERY`] a request compares the
+    /// store's version; when it moved, a new generation is loaded in the
+    /// background and this one keeps serving until it is ready.
+    pub fn generation(self: &Arc<Self>) -> Arc<Generation> {
+        let now = self.started.elapsed().as_millis() as u64;
+        let last = self.checked_ms.load(Ordering::Relaxed);
+        if now.saturating_sub(last) >= CHECK_EVERY.as_millis() as u64
+            && self
+                .checked_ms
+                .compare_exchange(last, now, Ordering::AcqRel, Ordering::Relaxed)
+                .is_ok()
+        {
+            let current = self.current.read().expect("generation").version;
+            let version = self.version().unwrap_or(current);
+            if version != current && !self.reloading.swap(true, Ordering::AcqRel) {
+                let state = self.clone();
+                std::thread::spawn(move || {
+                    let _ = state.reload();
+                    state.reloading.store(false, Ordering::Release);
+                });
+            }
+        }
+        self.current.read().expect("generation").clone()
+    }
+
+    fn version(&self) -> storyline::Result<i64> {
+        self.watch.lock().expect("watch").data_version()
+    }
+
+    /// Loads a new generation now and warms it in the background.
+    pub fn reload(&self) -> storyline::Result<Arc<Generation>> {
+        // The version is read before the contents: a commit in between
+        // only makes the next check load once more.
+        let version = self.version()?;
+        let snapshot = self.with_reader(Snapshot::load)?;
+        let generation = Arc::new(Generation::new(snapshot, version));
+        *self.current.write().expect("generation") = generation.clone();
+        self.loads.fetch_add(1, Ordering::Relaxed);
+        if self.config.warm {
+            let warm = generation.clone();
+            std::thread::spawn(move || warm.warm_up());
+        }
+        Ok(generation)
+    }
+
+    /// The writable store, when ingest is allowed.
+    pub fn writer(&self) -> Option<&Mutex<Store>> {
+        self.writer.as_ref()
+    }
+
+    /// The store's file.
+    pub fn db(&self) -> &Path {
+        &self.config.db
+    }
+}
