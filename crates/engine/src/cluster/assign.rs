@@ -397,7 +397,7 @@ impl ClusterState {
         }
         let story = self.events[self.resolve_event(EventId(event)).0 as usize].story.0;
         let n = self.stories[story as usize].n_articles;
-        if on_schedule(n) || n % config.story_recheck_every == 0 {
+        if on_schedule(n) || n.is_multiple_of(config.story_recheck_every) {
             self.try_merge_story(story, config);
         }
         if self.article_event.len() & 255 == 0 {

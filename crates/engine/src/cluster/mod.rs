@@ -156,7 +156,7 @@ impl Default for ClusterConfig {
             story_gap_days: 120,
             recheck_max: 8,
             recheck_after: 64,
-            recheck_looks: 4,
+            recheck_looks: 6,
             story_recheck_every: 4,
             recheck_threshold: 0.03,
             query_terms: 32,
