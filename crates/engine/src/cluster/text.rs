@@ -279,6 +279,8 @@ pub struct TextConfig {
     /// from: a story is told apart by its rarer words, while the words an
     /// article repeats matter more for its event.
     pub topic_idf_power: f32,
+    /// Articles seen before the topic vector takes its full IDF exponent.
+    pub topic_idf_warmup: u32,
 }
 
 impl Default for TextConfig {
@@ -291,6 +293,7 @@ impl Default for TextConfig {
             idf_power: 0.1,
             name_idf_power: 1.0,
             topic_idf_power: 1.0,
+            topic_idf_warmup: 100,
         }
     }
 }
@@ -375,9 +378,15 @@ impl Lexicon {
         let weigh = |pairs: Vec<(u32, f32)>, lex: &Lexicon, p: f32| -> Vec<(u32, f32)> {
             pairs.into_iter().map(|(t, tf)| (t, (1.0 + tf.ln()) * lex.idf(t).powf(p))).collect()
         };
+        // Document frequencies from a handful of articles say little: a
+        // word every one of them shares (the story's own subject) would get
+        // no weight at all. The topic IDF exponent grows from the event one
+        // to its own value over the first `topic_idf_warmup` articles.
+        let warm = (self.n_docs as f32 / config.topic_idf_warmup.max(1) as f32).min(1.0);
+        let topic_power = config.idf_power + (config.topic_idf_power - config.idf_power) * warm;
         Features {
             topic: SparseVec::from_weights(
-                weigh(terms.clone(), self, config.topic_idf_power),
+                weigh(terms.clone(), self, topic_power),
                 config.max_terms,
             ),
             terms: SparseVec::from_weights(weigh(terms, self, config.idf_power), config.max_terms),
