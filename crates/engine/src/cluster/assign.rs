@@ -4,15 +4,18 @@
 //! [`Assignment`], with the state updated. Method: retrieve candidate events
 //! through the index, keep those within `event_days` of the article, join the
 //! most similar above `event_threshold`; otherwise start an event in the most
-//! similar story above `story_threshold`, or in a new story. Then, on a
-//! doubling schedule of each cluster's size (so each cluster is revisited
-//! O(log n) times), try to split the event and to merge it, and its story,
-//! with their nearest neighbours. Ties always break by the lower id.
+//! similar story (within `story_gap_days`) above `story_threshold`, or in a
+//! new story. Then, on a doubling schedule of each cluster's size (so each
+//! cluster is revisited O(log n) times), try to split the event and to merge
+//! it with its nearest neighbour; a story looks for a merge on that schedule
+//! and every `story_recheck_every` articles. Small new stories are queued for
+//! up to `recheck_looks` second looks on a doubling schedule of arrivals.
+//! Ties always break by the lower id.
 
 use chrono::NaiveDate;
 use rustc_hash::FxHashMap;
 
-use super::vector::Centroid;
+use super::vector::{Centroid, SparseVec};
 use super::{
     Assignment, Change, ClusterConfig, ClusterInput, ClusterState, Event, EventId, Member, Story,
     StoryId,
@@ -68,8 +71,10 @@ impl ClusterState {
             return self.assignment_of(input.article).expect("just assigned");
         }
         let f = self.lexicon.features(input.title, input.text, &config.text);
+        let topic = Member { terms: f.topic, names: f.names.clone() };
         let member = Member { terms: f.terms, names: f.names };
         let query = member.terms.top(config.query_terms);
+        let topic_query = topic.terms.top(config.query_terms);
         let dates = (input.published, input.published);
         // Every candidate event is scored once, in or out of the time window:
         // the window decides which event the article may join, while any
@@ -84,22 +89,36 @@ impl ClusterState {
         let (event, score) = match best_event {
             Some((e, score)) if score >= config.event_threshold => (e, score),
             _ => {
-                let linked = scored.first().filter(|l| l.1 >= config.link_threshold);
+                let story_near = |s: StoryId| {
+                    let s = &self.stories[s.0 as usize];
+                    near((s.first, s.last), dates, config.story_gap_days)
+                };
+                let linked = scored
+                    .iter()
+                    .find(|l| story_near(self.events[l.0 as usize].story))
+                    .filter(|l| l.1 >= config.link_threshold);
                 let story = match linked {
                     Some(&(e, _)) => self.events[e as usize].story.0,
                     None => {
-                        let best_story = self.best(&query, config, false, |state, id| {
+                        let best_story = self.best(&topic_query, config, false, |state, id| {
                             let story = &state.stories[id as usize];
+                            near((story.first, story.last), dates, config.story_gap_days)
+                                .then_some(())?;
                             Some(similarity(
                                 &story.terms,
                                 &story.names,
-                                &member,
+                                &topic,
                                 config.story_name_weight,
                             ))
                         });
                         match best_story {
                             Some((s, score)) if score >= config.story_threshold => s,
-                            _ => self.new_story(config),
+                            _ => {
+                                let s = self.new_story(config);
+                                let due = self.arrivals + config.recheck_after as u64;
+                                self.recheck.insert((due, s, 0));
+                                s
+                            }
                         }
                     }
                 };
@@ -113,8 +132,12 @@ impl ClusterState {
             .filter(|l| l.1 >= config.bridge_threshold)
             .map(|l| self.events[l.0 as usize].story.0)
             .filter(|&s| s != story.0)
+            .filter(|&s| {
+                let s = &self.stories[s as usize];
+                near((s.first, s.last), dates, config.story_gap_days)
+            })
             .collect();
-        self.add_member(event, input, member, score, config);
+        self.add_member(event, input, member, &topic.terms, score, config);
         for other in bridged {
             let (a, b) =
                 (self.resolve_story(StoryId(other)).0, self.events[event as usize].story.0);
@@ -125,7 +148,8 @@ impl ClusterState {
                 (&sa.terms, &sa.names),
                 (&sb.terms, &sb.names),
                 config.story_name_weight,
-            ) >= config.story_merge_threshold;
+            ) >= config.story_merge_threshold
+                && near((sa.first, sa.last), (sb.first, sb.last), config.story_gap_days);
             if a != b && agree {
                 let (from, into) =
                     smaller_first(&self.stories[a as usize], &self.stories[b as usize]);
@@ -133,7 +157,67 @@ impl ClusterState {
             }
         }
         self.revise(event, config);
+        self.arrivals += 1;
+        self.second_look(config);
         self.assignment_of(input.article).expect("just assigned")
+    }
+
+    /// Gives small stories another look when due: one that is still small
+    /// joins the most similar larger story above `recheck_threshold`, else
+    /// it is looked at again after twice the wait, at most `recheck_looks`
+    /// times, so the cost per article stays bounded. Only a larger story
+    /// may take it, so small stories do not chain into one another.
+    fn second_look(&mut self, config: &ClusterConfig) {
+        while let Some(&(due, story, looks)) = self.recheck.first() {
+            if self.arrivals < due {
+                break;
+            }
+            self.recheck.pop_first();
+            let story = self.resolve_story(StoryId(story)).0;
+            let s = &self.stories[story as usize];
+            // An undated story has no time to confine its second look to the
+            // stories running then, and a low threshold alone is not safe.
+            if s.n_articles == 0 || s.n_articles > config.recheck_max || s.first.is_none() {
+                continue;
+            }
+            let query = s.terms.top(config.query_terms);
+            // Only a story running at the same time (one of its events
+            // within `event_days`) and larger than a small one may take it,
+            // and only if no small story running then is closer: that one
+            // may yet grow into the right home, so the decision waits.
+            let dates = (s.first, s.last);
+            let mut best: Option<(u32, f32)> = None;
+            let mut closest_small = 0.0f32;
+            for other in self.candidates(&query, config, false) {
+                let o = &self.stories[other as usize];
+                let running = o.events.iter().any(|e| {
+                    let e = &self.events[e.0 as usize];
+                    e.first.is_some() && near((e.first, e.last), dates, config.event_days)
+                });
+                if other == story || o.n_articles == 0 || !running {
+                    continue;
+                }
+                let sim = centroid_similarity(
+                    (&s.terms, &s.names),
+                    (&o.terms, &o.names),
+                    config.story_name_weight,
+                );
+                if o.n_articles <= config.recheck_max {
+                    closest_small = closest_small.max(sim);
+                } else if best.is_none_or(|(b, bs)| sim > bs || (sim == bs && other < b)) {
+                    best = Some((other, sim));
+                }
+            }
+            let clear = |&(_, b): &(u32, f32)| b >= config.recheck_threshold && b >= closest_small;
+            match best.filter(clear) {
+                Some((other, _)) => self.merge_stories(story, other, config),
+                None if looks + 1 < config.recheck_looks => {
+                    let wait = (config.recheck_after as u64) << (looks + 1);
+                    self.recheck.insert((self.arrivals + wait, story, looks + 1));
+                }
+                None => {}
+            }
+        }
     }
 
     /// Live candidate events from the index with their similarity to
@@ -171,25 +255,8 @@ impl ClusterState {
         events: bool,
         score: impl Fn(&ClusterState, u32) -> Option<f32>,
     ) -> Option<(u32, f32)> {
-        let mut hits = FxHashMap::default();
-        let index = if events { &self.event_index } else { &self.story_index };
-        index.query(query, &mut hits);
-        let ranked = ranked_hits(hits, config.candidates);
-        let mut seen: Vec<u32> = Vec::new();
         let mut best: Option<(u32, f32)> = None;
-        for &(c, _) in ranked.iter() {
-            if seen.len() == config.candidates {
-                break;
-            }
-            let c = if events {
-                self.resolve_event(EventId(c)).0
-            } else {
-                self.resolve_story(StoryId(c)).0
-            };
-            if seen.contains(&c) {
-                continue;
-            }
-            seen.push(c);
+        for c in self.candidates(query, config, events) {
             if let Some(s) = score(self, c) {
                 if best.is_none_or(|(b, bs)| s > bs || (s == bs && c < b)) {
                     best = Some((c, s));
@@ -199,12 +266,37 @@ impl ClusterState {
         best
     }
 
+    /// The live candidates the index proposes for `query`, best first,
+    /// at most `candidates` of them, merged-away ids resolved.
+    fn candidates(&self, query: &[(u32, f32)], config: &ClusterConfig, events: bool) -> Vec<u32> {
+        let mut hits = FxHashMap::default();
+        let index = if events { &self.event_index } else { &self.story_index };
+        index.query(query, &mut hits);
+        let mut seen: Vec<u32> = Vec::new();
+        for (c, _) in ranked_hits(hits, config.candidates) {
+            if seen.len() == config.candidates {
+                break;
+            }
+            let c = if events {
+                self.resolve_event(EventId(c)).0
+            } else {
+                self.resolve_story(StoryId(c)).0
+            };
+            if !seen.contains(&c) {
+                seen.push(c);
+            }
+        }
+        seen
+    }
+
     fn new_story(&mut self, config: &ClusterConfig) -> u32 {
         let id = self.stories.len() as u32;
         self.stories.push(Story {
             id: StoryId(id),
             events: Vec::new(),
             n_articles: 0,
+            first: None,
+            last: None,
             terms: Centroid::new(config.story_terms),
             names: Centroid::new(config.story_terms / 4),
         });
@@ -236,6 +328,7 @@ impl ClusterState {
         event: u32,
         input: &ClusterInput<'_>,
         member: Member,
+        topic: &SparseVec,
         score: f32,
         config: &ClusterConfig,
     ) {
@@ -245,9 +338,11 @@ impl ClusterState {
         }
         let e = &mut self.events[event as usize];
         let story = &mut self.stories[e.story.0 as usize];
-        story.terms.add(&member.terms.0, 1.0);
+        story.terms.add(&topic.0, 1.0);
         story.names.add(&member.names.0, 1.0);
         story.n_articles += 1;
+        story.first = min_opt(story.first, input.published);
+        story.last = story.last.max(input.published);
         e.terms.add(&member.terms.0, 1.0);
         e.names.add(&member.names.0, 1.0);
         if let Some(title) = input.title.filter(|t| !t.trim().is_empty()) {
@@ -287,7 +382,10 @@ impl ClusterState {
         e.articles.push(input.article.0);
         e.dates.push(input.published);
         widen(e, input.published);
-        self.stories[e.story.0 as usize].n_articles += 1;
+        let story = &mut self.stories[e.story.0 as usize];
+        story.n_articles += 1;
+        story.first = min_opt(story.first, input.published);
+        story.last = story.last.max(input.published);
     }
 
     /// Splits, merges and closes after `event` grew.
@@ -298,7 +396,8 @@ impl ClusterState {
             self.try_merge_event(self.resolve_event(EventId(event)).0, config);
         }
         let story = self.events[self.resolve_event(EventId(event)).0 as usize].story.0;
-        if on_schedule(self.stories[story as usize].n_articles) {
+        let n = self.stories[story as usize].n_articles;
+        if on_schedule(n) || n.is_multiple_of(config.story_recheck_every) {
             self.try_merge_story(story, config);
         }
         if self.article_event.len() & 255 == 0 {
@@ -385,13 +484,14 @@ impl ClusterState {
         let query = s.terms.top(config.query_terms);
         let best = self.best(&query, config, false, |state, other| {
             let o = &state.stories[other as usize];
-            (other != story).then(|| {
-                centroid_similarity(
-                    (&s.terms, &s.names),
-                    (&o.terms, &o.names),
-                    config.story_name_weight,
-                )
-            })
+            (other != story && near((s.first, s.last), (o.first, o.last), config.story_gap_days))
+                .then(|| {
+                    centroid_similarity(
+                        (&s.terms, &s.names),
+                        (&o.terms, &o.names),
+                        config.story_name_weight,
+                    )
+                })
         });
         if let Some((other, _)) = best.filter(|b| b.1 >= config.story_merge_threshold) {
             let (from, into) =
@@ -407,6 +507,8 @@ impl ClusterState {
                 id: StoryId(from),
                 events: Vec::new(),
                 n_articles: 0,
+                first: None,
+                last: None,
                 terms: Centroid::new(0),
                 names: Centroid::new(0),
             },
@@ -417,6 +519,8 @@ impl ClusterState {
         let s = &mut self.stories[into as usize];
         s.events.extend(moved.events);
         s.n_articles += moved.n_articles;
+        s.first = min_opt(s.first, moved.first);
+        s.last = s.last.max(moved.last);
         s.terms.add(moved.terms.terms(), 1.0);
         s.names.add(moved.names.terms(), 1.0);
         let top = s.terms.top(config.index_terms);

@@ -5,13 +5,18 @@
 //! [`Assignment`] per article, and a [`ClusterState`] holding [`Event`]s (what
 //! happened within a few days) and [`Story`]s (threads of events, unbounded in
 //! time), serialisable so a store can persist it and resume later.
-//! Method: each article becomes TF-IDF vectors over stemmed words and over
-//! capitalised words; an inverted index over the heaviest centroid terms
-//! proposes a bounded set of candidate events (and, failing those, stories);
-//! the article joins the most similar one above a threshold or starts a new
-//! one. Clusters that converge are merged and events whose members drift
-//! apart are split; both are recorded as [`Change`]s so old ids stay
-//! resolvable. Deterministic: ties break by id, no clock, no randomness.
+//! Method: each article becomes TF-IDF vectors over stemmed words (one
+//! weighted for events, by the words it repeats, one for stories, by its
+//! rarer words) and over capitalised words; an inverted index over the
+//! heaviest centroid terms proposes a bounded set of candidate events (and,
+//! failing those, stories); the article joins the most similar one above a
+//! threshold or starts a new one. Events are bounded to a few days; a story
+//! runs as long as articles keep coming, but one silent for months takes no
+//! more. A small dated story gets a second look once the stream has moved
+//! on, and joins a larger story running at the same time if it fits.
+//! Clusters that converge are merged and events whose members drift apart
+//! are split; both are recorded as [`Change`]s so old ids stay resolvable.
+//! Deterministic: ties break by id, no clock, no randomness.
 
 mod assign;
 mod index;
@@ -64,8 +69,11 @@ impl EventId {
 }
 
 /// Thresholds and sizes of the clustering. The defaults were tuned on the
-/// even-numbered half of the evaluation topics (see `eval::clustering`).
+/// even-numbered half of the evaluation topics (see `eval::clustering`),
+/// with the odd half held out. A saved config missing newer fields gets
+/// their defaults.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
 pub struct ClusterConfig {
     /// How text becomes vectors.
     pub text: TextConfig,
@@ -93,6 +101,27 @@ pub struct ClusterConfig {
     pub story_name_weight: f32,
     /// A dated article joins a dated event only within this many days of it.
     pub event_days: i64,
+    /// A dated article joins (and a story merges with) a dated story only
+    /// within this many days of it: a story silent for longer is over, so a
+    /// new one on a similar subject starts afresh. Stories themselves run
+    /// as long as articles keep coming.
+    pub story_gap_days: i64,
+    /// A story this small is looked at again `recheck_after` articles after
+    /// it started, and again after twice as many, up to `recheck_looks`
+    /// times, as the stream shows more of what is going on: it joins the
+    /// most similar larger story above `recheck_threshold`, if any.
+    pub recheck_max: usize,
+    /// Articles to wait before the first second look at a small new story.
+    pub recheck_after: usize,
+    /// Looks at a small story before it is left as it is.
+    pub recheck_looks: u32,
+    /// Centroid similarity at which a small story joins another on its
+    /// second look.
+    pub recheck_threshold: f32,
+    /// A story looks for a story to merge with at sizes 2, 4, 8, ... and
+    /// also every this many articles, so two halves of one story that grow
+    /// side by side meet when they converge.
+    pub story_recheck_every: usize,
     /// Heaviest article terms used to query the index.
     pub query_terms: usize,
     /// Candidates (by index score) compared in full.
@@ -115,15 +144,21 @@ impl Default for ClusterConfig {
         ClusterConfig {
             text: TextConfig::default(),
             event_threshold: 0.35,
-            story_threshold: 0.18,
+            story_threshold: 0.16,
             link_threshold: 0.3,
             bridge_threshold: 0.35,
             event_merge_threshold: 0.5,
-            story_merge_threshold: 0.4,
+            story_merge_threshold: 0.2,
             split_threshold: 0.15,
             event_name_weight: 0.4,
-            story_name_weight: 0.0,
+            story_name_weight: 0.2,
             event_days: 3,
+            story_gap_days: 120,
+            recheck_max: 8,
+            recheck_after: 64,
+            recheck_looks: 6,
+            story_recheck_every: 4,
+            recheck_threshold: 0.03,
             query_terms: 32,
             candidates: 16,
             scan: 128,
@@ -246,6 +281,12 @@ pub struct Story {
     events: Vec<EventId>,
     /// Number of member articles.
     pub n_articles: usize,
+    /// The earliest publication date of its articles.
+    #[serde(default)]
+    first: Option<NaiveDate>,
+    /// The latest publication date of its articles.
+    #[serde(default)]
+    last: Option<NaiveDate>,
     terms: Centroid,
     names: Centroid,
 }
@@ -267,6 +308,14 @@ pub struct ClusterState {
     open_events: Vec<u32>,
     /// The newest publication date seen.
     latest: Option<NaiveDate>,
+    /// Small stories awaiting another look: (arrival count when due,
+    /// story, looks so far).
+    #[serde(default)]
+    recheck: std::collections::BTreeSet<(u64, u32, u32)>,
+    /// Articles placed by similarity so far (copies and repeats are not
+    /// counted); the clock of the second looks.
+    #[serde(default)]
+    arrivals: u64,
     changes: Vec<Change>,
 }
 

@@ -124,6 +124,68 @@ fn events_whose_members_drift_apart_are_split() {
     assert_ne!(state.event_of(ArticleId(0)), state.event_of(ArticleId(1)));
 }
 
+fn dated<'a>(id: u64, title: &'a str, text: &'a str, date: NaiveDate) -> ClusterInput<'a> {
+    ClusterInput {
+        article: ArticleId(id),
+        title: Some(title),
+        text,
+        published: Some(date),
+        duplicate_of: None,
+    }
+}
+
+fn day(y: i32, m: u32, d: u32) -> NaiveDate {
+    NaiveDate::from_ymd_opt(y, m, d).unwrap()
+}
+
+#[test]
+fn a_story_silent_for_months_takes_no_more_articles() {
+    let config = ClusterConfig::default();
+    let mut state = ClusterState::new(&config);
+    let a =
+        state.assign(&dated(1, "Douro floods homes near Porto", FLOOD_A, day(2021, 3, 1)), &config);
+    let b = state
+        .assign(&dated(2, "Rescuers evacuate Porto villages", FLOOD_B, day(2021, 5, 1)), &config);
+    assert_eq!(a.story, b.story, "two months apart is one story");
+    let late = dated(3, "Douro floods homes near Porto", FLOOD_A, day(2022, 1, 10));
+    let c = state.assign(&late, &config);
+    assert_ne!(c.story, a.story, "eight months of silence end a story");
+}
+
+const FLOOD_C: &str = "Floodwaters in the Douro valley rose again overnight and rescuers \
+    moved more villagers near Porto to shelters.";
+const AFTERMATH: &str = "Wine growers in the valley counted their losses after the river rose.";
+
+#[test]
+fn a_small_dated_story_gets_a_second_look() {
+    let config = ClusterConfig { recheck_after: 2, recheck_max: 1, ..ClusterConfig::default() };
+    let run = |date: Option<NaiveDate>| {
+        let mut state = ClusterState::new(&config);
+        let texts = [FLOOD_A, FLOOD_B, FLOOD_C];
+        for (i, text) in texts.into_iter().enumerate() {
+            let mut a = dated(i as u64, "Douro floods near Porto", text, day(2021, 3, 1));
+            a.published = date;
+            state.assign(&a, &config);
+        }
+        let mut late = dated(7, "Cleaning up", AFTERMATH, day(2021, 3, 2));
+        late.published = date;
+        let first = state.assign(&late, &config);
+        // Two more articles on something else let the second look fall due.
+        for i in 8..10 {
+            let mut other = dated(i, "Chess olympiad opens", CHESS, day(2021, 3, 2));
+            other.published = date;
+            state.assign(&other, &config);
+        }
+        (first.story, state.story_of(ArticleId(0)).unwrap(), state.story_of(ArticleId(7)).unwrap())
+    };
+    let (first, flood, now) = run(Some(day(2021, 3, 1)));
+    assert_ne!(first, flood, "the aftermath piece starts a story of its own");
+    assert_eq!(now, flood, "and joins the flood story on its second look");
+    let (first, flood, now) = run(None);
+    assert_ne!(first, flood);
+    assert_ne!(now, flood, "an undated story keeps its place");
+}
+
 proptest::proptest! {
     #[test]
     fn assign_never_panics_and_every_article_is_placed(texts in proptest::collection::vec(".{0,80}", 1..12)) {

@@ -1,9 +1,10 @@
 //! Article text to weighted term and name vectors.
 //!
 //! Input: a headline and a body. Output: [`Features`]: a TF-IDF vector over
-//! Snowball-stemmed content words (headline words count extra) and a second
-//! one over capitalised, non-sentence-initial words, a stand-in for named
-//! entities until the entity stage exists. Method: one pass over the bytes;
+//! Snowball-stemmed content words (headline words count extra), the same
+//! words weighted by a stronger IDF for stories, and a vector over
+//! capitalised, non-sentence-initial words, a stand-in for named entities
+//! until the entity stage exists. Method: one pass over the bytes;
 //! a word-to-term cache means each distinct word is stemmed once; document
 //! frequencies grow as articles arrive, so IDF is the one known at arrival.
 
@@ -258,6 +259,7 @@ fn is_stopword(word: &str) -> bool {
 
 /// How text becomes vectors.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
 pub struct TextConfig {
     /// Only the first `max_words` words of the body are read: the lead of a
     /// news article says what it is about, and the tail is often unrelated.
@@ -273,6 +275,12 @@ pub struct TextConfig {
     pub idf_power: f32,
     /// Exponent of the IDF in name weights.
     pub name_idf_power: f32,
+    /// Exponent of the IDF in the topic vector that stories are built
+    /// from: a story is told apart by its rarer words, while the words an
+    /// article repeats matter more for its event.
+    pub topic_idf_power: f32,
+    /// Articles seen before the topic vector takes its full IDF exponent.
+    pub topic_idf_warmup: u32,
 }
 
 impl Default for TextConfig {
@@ -284,6 +292,8 @@ impl Default for TextConfig {
             title_boost: 2.0,
             idf_power: 0.1,
             name_idf_power: 1.0,
+            topic_idf_power: 1.0,
+            topic_idf_warmup: 100,
         }
     }
 }
@@ -295,6 +305,8 @@ pub struct Features {
     pub terms: SparseVec,
     /// Unit TF-IDF vector over capitalised words (a named-entity proxy).
     pub names: SparseVec,
+    /// The terms again, weighted by `topic_idf_power`.
+    pub topic: SparseVec,
 }
 
 /// The vocabulary and document frequencies seen so far.
@@ -366,7 +378,17 @@ impl Lexicon {
         let weigh = |pairs: Vec<(u32, f32)>, lex: &Lexicon, p: f32| -> Vec<(u32, f32)> {
             pairs.into_iter().map(|(t, tf)| (t, (1.0 + tf.ln()) * lex.idf(t).powf(p))).collect()
         };
+        // Document frequencies from a handful of articles say little: a
+        // word every one of them shares (the story's own subject) would get
+        // no weight at all. The topic IDF exponent grows from the event one
+        // to its own value over the first `topic_idf_warmup` articles.
+        let warm = (self.n_docs as f32 / config.topic_idf_warmup.max(1) as f32).min(1.0);
+        let topic_power = config.idf_power + (config.topic_idf_power - config.idf_power) * warm;
         Features {
+            topic: SparseVec::from_weights(
+                weigh(terms.clone(), self, topic_power),
+                config.max_terms,
+            ),
             terms: SparseVec::from_weights(weigh(terms, self, config.idf_power), config.max_terms),
             names: SparseVec::from_weights(
                 weigh(names, self, config.name_idf_power),
