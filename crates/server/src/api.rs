@@ -246,8 +246,12 @@ pub(crate) fn parse_article_id(id: &str) -> Result<ArticleId, ApiError> {
 
 /// One story's page from the cache (computing it the first time).
 pub(crate) fn story_page(state: &Arc<State>, id: &str) -> Result<Arc<StoryPage>, ApiError> {
-    let sid = parse_story_id(id)?;
-    state.generation().page(sid).ok_or_else(|| ApiError::not_found(format!("no story {id}")))
+    page_of(&state.generation(), parse_story_id(id)?)
+}
+
+/// A story's page in `generation`, or a 404 naming the story.
+fn page_of(generation: &Generation, id: StoryId) -> Result<Arc<StoryPage>, ApiError> {
+    generation.page(id).ok_or_else(|| ApiError::not_found(format!("no story {id}")))
 }
 
 async fn story(
@@ -394,11 +398,7 @@ async fn quotes(
     blocking(move || {
         let generation = state.generation();
         let groups = match story {
-            Some(id) => generation
-                .page(id)
-                .ok_or_else(|| ApiError::not_found(format!("no story {id}")))?
-                .speakers
-                .clone(),
+            Some(id) => page_of(&generation, id)?.speakers.clone(),
             None => storyline::views::speakers(generation.merged()),
         };
         let items: Vec<QuoteItem> = groups
@@ -448,11 +448,7 @@ async fn entities(
     blocking(move || {
         let generation = state.generation();
         let all = match story {
-            Some(id) => generation
-                .page(id)
-                .ok_or_else(|| ApiError::not_found(format!("no story {id}")))?
-                .entities
-                .clone(),
+            Some(id) => page_of(&generation, id)?.entities.clone(),
             None => storyline::views::entity_views(generation.merged()),
         };
         let list: Vec<EntityView> = all
@@ -499,8 +495,7 @@ pub(crate) fn run_search(state: &Arc<State>, p: &Params) -> Result<SearchResult,
     let snap = &generation.snapshot;
     let mut only: Option<HashSet<ArticleId>> = None;
     if let Some(id) = p.story()? {
-        let page =
-            generation.page(id).ok_or_else(|| ApiError::not_found(format!("no story {id}")))?;
+        let page = page_of(&generation, id)?;
         only = Some(page.card.article_ids.iter().copied().collect());
     }
     if let Some(entity) = p.text("entity").map(str::to_lowercase) {
