@@ -542,10 +542,14 @@ impl Store {
 
     /// Every stored copy pair, in the order found.
     fn copy_edges(&self) -> Result<Vec<(ArticleId, ArticleId, dedupe::Relation, f32)>> {
-        let mut stmt = self
-            .conn
-            .prepare_cached("SELECT a, b, relation, similarity FROM copy_edges")
-            .map_err(|e| self.err(e))?;
+        self.copy_pairs("SELECT a, b, relation, similarity FROM copy_edges")
+    }
+
+    /// Rows of `(article, article, relation, similarity)` selected by `sql`,
+    /// in its order. Rows this build wrote always parse; anything else is
+    /// skipped rather than failing a listing.
+    fn copy_pairs(&self, sql: &str) -> Result<Vec<(ArticleId, ArticleId, dedupe::Relation, f32)>> {
+        let mut stmt = self.conn.prepare_cached(sql).map_err(|e| self.err(e))?;
         let rows = stmt
             .query_map([], |r| {
                 Ok((
@@ -556,16 +560,16 @@ impl Store {
                 ))
             })
             .map_err(|e| self.err(e))?;
-        let mut edges = Vec::new();
+        let mut out = Vec::new();
         for row in rows {
             let (a, b, relation, similarity) = row.map_err(|e| self.err(e))?;
             if let (Some(a), Some(b), Some(relation)) =
                 (ArticleId::parse(&a), ArticleId::parse(&b), dedupe::Relation::from_name(&relation))
             {
-                edges.push((a, b, relation, similarity as f32));
+                out.push((a, b, relation, similarity as f32));
             }
         }
-        Ok(edges)
+        Ok(out)
     }
 
     /// What grouping needs of a stored article: its arrival number and
@@ -612,41 +616,17 @@ impl Store {
     /// The stored copies: for every article that duplicates another, in
     /// arrival order, its id and how it copies its canonical article.
     pub fn duplicates(&self) -> Result<Vec<(ArticleId, dedupe::Duplicate)>> {
-        let mut stmt = self
-            .conn
-            .prepare_cached(
-                "SELECT c.article, c.duplicate_of, c.relation, c.similarity FROM copies c
-                 JOIN articles a ON a.id = c.article
-                 WHERE c.duplicate_of IS NOT NULL ORDER BY a.seq",
-            )
-            .map_err(|e| self.err(e))?;
-        let rows = stmt
-            .query_map([], |r| {
-                Ok((
-                    r.get::<_, String>(0)?,
-                    r.get::<_, String>(1)?,
-                    r.get::<_, String>(2)?,
-                    r.get::<_, f64>(3)?,
-                ))
+        let pairs = self.copy_pairs(
+            "SELECT c.article, c.duplicate_of, c.relation, c.similarity FROM copies c
+             JOIN articles a ON a.id = c.article
+             WHERE c.duplicate_of IS NOT NULL ORDER BY a.seq",
+        )?;
+        Ok(pairs
+            .into_iter()
+            .map(|(id, of, relation, similarity)| {
+                (id, dedupe::Duplicate { duplicate_of: of, relation, similarity })
             })
-            .map_err(|e| self.err(e))?;
-        let mut out = Vec::new();
-        for row in rows {
-            let (id, of, relation, similarity) = row.map_err(|e| self.err(e))?;
-            // Rows this build wrote always parse; anything else is skipped
-            // rather than failing a listing.
-            if let (Some(id), Some(of), Some(relation)) = (
-                ArticleId::parse(&id),
-                ArticleId::parse(&of),
-                dedupe::Relation::from_name(&relation),
-            ) {
-                out.push((
-                    id,
-                    dedupe::Duplicate { duplicate_of: of, relation, similarity: similarity as f32 },
-                ));
-            }
-        }
-        Ok(out)
+            .collect())
     }
 
     /// Number of stored articles.
