@@ -226,19 +226,7 @@ impl Store {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::{Fields, Format, Origin, RawArticle};
-    use crate::pipeline::{process, Config};
-
-    fn article(path: &str, body: &str) -> Article {
-        let raw = RawArticle {
-            origin: Origin::file(path),
-            format: Format::Text,
-            body: body.into(),
-            fields: Fields::default(),
-            diagnostics: vec![],
-        };
-        process(raw, &Config::default()).unwrap()
-    }
+    use crate::store::tests::article;
 
     fn fixtures() -> Vec<Article> {
         vec![

@@ -813,12 +813,14 @@ fn decode_offsets(bytes: &[u8]) -> OffsetMap {
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
     use crate::model::{Fields, RawArticle};
     use crate::pipeline::{process, Config};
 
-    fn article(path: &str, body: &str) -> Article {
+    /// A text article through the real pipeline (shared with the search
+    /// tests).
+    pub(crate) fn article(path: &str, body: &str) -> Article {
         let raw = RawArticle {
             origin: Origin::file(path),
             format: Format::Text,
