@@ -187,9 +187,40 @@ fn ymd(y: &str, m: u32, d: &str) -> Option<NaiveDate> {
     NaiveDate::from_ymd_opt(y, m, d)
 }
 
+/// How a numeric date with slashes (`10/05/2022`) reads.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum SlashOrder {
+    /// Month first, as in the United States (the default when the
+    /// language is unknown).
+    #[default]
+    MonthFirst,
+    /// Day first, as nearly everywhere else.
+    DayFirst,
+}
+
+impl SlashOrder {
+    /// The order for a page in language `tag` (`<html lang>`): month first
+    /// for `en`, `en-US` and no language at all, day first for any other
+    /// (`es`, `en-GB`, `de-DE`), since only US English writes the month
+    /// first.
+    pub fn for_language(tag: Option<&str>) -> SlashOrder {
+        let tag = tag.map(|t| t.trim().to_ascii_lowercase().replace('_', "-"));
+        match tag.as_deref() {
+            None | Some("" | "en" | "en-us") => SlashOrder::MonthFirst,
+            Some(_) => SlashOrder::DayFirst,
+        }
+    }
+}
+
 /// Every absolute date written in `text`, in order of position; where two
 /// forms overlap, the one that starts first (then the longer) wins.
+/// Slashed numeric dates read month first ([`find_dates_in`] chooses).
 pub fn find_dates(text: &str) -> Vec<DateMatch> {
+    find_dates_in(text, SlashOrder::MonthFirst)
+}
+
+/// [`find_dates`] with slashed numeric dates read in `order`.
+pub fn find_dates_in(text: &str, order: SlashOrder) -> Vec<DateMatch> {
     let mut found = Vec::new();
     for c in MONTH_FIRST.captures_iter(text) {
         if let Some(date) = month_number(&c[1]).and_then(|m| ymd(&c[3], m, &c[2])) {
@@ -208,7 +239,7 @@ pub fn find_dates(text: &str) -> Vec<DateMatch> {
             if c[5] != c[7] {
                 continue;
             }
-            numeric_dmy(&c[4], &c[5], &c[6], &c[8])
+            numeric_dmy(&c[4], &c[5], &c[6], &c[8], order)
         };
         if let Some(date) = date {
             let m = c.get(0).expect("group 0");
@@ -226,11 +257,12 @@ pub fn find_dates(text: &str) -> Vec<DateMatch> {
     out
 }
 
-/// `a SEP b SEP year`: day-first with `.` and `-` (European), month-first
-/// with `/` (American) unless only the other reading is a valid date.
-fn numeric_dmy(a: &str, sep: &str, b: &str, y: &str) -> Option<NaiveDate> {
+/// `a SEP b SEP year`: day-first with `.` and `-` (European); with `/` in
+/// `order`; either way the other reading when only it is a valid date.
+fn numeric_dmy(a: &str, sep: &str, b: &str, y: &str, order: SlashOrder) -> Option<NaiveDate> {
     let (a_n, b_n): (u32, u32) = (a.parse().ok()?, b.parse().ok()?);
-    let day_first = if sep == "/" { a_n > 12 } else { b_n <= 12 };
+    let day_first =
+        if sep == "/" && order == SlashOrder::MonthFirst { a_n > 12 } else { b_n <= 12 };
     if day_first {
         ymd(y, b_n, a)
     } else {
@@ -241,7 +273,14 @@ fn numeric_dmy(a: &str, sep: &str, b: &str, y: &str) -> Option<NaiveDate> {
 /// The date of a metadata value ("2016-10-05T16:32:00Z", "Wed, 05 Oct 2016
 /// 16:32:00 +0000", "October 5, 2016"): the first date written in it.
 pub fn parse_date(value: &str) -> Option<NaiveDate> {
-    find_dates(value).into_iter().next().map(|d| d.date)
+    parse_date_in(value, SlashOrder::MonthFirst)
+}
+
+/// [`parse_date`] with slashed numeric dates read in `order`. A timestamp
+/// with an offset gives the calendar day as written there (the outlet's
+/// local day), never the day shifted to UTC.
+pub fn parse_date_in(value: &str, order: SlashOrder) -> Option<NaiveDate> {
+    find_dates_in(value, order).into_iter().next().map(|d| d.date)
 }
 
 static PATH_DATE: LazyLock<Regex> = LazyLock::new(|| {
@@ -301,6 +340,22 @@ mod tests {
     fn impossible_dates_are_no_dates() {
         assert!(find_dates("February 30, 2016 and 31.04.2016 and 1 May 1066").is_empty());
         assert_eq!(parse_date("not a date"), None);
+    }
+
+    #[test]
+    fn slashed_dates_follow_the_language_and_offsets_are_not_shifted() {
+        let may = NaiveDate::from_ymd_opt(2022, 5, 10);
+        let oct = NaiveDate::from_ymd_opt(2022, 10, 5);
+        let es = SlashOrder::for_language(Some("es"));
+        assert_eq!(parse_date_in("10/05/2022 05:22 pm", es), may);
+        assert_eq!(parse_date_in("10/05/2022 05:22 pm", SlashOrder::for_language(None)), oct);
+        assert_eq!(parse_date_in("10/05/2022", SlashOrder::for_language(Some("en-US"))), oct);
+        assert_eq!(SlashOrder::for_language(Some("en_GB")), SlashOrder::DayFirst);
+        // Only one reading is a date: it is taken whatever the order.
+        assert_eq!(parse_date_in("5/25/2022", es), NaiveDate::from_ymd_opt(2022, 5, 25));
+        assert_eq!(parse_date("25/05/2022"), NaiveDate::from_ymd_opt(2022, 5, 25));
+        // 23:00 at UTC-5 is the next day in UTC; the day as written stands.
+        assert_eq!(parse_date("2022-05-05T23:00:00-05:00"), NaiveDate::from_ymd_opt(2022, 5, 5));
     }
 
     #[test]

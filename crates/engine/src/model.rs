@@ -116,7 +116,7 @@ pub struct Fields {
     /// Why: the container the HTML reader chose and the rule that chose it.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub extraction_why: Option<String>,
-    /// The exact source of `published` in a page (`json-ld datePublished`,
+    /// The exact source of `published` in a page (`json-ld NewsArticle datePublished`,
     /// `meta article:published_time`, `time element`, `url path`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub date_evidence: Option<String>,

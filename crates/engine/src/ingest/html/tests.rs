@@ -53,7 +53,7 @@ fn the_date_comes_from_structure_never_from_scripts_comments_or_widgets() {
     let page = extract_page(html.as_bytes(), None, None);
     let f = &page.fields;
     assert_eq!(f.published.as_deref(), Some("2016-10-05T16:32:00+02:00"));
-    assert_eq!(page.date_evidence.as_deref(), Some("json-ld datePublished"));
+    assert_eq!(page.date_evidence.as_deref(), Some("json-ld NewsArticle datePublished"));
     assert_eq!(f.modified.as_deref(), Some("2016-10-07T09:00:00Z"));
     assert_eq!(f.title.as_deref(), Some("Harbour reopens"));
     assert_eq!(f.author.as_deref(), Some("Ana Lima"));
@@ -67,6 +67,113 @@ fn the_date_comes_from_structure_never_from_scripts_comments_or_widgets() {
         extract_page(bare.as_bytes(), None, Some("https://gazette.example/2016/10/05/harbour"));
     assert_eq!(page.fields.published.as_deref(), Some("2016-10-05"));
     assert_eq!(page.fields.published_source, Some(crate::model::DateSource::Url));
+}
+
+/// The date, its evidence and the headline of a page made of `head`.
+fn dated(head: &str) -> (Option<String>, Option<String>, Option<String>) {
+    let html = format!(
+        "<html><head>{head}</head><body><article><p>The ferry ran again on Monday \
+         after the storm, and the island's shops opened their doors.</p></article></body></html>"
+    );
+    let page = extract_page(html.as_bytes(), None, None);
+    (page.fields.published, page.date_evidence, page.fields.title)
+}
+
+fn ld(json: &str) -> String {
+    format!(r#"<script type="application/ld+json">{json}</script>"#)
+}
+
+#[test]
+fn json_ld_dates_from_main_entities_graphs_and_other_types() {
+    // A WebPage wrapping its article as `mainEntity`.
+    let page = ld(r#"{"@type":"WebPage","name":"Ferry","mainEntity":{"@type":"Article",
+        "headline":"Ferry runs again","datePublished":"2019-01-17T15:15:00+01:00"}}"#);
+    expect_test::expect![[r#"
+        (
+            Some(
+                "2019-01-17T15:15:00+01:00",
+            ),
+            Some(
+                "json-ld Article datePublished",
+            ),
+            Some(
+                "Ferry runs again",
+            ),
+        )
+    "#]]
+    .assert_debug_eq(&dated(&page));
+    // No article type: a recipe's own date, not its reviews' nor its photo's.
+    let recipe = ld(r#"[{"@type":"ImageObject","datePublished":"2021-12-27"},
+        {"@type":"Recipe","name":"Pie","datePublished":"2018-07-25","review":[
+        {"@type":"Review","datePublished":"2019-04-12"}]}]"#);
+    let (date, evidence, _) = dated(&recipe);
+    assert_eq!(date.as_deref(), Some("2018-07-25"));
+    assert_eq!(evidence.as_deref(), Some("json-ld Recipe datePublished"));
+    // In a graph, the article's date before the WebPage's; a photo's never.
+    let graph = ld(r#"{"@context":"https://schema.org","@graph":[
+        {"@type":"WebPage","datePublished":"2020-02-14"},
+        {"@type":["schema:NewsArticle"],"dateCreated":"2020-02-13T11:06:03+00:00"}]}"#);
+    assert_eq!(dated(&graph).0.as_deref(), Some("2020-02-13T11:06:03+00:00"));
+    let photo = ld(r#"{"@type":"ImageObject","datePublished":"2021-12-27"}"#);
+    let og = r#"<meta property="article:published_time" content="2022-01-15T00:48:00+01:00">"#;
+    assert_eq!(dated(&format!("{photo}{og}")).0.as_deref(), Some("2022-01-15T00:48:00+01:00"));
+    // A forum post and a how-to carry the page's date too.
+    let post =
+        ld(r#"{"@type":"DiscussionForumPosting","datePublished":"2011-02-21T17:47:28+01:00"}"#);
+    assert_eq!(dated(&post).0.as_deref(), Some("2011-02-21T17:47:28+01:00"));
+}
+
+#[test]
+fn hand_written_json_ld_is_read_leniently() {
+    let date = |json: &str| dated(&ld(json)).0;
+    // A tab and a newline inside a string, and trailing commas.
+    let raw = "[{\"@type\":\"NewsArticle\",\"description\":\"two\tlines\nhere\",\n\
+               \"datePublished\":\"2022-02-02T11:14:00+01:00\",},]";
+    assert_eq!(date(raw).as_deref(), Some("2022-02-02T11:14:00+01:00"));
+    // A stray semicolon after the value, and two values in one script.
+    assert_eq!(
+        date(r#"{"@type":"Article","datePublished":"2020-03-01"};"#).as_deref(),
+        Some("2020-03-01")
+    );
+    let two =
+        r#"{"@type":"Organization","name":"X"}{"@type":"Article","datePublished":"2020-03-02"}"#;
+    assert_eq!(date(two).as_deref(), Some("2020-03-02"));
+    // Unquoted values and unescaped quotes: the keys are picked out.
+    let broken = r#"{"@type": "NewsArticle", "@author": Jan Nowak, "headline": "A "quoted" word",
+        "datePublished": "2021-05-11 09:49:18"}"#;
+    assert_eq!(date(broken).as_deref(), Some("2021-05-11 09:49:18"));
+    // `type` without the `@`, wrapped in a comment.
+    assert_eq!(
+        date(r#"<!-- {"type":"Article","datePublished":"2014-05-08"} -->"#).as_deref(),
+        Some("2014-05-08")
+    );
+    // Not JSON-LD: a data script's date is never taken.
+    let data = r#"<script type="application/json">{"@type":"Article","datePublished":"2001-01-01"}</script>"#;
+    assert_eq!(dated(data).0, None);
+}
+
+#[test]
+fn open_graph_updated_time_is_only_the_modification_date() {
+    let html = r#"<html><head><meta property="og:updated_time" content="2016-09-11T06:37:58+00:00">
+        </head><body><p>The ferry ran again on Monday after the storm, and the shops opened.</p></body></html>"#;
+    let page = extract_page(html.as_bytes(), None, None);
+    assert_eq!(page.fields.published, None);
+    assert_eq!(page.fields.modified.as_deref(), Some("2016-09-11T06:37:58+00:00"));
+}
+
+#[test]
+fn slashed_dates_read_in_the_order_of_the_page_language() {
+    let head = r#"<meta property="article:published_time" content="10/05/2022 05:22 pm">"#;
+    let html = |lang: &str| {
+        format!(
+            "<html lang=\"{lang}\"><head>{head}</head><body><p>Text of the page.</p></body></html>"
+        )
+    };
+    let published = |lang| extract_page(html(lang).as_bytes(), None, None).fields.published;
+    // Day first in Spanish, kept as the day so that no later reader takes
+    // it for October; as written in US English.
+    assert_eq!(published("es").as_deref(), Some("2022-05-10"));
+    assert_eq!(published("en-US").as_deref(), Some("10/05/2022 05:22 pm"));
 }
 
 #[test]
