@@ -134,6 +134,20 @@ fn structured_dates(html: &str) -> (Option<NaiveDate>, Option<NaiveDate>) {
     (ld, og)
 }
 
+/// True for the held-out half of the pages: those whose file name hashes
+/// (64-bit FNV-1a) to an odd number. Extraction rules are tuned by looking
+/// at the other half only, so the held-out figure says what to expect on
+/// unseen pages.
+pub fn held_out(file: &str) -> bool {
+    let hash = file.bytes().fold(0xcbf2_9ce4_8422_2325_u64, |h, b| {
+        (h ^ u64::from(b)).wrapping_mul(0x0000_0100_0000_01b3)
+    });
+    hash % 2 == 1
+}
+
+/// How many of the worst tuning pages the report lists.
+const WORST_LISTED: usize = 25;
+
 /// Runs the evaluation.
 pub fn run(datasets: &Path) -> crate::Result<Report> {
     let cases = load(datasets)?;
@@ -143,6 +157,9 @@ pub fn run(datasets: &Path) -> crate::Result<Report> {
     let (mut n_english, mut structured, mut right) = (0, 0, 0);
     let mut wrong = Vec::new();
     let mut methods: BTreeMap<&'static str, usize> = BTreeMap::new();
+    let (mut tuning, mut unseen) = (Counts::default(), Counts::default());
+    let mut n_held_out = 0;
+    let mut worst: Vec<(f64, &str, Counts)> = Vec::new();
     for (url, case, path) in &cases {
         let bytes =
             std::fs::read(path).map_err(|source| Error::Io { path: path.clone(), source })?;
@@ -175,6 +192,15 @@ pub fn run(datasets: &Path) -> crate::Result<Report> {
             c.fp += counts.fp;
         }
         n_english += usize::from(is_english);
+        let is_held_out = held_out(&case.file);
+        n_held_out += usize::from(is_held_out);
+        let half = if is_held_out { &mut unseen } else { &mut tuning };
+        half.tp += counts.tp;
+        half.fn_ += counts.fn_;
+        half.fp += counts.fp;
+        if !is_held_out {
+            worst.push((counts.fn_ + counts.fp, &case.file, counts));
+        }
 
         let (ld, og) = structured_dates(&String::from_utf8_lossy(&bytes));
         if let Some(truth) = ld.or(og) {
@@ -194,6 +220,9 @@ pub fn run(datasets: &Path) -> crate::Result<Report> {
     report.add("pages.english", n_english as f64);
     report.add_prf("snippets.english", english.prf());
     report.add_prf("snippets_lenient", lenient.prf());
+    report.add("pages.held_out", n_held_out as f64);
+    report.add_prf("snippets.tuning", tuning.prf());
+    report.add_prf("snippets.held_out", unseen.prf());
     report.add("page_bytes.median", sizes.get(sizes.len() / 2).copied().unwrap_or(0) as f64);
     report.add("dates.structured_pages", structured as f64);
     report.add("dates.structured_right", right as f64);
@@ -205,6 +234,12 @@ pub fn run(datasets: &Path) -> crate::Result<Report> {
         all.fp,
         methods.iter().map(|(m, n)| format!("{m} {n}")).collect::<Vec<_>>().join(", ")
     ));
+    worst.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(b.1)));
+    for (_, file, c) in worst.iter().take(WORST_LISTED) {
+        report
+            .notes
+            .push(format!("worst tuning page: {file} tp {} fn {} fp {}", c.tp, c.fn_, c.fp));
+    }
     if wrong.is_empty() {
         report.notes.push(format!("structured dates: all {structured} right"));
     }

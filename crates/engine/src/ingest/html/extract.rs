@@ -46,7 +46,7 @@ impl Method {
 const DROPPED_TAGS: &[&str] = &[
     "nav", "footer", "aside", "button", "select", "option", "input", "textarea", "label", "dialog",
     "menu", "canvas", "video", "audio", "object", "embed", "map", "head", "title", "script",
-    "figure", "img", "picture", "fieldset",
+    "figure", "img", "picture", "fieldset", "rt", "rp",
 ];
 
 /// Class/id words (whole words, `-`/`_`-separated) that mark boilerplate.
@@ -122,6 +122,10 @@ const BOILER_WORDS: &[&str] = &[
     "rating",
     "copyright",
     "caption",
+    // A picture's legend; a word of its own, since inside a name it is
+    // also part of words (`grundlegende` in an id made of a heading).
+    "legend",
+    "legende",
     "credit",
     "credits",
     "hidden",
@@ -158,6 +162,7 @@ const BOILER_WORDS: &[&str] = &[
     "backtotop",
     "totop",
     "disclaimer",
+    "disclosure",
     "imprint",
     "impressum",
     "rss",
@@ -885,7 +890,9 @@ impl Ctx<'_> {
                 next = sib.next_sibling;
                 continue;
             }
-            if sib.is_text() {
+            // A ruby annotation (`<rt>`) is dropped, but what it annotates
+            // is the text itself, not a lead-in.
+            if sib.is_text() || matches!(&*sib.tag, "rt" | "rp") {
                 return false;
             }
             return self.dropped[n as usize] && self.stats[n as usize].raw > 0

@@ -190,6 +190,22 @@ fn meta_tags_and_time_elements_give_dates_in_order_of_trust() {
 }
 
 #[test]
+fn ruby_readings_legends_and_disclosures_are_not_article_text() {
+    let html = r#"<html><body><div class="article-body">
+        <p>The <ruby><span class="word">harbour</span><rt>HAR-ber</rt></ruby> reopened on Tuesday after three weeks of repairs, the port authority said, and the first boats came in.</p>
+        <p class="disclosure">We may earn a commission when you buy through links on this page.</p>
+        <div class="image"><div class="legend">The quay at dawn, seen from the lighthouse.</div></div>
+        <p>Fishing boats, which had moored in the next town, began to return in the afternoon, and traders set up stalls again on the quay.</p>
+        </div></body></html>"#;
+    let page = extract_page(html.as_bytes(), None, None);
+    expect_test::expect![[r#"
+        The harbour reopened on Tuesday after three weeks of repairs, the port authority said, and the first boats came in.
+
+        Fishing boats, which had moored in the next town, began to return in the afternoon, and traders set up stalls again on the quay."#]]
+    .assert_eq(&page.text);
+}
+
+#[test]
 fn charsets_from_transport_bom_meta_and_detection() {
     let body = "<p>Gr\u{fc}\u{df}e aus K\u{f6}ln, sch\u{f6}ne Stra\u{df}en und \u{fc}berall Caf\u{e9}s.</p>";
     let latin1 = encoding_rs::WINDOWS_1252.encode(body).0.into_owned();
