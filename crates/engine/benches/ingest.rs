@@ -6,6 +6,9 @@
 //! cases run, one pass of each stage is timed in CPU time of this thread
 //! (`/proc/thread-self/schedstat`, so other processes on a loaded machine
 //! do not count) and printed as articles per CPU-second.
+//! `STORYLINE_INGEST_PASSES=clean` runs only that pass (`store`, `whole`,
+//! or a comma-separated list), for a profiler:
+//! `STORYLINE_INGEST_PASSES=clean valgrind --tool=callgrind target/release/deps/ingest-*`.
 
 use std::path::PathBuf;
 use std::time::Duration;
@@ -17,15 +20,28 @@ use storyline::pipeline::{process, Config, Ingest, IngestConfig};
 use storyline::store::Store;
 
 fn main() {
+    // `STORYLINE_INGEST_PASSES=clean` (or `store`, `whole`, comma-separated)
+    // times only those passes, for a profiler; the divan cases run only when
+    // no pass is chosen.
+    let chosen = std::env::var("STORYLINE_INGEST_PASSES").ok();
+    let runs = |pass: &str| chosen.as_deref().is_none_or(|c| c.split(',').any(|p| p == pass));
     let inputs = inputs();
-    let raws = raws(&inputs);
-    let (n, cpu) = cpu_time(|| clean_and_metadata_pass(&raws));
-    report("clean + metadata", n, cpu);
-    let (n, cpu) = cpu_time(|| read_and_store_pass(&inputs));
-    report("read + clean + metadata + store insert", n, cpu);
-    let (n, cpu) = cpu_time(|| full_run_pass(&inputs));
-    report("the whole ingest run (+ copies + clustering)", n, cpu);
-    divan::main();
+    if runs("clean") {
+        let raws = raws(&inputs);
+        let (n, cpu) = cpu_time(|| clean_and_metadata_pass(&raws));
+        report("clean + metadata", n, cpu);
+    }
+    if runs("store") {
+        let (n, cpu) = cpu_time(|| read_and_store_pass(&inputs));
+        report("read + clean + metadata + store insert", n, cpu);
+    }
+    if runs("whole") {
+        let (n, cpu) = cpu_time(|| full_run_pass(&inputs));
+        report("the whole ingest run (+ copies + clustering)", n, cpu);
+    }
+    if chosen.is_none() {
+        divan::main();
+    }
 }
 
 /// The Timeline17 article files (the inputs of `storyline ingest` on the

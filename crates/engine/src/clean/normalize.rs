@@ -276,9 +276,13 @@ fn mojibake(s: &str) -> Option<(char, usize)> {
 fn detokenize(s: &str, base: usize, b: &mut Builder) {
     let mut glue_next = false;
     let mut pos = 0;
-    for token in s.split(' ') {
+    // Tokens are what `s.split(' ')` gives, found with memchr so that a run
+    // of plain words can be copied whole and skipped.
+    while pos <= s.len() {
         let tok_start = pos;
-        pos += token.len() + 1;
+        let tok_end = memchr::memchr(b' ', &s.as_bytes()[pos..]).map_or(s.len(), |i| pos + i);
+        let token = &s[tok_start..tok_end];
+        pos = tok_end + 1;
         if token.is_empty() {
             continue;
         }
@@ -296,6 +300,15 @@ fn detokenize(s: &str, base: usize, b: &mut Builder) {
             }
             b.push_run(token, raw);
             glue_next = false;
+            // The plain words after it, one space apart, come out exactly
+            // as they are in the raw: one copy and one offset run for the
+            // whole stretch up to the next Treebank token.
+            let run_end = plain_run_end(s.as_bytes(), tok_end);
+            if run_end > tok_end {
+                b.map.push(b.text.len(), base + tok_end);
+                b.text.push_str(&s[tok_end..run_end]);
+                pos = run_end + 1;
+            }
             continue;
         }
         // Repair the token's characters first, so a curly "’s" is read as
@@ -346,6 +359,35 @@ fn detokenize(s: &str, base: usize, b: &mut Builder) {
             }
         }
         glue_next = glue_after;
+    }
+}
+
+/// Where a stretch of plain words that starts at `at` (the space after a
+/// word) ends: each word one space after the last, starting with a letter
+/// or digit, of printable ASCII without the characters a repair or a
+/// Treebank rule looks at (`"`, `*`, `\`), and not a clitic `n't`. Such a
+/// word is pushed as it is after one space, so the stretch equals the raw.
+fn plain_run_end(bytes: &[u8], mut at: usize) -> usize {
+    loop {
+        let word = at + 1;
+        if bytes.get(at) != Some(&b' ') || !bytes.get(word).is_some_and(u8::is_ascii_alphanumeric)
+        {
+            return at;
+        }
+        let mut end = word;
+        while let Some(&c) = bytes.get(end) {
+            if c == b' ' {
+                break;
+            }
+            if !matches!(c, 0x21..=0x7e) || matches!(c, b'"' | b'*' | b'\\') {
+                return at;
+            }
+            end += 1;
+        }
+        if matches!(&bytes[word..end], b"n't" | b"N'T") {
+            return at;
+        }
+        at = end;
     }
 }
 
