@@ -144,14 +144,15 @@ pub fn clean(raw: &str, config: &CleanConfig) -> Clean {
     let title = mark_head(&mut lines, &paras, raw);
     let dateline = cut_dateline(&lines, &mut starts);
     mark_footer(&mut lines, &paras);
-    let line_keys: Vec<String> = lines
-        .iter()
-        .zip(&starts)
-        .map(|(l, &start)| match l.fate {
-            Fate::Body | Fate::Joined => repeat_key(&l.content[start..]),
-            _ => String::new(),
-        })
-        .collect();
+    // The words of every kept line, hashed once: repeats compare words.
+    let mut words = RepeatWords::default();
+    for (l, &start) in lines.iter().zip(&starts) {
+        let from = words.hashes.len();
+        if matches!(l.fate, Fate::Body | Fate::Joined) {
+            key_words(&l.content[start..], &mut words.hashes);
+        }
+        words.lines.push(from as u32..words.hashes.len() as u32);
+    }
     // Each rule below only drops paragraphs, and a drop can expose more
     // work for another (a repeat removed makes a new last paragraph), so
     // they run until nothing changes: then the text is a fixed point and
@@ -162,7 +163,7 @@ pub fn clean(raw: &str, config: &CleanConfig) -> Clean {
     loop {
         let n_kept = lines.iter().filter(|l| l.fate == Fate::Body).count();
         mark_edges(&mut lines, &paras);
-        mark_repeats(&mut lines, &line_keys);
+        mark_repeats(&mut lines, &words);
         mark_joins(&mut lines, &facts);
         if lines.iter().filter(|l| l.fate == Fate::Body).count() == n_kept {
             break;
@@ -414,109 +415,144 @@ fn mark_edges(lines: &mut [Line], paras: &[Para]) {
     }
 }
 
-/// Lowercase words of a paragraph, for repeat detection: quote marks,
-/// apostrophes and punctuation do not count.
-fn repeat_key(text: &str) -> String {
-    if text.is_ascii() {
-        // Every line goes through here: written into a buffer of the final
-        // bound (a key is never longer than its text: a space stands for
-        // at least one dropped byte), without a capacity check per byte.
-        let mut key = vec![0u8; text.len()];
-        let mut n = 0;
-        let mut in_word = false;
-        for &c in text.as_bytes() {
-            if c.is_ascii_alphanumeric() {
-                if !in_word && n > 0 {
-                    key[n] = b' ';
-                    n += 1;
-                }
-                in_word = true;
-                key[n] = c.to_ascii_lowercase();
-                n += 1;
-            } else if c != b'\'' {
-                in_word = false;
-            }
-        }
-        key.truncate(n);
-        return String::from_utf8(key).unwrap_or_default();
-    }
-    let mut key = String::with_capacity(text.len());
-    let mut in_word = false;
-    for c in text.chars() {
-        if c.is_alphanumeric() {
-            if !in_word && !key.is_empty() {
-                key.push(' ');
-            }
-            in_word = true;
-            if c.is_ascii() {
-                key.push(c.to_ascii_lowercase());
-            } else {
-                key.extend(c.to_lowercase());
-            }
-        } else if c != '\'' {
-            in_word = false;
-        }
-    }
-    key
+/// The words of the kept lines, for repeat detection, hashed.
+#[derive(Default)]
+struct RepeatWords {
+    /// Word hashes of every line, line after line.
+    hashes: Vec<u64>,
+    /// The range of `hashes` of each line.
+    lines: Vec<Range<u32>>,
 }
 
-/// Marks paragraphs equal to an earlier one, or contained in a longer one
-/// (at least six words), as repeats; the first, or the longer, is kept.
-fn mark_repeats(lines: &mut [Line], line_keys: &[String]) {
-    let mut keys: Vec<(usize, String)> = Vec::new();
+/// How a byte counts in a repeat key: a letter or digit stands for itself
+/// in lowercase, an apostrophe for nothing (`we're` is `were`), anything
+/// else (0) ends a word.
+static KEY_BYTE: [u8; 128] = {
+    let mut table = [0u8; 128];
+    let mut c = 0;
+    while c < 128 {
+        let b = c as u8;
+        if b.is_ascii_alphanumeric() {
+            table[c] = b.to_ascii_lowercase();
+        } else if b == b'\'' {
+            table[c] = 1;
+        }
+        c += 1;
+    }
+    table
+};
+
+fn fold(h: u64, byte: u8) -> u64 {
+    (h.rotate_left(5) ^ u64::from(byte)).wrapping_mul(0x517c_c1b7_2722_0a95)
+}
+
+/// Appends the hashes of the words of `text` for repeat detection: runs of
+/// letters and digits, lowercased, apostrophes and punctuation not
+/// counting. Two paragraphs repeat each other when their word hashes are
+/// equal (64-bit hashes of the lowercased words: two different words of an
+/// article sharing one is a chance of about 2^-44 at most).
+fn key_words(text: &str, out: &mut Vec<u64>) {
+    let bytes = text.as_bytes();
+    let (mut h, mut in_word) = (0u64, false);
+    let mut i = 0;
+    while i < bytes.len() {
+        let c = bytes[i];
+        if c < 0x80 {
+            i += 1;
+            match KEY_BYTE[c as usize] {
+                0 => {
+                    if in_word {
+                        out.push(h);
+                        (h, in_word) = (0, false);
+                    }
+                }
+                1 => {}
+                lower => {
+                    h = fold(h, lower);
+                    in_word = true;
+                }
+            }
+            continue;
+        }
+        let Some(ch) = text[i..].chars().next() else { break };
+        i += ch.len_utf8();
+        if ch.is_alphanumeric() {
+            let mut buf = [0u8; 4];
+            for lower in ch.to_lowercase() {
+                lower.encode_utf8(&mut buf).bytes().for_each(|b| h = fold(h, b));
+            }
+            in_word = true;
+        } else if in_word {
+            out.push(h);
+            (h, in_word) = (0, false);
+        }
+    }
+    if in_word {
+        out.push(h);
+    }
+}
+
+/// Marks paragraphs with the same words as an earlier one, or whose words
+/// run inside a longer one (six words or more), as repeats; the first, or
+/// the longer, is kept.
+fn mark_repeats(lines: &mut [Line], words: &RepeatWords) {
+    // Each kept paragraph's words, its lines' words one after the other.
+    let mut para_words: Vec<u64> = Vec::with_capacity(words.hashes.len());
+    let mut keys: Vec<(usize, Range<usize>)> = Vec::new();
     for (i, line) in lines.iter().enumerate() {
+        let own = &words.hashes[words.lines[i].start as usize..words.lines[i].end as usize];
         match line.fate {
-            Fate::Body => keys.push((i, line_keys[i].clone())),
+            Fate::Body => {
+                let start = para_words.len();
+                para_words.extend_from_slice(own);
+                keys.push((i, start..para_words.len()));
+            }
             Fate::Joined => {
                 if let Some((_, key)) = keys.last_mut() {
-                    if !key.is_empty() && !line_keys[i].is_empty() {
-                        key.push(' ');
-                    }
-                    key.push_str(&line_keys[i]);
+                    para_words.extend_from_slice(own);
+                    key.end = para_words.len();
                 }
             }
             _ => {}
         }
     }
-    let mut first_seen: FxHashMap<&str, usize> = FxHashMap::default();
+    let key = |k: usize| &para_words[keys[k].1.clone()];
+    let mut first_seen: FxHashMap<&[u64], usize> = FxHashMap::default();
     let mut repeat_of: Vec<Option<usize>> = vec![None; keys.len()];
-    for (k, (line, key)) in keys.iter().enumerate() {
-        if key.is_empty() {
+    for (k, (line, _)) in keys.iter().enumerate() {
+        if key(k).is_empty() {
             continue;
         }
-        match first_seen.get(key.as_str()) {
+        match first_seen.get(key(k)) {
             Some(&first) => repeat_of[k] = Some(first),
             None => {
-                first_seen.insert(key, *line);
+                first_seen.insert(key(k), *line);
             }
         }
     }
     // Containment: a paragraph of six words or more inside a longer one.
     // Index the needles by their first word trigram, then walk every
     // paragraph's trigrams once: near-linear in the length of the article.
-    let mut needles: FxHashMap<&str, Vec<usize>> = FxHashMap::default();
-    for (a, (_, key)) in keys.iter().enumerate() {
-        if repeat_of[a].is_none() && key.bytes().filter(|&b| b == b' ').count() >= 5 {
-            if let Some((_, first)) = word_trigrams(key).next() {
-                needles.entry(first).or_default().push(a);
-            }
+    let mut needles: FxHashMap<&[u64], Vec<usize>> = FxHashMap::default();
+    for (a, of) in repeat_of.iter().enumerate() {
+        if of.is_none() && key(a).len() >= 6 {
+            needles.entry(&key(a)[..3]).or_default().push(a);
         }
     }
     if !needles.is_empty() {
-        for (b, (line_b, key_b)) in keys.iter().enumerate() {
+        for b in 0..keys.len() {
             if repeat_of[b].is_some() {
                 continue;
             }
-            for (at, t) in word_trigrams(key_b) {
-                let Some(candidates) = needles.get(t) else { continue };
+            let key_b = key(b);
+            for at in 0..key_b.len().saturating_sub(2) {
+                let Some(candidates) = needles.get(&key_b[at..at + 3]) else { continue };
                 for &a in candidates {
-                    let key_a = &keys[a].1;
-                    // The trigram starts a word of `key_b`: the needle must follow from here.
-                    let rest = &key_b[at..];
-                    let fits = rest.starts_with(key_a.as_str())
-                        && (rest.len() == key_a.len() || rest.as_bytes()[key_a.len()] == b' ');
+                    let key_a = key(a);
+                    // The needle must follow from this word on.
+                    let fits = key_b[at..].starts_with(key_a);
                     if a != b && repeat_of[a].is_none() && key_b.len() > key_a.len() && fits {
-                        repeat_of[a] = Some(*line_b);
+                        repeat_of[a] = Some(keys[b].0);
                     }
                 }
             }
@@ -536,33 +572,6 @@ fn mark_repeats(lines: &mut [Line], line_keys: &[String]) {
             }
         }
     }
-}
-
-/// The runs of three consecutive words of a space-separated key.
-fn word_trigrams(key: &str) -> impl Iterator<Item = (usize, &str)> {
-    let bytes = key.as_bytes();
-    let mut spaces = memchr::memchr_iter(b' ', bytes);
-    let mut bounds = [0usize; 3];
-    let (b1, b2) = (spaces.next(), spaces.next());
-    let mut ok = b1.is_some() && b2.is_some();
-    if let (Some(b1), Some(b2)) = (b1, b2) {
-        bounds = [0, b1 + 1, b2 + 1];
-    }
-    std::iter::from_fn(move || {
-        if !ok {
-            return None;
-        }
-        let end = match spaces.next() {
-            Some(sp) => sp,
-            None => {
-                ok = false;
-                key.len()
-            }
-        };
-        let t = (bounds[0], &key[bounds[0]..end]);
-        bounds = [bounds[1], bounds[2], end + 1];
-        Some(t)
-    })
 }
 
 /// Builds the text from kept lines: a paragraph per `Body` line, `Joined`
