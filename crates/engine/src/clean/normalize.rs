@@ -376,20 +376,36 @@ fn plain_run_end(bytes: &[u8], mut at: usize) -> usize {
         }
         let mut end = word;
         while let Some(&c) = bytes.get(end) {
-            if c == b' ' {
-                break;
+            match RUN_BYTE[c as usize] {
+                RUN_WORD => end += 1,
+                RUN_SPACE => break,
+                _ => return at,
             }
-            if !matches!(c, 0x21..=0x7e) || matches!(c, b'"' | b'*' | b'\\') {
-                return at;
-            }
-            end += 1;
         }
-        if matches!(&bytes[word..end], b"n't" | b"N'T") {
+        if end - word == 3 && matches!(&bytes[word..end], b"n't" | b"N'T") {
             return at;
         }
         at = end;
     }
 }
+
+const RUN_WORD: u8 = 1;
+const RUN_SPACE: u8 = 2;
+
+/// What a byte is to [`plain_run_end`]: part of a plain word, the space
+/// between two, or (0) the end of the stretch.
+static RUN_BYTE: [u8; 256] = {
+    let mut table = [0u8; 256];
+    let mut c = 0x21;
+    while c <= 0x7e {
+        if c != b'"' as usize && c != b'*' as usize && c != b'\\' as usize {
+            table[c] = RUN_WORD;
+        }
+        c += 1;
+    }
+    table[b' ' as usize] = RUN_SPACE;
+    table
+};
 
 /// True when a text looks Penn-Treebank tokenized.
 pub(crate) fn looks_ptb(text: &str) -> bool {
