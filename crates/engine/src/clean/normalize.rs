@@ -122,6 +122,31 @@ impl Builder {
         }
     }
 
+    /// [`Builder::push_run`] for a run of printable ASCII (most tokens):
+    /// the same checks on its first byte, then one copy.
+    fn push_ascii_run(&mut self, run: &str, raw: usize) {
+        let bytes = run.as_bytes();
+        let Some(&first) = bytes.first() else { return };
+        if bytes[1..].contains(&b'"') {
+            return self.push_run(run, raw);
+        }
+        if let Some(space_raw) = self.pending_space.take() {
+            if !self.text.is_empty() {
+                self.map.push(self.text.len(), space_raw);
+                self.text.push(' ');
+            }
+        }
+        if first.is_ascii_uppercase() && self.text.ends_with('"') {
+            let b = self.text.as_bytes();
+            if b.len() >= 2 && matches!(b[b.len() - 2], b'.' | b'!' | b'?' | b',') {
+                self.map.push(self.text.len(), raw);
+                self.text.push(' ');
+            }
+        }
+        self.map.push(self.text.len(), raw);
+        self.text.push_str(run);
+    }
+
     fn space(&mut self, raw: usize) {
         if self.pending_space.is_none() {
             self.pending_space = Some(raw);
@@ -298,7 +323,7 @@ fn detokenize(s: &str, base: usize, b: &mut Builder) {
             if !b.text.is_empty() && !glue_next {
                 b.space(raw.saturating_sub(1));
             }
-            b.push_run(token, raw);
+            b.push_ascii_run(token, raw);
             glue_next = false;
             // The plain words after it, one space apart, come out exactly
             // as they are in the raw: one copy and one offset run for the
@@ -351,7 +376,7 @@ fn detokenize(s: &str, base: usize, b: &mut Builder) {
         }
         match out {
             Some(out) => out.chars().for_each(|c| b.push(c, raw)),
-            None if plain => b.push_run(t, raw),
+            None if plain => b.push_ascii_run(t, raw),
             None => {
                 for (i, c) in t.char_indices() {
                     b.push(c, tb.map.to_raw(i));
