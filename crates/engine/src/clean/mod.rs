@@ -459,6 +459,23 @@ fn fold_word(h: u64, word: u64) -> u64 {
 fn key_words(text: &str, out: &mut Vec<u64>) {
     let bytes = text.as_bytes();
     let (mut h, mut in_word) = (0u64, false);
+    if text.is_ascii() {
+        // Most lines: one table lookup per byte, no decoding.
+        for &c in bytes {
+            let class = KEY_BYTE[usize::from(c & 0x7f)];
+            if class > 1 {
+                h = fold(h, class);
+                in_word = true;
+            } else if class == 0 && in_word {
+                out.push(h);
+                (h, in_word) = (0, false);
+            }
+        }
+        if in_word {
+            out.push(h);
+        }
+        return;
+    }
     let mut i = 0;
     while i < bytes.len() {
         let c = bytes[i];
