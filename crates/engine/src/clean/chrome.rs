@@ -83,7 +83,8 @@ static MARK_WORDS: LazyLock<aho_corasick::packed::Searcher> = LazyLock::new(|| {
 fn has_mark(line: &str) -> bool {
     let bytes = line.as_bytes();
     // "©" is C2 A9 in UTF-8; A9 alone ends other letters too ("é").
-    memchr::memchr2_iter(b'@', 0xA9, bytes).any(|at| bytes[at] == b'@' || at > 0 && bytes[at - 1] == 0xC2)
+    memchr::memchr2_iter(b'@', 0xA9, bytes)
+        .any(|at| bytes[at] == b'@' || at > 0 && bytes[at - 1] == 0xC2)
         || MARK_WORDS.find(bytes).is_some()
 }
 

@@ -395,8 +395,7 @@ fn detokenize(s: &str, base: usize, b: &mut Builder) {
 fn plain_run_end(bytes: &[u8], mut at: usize) -> usize {
     loop {
         let word = at + 1;
-        if bytes.get(at) != Some(&b' ') || !bytes.get(word).is_some_and(u8::is_ascii_alphanumeric)
-        {
+        if bytes.get(at) != Some(&b' ') || !bytes.get(word).is_some_and(u8::is_ascii_alphanumeric) {
             return at;
         }
         let mut end = word;
