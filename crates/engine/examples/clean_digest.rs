@@ -158,9 +158,9 @@ fn generated(rng: &mut u64) -> String {
         let n_words = next(rng) % 16;
         for w in 0..n_words {
             if w > 0 {
-                out.push(if next(rng) % 9 == 0 { '\u{a0}' } else { ' ' });
+                out.push(if next(rng).is_multiple_of(9) { '\u{a0}' } else { ' ' });
             }
-            if next(rng) % 40 == 0 {
+            if next(rng).is_multiple_of(40) {
                 out.push(char::from_u32((next(rng) % 0x3000) as u32).unwrap_or('?'));
             }
             out.push_str(WORDS[(next(rng) % WORDS.len() as u64) as usize]);

@@ -543,7 +543,7 @@ fn mark_repeats(lines: &mut [Line], words: &RepeatWords) {
     let mut first_seen: FxHashMap<u64, usize> =
         FxHashMap::with_capacity_and_hasher(keys.len(), Default::default());
     let mut repeat_of: Vec<Option<usize>> = vec![None; keys.len()];
-    for k in 0..keys.len() {
+    for (k, of) in repeat_of.iter_mut().enumerate() {
         let words = key(k);
         if words.is_empty() {
             continue;
@@ -559,7 +559,7 @@ fn mark_repeats(lines: &mut [Line], words: &RepeatWords) {
                 } else {
                     (0..k).find(|&j| key(j) == words)
                 };
-                repeat_of[k] = first.map(|j| keys[j].0);
+                *of = first.map(|j| keys[j].0);
             }
             Entry::Vacant(slot) => {
                 slot.insert(k);
