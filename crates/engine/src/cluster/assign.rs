@@ -163,7 +163,8 @@ impl ClusterState {
         self.revise(event, config);
         self.arrivals += 1;
         self.second_look(config);
-        if config.reconcile_every > 0 && self.arrivals % config.reconcile_every as u64 == 0 {
+        if config.reconcile_every > 0 && self.arrivals.is_multiple_of(config.reconcile_every as u64)
+        {
             self.reconcile(config);
         }
         self.assignment_of(input.article).expect("just assigned")
