@@ -15,7 +15,10 @@
 //! more. A small dated story gets a second look once the stream has moved
 //! on, and joins a larger story running at the same time if it fits.
 //! Clusters that converge are merged and events whose members drift apart
-//! are split; both are recorded as [`Change`]s so old ids stay resolvable.
+//! are split; every 32 arrivals, the small events of that window get a
+//! second look with the centroids as they now are (`reconcile`), so an
+//! event is less often split by the order its articles came in. Merges and
+//! splits are recorded as [`Change`]s so old ids stay resolvable.
 //! Deterministic: ties break by id, no clock, no randomness.
 
 mod assign;
