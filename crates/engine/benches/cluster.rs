@@ -17,8 +17,10 @@ fn main() {
         let checkpoints = [10_000, 100_000, 300_000, 1_000_000];
         let checkpoints: Vec<usize> = checkpoints.into_iter().filter(|&c| c < total).collect();
         scale_run(&docs, total, &checkpoints, 10_000, 42, &mut |p| {
+            let cpu =
+                p.cpu_ns_per_article.map_or("n/a".to_string(), |ns| format!("{:.1}", ns / 1000.0));
             println!(
-                "stored {:>8}  {:>8.1} us/article  {:>6.0} bytes/article",
+                "stored {:>8}  {:>8.1} us/article wall  {cpu:>8} us/article CPU  {:>6.0} bytes/article",
                 p.stored,
                 p.ns_per_article / 1000.0,
                 p.bytes_per_article

@@ -35,13 +35,17 @@ fn similarity(terms: &Centroid, names: &Centroid, m: &Member, name_weight: f32) 
     combine(terms.cosine(&m.terms.0), n, name_weight)
 }
 
-fn centroid_similarity(a: (&Centroid, &Centroid), b: (&Centroid, &Centroid), w: f32) -> f32 {
+pub(super) fn centroid_similarity(
+    a: (&Centroid, &Centroid),
+    b: (&Centroid, &Centroid),
+    w: f32,
+) -> f32 {
     let n = (!a.1.terms().is_empty() && !b.1.terms().is_empty()).then(|| a.1.cosine_with(b.1));
     combine(a.0.cosine_with(b.0), n, w)
 }
 
 /// True when `a` and `b` are within `days` of each other (or undated).
-fn near(
+pub(super) fn near(
     a: (Option<NaiveDate>, Option<NaiveDate>),
     b: (Option<NaiveDate>, Option<NaiveDate>),
     days: i64,
@@ -159,6 +163,10 @@ impl ClusterState {
         self.revise(event, config);
         self.arrivals += 1;
         self.second_look(config);
+        if config.reconcile_every > 0 && self.arrivals.is_multiple_of(config.reconcile_every as u64)
+        {
+            self.reconcile(config);
+        }
         self.assignment_of(input.article).expect("just assigned")
     }
 
@@ -248,7 +256,7 @@ impl ClusterState {
     }
 
     /// The best-scoring live candidate from the event (or story) index.
-    fn best(
+    pub(super) fn best(
         &self,
         query: &[(u32, f32)],
         config: &ClusterConfig,
@@ -320,6 +328,7 @@ impl ClusterState {
         });
         self.stories[story as usize].events.push(EventId(id));
         self.open_events.push(id);
+        self.fresh.push(id);
         id
     }
 
@@ -634,7 +643,7 @@ fn ranked_hits(hits: FxHashMap<u32, (f32, u32)>, candidates: usize) -> Vec<(u32,
 
 /// `(from, into)`: the smaller cluster merges into the larger (ties: into
 /// the lower id).
-fn larger_last(a: &Event, b: &Event) -> (u32, u32) {
+pub(super) fn larger_last(a: &Event, b: &Event) -> (u32, u32) {
     if (a.articles.len(), std::cmp::Reverse(a.id)) > (b.articles.len(), std::cmp::Reverse(b.id)) {
         (b.id.0, a.id.0)
     } else {

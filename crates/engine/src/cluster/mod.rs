@@ -15,11 +15,15 @@
 //! more. A small dated story gets a second look once the stream has moved
 //! on, and joins a larger story running at the same time if it fits.
 //! Clusters that converge are merged and events whose members drift apart
-//! are split; both are recorded as [`Change`]s so old ids stay resolvable.
+//! are split; every 32 arrivals, the small events of that window get a
+//! second look with the centroids as they now are (`reconcile`), so an
+//! event is less often split by the order its articles came in. Merges and
+//! splits are recorded as [`Change`]s so old ids stay resolvable.
 //! Deterministic: ties break by id, no clock, no randomness.
 
 mod assign;
 mod index;
+mod reconcile;
 mod text;
 mod vector;
 
@@ -122,6 +126,12 @@ pub struct ClusterConfig {
     /// also every this many articles, so two halves of one story that grow
     /// side by side meet when they converge.
     pub story_recheck_every: usize,
+    /// Every this many arrivals, the events and stories started since the
+    /// last reconciliation that are still small get another look with the
+    /// centroids as they are now (see `reconcile`); 0 turns it off.
+    pub reconcile_every: usize,
+    /// Events and stories up to this many articles are reconciled.
+    pub reconcile_max: usize,
     /// Heaviest article terms used to query the index.
     pub query_terms: usize,
     /// Candidates (by index score) compared in full.
@@ -159,6 +169,8 @@ impl Default for ClusterConfig {
             recheck_looks: 6,
             story_recheck_every: 4,
             recheck_threshold: 0.03,
+            reconcile_every: 32,
+            reconcile_max: 2,
             query_terms: 32,
             candidates: 16,
             scan: 128,
@@ -316,6 +328,9 @@ pub struct ClusterState {
     /// counted); the clock of the second looks.
     #[serde(default)]
     arrivals: u64,
+    /// Events started since the last reconciliation, in creation order.
+    #[serde(default)]
+    fresh: Vec<u32>,
     changes: Vec<Change>,
 }
 

@@ -199,3 +199,32 @@ proptest::proptest! {
         proptest::prop_assert_eq!(total, texts.len());
     }
 }
+
+#[test]
+fn reconciliation_merges_events_of_a_story_that_arrival_order_kept_apart() {
+    // Online, a threshold no pair passes keeps each article in an event of
+    // its own (the story still takes them all); the reconciliation pass,
+    // with the default threshold and the centroids as they now are, joins
+    // the events the articles would have joined had the others come first.
+    let apart = ClusterConfig { event_threshold: 0.99, reconcile_every: 0, ..Default::default() };
+    let mut state = ClusterState::new(&apart);
+    let texts = [FLOOD_A, FLOOD_B, FLOOD_C];
+    let got: Vec<Assignment> = texts
+        .iter()
+        .enumerate()
+        .map(|(i, t)| state.assign(&input(i as u64, "Douro floods near Porto", t, Some(1)), &apart))
+        .collect();
+    assert!(got.iter().all(|a| a.story == got[0].story));
+    assert_eq!(got.iter().map(|a| a.event).collect::<std::collections::BTreeSet<_>>().len(), 3);
+    state.reconcile(&ClusterConfig::default());
+    let events: Vec<EventId> = (0..3).map(|i| state.event_of(ArticleId(i)).unwrap()).collect();
+    assert!(events.iter().all(|&e| e == events[0]), "{events:?}");
+    // Every old id still resolves to where its articles are now.
+    for a in &got {
+        assert_eq!(state.resolve_event(a.event), events[0]);
+    }
+    assert_eq!(state.event(got[1].event).unwrap().n_articles(), 3);
+    let merges = state.changes().iter().filter(|c| matches!(c, Change::EventMerged { .. })).count();
+    assert_eq!(merges, 2);
+    assert!(state.fresh.is_empty());
+}

@@ -337,8 +337,12 @@ pub fn seeds_check(t17: &[Doc], seeds: &[Doc], config: &ClusterConfig) -> (usize
 pub struct ScalePoint {
     /// Articles stored before the timed batch.
     pub stored: usize,
-    /// Mean assignment time over the batch, in nanoseconds.
+    /// Mean assignment time over the batch, in nanoseconds (wall clock).
     pub ns_per_article: f64,
+    /// Mean CPU time of the assigning thread over the batch, in nanoseconds,
+    /// where `/proc/thread-self/schedstat` exists: on a shared machine the
+    /// wall clock also counts the other jobs.
+    pub cpu_ns_per_article: Option<f64>,
     /// Approximate state size per stored article, in bytes.
     pub bytes_per_article: f64,
 }
@@ -404,6 +408,7 @@ pub fn scale_run(
         let timed =
             checkpoints.iter().any(|&c| c >= i && c < i + n.max(1)) || checkpoints.contains(&i);
         let start = std::time::Instant::now();
+        let cpu_start = thread_cpu_ns();
         for (k, (text, date)) in chunk.iter().enumerate() {
             let input = ClusterInput {
                 article: ArticleId((i + k) as u64),
@@ -418,11 +423,20 @@ pub fn scale_run(
             report(ScalePoint {
                 stored: i,
                 ns_per_article: start.elapsed().as_nanos() as f64 / n as f64,
+                cpu_ns_per_article: cpu_start
+                    .zip(thread_cpu_ns())
+                    .map(|(a, b)| b.saturating_sub(a) as f64 / n as f64),
                 bytes_per_article: state.heap_bytes() as f64 / state.n_articles() as f64,
             });
         }
         i += n;
     }
+}
+
+/// Nanoseconds the calling thread has spent on a CPU (Linux).
+fn thread_cpu_ns() -> Option<u64> {
+    let stat = std::fs::read_to_string("/proc/thread-self/schedstat").ok()?;
+    stat.split_whitespace().next()?.parse().ok()
 }
 
 /// Runs the task.
@@ -479,7 +493,7 @@ mod tests {
     /// The issue bars, on the real data. The Timeline17 story bar (B-cubed
     /// F1 >= 0.95, natural order) and the seeds bar are met and asserted.
     /// FIXME(#5): the ECB+ bars are story >= 0.95 and event >= 0.90; the
-    /// lexical path reaches about 0.88 / 0.86, so those assert the current
+    /// lexical path reaches about 0.89 / 0.857, so those assert the current
     /// level (a regression guard) until the bars are met.
     #[test]
     fn bars_on_ecbplus_timeline17_and_seeds() {
@@ -488,7 +502,7 @@ mod tests {
         let ecb = load_ecbplus(&datasets).unwrap();
         let s = score(&ecb, &cluster_docs(&ecb, &(0..ecb.len()).collect::<Vec<_>>(), &config));
         assert!(s.story_b3.f >= 0.87, "ecb+ story {}", s.story_b3);
-        assert!(s.event_b3.unwrap().f >= 0.84, "ecb+ event {}", s.event_b3.unwrap());
+        assert!(s.event_b3.unwrap().f >= 0.85, "ecb+ event {}", s.event_b3.unwrap());
         let t17 = load_timeline17(&datasets).unwrap();
         let seeds = load_seeds(&datasets.join("../seeds")).unwrap();
         assert_eq!(seeds.len(), 5);
