@@ -2,8 +2,13 @@
 # Load benchmark of `storyline serve` (see docs/benchmarks.md; not a test).
 # Ingests the seeds and Timeline17 into a store, serves it with the release
 # binary, waits until every story view is computed, then runs wrk for
-# $DURATION (30s) at 64 connections on the story list, the largest story's
-# page and a search, as web pages and as JSON. Needs wrk and curl.
+# $DURATION (30s) at 64 connections on three classes of URLs: the story
+# list (pages, sorts, word filters), story pages (every story, page, JSON
+# and paged sub-lists) and searches (one or two words drawn from the
+# store's headlines, first or second page), web pages and JSON alike.
+# scripts/load.lua draws the URLs (DRAW=zipf or uniform). After each run
+# the server's answer-cache counts say how many answers were computed.
+# Needs wrk and curl.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 shared=${STORYLINE_SHARED:-../shared}
@@ -21,10 +26,40 @@ pid=$!
 trap 'kill $pid' EXIT
 start=$(date +%s.%N)
 until curl -sf "http://$addr/api/status" | grep -q '"warm":true'; do sleep 0.2; done
-echo "every view computed $(echo "$(date +%s.%N) - $start" | bc) s after start"
-story=$(curl -sf "http://$addr/api/stories?sort=largest&limit=1" | grep -o '"id":"s[0-9]*"' | head -1 | cut -d'"' -f4)
-query=${QUERY:-oil+spill}
-for path in "/" "/stories/$story" "/search?q=$query" "/api/stories" "/api/stories/$story" "/api/search?q=$query"; do
-  echo "== GET $path"
-  wrk -t2 -c64 -d"$duration" --latency "http://$addr$path"
+echo "every view computed $(echo "$(date +%s.%N) - $start" | bc) s after start; RSS $(grep VmRSS /proc/$pid/status | tr -s ' ' | cut -d' ' -f2) kB"
+
+# The URLs' ingredients: every story id, and the words of the headlines
+# (four letters or more, lowercased, no function words, most frequent
+# first).
+data=$(mktemp --suffix=.lua)
+trap 'kill $pid; rm -f "$data"' EXIT
+{
+  echo "return {"
+  echo "stories = {"
+  total=$(curl -sf "http://$addr/api/stories?limit=1" | grep -o '"total":[0-9]*' | cut -d: -f2)
+  for ((offset = 0; offset < total; offset += 100)); do
+    curl -sf "http://$addr/api/stories?sort=largest&limit=100&offset=$offset" |
+      grep -o '"id":"s[0-9]*"' | cut -d'"' -f4 | sed 's/.*/"&",/'
+  done
+  echo "},"
+  echo "words = {"
+  n=$(curl -sf "http://$addr/api/articles?limit=1" | grep -o '"total":[0-9]*' | cut -d: -f2)
+  for ((offset = 0; offset < n; offset += 100)); do
+    curl -sf "http://$addr/api/articles?limit=100&offset=$offset" | grep -o '"title":"[^"]*"' | cut -d'"' -f4
+  done | tr 'A-Z' 'a-z' | tr -cs 'a-z' '\n' | awk 'length >= 4' |
+    grep -vxE 'with|from|that|this|after|over|into|more|than|about|have|will|were|been|they|their|what|when|says|could|would|amid' |
+    sort | uniq -c | sort -rn |
+    awk '{print "\"" $2 "\","}'
+  echo "},"
+  echo "}"
+} > "$data"
+echo "$(grep -c '"s[0-9]*",' "$data") stories, $(grep -c '"[a-z]*",$' "$data") headline words"
+
+counts() {
+  curl -sf "http://$addr/api/status" | grep -o '"cache_[a-z]*":[0-9]*' | tr '\n' ' '
+}
+for class in ${CLASSES:-list story search}; do
+  echo "== $class (${DRAW:-zipf}); before: $(counts)"
+  LOAD_DATA=$data CLASS=$class wrk -t2 -c64 -d"$duration" --latency -s scripts/load.lua "http://$addr"
+  echo "after: $(counts)"
 done
