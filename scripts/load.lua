@@ -1,7 +1,6 @@
 -- wrk script for scripts/load.sh: each request draws a URL of one class
--- (CLASS: list, story or search) from the stories and title words that
--- load.sh wrote to $LOAD_DATA, so the answer cache does not answer
--- everything. DRAW=zipf (default) draws item i with a weight of about 1/i,
+-- (CLASS: list, story or search) from the stories and names that load.sh
+-- wrote to $LOAD_DATA, so the answer cache does not answer everything. DRAW=zipf (default) draws item i with a weight of about 1/i,
 -- as readers favour a few stories and queries; DRAW=uniform draws evenly.
 -- Seeded per thread: the same run draws the same URLs.
 
@@ -26,11 +25,12 @@ local function pick(n)
 end
 
 local function word()
-  return data.words[pick(#data.words)]
+  return data.names[pick(#data.names)]
 end
 
+-- One name, or two (both must match).
 local function query()
-  if math.random() < 0.5 then return word() end
+  if math.random() < 0.6 then return word() end
   return word() .. "+" .. word()
 end
 

@@ -4,8 +4,8 @@
 # binary, waits until every story view is computed, then runs wrk for
 # $DURATION (30s) at 64 connections on three classes of URLs: the story
 # list (pages, sorts, word filters), story pages (every story, page, JSON
-# and paged sub-lists) and searches (one or two words drawn from the
-# store's headlines, first or second page), web pages and JSON alike.
+# and paged sub-lists) and searches (one or two names the store's articles
+# mention, first or second page), web pages and JSON alike.
 # scripts/load.lua draws the URLs (DRAW=zipf or uniform). After each run
 # the server's answer-cache counts say how many answers were computed.
 # Needs wrk and curl.
@@ -28,9 +28,10 @@ start=$(date +%s.%N)
 until curl -sf "http://$addr/api/status" | grep -q '"warm":true'; do sleep 0.2; done
 echo "every view computed $(echo "$(date +%s.%N) - $start" | bc) s after start; RSS $(grep VmRSS /proc/$pid/status | tr -s ' ' | cut -d' ' -f2) kB"
 
-# The URLs' ingredients: every story id, and the words of the headlines
-# (four letters or more, lowercased, no function words, most frequent
-# first).
+# The URLs' ingredients: every story id, and the names the store's
+# articles mention most (the first 1,000 of /api/entities: people, places,
+# organizations, what readers search for; Timeline17's articles have no
+# headlines to draw words from), lowercased, most mentioned first.
 data=$(mktemp --suffix=.lua)
 trap 'kill $pid; rm -f "$data"' EXIT
 {
@@ -42,18 +43,15 @@ trap 'kill $pid; rm -f "$data"' EXIT
       grep -o '"id":"s[0-9]*"' | cut -d'"' -f4 | sed 's/.*/"&",/'
   done
   echo "},"
-  echo "words = {"
-  n=$(curl -sf "http://$addr/api/articles?limit=1" | grep -o '"total":[0-9]*' | cut -d: -f2)
-  for ((offset = 0; offset < n; offset += 100)); do
-    curl -sf "http://$addr/api/articles?limit=100&offset=$offset" | grep -o '"title":"[^"]*"' | cut -d'"' -f4
-  done | tr 'A-Z' 'a-z' | tr -cs 'a-z' '\n' | awk 'length >= 4' |
-    grep -vxE 'with|from|that|this|after|over|into|more|than|about|have|will|were|been|they|their|what|when|says|could|would|amid' |
-    sort | uniq -c | sort -rn |
-    awk '{print "\"" $2 "\","}'
+  echo "names = {"
+  for ((offset = 0; offset < 1000; offset += 100)); do
+    curl -sf "http://$addr/api/entities?limit=100&offset=$offset" | grep -o '"name":"[^"]*"' | cut -d'"' -f4
+  done | tr 'A-Z' 'a-z' | sed 's/[^a-z0-9]\+/+/g; s/^+//; s/+$//' | awk 'length >= 3 && !seen[$0]++' |
+    sed 's/.*/"&",/'
   echo "},"
   echo "}"
 } > "$data"
-echo "$(grep -c '"s[0-9]*",' "$data") stories, $(grep -c '"[a-z]*",$' "$data") headline words"
+echo "$(grep -c '"s[0-9]*",' "$data") stories, $(grep -c '"[a-z0-9+]*",$' "$data") names"
 
 counts() {
   curl -sf "http://$addr/api/status" | grep -o '"cache_[a-z]*":[0-9]*' | tr '\n' ' '

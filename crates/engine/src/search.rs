@@ -370,10 +370,14 @@ impl Store {
                     .map_err(err)?;
                 let limit = i64::try_from(query.limit).unwrap_or(i64::MAX);
                 let offset = i64::try_from(query.offset).unwrap_or(i64::MAX);
-                let mut stmt = conn
-                    .prepare_cached(&format!("{ranked_sql} LIMIT {limit} OFFSET {offset}"))
+                let mut stmt =
+                    conn.prepare_cached(&format!("{ranked_sql} LIMIT ?5 OFFSET ?6")).map_err(err)?;
+                let page = stmt
+                    .query_map(
+                        params![fts, dates.0, dates.1, query.outlet, limit, offset],
+                        row,
+                    )
                     .map_err(err)?;
-                let page = stmt.query_map(args, row).map_err(err)?;
                 (total as usize, page.collect::<rusqlite::Result<_>>().map_err(err)?)
             }
         };
@@ -408,22 +412,34 @@ impl Store {
     }
 
     /// Every article that matches `text` (no ranking, no snippets): what a
-    /// list filtered by words needs.
+    /// list filtered by words needs. The index gives row numbers; they are
+    /// turned into ids through the id index, as reading the matching rows
+    /// themselves would read their texts (50 ms for a common word).
     pub fn search_ids(&self, text: &str) -> Result<HashSet<ArticleId>> {
         let Some(fts) = fts_query(text) else { return Ok(HashSet::new()) };
+        let conn = self.conn();
         let err = |e| crate::Error::Store { path: self.path().to_path_buf(), source: e };
-        let mut stmt = self
-            .conn()
-            .prepare_cached(
-                "SELECT id FROM articles WHERE seq IN
-                 (SELECT rowid FROM articles_fts WHERE articles_fts MATCH ?1)",
-            )
+        let mut stmt = conn
+            .prepare_cached("SELECT rowid FROM articles_fts WHERE articles_fts MATCH ?1")
             .map_err(err)?;
-        let rows = stmt.query_map([fts], |r| r.get::<_, String>(0)).map_err(err)?;
-        let mut out = HashSet::new();
-        for id in rows {
-            if let Some(id) = ArticleId::parse(&id.map_err(err)?) {
-                out.insert(id);
+        let seqs = stmt
+            .query_map([fts], |r| r.get::<_, i64>(0))
+            .map_err(err)?
+            .collect::<rusqlite::Result<HashSet<i64>>>()
+            .map_err(err)?;
+        let mut out = HashSet::with_capacity(seqs.len());
+        if seqs.is_empty() {
+            return Ok(out);
+        }
+        // A scan of the covering index on `id` (it holds `seq` too).
+        let mut all = conn.prepare_cached("SELECT seq, id FROM articles").map_err(err)?;
+        let rows = all
+            .query_map([], |r| Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?)))
+            .map_err(err)?;
+        for row in rows {
+            let (seq, id) = row.map_err(err)?;
+            if seqs.contains(&seq) {
+                out.extend(ArticleId::parse(&id));
             }
         }
         Ok(out)
@@ -457,6 +473,46 @@ mod tests {
 
     fn search(store: &Store, text: &str) -> SearchPage {
         store.search(&SearchQuery { text: text.into(), limit: 10, ..Default::default() }).unwrap()
+    }
+
+    fn marked_words(m: &Marked) -> Vec<&str> {
+        m.marks.iter().map(|r| &m.text[r.clone()]).collect()
+    }
+
+    #[test]
+    fn snippets_mark_words_stems_and_prefixes_in_the_best_window() {
+        let terms = Terms::new("ferry strike*");
+        let title = highlight("Ferries halted as strikers walk out", &terms);
+        assert_eq!(marked_words(&title), ["Ferries", "strikers"]);
+        // Forty filler words, then both terms close together: the window
+        // holding both wins over an earlier lone match.
+        let filler = "word ".repeat(40);
+        let text = format!("A ferry left. {filler}The strike stopped every ferry today. {filler}End.");
+        let s = snippet(&text, &terms, 8);
+        assert_eq!(marked_words(&s), ["strike", "ferry"]);
+        assert!(s.text.starts_with('…') && s.text.ends_with('…'), "{}", s.text);
+        assert_eq!(s.text, "…word The strike stopped every ferry today. word…");
+        // Diacritics and case fold; no match gives the start of the text.
+        assert_eq!(marked_words(&snippet("Café CAFÉ cafe", &Terms::new("cafe"), 32)).len(), 3);
+        let none = snippet("Nothing here at all", &terms, 2);
+        assert_eq!((none.text.as_str(), none.marks.len()), ("Nothing here…", 0));
+        assert!(Terms::new(" - : ").is_empty());
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn snippets_never_panic_and_mark_inside_their_text(
+            text in "\\PC{0,300}",
+            query in "[a-zé*\" ]{0,20}",
+            n in 0usize..40,
+        ) {
+            let terms = Terms::new(&query);
+            for m in [snippet(&text, &terms, n), highlight(&text, &terms)] {
+                for r in &m.marks {
+                    proptest::prop_assert!(r.start < r.end && m.text.get(r.clone()).is_some());
+                }
+            }
+        }
     }
 
     #[test]
