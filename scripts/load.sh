@@ -15,8 +15,12 @@ shared=${STORYLINE_SHARED:-../shared}
 db=${DB:-/tmp/storyline-load.db}
 addr=127.0.0.1:${PORT:-8099}
 duration=${DURATION:-30s}
-cargo build --release -p storyline-cli
-bin=${CARGO_TARGET_DIR:-target}/release/storyline
+# BIN: a storyline binary already built (else the release build here).
+bin=${BIN:-}
+if [ -z "$bin" ]; then
+  cargo build --release -p storyline-cli
+  bin=${CARGO_TARGET_DIR:-target}/release/storyline
+fi
 if [ ! -f "$db" ]; then
   # Exit code 3 is "partial": Timeline17 holds 21 empty files.
   "$bin" ingest -q "$shared/seeds" "$shared/datasets/timeline17" --db "$db" 2>/dev/null || [ $? -eq 3 ]
