@@ -249,7 +249,27 @@ fn fold(word: &str) -> String {
 /// `text` with every word that matches `terms` marked (a headline).
 pub fn highlight(text: &str, terms: &Terms) -> Marked {
     let marks = tokens(text).filter(|&(a, b)| terms.matches(&text[a..b]).is_some());
-    Marked { text: text.to_string(), marks: marks.map(|(a, b)| a..b).collect() }
+    let marks = joined(text, marks.map(|(a, b)| a..b).collect());
+    Marked { text: text.to_string(), marks }
+}
+
+/// Marks joined across what joins words without a space ("cease-fire",
+/// "U.S."), so a hyphenated word reads as one mark.
+fn joined(text: &str, marks: Vec<Range<usize>>) -> Vec<Range<usize>> {
+    let mut out: Vec<Range<usize>> = Vec::with_capacity(marks.len());
+    for m in marks {
+        match out.last_mut() {
+            Some(last)
+                if text[last.end..m.start]
+                    .chars()
+                    .all(|c| !c.is_whitespace() && !c.is_alphanumeric()) =>
+            {
+                last.end = m.end
+            }
+            _ => out.push(m),
+        }
+    }
+    out
 }
 
 /// About `n` words of `text` around its best matches of `terms`, marked:
@@ -301,10 +321,11 @@ pub fn snippet(text: &str, terms: &Terms, n: usize) -> Marked {
     if end < words.len() {
         out.text.push('…');
     }
-    for &(i, _) in hits.iter().filter(|&&(i, _)| (start..end).contains(&i)) {
+    let marks = hits.iter().filter(|&&(i, _)| (start..end).contains(&i)).map(|&(i, _)| {
         let (a, b) = words[i];
-        out.marks.push(a - from + shift..b - from + shift);
-    }
+        a - from + shift..b - from + shift
+    });
+    out.marks = joined(&out.text, marks.collect());
     out
 }
 
@@ -370,13 +391,11 @@ impl Store {
                     .map_err(err)?;
                 let limit = i64::try_from(query.limit).unwrap_or(i64::MAX);
                 let offset = i64::try_from(query.offset).unwrap_or(i64::MAX);
-                let mut stmt =
-                    conn.prepare_cached(&format!("{ranked_sql} LIMIT ?5 OFFSET ?6")).map_err(err)?;
+                let mut stmt = conn
+                    .prepare_cached(&format!("{ranked_sql} LIMIT ?5 OFFSET ?6"))
+                    .map_err(err)?;
                 let page = stmt
-                    .query_map(
-                        params![fts, dates.0, dates.1, query.outlet, limit, offset],
-                        row,
-                    )
+                    .query_map(params![fts, dates.0, dates.1, query.outlet, limit, offset], row)
                     .map_err(err)?;
                 (total as usize, page.collect::<rusqlite::Result<_>>().map_err(err)?)
             }
@@ -487,7 +506,8 @@ mod tests {
         // Forty filler words, then both terms close together: the window
         // holding both wins over an earlier lone match.
         let filler = "word ".repeat(40);
-        let text = format!("A ferry left. {filler}The strike stopped every ferry today. {filler}End.");
+        let text =
+            format!("A ferry left. {filler}The strike stopped every ferry today. {filler}End.");
         let s = snippet(&text, &terms, 8);
         assert_eq!(marked_words(&s), ["strike", "ferry"]);
         assert!(s.text.starts_with('…') && s.text.ends_with('…'), "{}", s.text);
@@ -497,6 +517,8 @@ mod tests {
         let none = snippet("Nothing here at all", &terms, 2);
         assert_eq!((none.text.as_str(), none.marks.len()), ("Nothing here…", 0));
         assert!(Terms::new(" - : ").is_empty());
+        let hyphen = highlight("A cease-fire holds", &Terms::new("cease-fire"));
+        assert_eq!(marked_words(&hyphen), ["cease-fire"]);
     }
 
     proptest::proptest! {
