@@ -230,20 +230,22 @@ fn tokens(text: &str) -> impl Iterator<Item = (usize, usize)> + '_ {
 /// A word lowercased with the common Latin diacritics removed (the index
 /// folds them too).
 fn fold(word: &str) -> String {
-    word.chars()
-        .flat_map(char::to_lowercase)
-        .map(|c| match c {
-            'á' | 'à' | 'â' | 'ä' | 'ã' | 'å' | 'ā' => 'a',
-            'é' | 'è' | 'ê' | 'ë' | 'ē' => 'e',
-            'í' | 'ì' | 'î' | 'ï' => 'i',
-            'ó' | 'ò' | 'ô' | 'ö' | 'õ' | 'ø' => 'o',
-            'ú' | 'ù' | 'û' | 'ü' => 'u',
-            'ñ' => 'n',
-            'ç' => 'c',
-            'ý' | 'ÿ' => 'y',
-            c => c,
-        })
-        .collect()
+    word.chars().flat_map(char::to_lowercase).map(fold_char).collect()
+}
+
+/// One lowercase character with its diacritic removed.
+fn fold_char(c: char) -> char {
+    match c {
+        'á' | 'à' | 'â' | 'ä' | 'ã' | 'å' | 'ā' => 'a',
+        'é' | 'è' | 'ê' | 'ë' | 'ē' => 'e',
+        'í' | 'ì' | 'î' | 'ï' => 'i',
+        'ó' | 'ò' | 'ô' | 'ö' | 'õ' | 'ø' => 'o',
+        'ú' | 'ù' | 'û' | 'ü' => 'u',
+        'ñ' => 'n',
+        'ç' => 'c',
+        'ý' | 'ÿ' => 'y',
+        c => c,
+    }
 }
 
 /// `text` with every word that matches `terms` marked (a headline).
@@ -287,9 +289,8 @@ pub fn snippet(text: &str, terms: &Terms, n: usize) -> Marked {
         .iter()
         .enumerate()
         .filter(|(_, &(a, _))| {
-            text[a..].chars().next().is_some_and(|c| {
-                fold(c.encode_utf8(&mut [0; 4])).chars().next().is_some_and(|f| firsts.contains(&f))
-            })
+            let first = text[a..].chars().next().and_then(|c| c.to_lowercase().next());
+            first.is_some_and(|c| firsts.contains(&fold_char(c)))
         })
         .filter_map(|(i, &(a, b))| Some((i, terms.matches(&text[a..b])?)))
         .collect();

@@ -774,7 +774,14 @@ pub fn quote_hits(
         .filter(|q| dates.0.is_none_or(|f| q.first_seen.is_some_and(|d| d >= f)))
         .filter(|q| dates.1.is_none_or(|t| q.first_seen.is_some_and(|d| d <= t)))
         .collect();
-    hits.sort_by_key(|q| (std::cmp::Reverse(q.n_reports), q.id));
+    // The first `limit` in order, without sorting every candidate (a
+    // common word is in thousands of quotes).
+    let key = |q: &&merge::MergedQuote| (std::cmp::Reverse(q.n_reports), q.id);
+    if hits.len() > limit && limit > 0 {
+        hits.select_nth_unstable_by_key(limit - 1, key);
+        hits.truncate(limit);
+    }
+    hits.sort_unstable_by_key(key);
     hits.into_iter()
         .take(limit)
         .map(|q| {
