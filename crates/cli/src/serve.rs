@@ -40,7 +40,14 @@ pub fn serve(args: ServeArgs) -> Result<ExitCode> {
     };
     let state = storyline_server::State::open(config)
         .with_context(|| format!("cannot serve {}", db.display()))?;
-    let runtime = tokio::runtime::Runtime::new().context("cannot start the async runtime")?;
+    // Views and SQLite reads run on the blocking pool. A few threads keep
+    // the cores busy; more would only take turns on them, each with its
+    // own connection and page cache (tokio's default is 512).
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .max_blocking_threads(storyline_server::BLOCKING_THREADS)
+        .build()
+        .context("cannot start the async runtime")?;
     eprintln!(
         "storyline: serving {} on http://{}/ ({}; Ctrl-C stops)",
         db.display(),
@@ -117,8 +124,10 @@ pub fn search(args: SearchArgs) -> Result<ExitCode> {
         .collect::<Result<_, _>>()?;
     let snapshot = Snapshot::new(hits, store.duplicates()?, None);
     let articles: Vec<&Article> = snapshot.articles.iter().collect();
+    let merged = snapshot.merged(&articles);
     let quotes = storyline::views::quote_hits(
-        &snapshot.merged(&articles),
+        &merged,
+        &storyline::views::QuoteIndex::new(&merged),
         &args.query,
         only.as_ref(),
         (args.from, args.to),

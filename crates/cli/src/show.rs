@@ -390,11 +390,9 @@ pub fn entities(args: ListArgs) -> Result<ExitCode> {
 
 pub fn export(args: ExportArgs) -> Result<ExitCode> {
     let store = open_store(args.db)?;
-    let articles = store.articles()?;
+    let snapshot = storyline::views::Snapshot::load(&store)?;
     let diagnostics = store.diagnostics()?;
-    let duplicates = store.duplicates()?;
-    let clusters = store.cluster_state()?;
-    let doc = ExportJson::new(&articles, &diagnostics, &duplicates, clusters.as_ref(), args.raw);
+    let doc = ExportJson::new(&snapshot, &diagnostics, args.raw);
     let mut out = io::BufWriter::new(io::stdout().lock());
     serde_json::to_writer_pretty(&mut out, &doc)?;
     writeln!(out)?;
@@ -479,9 +477,13 @@ pub fn story(args: StoryArgs) -> Result<ExitCode> {
     }
     writeln!(out, "{}  {}", story.id, story.title.unwrap_or("-"))?;
     for e in &story.events {
-        let span =
-            format!("{}..{}", e.first.as_deref().unwrap_or("-"), e.last.as_deref().unwrap_or("-"));
-        writeln!(out, "  {:<7} {span:<22}  {}", e.id, truncate(e.title.unwrap_or("-"), 80))?;
+        let span = format!("{}..{}", day_or_dash(e.first), day_or_dash(e.last));
+        writeln!(
+            out,
+            "  {:<7} {span:<22}  {}",
+            e.id,
+            truncate(e.title.as_deref().unwrap_or("-"), 80)
+        )?;
         for a in &e.articles {
             let title = store
                 .article(
@@ -493,4 +495,9 @@ pub fn story(args: StoryArgs) -> Result<ExitCode> {
         }
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// `YYYY-MM-DD`, or `-` when unknown.
+fn day_or_dash(d: Option<chrono::NaiveDate>) -> String {
+    d.map_or_else(|| "-".to_string(), |d| d.to_string())
 }

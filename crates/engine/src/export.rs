@@ -1,20 +1,25 @@
 //! The JSON shape of the store, shared by `storyline export`, the listings'
 //! `--json` and the HTTP API. Documented in `docs/json.md`.
 //!
-//! Input: stored records. Output: serde-serialisable views of them.
-//! Method: borrowed views, so exporting does not copy article texts.
+//! Input: stored records, as a [`Snapshot`]. Output: serde-serialisable
+//! views of them.
+//! Method: borrowed views, so exporting does not copy article texts;
+//! stories (events, summary, timeline), quotes and entities are built by
+//! [`crate::views`], the one way a story is built for the CLI, the API
+//! and the pages.
 
 use serde::Serialize;
 
 use std::collections::HashMap;
 
-use crate::cluster::{ClusterState, Event, StoryView};
+use crate::cluster::{ClusterState, StoryView};
 use crate::dedupe::Duplicate;
 use crate::extract::merge::{CanonicalEntity, MergedQuote};
 use crate::model::{Article, ArticleId, Diagnostic};
 use crate::store::SCHEMA_VERSION;
-use crate::summarize::{summarize, CitedSentence, SummaryConfig};
-use crate::timeline::{timeline, Timeline, TimelineConfig};
+use crate::summarize::CitedSentence;
+use crate::timeline::Timeline;
+use crate::views::{event_views, EventView, Snapshot};
 
 /// Where an article came from, as in JSON.
 #[derive(Debug, Serialize)]
@@ -128,34 +133,6 @@ impl ArticleJson<'_> {
     }
 }
 
-/// One event, as in JSON.
-#[derive(Debug, Serialize)]
-pub struct EventJson<'a> {
-    /// `e34`.
-    pub id: String,
-    /// The most representative headline.
-    pub title: Option<&'a str>,
-    /// `YYYY-MM-DD` of its earliest article, or null.
-    pub first: Option<String>,
-    /// `YYYY-MM-DD` of its latest article, or null.
-    pub last: Option<String>,
-    /// Its article ids, in arrival order.
-    pub articles: Vec<String>,
-}
-
-impl<'a> EventJson<'a> {
-    /// A view of `e`.
-    pub fn new(e: &'a Event) -> EventJson<'a> {
-        EventJson {
-            id: e.id.to_string(),
-            title: e.title.as_deref(),
-            first: e.first.map(|d| d.to_string()),
-            last: e.last.map(|d| d.to_string()),
-            articles: e.articles().map(|a| a.to_string()).collect(),
-        }
-    }
-}
-
 /// One story, as in JSON.
 #[derive(Debug, Serialize)]
 pub struct StoryJson<'a> {
@@ -170,17 +147,17 @@ pub struct StoryJson<'a> {
     /// Number of articles.
     pub n_articles: usize,
     /// Its events, by first date (undated last).
-    pub events: Vec<EventJson<'a>>,
-    /// Its 3–5 sentence summary, when computed ([`StoryJson::narrate`]).
+    pub events: Vec<EventView>,
+    /// Its 3–5 sentence summary, when computed ([`StoryJson::narrated`]).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub summary: Option<Vec<CitedSentence>>,
-    /// Its timeline, when computed ([`StoryJson::narrate`]).
+    /// Its timeline, when computed ([`StoryJson::narrated`]).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub timeline: Option<Timeline>,
 }
 
 impl<'a> StoryJson<'a> {
-    /// A view of `s`.
+    /// A view of `s`: its events, as the story pages list them.
     pub fn new(s: &StoryView<'a>) -> StoryJson<'a> {
         StoryJson {
             id: s.id.to_string(),
@@ -188,45 +165,18 @@ impl<'a> StoryJson<'a> {
             first: s.first.map(|d| d.to_string()),
             last: s.last.map(|d| d.to_string()),
             n_articles: s.n_articles,
-            events: s.events.iter().map(|e| EventJson::new(e)).collect(),
+            events: event_views(s),
             summary: None,
             timeline: None,
         }
     }
 
-    /// Adds the summary and timeline of story `s`, built from `articles`
-    /// (any superset of its articles) and `duplicates` as from
-    /// [`crate::store::Store::duplicates`] (copies are cited, not counted).
-    pub fn narrate(
-        mut self,
-        s: &StoryView<'_>,
-        articles: &HashMap<ArticleId, &Article>,
-        duplicates: &[(ArticleId, Duplicate)],
-    ) -> Self {
-        let (story, copies) = story_articles(s, articles, duplicates);
-        self.summary = Some(summarize(&story, &copies, &SummaryConfig::default()));
-        self.timeline = Some(timeline(&story, &copies, &TimelineConfig::default()));
-        self
+    /// A view of `s` with its summary and timeline, built by `snapshot`
+    /// as for the story's page.
+    pub fn narrated(s: &StoryView<'a>, snapshot: &Snapshot) -> StoryJson<'a> {
+        let (summary, timeline) = snapshot.narrative(s);
+        StoryJson { summary: Some(summary), timeline: Some(timeline), ..StoryJson::new(s) }
     }
-}
-
-/// The articles of story `s` found in `articles`, in id order, and the
-/// copy relations among them.
-pub fn story_articles<'a>(
-    s: &StoryView<'_>,
-    articles: &HashMap<ArticleId, &'a Article>,
-    duplicates: &[(ArticleId, Duplicate)],
-) -> (Vec<&'a Article>, HashMap<ArticleId, ArticleId>) {
-    let mut story: Vec<&Article> = s
-        .events
-        .iter()
-        .flat_map(|e| e.articles())
-        .filter_map(|id| articles.get(&id).copied())
-        .collect();
-    story.sort_by_key(|a| a.id);
-    story.dedup_by_key(|a| a.id);
-    let copies = duplicates.iter().map(|(id, d)| (*id, d.duplicate_of)).collect();
-    (story, copies)
 }
 
 /// The whole store as one document.
@@ -286,21 +236,23 @@ impl From<&crate::dedupe::SharedPassage> for SharedPassageJson {
 }
 
 impl<'a> ExportJson<'a> {
-    /// A view of the store's contents; `duplicates` as from
-    /// [`crate::store::Store::duplicates`].
+    /// A view of the store's contents as `snapshot` holds them (built
+    /// from the store with [`Snapshot::load`]), with the store's
+    /// `diagnostics`; stories, quotes and entities come from the same
+    /// views as the story pages.
     pub fn new(
-        articles: &'a [Article],
+        snapshot: &'a Snapshot,
         diagnostics: &'a [Diagnostic],
-        duplicates: &[(ArticleId, Duplicate)],
-        clusters: Option<&'a ClusterState>,
         with_raw: bool,
     ) -> ExportJson<'a> {
         let by_id: HashMap<ArticleId, &Duplicate> =
-            duplicates.iter().map(|(id, d)| (*id, d)).collect();
-        let merged = crate::pipeline::quotes(articles, duplicates);
+            snapshot.duplicates.iter().map(|(id, d)| (*id, d)).collect();
+        let clusters = snapshot.clusters.as_ref();
+        let merged = snapshot.merged_all();
         ExportJson {
             schema_version: SCHEMA_VERSION,
-            articles: articles
+            articles: snapshot
+                .articles
                 .iter()
                 .map(|a| {
                     ArticleJson::new(a, with_raw)
@@ -310,17 +262,15 @@ impl<'a> ExportJson<'a> {
                 .collect(),
             diagnostics,
             stories: clusters.map_or_else(Vec::new, |c| {
-                let by_id: HashMap<ArticleId, &Article> =
-                    articles.iter().map(|a| (a.id, a)).collect();
                 let mut views: Vec<StoryView> = c.stories().collect();
                 views.sort_by_key(|s| (std::cmp::Reverse(s.n_articles), s.id));
-                views.iter().map(|v| StoryJson::new(v).narrate(v, &by_id, duplicates)).collect()
+                views.iter().map(|v| StoryJson::narrated(v, snapshot)).collect()
             }),
             quotes: merged.quotes,
             entities: merged.entities,
             shared_passages: crate::dedupe::shared_in(
-                articles,
-                &duplicates.iter().map(|(id, d)| (*id, d.duplicate_of)).collect(),
+                &snapshot.articles,
+                &snapshot.duplicates.iter().map(|(id, d)| (*id, d.duplicate_of)).collect(),
                 &crate::dedupe::Config::default(),
             )
             .iter()

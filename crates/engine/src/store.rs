@@ -664,6 +664,19 @@ impl Store {
         self.query_articles("", [])
     }
 
+    /// Every article, in arrival order, without its raw text and offset
+    /// map (`raw` empty, no offset runs): for readers that show only the
+    /// clean text, such as the server, which then holds half the bytes.
+    pub fn articles_without_raw(&self) -> Result<Vec<Article>> {
+        let columns = ARTICLE_COLUMNS
+            .replace("a.raw,", "'' AS raw,")
+            .replace("a.offsets,", "X'' AS offsets,");
+        let sql = format!("SELECT {columns} FROM articles a ORDER BY seq");
+        let mut stmt = self.conn.prepare(&sql).map_err(|e| self.err(e))?;
+        let rows = stmt.query_map([], row_to_article).map_err(|e| self.err(e))?;
+        rows.collect::<std::result::Result<Vec<_>, _>>().map_err(|e| self.err(e))
+    }
+
     /// One article by id.
     pub fn article(&self, id: ArticleId) -> Result<Option<Article>> {
         Ok(self.query_articles("WHERE id = ?1", [id.to_string()])?.pop())
@@ -850,6 +863,32 @@ pub(crate) mod tests {
             diagnostics: vec![],
         };
         process(raw, &Config::default()).unwrap()
+    }
+
+    #[test]
+    fn articles_without_raw_are_the_articles_less_raw_and_offsets() {
+        let mut store = Store::in_memory().unwrap();
+        let articles = vec![
+            article(
+                "a/1.txt",
+                "Ferry crews strike\n\nThe harbour ferries stopped, the union said.\n",
+            ),
+            article(
+                "b/2.txt",
+                "Bridge approved\n\nThe council voted for a new bridge on Tuesday.\n",
+            ),
+        ];
+        store.insert_batch(&articles, &[]).unwrap();
+        let light = store.articles_without_raw().unwrap();
+        let full = store.articles().unwrap();
+        assert_eq!(light.len(), 2);
+        for (l, mut f) in light.into_iter().zip(full) {
+            assert!(!f.raw.is_empty() && !f.offsets.runs.is_empty());
+            assert!(l.raw.is_empty() && l.offsets.runs.is_empty());
+            f.raw.clear();
+            f.offsets.runs.clear();
+            assert_eq!(l, f);
+        }
     }
 
     #[test]

@@ -48,6 +48,16 @@ impl Snapshot {
         Ok(Snapshot::new(store.articles()?, store.duplicates()?, store.cluster_state()?))
     }
 
+    /// What the views need from `store` without the articles' raw texts
+    /// and offset maps, which no view shows (what the server holds).
+    pub fn load_without_raw(store: &Store) -> crate::Result<Snapshot> {
+        Ok(Snapshot::new(
+            store.articles_without_raw()?,
+            store.duplicates()?,
+            store.cluster_state()?,
+        ))
+    }
+
     /// A snapshot of the given contents.
     pub fn new(
         articles: Vec<Article>,
@@ -173,23 +183,24 @@ impl Snapshot {
         let merged = self.merged(&articles);
         Some(StoryPage {
             card: self.card(&view, &articles, &merged),
-            events: view
-                .events
-                .iter()
-                .map(|e| EventView {
-                    id: e.id.to_string(),
-                    title: e.title.clone(),
-                    first: e.first,
-                    last: e.last,
-                    articles: e.articles().map(|a| a.to_string()).collect(),
-                })
-                .collect(),
+            events: event_views(&view),
             summary: summarize(&articles, &self.copy_of, &SummaryConfig::default()),
             timeline: timeline(&articles, &self.copy_of, &TimelineConfig::default()),
             speakers: speakers(&merged),
             entities: entity_views(&merged),
             sources: self.sources(&articles),
         })
+    }
+
+    /// The summary and timeline of a story, built from its articles in id
+    /// order (copies are cited, not counted): what the export holds of a
+    /// story besides its events, without the rest of its page.
+    pub fn narrative(&self, view: &StoryView<'_>) -> (Vec<CitedSentence>, Timeline) {
+        let articles = self.story_articles(view);
+        (
+            summarize(&articles, &self.copy_of, &SummaryConfig::default()),
+            timeline(&articles, &self.copy_of, &TimelineConfig::default()),
+        )
     }
 
     /// A source line for `a`.
@@ -577,6 +588,21 @@ pub struct EntitySpan {
     pub kind: EntityKind,
 }
 
+/// A story's events, by first date (undated last), as every view of a
+/// story lists them.
+pub fn event_views(view: &StoryView<'_>) -> Vec<EventView> {
+    view.events
+        .iter()
+        .map(|e| EventView {
+            id: e.id.to_string(),
+            title: e.title.clone(),
+            first: e.first,
+            last: e.last,
+            articles: e.articles().map(|a| a.to_string()).collect(),
+        })
+        .collect()
+}
+
 /// Entities, named in most articles first.
 pub fn entity_views(merged: &Merged) -> Vec<EntityView> {
     let mut out: Vec<EntityView> = merged
@@ -671,37 +697,91 @@ pub struct QuoteHit {
     pub story: Option<String>,
 }
 
-/// The quotes of `merged` whose words (or speaker) hold every word of
-/// `query` (any case, `OR` ignored), most reported first, at most `limit`;
-/// only quotes reported by one of `only` and first seen within `dates`.
+/// The quotes of a [`Merged`] by the words of their text and speaker
+/// (lowercased), so that a search does not read every quote: built once
+/// per snapshot, it answers [`quote_hits`] in the time of the postings it
+/// reads.
+pub struct QuoteIndex {
+    words: BTreeMap<String, Vec<u32>>,
+}
+
+impl QuoteIndex {
+    /// Indexes every quote of `merged`.
+    pub fn new(merged: &Merged) -> QuoteIndex {
+        let mut words: BTreeMap<String, Vec<u32>> = BTreeMap::new();
+        for (i, q) in merged.quotes.iter().enumerate() {
+            let speaker = q.speaker.as_deref().unwrap_or("");
+            for w in query_words(&q.text).into_iter().chain(query_words(speaker)) {
+                let list = words.entry(w).or_default();
+                if list.last() != Some(&(i as u32)) {
+                    list.push(i as u32);
+                }
+            }
+        }
+        QuoteIndex { words }
+    }
+
+    /// The quotes holding a word that starts with `term` (a term of one or
+    /// two letters must be the whole word), in quote order.
+    fn postings(&self, term: &str) -> Vec<u32> {
+        if term.chars().count() <= 2 {
+            return self.words.get(term).cloned().unwrap_or_default();
+        }
+        let mut out: Vec<u32> = self
+            .words
+            .range::<str, _>((std::ops::Bound::Included(term), std::ops::Bound::Unbounded))
+            .take_while(|(w, _)| w.starts_with(term))
+            .flat_map(|(_, list)| list.iter().copied())
+            .collect();
+        out.sort_unstable();
+        out.dedup();
+        out
+    }
+}
+
+/// The lowercased words of `text` (`OR` is an operator, not a word).
+fn query_words(text: &str) -> Vec<String> {
+    text.split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty() && *w != "OR")
+        .map(str::to_lowercase)
+        .collect()
+}
+
+/// The quotes of `merged` whose words (or speaker's) start with every word
+/// of `query` (any case, `OR` ignored), most reported first, at most
+/// `limit`; only quotes reported by one of `only` and first seen within
+/// `dates`. `index` is [`QuoteIndex::new`] of `merged`.
 pub fn quote_hits(
     merged: &Merged,
+    index: &QuoteIndex,
     query: &str,
     only: Option<&HashSet<ArticleId>>,
     dates: (Option<NaiveDate>, Option<NaiveDate>),
     limit: usize,
 ) -> Vec<QuoteHit> {
-    let terms: Vec<String> = query
-        .split(|c: char| !c.is_alphanumeric())
-        .filter(|w| !w.is_empty() && *w != "OR")
-        .map(str::to_lowercase)
-        .collect();
+    let terms = query_words(query);
     if terms.is_empty() {
         return Vec::new();
     }
-    let mut hits: Vec<&merge::MergedQuote> = merged
-        .quotes
+    let mut lists: Vec<Vec<u32>> = terms.iter().map(|t| index.postings(t)).collect();
+    lists.sort_by_key(Vec::len);
+    let rest: Vec<HashSet<u32>> = lists[1..].iter().map(|l| l.iter().copied().collect()).collect();
+    let mut hits: Vec<&merge::MergedQuote> = lists[0]
         .iter()
+        .filter(|i| rest.iter().all(|r| r.contains(i)))
+        .filter_map(|&i| merged.quotes.get(i as usize))
         .filter(|q| only.is_none_or(|o| q.sources.iter().any(|s| o.contains(&s.article))))
         .filter(|q| dates.0.is_none_or(|f| q.first_seen.is_some_and(|d| d >= f)))
         .filter(|q| dates.1.is_none_or(|t| q.first_seen.is_some_and(|d| d <= t)))
-        .filter(|q| {
-            let text = q.text.to_lowercase();
-            let speaker = q.speaker.as_deref().unwrap_or("").to_lowercase();
-            terms.iter().all(|t| text.contains(t.as_str()) || speaker.contains(t.as_str()))
-        })
         .collect();
-    hits.sort_by_key(|q| (std::cmp::Reverse(q.n_reports), q.id));
+    // The first `limit` in order, without sorting every candidate (a
+    // common word is in thousands of quotes).
+    let key = |q: &&merge::MergedQuote| (std::cmp::Reverse(q.n_reports), q.id);
+    if hits.len() > limit && limit > 0 {
+        hits.select_nth_unstable_by_key(limit - 1, key);
+        hits.truncate(limit);
+    }
+    hits.sort_unstable_by_key(key);
     hits.into_iter()
         .take(limit)
         .map(|q| {

@@ -18,9 +18,13 @@ use serde::Serialize;
 use storyline::cluster::StoryId;
 use storyline::model::ArticleId;
 use storyline::search::{Hit, Marked, SearchQuery};
-use storyline::views::{EntityView, QuoteView, StoryCard, StoryPage};
+use storyline::summarize::CitedSentence;
+use storyline::timeline::Timeline;
+use storyline::views::{
+    EntityView, EventView, QuoteView, SourceGroup, SpeakerQuotes, StoryCard, StoryPage,
+};
 
-use crate::state::{Generation, State};
+use crate::state::{Generation, Rendered, State};
 use crate::{blocking, json, key, ApiError};
 
 type Shared = AxumState<Arc<State>>;
@@ -29,6 +33,11 @@ type Shared = AxumState<Arc<State>>;
 pub const ROUTES: &[(&str, &str)] = &[
     ("get", "/api/stories"),
     ("get", "/api/stories/{id}"),
+    ("get", "/api/stories/{id}/speakers"),
+    ("get", "/api/stories/{id}/quotes"),
+    ("get", "/api/stories/{id}/entities"),
+    ("get", "/api/stories/{id}/sources"),
+    ("get", "/api/stories/{id}/articles"),
     ("get", "/api/articles"),
     ("get", "/api/articles/{id}"),
     ("get", "/api/quotes"),
@@ -43,6 +52,11 @@ pub(crate) fn routes() -> Router<Arc<State>> {
     Router::new()
         .route("/api/stories", get(stories))
         .route("/api/stories/{id}", get(story))
+        .route("/api/stories/{id}/speakers", get(story_speakers))
+        .route("/api/stories/{id}/quotes", get(story_quotes))
+        .route("/api/stories/{id}/entities", get(story_entities))
+        .route("/api/stories/{id}/sources", get(story_sources))
+        .route("/api/stories/{id}/articles", get(story_articles))
         .route("/api/articles", get(articles))
         .route("/api/articles/{id}", get(article))
         .route("/api/quotes", get(quotes))
@@ -159,20 +173,7 @@ pub(crate) fn filter_stories(
     filter: &StoryFilter,
 ) -> Result<(usize, Vec<StoryCard>), ApiError> {
     let matching: Option<HashSet<ArticleId>> = match &filter.q {
-        Some(q) => Some(
-            state
-                .with_reader(|s| {
-                    s.search(&SearchQuery {
-                        text: q.clone(),
-                        limit: usize::MAX,
-                        ..Default::default()
-                    })
-                })?
-                .hits
-                .into_iter()
-                .map(|h| h.id)
-                .collect(),
-        ),
+        Some(q) => Some(state.with_reader(|s| s.search_ids(q))?),
         None => None,
     };
     let mut cards: Vec<&StoryCard> = generation
@@ -254,6 +255,113 @@ fn page_of(generation: &Generation, id: StoryId) -> Result<Arc<StoryPage>, ApiEr
     generation.page(id).ok_or_else(|| ApiError::not_found(format!("no story {id}")))
 }
 
+/// How much of each long list `/api/stories/{id}` holds; the rest is paged
+/// under `/api/stories/{id}/…`.
+pub(crate) const DOC_SPEAKERS: usize = 20;
+/// Quotes shown per speaker in the story document.
+pub(crate) const DOC_QUOTES: usize = 5;
+/// Entities in the story document.
+pub(crate) const DOC_ENTITIES: usize = 50;
+/// Copy groups in the story document.
+pub(crate) const DOC_SOURCES: usize = 50;
+
+/// A speaker of a story with their first quotes.
+#[derive(Serialize)]
+pub(crate) struct SpeakerBrief<'a> {
+    speaker: Option<&'a str>,
+    entity: Option<usize>,
+    anonymous: bool,
+    /// All of the speaker's quotes in the story.
+    n_quotes: usize,
+    /// Reports of those quotes.
+    n_reports: usize,
+    quotes: &'a [QuoteView],
+}
+
+impl<'a> SpeakerBrief<'a> {
+    fn new(g: &'a SpeakerQuotes, n: usize) -> SpeakerBrief<'a> {
+        SpeakerBrief {
+            speaker: g.speaker.as_deref(),
+            entity: g.entity,
+            anonymous: g.anonymous,
+            n_quotes: g.quotes.len(),
+            n_reports: g.quotes.iter().map(|q| q.n_reports).sum(),
+            quotes: &g.quotes[..g.quotes.len().min(n)],
+        }
+    }
+}
+
+/// How much of a long list a story document holds, and where the rest is.
+#[derive(Serialize)]
+pub(crate) struct More {
+    total: usize,
+    shown: usize,
+    /// The paged list (every item, `offset` and `limit` as in any list).
+    href: String,
+}
+
+#[derive(Serialize)]
+struct MoreLists {
+    speakers: More,
+    quotes: More,
+    entities: More,
+    sources: More,
+    articles: More,
+}
+
+/// What `/api/stories/{id}` answers: the story with its first speakers,
+/// entities and copy groups; `more` says how many there are in all.
+#[derive(Serialize)]
+struct StoryDoc<'a> {
+    #[serde(flatten)]
+    card: &'a StoryCard,
+    events: &'a [EventView],
+    summary: &'a [CitedSentence],
+    timeline: &'a Timeline,
+    speakers: Vec<SpeakerBrief<'a>>,
+    entities: &'a [EntityView],
+    sources: &'a [SourceGroup],
+    more: MoreLists,
+}
+
+impl<'a> StoryDoc<'a> {
+    fn new(s: &'a StoryPage) -> StoryDoc<'a> {
+        let id = &s.card.id;
+        let more = |list: &str, total: usize, shown: usize| More {
+            total,
+            shown,
+            href: format!("/api/stories/{id}/{list}"),
+        };
+        let speakers: Vec<SpeakerBrief> = s
+            .speakers
+            .iter()
+            .take(DOC_SPEAKERS)
+            .map(|g| SpeakerBrief::new(g, DOC_QUOTES))
+            .collect();
+        let n_quotes = s.speakers.iter().map(|g| g.quotes.len()).sum();
+        let shown_quotes = speakers.iter().map(|g| g.quotes.len()).sum();
+        let entities = &s.entities[..s.entities.len().min(DOC_ENTITIES)];
+        let sources = &s.sources[..s.sources.len().min(DOC_SOURCES)];
+        let shown_articles = sources.iter().map(|g| g.articles.len()).sum();
+        StoryDoc {
+            card: &s.card,
+            events: &s.events,
+            summary: &s.summary,
+            timeline: &s.timeline,
+            more: MoreLists {
+                speakers: more("speakers", s.speakers.len(), speakers.len()),
+                quotes: more("quotes", n_quotes, shown_quotes),
+                entities: more("entities", s.entities.len(), entities.len()),
+                sources: more("sources", s.sources.len(), sources.len()),
+                articles: more("articles", s.card.n_articles, shown_articles),
+            },
+            speakers,
+            entities,
+            sources,
+        }
+    }
+}
+
 async fn story(
     AxumState(state): Shared,
     uri: Uri,
@@ -261,10 +369,145 @@ async fn story(
 ) -> Result<Response, ApiError> {
     blocking(move || {
         let generation = state.generation();
-        let answer = generation.rendered(&key(&uri), || json(&*story_page(&state, &id)?))?;
+        let answer = generation.rendered(&key(&uri), || story_json(&state, &id))?;
         Ok(answer.into_response())
     })
     .await
+}
+
+/// The story document as JSON (also rendered ahead by the warm-up).
+pub(crate) fn story_json(state: &Arc<State>, id: &str) -> Result<Rendered, ApiError> {
+    json(&StoryDoc::new(&*story_page(state, id)?))
+}
+
+#[derive(Serialize)]
+struct SpeakerItem<'a> {
+    speaker: Option<&'a str>,
+    entity: Option<usize>,
+    anonymous: bool,
+    n_quotes: usize,
+    n_reports: usize,
+}
+
+#[derive(Serialize)]
+struct Speakers<'a> {
+    speakers: Vec<SpeakerItem<'a>>,
+}
+
+/// `/api/stories/{id}/speakers`: who speaks in the story, most reported
+/// first (their quotes: `/api/stories/{id}/quotes?speaker=`).
+async fn story_speakers(
+    AxumState(state): Shared,
+    uri: Uri,
+    Path(id): Path<String>,
+    Query(q): Query<HashMap<String, String>>,
+) -> Result<Response, ApiError> {
+    let (offset, limit) = Params(q).page()?;
+    blocking(move || {
+        let generation = state.generation();
+        let answer = generation.rendered(&key(&uri), || {
+            let s = story_page(&state, &id)?;
+            let speakers = s
+                .speakers
+                .iter()
+                .skip(offset)
+                .take(limit)
+                .map(|g| {
+                    let b = SpeakerBrief::new(g, 0);
+                    SpeakerItem {
+                        speaker: b.speaker,
+                        entity: b.entity,
+                        anonymous: b.anonymous,
+                        n_quotes: b.n_quotes,
+                        n_reports: b.n_reports,
+                    }
+                })
+                .collect();
+            json(&Page { total: s.speakers.len(), offset, limit, items: Speakers { speakers } })
+        })?;
+        Ok(answer.into_response())
+    })
+    .await
+}
+
+#[derive(Serialize)]
+struct Sources<'a> {
+    sources: &'a [SourceGroup],
+}
+
+/// `/api/stories/{id}/sources`: the story's copy groups, by date.
+async fn story_sources(
+    AxumState(state): Shared,
+    uri: Uri,
+    Path(id): Path<String>,
+    Query(q): Query<HashMap<String, String>>,
+) -> Result<Response, ApiError> {
+    let (offset, limit) = Params(q).page()?;
+    blocking(move || {
+        let generation = state.generation();
+        let answer = generation.rendered(&key(&uri), || {
+            let s = story_page(&state, &id)?;
+            let total = s.sources.len();
+            let sources = &s.sources[offset.min(total)..(offset.saturating_add(limit)).min(total)];
+            json(&Page { total, offset, limit, items: Sources { sources } })
+        })?;
+        Ok(answer.into_response())
+    })
+    .await
+}
+
+/// The story's id as the `story` filter of a list, checked first so that
+/// an unknown story is a 404 like the story itself.
+fn with_story(
+    state: &Arc<State>,
+    id: &str,
+    mut q: HashMap<String, String>,
+) -> Result<Params, ApiError> {
+    story_page(state, id)?;
+    q.insert("story".into(), id.to_string());
+    Ok(Params(q))
+}
+
+/// `/api/stories/{id}/quotes`: as `/api/quotes?story={id}`.
+async fn story_quotes(
+    AxumState(state): Shared,
+    Path(id): Path<String>,
+    Query(q): Query<HashMap<String, String>>,
+) -> Result<Response, ApiError> {
+    let p = blocking({
+        let state = state.clone();
+        move || with_story(&state, &id, q)
+    })
+    .await?;
+    quotes_answer(state, p).await
+}
+
+/// `/api/stories/{id}/entities`: as `/api/entities?story={id}`.
+async fn story_entities(
+    AxumState(state): Shared,
+    Path(id): Path<String>,
+    Query(q): Query<HashMap<String, String>>,
+) -> Result<Response, ApiError> {
+    let p = blocking({
+        let state = state.clone();
+        move || with_story(&state, &id, q)
+    })
+    .await?;
+    entities_answer(state, p).await
+}
+
+/// `/api/stories/{id}/articles`: as `/api/articles?story={id}`.
+async fn story_articles(
+    AxumState(state): Shared,
+    Path(id): Path<String>,
+    Query(q): Query<HashMap<String, String>>,
+) -> Result<Response, ApiError> {
+    let p = blocking({
+        let state = state.clone();
+        move || with_story(&state, &id, q)
+    })
+    .await?;
+    articles_answer(state, p).await
 }
 
 /// An article in a list.
@@ -289,7 +532,10 @@ async fn articles(
     AxumState(state): Shared,
     Query(q): Query<HashMap<String, String>>,
 ) -> Result<Response, ApiError> {
-    let p = Params(q);
+    articles_answer(state, Params(q)).await
+}
+
+async fn articles_answer(state: Arc<State>, p: Params) -> Result<Response, ApiError> {
     let (from, to, story, (offset, limit)) =
         (p.date("from")?, p.date("to")?, p.story()?, p.page()?);
     let outlet = p.text("outlet").map(str::to_lowercase);
@@ -300,16 +546,7 @@ async fn articles(
         let clusters = snap.clusters.as_ref();
         let story = story.map(|s| clusters.map(|c| c.resolve_story(s)));
         let matching: Option<HashSet<ArticleId>> = match text {
-            Some(text) => Some(
-                state
-                    .with_reader(|s| {
-                        s.search(&SearchQuery { text, limit: usize::MAX, ..Default::default() })
-                    })?
-                    .hits
-                    .into_iter()
-                    .map(|h| h.id)
-                    .collect(),
-            ),
+            Some(text) => Some(state.with_reader(|s| s.search_ids(&text))?),
             None => None,
         };
         let copy_of: HashMap<ArticleId, ArticleId> =
@@ -368,73 +605,100 @@ async fn article(AxumState(state): Shared, Path(id): Path<String>) -> Result<Res
 
 /// A quote in a list: its speaker with the quote.
 #[derive(Serialize)]
-struct QuoteItem {
-    speaker: Option<String>,
-    anonymous: bool,
+pub(crate) struct QuoteItem<'a> {
+    pub speaker: Option<&'a str>,
+    pub anonymous: bool,
     #[serde(flatten)]
-    quote: QuoteView,
+    pub quote: &'a QuoteView,
 }
 
 #[derive(Serialize)]
-struct Quotes {
-    quotes: Vec<QuoteItem>,
+struct Quotes<'a> {
+    quotes: Vec<QuoteItem<'a>>,
+}
+
+/// The quotes of `groups` whose speaker's name contains `speaker`
+/// (lowercase) and of `kind`, in group order: their number and the page
+/// `offset..offset + limit`.
+pub(crate) fn quote_items<'a>(
+    groups: &'a [SpeakerQuotes],
+    speaker: Option<&str>,
+    kind: Option<storyline::extract::QuoteKind>,
+    offset: usize,
+    limit: usize,
+) -> (usize, Vec<QuoteItem<'a>>) {
+    let mut total = 0;
+    let mut items = Vec::new();
+    let groups = groups.iter().filter(|g| {
+        speaker.is_none_or(|w| g.speaker.as_ref().is_some_and(|s| s.to_lowercase().contains(w)))
+    });
+    for g in groups {
+        for quote in g.quotes.iter().filter(|q| kind.is_none_or(|k| q.kind == k)) {
+            if total >= offset && items.len() < limit {
+                items.push(QuoteItem {
+                    speaker: g.speaker.as_deref(),
+                    anonymous: g.anonymous,
+                    quote,
+                });
+            }
+            total += 1;
+        }
+    }
+    (total, items)
+}
+
+/// The `kind` parameter of a quote list.
+pub(crate) fn quote_kind(p: &Params) -> Result<Option<storyline::extract::QuoteKind>, ApiError> {
+    match p.text("kind") {
+        None => Ok(None),
+        Some("direct") => Ok(Some(storyline::extract::QuoteKind::Direct)),
+        Some("indirect") => Ok(Some(storyline::extract::QuoteKind::Indirect)),
+        Some(other) => {
+            Err(ApiError::bad_request(format!("kind: {other:?} is not direct or indirect")))
+        }
+    }
 }
 
 async fn quotes(
     AxumState(state): Shared,
     Query(q): Query<HashMap<String, String>>,
 ) -> Result<Response, ApiError> {
-    let p = Params(q);
+    quotes_answer(state, Params(q)).await
+}
+
+async fn quotes_answer(state: Arc<State>, p: Params) -> Result<Response, ApiError> {
     let (story, (offset, limit)) = (p.story()?, p.page()?);
     let speaker = p.text("speaker").map(str::to_lowercase);
-    let kind = match p.text("kind") {
-        None => None,
-        Some("direct") => Some(storyline::extract::QuoteKind::Direct),
-        Some("indirect") => Some(storyline::extract::QuoteKind::Indirect),
-        Some(other) => {
-            return Err(ApiError::bad_request(format!("kind: {other:?} is not direct or indirect")))
-        }
-    };
+    let kind = quote_kind(&p)?;
     blocking(move || {
         let generation = state.generation();
+        let page;
         let groups = match story {
-            Some(id) => page_of(&generation, id)?.speakers.clone(),
-            None => storyline::views::speakers(generation.merged()),
+            Some(id) => {
+                page = page_of(&generation, id)?;
+                &page.speakers
+            }
+            None => generation.speakers(),
         };
-        let items: Vec<QuoteItem> = groups
-            .into_iter()
-            .filter(|g| {
-                speaker.as_ref().is_none_or(|w| {
-                    g.speaker.as_ref().is_some_and(|s| s.to_lowercase().contains(w.as_str()))
-                })
-            })
-            .flat_map(|g| {
-                let (speaker, anonymous) = (g.speaker, g.anonymous);
-                g.quotes.into_iter().map(move |quote| QuoteItem {
-                    speaker: speaker.clone(),
-                    anonymous,
-                    quote,
-                })
-            })
-            .filter(|q| kind.is_none_or(|k| q.quote.kind == k))
-            .collect();
-        let total = items.len();
-        let quotes = items.into_iter().skip(offset).take(limit).collect();
+        let (total, quotes) = quote_items(groups, speaker.as_deref(), kind, offset, limit);
         Ok(Json(Page { total, offset, limit, items: Quotes { quotes } }).into_response())
     })
     .await
 }
 
 #[derive(Serialize)]
-struct Entities {
-    entities: Vec<EntityView>,
+struct Entities<'a> {
+    entities: Vec<&'a EntityView>,
 }
 
 async fn entities(
     AxumState(state): Shared,
     Query(q): Query<HashMap<String, String>>,
 ) -> Result<Response, ApiError> {
-    let p = Params(q);
+    entities_answer(state, Params(q)).await
+}
+
+async fn entities_answer(state: Arc<State>, p: Params) -> Result<Response, ApiError> {
     let (story, (offset, limit)) = (p.story()?, p.page()?);
     let name = p.text("q").map(str::to_lowercase);
     let kind = p.text("kind").map(str::to_string);
@@ -447,12 +711,16 @@ async fn entities(
     }
     blocking(move || {
         let generation = state.generation();
+        let page;
         let all = match story {
-            Some(id) => page_of(&generation, id)?.entities.clone(),
-            None => storyline::views::entity_views(generation.merged()),
+            Some(id) => {
+                page = page_of(&generation, id)?;
+                &page.entities
+            }
+            None => generation.entities(),
         };
-        let list: Vec<EntityView> = all
-            .into_iter()
+        let list: Vec<&EntityView> = all
+            .iter()
             .filter(|e| kind.as_ref().is_none_or(|k| e.kind.name() == k))
             .filter(|e| {
                 name.as_ref().is_none_or(|n| {
@@ -527,6 +795,7 @@ pub(crate) fn run_search(state: &Arc<State>, p: &Params) -> Result<SearchResult,
     let clusters = snap.clusters.as_ref();
     let quotes = storyline::views::quote_hits(
         generation.merged(),
+        generation.quote_index(),
         &text,
         only.as_ref(),
         (query.from, query.to),
@@ -584,6 +853,9 @@ struct Status {
     warm: bool,
     generations: u64,
     ingest: bool,
+    /// Answers of this generation sent from the cache and rendered.
+    cache_hits: u64,
+    cache_misses: u64,
 }
 
 async fn status(AxumState(state): Shared) -> Result<Response, ApiError> {
@@ -595,6 +867,8 @@ async fn status(AxumState(state): Shared) -> Result<Response, ApiError> {
             warm: generation.warm.load(std::sync::atomic::Ordering::Acquire),
             generations: state.loads.load(std::sync::atomic::Ordering::Relaxed),
             ingest: state.writer().is_some(),
+            cache_hits: generation.cache_counts().0,
+            cache_misses: generation.cache_counts().1,
         })
         .into_response())
     })
@@ -646,4 +920,119 @@ pub(crate) fn pieces(m: &Marked) -> Vec<(String, bool)> {
         out.push((m.text[at..].to_string(), false));
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use storyline::extract::{EntityKind, QuoteKind};
+    use storyline::views::{SourceRef, StoryCard};
+
+    /// A story larger than the document holds: 30 speakers of 8 quotes,
+    /// 60 entities, 70 single-article source groups.
+    fn big_page() -> StoryPage {
+        let quote = |id| QuoteView {
+            id,
+            text: format!("words {id}"),
+            kind: QuoteKind::Direct,
+            cue: None,
+            n_reports: 1,
+            first_seen: None,
+            sources: vec![],
+        };
+        let source = |i: usize| SourceGroup {
+            original_outlet: None,
+            articles: vec![SourceRef {
+                id: format!("{i:016x}"),
+                title: None,
+                outlet: None,
+                published: None,
+                url: None,
+                original: false,
+                relation: None,
+                similarity: None,
+            }],
+        };
+        StoryPage {
+            card: StoryCard {
+                id: "s7".into(),
+                title: None,
+                first: None,
+                last: None,
+                n_articles: 70,
+                n_outlets: 0,
+                n_events: 0,
+                outlets: vec![],
+                top_entities: vec![],
+                entity_names: vec![],
+                article_ids: vec![],
+            },
+            events: vec![],
+            summary: vec![],
+            timeline: Default::default(),
+            speakers: (0..30)
+                .map(|s| SpeakerQuotes {
+                    speaker: Some(format!("Speaker {s}")),
+                    entity: None,
+                    anonymous: false,
+                    quotes: (0..8).map(|q| quote(s * 8 + q)).collect(),
+                })
+                .collect(),
+            entities: (0..60)
+                .map(|i| EntityView {
+                    id: i,
+                    name: format!("Name {i}"),
+                    kind: EntityKind::Person,
+                    aliases: vec![],
+                    roles: vec![],
+                    n_mentions: 1,
+                    n_articles: 1,
+                })
+                .collect(),
+            sources: (0..70).map(source).collect(),
+        }
+    }
+
+    #[test]
+    fn the_story_document_holds_the_head_of_each_list_and_says_where_the_rest_is() {
+        let page = big_page();
+        let doc = serde_json::to_value(StoryDoc::new(&page)).unwrap();
+        assert_eq!(doc["speakers"].as_array().unwrap().len(), DOC_SPEAKERS);
+        assert_eq!(doc["speakers"][0]["quotes"].as_array().unwrap().len(), DOC_QUOTES);
+        assert_eq!(doc["speakers"][0]["n_quotes"], 8);
+        assert_eq!(doc["entities"].as_array().unwrap().len(), DOC_ENTITIES);
+        assert_eq!(doc["sources"].as_array().unwrap().len(), DOC_SOURCES);
+        let more = &doc["more"];
+        assert_eq!(
+            (more["speakers"]["total"].as_u64(), more["speakers"]["shown"].as_u64()),
+            (Some(30), Some(20))
+        );
+        assert_eq!(
+            (more["quotes"]["total"].as_u64(), more["quotes"]["shown"].as_u64()),
+            (Some(240), Some(100))
+        );
+        assert_eq!(
+            (more["sources"]["total"].as_u64(), more["sources"]["shown"].as_u64()),
+            (Some(70), Some(50))
+        );
+        assert_eq!(
+            (more["articles"]["total"].as_u64(), more["articles"]["shown"].as_u64()),
+            (Some(70), Some(50))
+        );
+        assert_eq!(more["entities"]["href"], "/api/stories/s7/entities");
+    }
+
+    #[test]
+    fn quote_items_page_through_every_quote_in_speaker_order() {
+        let page = big_page();
+        let (total, items) = quote_items(&page.speakers, None, None, 6, 4);
+        assert_eq!(total, 240);
+        let ids: Vec<usize> = items.iter().map(|q| q.quote.id).collect();
+        assert_eq!(ids, [6, 7, 8, 9]);
+        assert_eq!(items[2].speaker, Some("Speaker 1"));
+        let (total, items) = quote_items(&page.speakers, Some("speaker 2"), None, 0, 100);
+        // "Speaker 2" and "Speaker 20".."Speaker 29".
+        assert_eq!((total, items.len()), (88, 88));
+        assert_eq!(quote_items(&page.speakers, None, Some(QuoteKind::Indirect), 0, 10).0, 0);
+    }
 }

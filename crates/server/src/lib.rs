@@ -93,6 +93,10 @@ pub(crate) fn key(uri: &axum::http::Uri) -> String {
     uri.path_and_query().map_or_else(|| uri.path().to_string(), |p| p.as_str().to_string())
 }
 
+/// How many threads the blocking pool should have: what `storyline serve`
+/// gives tokio. Requests past that wait in tokio's queue.
+pub const BLOCKING_THREADS: usize = 8;
+
 /// Runs `f` on the blocking pool (views can take a while the first time).
 pub(crate) async fn blocking<T: Send + 'static>(
     f: impl FnOnce() -> Result<T, ApiError> + Send + 'static,

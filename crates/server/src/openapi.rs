@@ -58,7 +58,41 @@ pub fn spec() -> Value {
             "/api/stories/{id}": {"get": {
                 "summary": "One story: events, summary, timeline, quotes by speaker, entities, sources in copy groups",
                 "parameters": [id("story id (s12 or 12); a merged-away id gives the story it joined")],
-                "responses": {"200": ok(r("StoryPage"), "the story"), "400": err("not a story id"), "404": err("no such story")}
+                "responses": {"200": ok(r("StoryDoc"), "the story with the first items of its long lists; `more` says where the rest is"), "400": err("not a story id"), "404": err("no such story")}
+            }},
+            "/api/stories/{id}/speakers": {"get": {
+                "summary": "A story's speakers, most reported first (their quotes: /api/stories/{id}/quotes?speaker=)",
+                "parameters": with_paging(vec![id("story id")]),
+                "responses": {"200": ok(page("speakers", "SpeakerItem"), "a page of speakers"), "400": err("a bad parameter"), "404": err("no such story")}
+            }},
+            "/api/stories/{id}/quotes": {"get": {
+                "summary": "A story's quotes, by speaker (as /api/quotes?story=)",
+                "parameters": with_paging(vec![
+                    id("story id"), q("speaker", "speaker's name contains this (any case)"),
+                    json!({"name": "kind", "in": "query", "required": false, "schema": {"type": "string", "enum": ["direct", "indirect"]}}),
+                ]),
+                "responses": {"200": ok(page("quotes", "QuoteItem"), "a page of quotes"), "400": err("a bad parameter"), "404": err("no such story")}
+            }},
+            "/api/stories/{id}/entities": {"get": {
+                "summary": "A story's people, organizations and places (as /api/entities?story=)",
+                "parameters": with_paging(vec![
+                    id("story id"), q("q", "name or alias contains this (any case)"),
+                    json!({"name": "kind", "in": "query", "required": false, "schema": {"type": "string", "enum": ["person", "organization", "place"]}}),
+                ]),
+                "responses": {"200": ok(page("entities", "Entity"), "a page of entities"), "400": err("a bad parameter"), "404": err("no such story")}
+            }},
+            "/api/stories/{id}/sources": {"get": {
+                "summary": "A story's articles in copy groups (canonical first), by date",
+                "parameters": with_paging(vec![id("story id")]),
+                "responses": {"200": ok(page("sources", "SourceGroup"), "a page of copy groups"), "400": err("a bad parameter"), "404": err("no such story")}
+            }},
+            "/api/stories/{id}/articles": {"get": {
+                "summary": "A story's articles, newest first (as /api/articles?story=)",
+                "parameters": with_paging(vec![
+                    id("story id"), date("from", "published on or after"), date("to", "published on or before"),
+                    q("outlet", "outlet contains this (any case)"), q("q", "only articles matching these words (full-text)"),
+                ]),
+                "responses": {"200": ok(page("articles", "ArticleItem"), "a page of articles"), "400": err("a bad parameter"), "404": err("no such story")}
             }},
             "/api/articles": {"get": {
                 "summary": "Articles, newest first",
@@ -152,13 +186,22 @@ pub fn spec() -> Value {
                     "published": {"type": "string", "format": "date", "nullable": true}, "url": {"type": "string", "nullable": true},
                     "original": {"type": "boolean", "description": "the canonical article of a copy group with copies"},
                     "relation": {"type": "string", "nullable": true, "enum": ["exact", "near", "contained", null]}, "similarity": {"type": "number", "nullable": true}}},
-                "StoryPage": {"allOf": [r("StoryCard"), {"type": "object", "properties": {
+                "SpeakerItem": {"type": "object", "properties": {
+                    "speaker": {"type": "string", "nullable": true}, "entity": {"type": "integer", "nullable": true}, "anonymous": {"type": "boolean"},
+                    "n_quotes": {"type": "integer", "description": "the speaker's quotes in the story"}, "n_reports": {"type": "integer", "description": "reports of those quotes"}}},
+                "SourceGroup": {"type": "object", "properties": {"original_outlet": {"type": "string", "nullable": true}, "articles": {"type": "array", "items": r("SourceRef")}}},
+                "More": {"type": "object", "properties": {
+                    "total": {"type": "integer", "description": "items in the whole list"}, "shown": {"type": "integer", "description": "items in this document"},
+                    "href": {"type": "string", "description": "the paged list (offset, limit)"}}},
+                "StoryDoc": {"allOf": [r("StoryCard"), {"type": "object", "properties": {
                     "events": {"type": "array", "items": {"type": "object", "properties": {"id": {"type": "string"}, "title": {"type": "string", "nullable": true}, "first": {"type": "string", "nullable": true}, "last": {"type": "string", "nullable": true}, "articles": {"type": "array", "items": {"type": "string"}}}}},
                     "summary": {"type": "array", "items": r("CitedSentence")},
                     "timeline": r("Timeline"),
-                    "speakers": {"type": "array", "items": {"type": "object", "properties": {"speaker": {"type": "string", "nullable": true}, "entity": {"type": "integer", "nullable": true}, "anonymous": {"type": "boolean"}, "quotes": {"type": "array", "items": r("QuoteView")}}}},
-                    "entities": {"type": "array", "items": r("Entity")},
-                    "sources": {"type": "array", "items": {"type": "object", "properties": {"original_outlet": {"type": "string", "nullable": true}, "articles": {"type": "array", "items": r("SourceRef")}}}}}}]},
+                    "speakers": {"type": "array", "description": "the 20 most reported speakers, each with their 5 most reported quotes", "items": {"allOf": [r("SpeakerItem"), {"type": "object", "properties": {"quotes": {"type": "array", "items": r("QuoteView")}}}]}},
+                    "entities": {"type": "array", "description": "the 50 entities named in most articles", "items": r("Entity")},
+                    "sources": {"type": "array", "description": "the first 50 copy groups, by date", "items": r("SourceGroup")},
+                    "more": {"type": "object", "description": "for each long list, its size and where to page through it", "properties": {
+                        "speakers": r("More"), "quotes": r("More"), "entities": r("More"), "sources": r("More"), "articles": r("More")}}}}]},
                 "ArticleItem": {"type": "object", "properties": {
                     "id": {"type": "string"}, "title": {"type": "string", "nullable": true}, "outlet": {"type": "string", "nullable": true},
                     "published": {"type": "string", "format": "date", "nullable": true}, "url": {"type": "string", "nullable": true},
@@ -185,7 +228,8 @@ pub fn spec() -> Value {
                         "speaker": {"type": "string", "nullable": true}, "text": r("Marked"), "kind": {"type": "string"},
                         "first_seen": {"type": "string", "nullable": true}, "n_reports": {"type": "integer"},
                         "sources": {"type": "array", "items": {"type": "string"}}, "story": {"type": "string", "nullable": true}}}}}},
-                "Status": {"type": "object", "properties": {"articles": {"type": "integer"}, "stories": {"type": "integer"}, "warm": {"type": "boolean"}, "generations": {"type": "integer"}, "ingest": {"type": "boolean"}}},
+                "Status": {"type": "object", "properties": {"articles": {"type": "integer"}, "stories": {"type": "integer"}, "warm": {"type": "boolean"}, "generations": {"type": "integer"}, "ingest": {"type": "boolean"},
+                    "cache_hits": {"type": "integer", "description": "answers of this store generation sent from the cache"}, "cache_misses": {"type": "integer", "description": "answers of this store generation rendered"}}},
                 "IngestSummary": {"type": "object", "properties": {"added": {"type": "integer"}, "already_present": {"type": "integer"}, "not_ingested": {"type": "integer"}, "diagnostics": {"type": "array", "items": {"type": "string"}}}}
             }
         }

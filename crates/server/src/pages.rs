@@ -37,6 +37,7 @@ static ENV: LazyLock<Environment<'static>> = LazyLock::new(|| {
         ("macros.html", include_str!("../templates/macros.html")),
         ("home.html", include_str!("../templates/home.html")),
         ("story.html", include_str!("../templates/story.html")),
+        ("story_list.html", include_str!("../templates/story_list.html")),
         ("article.html", include_str!("../templates/article.html")),
         ("search.html", include_str!("../templates/search.html")),
         ("error.html", include_str!("../templates/error.html")),
@@ -79,6 +80,7 @@ pub(crate) fn routes() -> Router<Arc<State>> {
     Router::new()
         .route("/", get(home))
         .route("/stories/{id}", get(story))
+        .route("/stories/{id}/{list}", get(story_list))
         .route("/articles/{id}", get(article))
         .route("/search", get(search))
         .route("/static/{file}", get(static_file))
@@ -191,21 +193,75 @@ struct Label<'a> {
     title: Option<&'a str>,
 }
 
+/// Citation labels: the outlet and headline of each of `ids`.
+fn labels<'a>(
+    snapshot: &'a storyline::views::Snapshot,
+    ids: &[storyline::model::ArticleId],
+) -> HashMap<String, Label<'a>> {
+    ids.iter()
+        .filter_map(|id| {
+            let a = snapshot.article(*id)?;
+            Some((id.to_string(), Label { outlet: a.outlet.as_deref(), title: a.title.as_deref() }))
+        })
+        .collect()
+}
+
 async fn story(AxumState(state): Shared, uri: Uri, Path(id): Path<String>) -> Response {
+    page(state, uri, move |state| story_html(state, &id)).await
+}
+
+/// The story page (also rendered ahead by the warm-up).
+pub(crate) fn story_html(state: &Arc<State>, id: &str) -> Result<Rendered, ApiError> {
+    let s = api::story_page(state, id)?;
+    let generation = state.generation();
+    let labels = labels(&generation.snapshot, &s.card.article_ids);
+    render("story.html", context! { s => &*s, labels, ..base(state) })
+}
+
+/// Items of a story's list shown per page.
+const LIST_PAGE: usize = 50;
+
+/// `/stories/{id}/quotes|sources|entities`: a story's long list, paged.
+async fn story_list(
+    AxumState(state): Shared,
+    uri: Uri,
+    Path((id, list)): Path<(String, String)>,
+    Query(q): Query<HashMap<String, String>>,
+) -> Response {
     page(state, uri, move |state| {
+        let p = Params(q);
+        let offset = p.number("offset", 0, usize::MAX >> 1)?;
+        let limit = p.number("limit", LIST_PAGE, 100)?;
         let s = api::story_page(state, &id)?;
         let generation = state.generation();
-        // Citation labels: the outlet of every article the page cites.
-        let mut labels: HashMap<String, Label> = HashMap::new();
-        for id in &s.card.article_ids {
-            if let Some(a) = generation.snapshot.article(*id) {
-                labels.insert(
-                    id.to_string(),
-                    Label { outlet: a.outlet.as_deref(), title: a.title.as_deref() },
-                );
+        let path = format!("/stories/{}/{list}", s.card.id);
+        let speaker = p.text("speaker").map(str::to_lowercase);
+        let (heading, total, items) = match list.as_str() {
+            "quotes" => {
+                let kind = api::quote_kind(&p)?;
+                let (total, items) =
+                    api::quote_items(&s.speakers, speaker.as_deref(), kind, offset, limit);
+                ("Quotes", total, Value::from_serialize(&items))
             }
-        }
-        render("story.html", context! { s => &*s, labels, ..base(state) })
+            "sources" => {
+                let page = s.sources.iter().skip(offset).take(limit).collect::<Vec<_>>();
+                ("Sources", s.sources.len(), Value::from_serialize(&page))
+            }
+            "entities" => {
+                let page = s.entities.iter().skip(offset).take(limit).collect::<Vec<_>>();
+                ("People, organizations, places", s.entities.len(), Value::from_serialize(&page))
+            }
+            _ => return Err(ApiError::not_found("there is no such list of a story")),
+        };
+        let labels = labels(&generation.snapshot, &s.card.article_ids);
+        let (prev, next) = pager(&path, &p.0, offset, limit, total);
+        render(
+            "story_list.html",
+            context! {
+                s => s.card.clone(), kind => list, heading, speaker, total, offset, limit, items,
+                labels, prev, next, ..base(state)
+            },
+        )
     })
     .await
 }

@@ -18,7 +18,7 @@ use std::time::{Duration, Instant};
 use storyline::cluster::StoryId;
 use storyline::extract::merge::Merged;
 use storyline::store::Store;
-use storyline::views::{Snapshot, StoryCard, StoryPage};
+use storyline::views::{EntityView, QuoteIndex, Snapshot, SpeakerQuotes, StoryCard, StoryPage};
 
 use crate::ApiError;
 
@@ -50,9 +50,14 @@ pub struct Generation {
     cards: OnceLock<Vec<StoryCard>>,
     pages: HashMap<StoryId, OnceLock<Arc<StoryPage>>>,
     merged: OnceLock<Merged>,
+    speakers: OnceLock<Vec<SpeakerQuotes>>,
+    quote_index: OnceLock<QuoteIndex>,
+    entities: OnceLock<Vec<EntityView>>,
     /// Rendered answers (a page, a JSON document) by request, so a hot
     /// page is sent without serialising it again; bounded.
-    rendered: Mutex<HashMap<String, Arc<OnceLock<Answer>>>>,
+    rendered: Mutex<Answers>,
+    hits: AtomicU64,
+    misses: AtomicU64,
     /// Set once the background warm-up computed every view.
     pub warm: AtomicBool,
 }
@@ -66,7 +71,12 @@ impl Generation {
             cards: OnceLock::new(),
             pages,
             merged: OnceLock::new(),
-            rendered: Mutex::new(HashMap::new()),
+            speakers: OnceLock::new(),
+            quote_index: OnceLock::new(),
+            entities: OnceLock::new(),
+            rendered: Mutex::new(Answers::default()),
+            hits: AtomicU64::new(0),
+            misses: AtomicU64::new(0),
             warm: AtomicBool::new(false),
         }
     }
@@ -97,41 +107,131 @@ impl Generation {
         self.merged.get_or_init(|| self.snapshot.merged_all())
     }
 
+    /// Quotes over every article by speaker (computed once).
+    pub fn speakers(&self) -> &[SpeakerQuotes] {
+        self.speakers.get_or_init(|| storyline::views::speakers(self.merged()))
+    }
+
+    /// The words of every quote (computed once), for search.
+    pub fn quote_index(&self) -> &QuoteIndex {
+        self.quote_index.get_or_init(|| QuoteIndex::new(self.merged()))
+    }
+
+    /// Entities over every article (computed once).
+    pub fn entities(&self) -> &[EntityView] {
+        self.entities.get_or_init(|| storyline::views::entity_views(self.merged()))
+    }
+
     /// The answer rendered for `key` (a request's path and query), rendering
     /// it with `render` the first time; concurrent requests for the same key
     /// wait for that one rendering instead of each doing it. Answers that
-    /// failed are kept too (they are as deterministic as the others). At
-    /// most [`RENDERED_MAX`] answers are kept; past that the cache starts
-    /// over (hot answers come back fast).
+    /// failed are kept too (they are as deterministic as the others). The
+    /// cache is a bounded LRU ([`Answers`]).
     pub fn rendered(
         &self,
         key: &str,
         render: impl FnOnce() -> Result<Rendered, ApiError>,
     ) -> Result<Rendered, ApiError> {
-        let cell = {
-            let mut cache = self.rendered.lock().expect("rendered");
-            if cache.len() >= RENDERED_MAX && !cache.contains_key(key) {
-                cache.clear();
-            }
-            cache.entry(key.to_string()).or_default().clone()
-        };
-        cell.get_or_init(render).clone()
+        let (cell, hit) = self.rendered.lock().expect("rendered").cell(key);
+        if hit {
+            self.hits.fetch_add(1, Ordering::Relaxed);
+            return cell.get_or_init(render).clone();
+        }
+        self.misses.fetch_add(1, Ordering::Relaxed);
+        let answer = cell.get_or_init(render).clone();
+        let size = answer.as_ref().map_or(64, |r| r.body.len()) + key.len();
+        self.rendered.lock().expect("rendered").sized(key, size);
+        answer
     }
 
-    fn warm_up(&self) {
+    /// Requests answered from the cache and rendered, since the start of
+    /// this generation.
+    pub fn cache_counts(&self) -> (u64, u64) {
+        (self.hits.load(Ordering::Relaxed), self.misses.load(Ordering::Relaxed))
+    }
+
+    /// Computes every view: cards, story pages (largest first), the merged
+    /// quotes and entities.
+    fn compute_views(&self) {
         self.cards();
         // Largest stories first: they are the slow ones and the likeliest read.
+        for id in self.story_ids_largest_first() {
+            self.page(id);
+        }
+        self.speakers();
+        self.entities();
+        self.quote_index();
+    }
+
+    /// Live story ids, most articles first.
+    pub fn story_ids_largest_first(&self) -> Vec<StoryId> {
         let mut ids: Vec<(usize, StoryId)> = self
             .cards()
             .iter()
             .filter_map(|c| Some((c.n_articles, StoryId::parse(&c.id)?)))
             .collect();
         ids.sort_by_key(|&(n, id)| (std::cmp::Reverse(n), id));
-        for (_, id) in ids {
-            self.page(id);
+        ids.into_iter().map(|(_, id)| id).collect()
+    }
+}
+
+/// The rendered answers of a generation: a least-recently-used cache
+/// bounded by count and by bytes. Eviction drops the older half at once
+/// (sorting by last use), so its cost is spread over many insertions.
+#[derive(Default)]
+pub(crate) struct Answers {
+    map: HashMap<String, Slot>,
+    tick: u64,
+    bytes: usize,
+}
+
+struct Slot {
+    cell: Arc<OnceLock<Answer>>,
+    used: u64,
+    size: usize,
+}
+
+/// How many rendered answers a generation keeps at most.
+const ANSWERS_MAX: usize = 8192;
+/// How many bytes of rendered answers a generation keeps at most.
+const ANSWER_BYTES_MAX: usize = 96 << 20;
+
+impl Answers {
+    /// The cell of `key` and whether it was there.
+    fn cell(&mut self, key: &str) -> (Arc<OnceLock<Answer>>, bool) {
+        self.tick += 1;
+        if let Some(slot) = self.map.get_mut(key) {
+            slot.used = self.tick;
+            return (slot.cell.clone(), true);
         }
-        self.merged();
-        self.warm.store(true, Ordering::Release);
+        if self.map.len() >= ANSWERS_MAX || self.bytes >= ANSWER_BYTES_MAX {
+            self.evict();
+        }
+        let cell = Arc::new(OnceLock::new());
+        self.map.insert(key.to_string(), Slot { cell: cell.clone(), used: self.tick, size: 0 });
+        (cell, false)
+    }
+
+    /// Records the size of the answer rendered for `key`.
+    fn sized(&mut self, key: &str, size: usize) {
+        if let Some(slot) = self.map.get_mut(key) {
+            self.bytes = self.bytes - slot.size + size;
+            slot.size = size;
+        }
+    }
+
+    /// Drops the less recently used half.
+    fn evict(&mut self) {
+        let mut used: Vec<u64> = self.map.values().map(|s| s.used).collect();
+        let mid = used.len() / 2;
+        let (_, &mut cut, _) = used.select_nth_unstable(mid);
+        self.map.retain(|_, s| s.used >= cut);
+        self.bytes = self.map.values().map(|s| s.size).sum();
+    }
+
+    #[cfg(test)]
+    fn len(&self) -> usize {
+        self.map.len()
     }
 }
 
@@ -146,9 +246,6 @@ pub struct Rendered {
 
 /// A rendered answer or the error it gave.
 type Answer = Result<Rendered, ApiError>;
-
-/// How many rendered answers a generation keeps.
-const RENDERED_MAX: usize = 1024;
 
 /// Shared server state.
 pub struct State {
@@ -188,7 +285,7 @@ impl State {
         let watch = Store::open_read_only(&config.db)?;
         let version = watch.data_version()?;
         let reader = Store::open_read_only(&config.db)?;
-        let generation = Arc::new(Generation::new(Snapshot::load(&reader)?, version));
+        let generation = Arc::new(Generation::new(Snapshot::load_without_raw(&reader)?, version));
         let state = Arc::new(State {
             config,
             readers: Mutex::new(vec![reader]),
@@ -201,7 +298,8 @@ impl State {
             loads: AtomicU64::new(1),
         });
         if state.config.warm {
-            std::thread::spawn(move || generation.warm_up());
+            let warm = state.clone();
+            std::thread::spawn(move || warm.warm(&generation));
         }
         Ok(state)
     }
@@ -250,18 +348,33 @@ impl State {
         self.watch.lock().expect("watch").data_version()
     }
 
+    /// Computes every view of `generation`, then renders each story's
+    /// page and JSON document into its answers, so that no reader waits
+    /// for the largest story; sets `warm` at the end.
+    fn warm(self: &Arc<Self>, generation: &Arc<Generation>) {
+        generation.compute_views();
+        for id in generation.story_ids_largest_first() {
+            let id = id.to_string();
+            let _ = generation
+                .rendered(&format!("/stories/{id}"), || crate::pages::story_html(self, &id));
+            let _ = generation
+                .rendered(&format!("/api/stories/{id}"), || crate::api::story_json(self, &id));
+        }
+        generation.warm.store(true, Ordering::Release);
+    }
+
     /// Loads a new generation now and warms it in the background.
-    pub fn reload(&self) -> storyline::Result<Arc<Generation>> {
+    pub fn reload(self: &Arc<Self>) -> storyline::Result<Arc<Generation>> {
         // The version is read before the contents: a commit in between
         // only makes the next check load once more.
         let version = self.version()?;
-        let snapshot = self.with_reader(Snapshot::load)?;
+        let snapshot = self.with_reader(Snapshot::load_without_raw)?;
         let generation = Arc::new(Generation::new(snapshot, version));
         *self.current.write().expect("generation") = generation.clone();
         self.loads.fetch_add(1, Ordering::Relaxed);
         if self.config.warm {
-            let warm = generation.clone();
-            std::thread::spawn(move || warm.warm_up());
+            let (state, warm) = (self.clone(), generation.clone());
+            std::thread::spawn(move || state.warm(&warm));
         }
         Ok(generation)
     }
@@ -274,5 +387,44 @@ impl State {
     /// The store's file.
     pub fn db(&self) -> &Path {
         &self.config.db
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn answer(n: usize) -> Answer {
+        Ok(Rendered { content_type: "text/plain", body: vec![b'x'; n].into() })
+    }
+
+    #[test]
+    fn the_answer_cache_keeps_what_was_used_last_within_its_bounds() {
+        let mut answers = Answers::default();
+        for i in 0..ANSWERS_MAX {
+            let key = format!("/k{i}");
+            let (cell, hit) = answers.cell(&key);
+            assert!(!hit);
+            let _ = cell.get_or_init(|| answer(1));
+            answers.sized(&key, 1);
+        }
+        // The first key is used again: it survives the eviction that the
+        // next new key causes, while the other old half goes.
+        assert!(answers.cell("/k0").1);
+        let (_, hit) = answers.cell("/new");
+        assert!(!hit);
+        assert!(answers.len() <= ANSWERS_MAX / 2 + 2, "{}", answers.len());
+        assert!(answers.cell("/k0").1);
+        assert!(!answers.cell("/k1").1);
+        assert!(answers.cell(&format!("/k{}", ANSWERS_MAX - 1)).1);
+        // Bytes bound the cache too.
+        let mut answers = Answers::default();
+        for i in 0..4 {
+            let key = format!("/big{i}");
+            answers.cell(&key);
+            answers.sized(&key, ANSWER_BYTES_MAX / 2);
+        }
+        assert!(answers.bytes <= ANSWER_BYTES_MAX, "{}", answers.bytes);
+        assert!(answers.len() < 4);
     }
 }

@@ -81,6 +81,40 @@ async fn the_seed_story_through_the_api() {
     assert_eq!(group["articles"][0]["original"], true);
     assert_eq!(group["original_outlet"], "The Wall Street Journal");
 
+    // The long lists, paged under the story: their totals are what the
+    // document's `more` says, and pages cut them.
+    let more = &story["more"];
+    for list in ["speakers", "quotes", "entities", "sources", "articles"] {
+        let href = more[list]["href"].as_str().unwrap();
+        assert_eq!(href, format!("/api/stories/{id}/{list}"));
+        let all = get(state, &format!("{href}?limit=100")).await.json();
+        assert_eq!(all["total"], more[list]["total"], "{list}");
+        let one = get(state, &format!("{href}?offset=1&limit=1")).await.json();
+        assert_eq!(one[list].as_array().unwrap().len(), 1, "{list}: {one}");
+        assert_eq!(one[list][0], all[list][1], "{list}");
+    }
+    assert_eq!(more["articles"]["total"], 5);
+    assert_eq!(more["sources"]["total"], 4);
+    let peskov_in_story =
+        get(state, &format!("/api/stories/{id}/quotes?speaker=peskov")).await.json();
+    assert!(peskov_in_story["total"].as_u64().unwrap() >= 1);
+    for list in ["speakers", "quotes", "entities", "sources", "articles"] {
+        let answer = get(state, &format!("/api/stories/s999/{list}")).await;
+        assert_eq!(answer.status, StatusCode::NOT_FOUND, "{list}: {}", answer.body);
+    }
+    // The page's lists, without script: pager links.
+    let sources = get(state, &format!("/stories/{id}/sources?limit=2")).await;
+    assert_eq!(sources.status, StatusCode::OK);
+    assert!(
+        // minijinja escapes `/` in attributes too.
+        sources.body.contains(&format!("&#x2f;{id}&#x2f;sources?limit=2&amp;offset=2")),
+        "{}",
+        sources.body
+    );
+    let quotes = get(state, &format!("/stories/{id}/quotes?speaker=toner")).await;
+    assert!(quotes.body.contains("Mark Toner"), "{}", quotes.body);
+    assert_eq!(get(state, &format!("/stories/{id}/nothing")).await.status, StatusCode::NOT_FOUND);
+
     // An article: spans point into its text; its copy is listed.
     let article = get(state, &format!("/api/articles/{a}")).await.json();
     let text = article["text"].as_str().unwrap();

@@ -152,13 +152,16 @@ async fn a_hostile_article_renders_inert_on_every_page() {
         "/stories/%3Cscript%3E".to_string(),
         "/no/such/%3Cscript%3Epage".to_string(),
     ];
-    pages.extend(
-        stories["stories"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .map(|s| format!("/stories/{}", s["id"].as_str().unwrap())),
-    );
+    pages.extend(stories["stories"].as_array().unwrap().iter().flat_map(|s| {
+        let id = s["id"].as_str().unwrap();
+        [
+            format!("/stories/{id}"),
+            format!("/stories/{id}/quotes?speaker=%3Cscript%3E"),
+            format!("/stories/{id}/quotes"),
+            format!("/stories/{id}/sources"),
+            format!("/stories/{id}/entities"),
+        ]
+    }));
     pages.extend(ids.iter().map(|id| format!("/articles/{id}")));
     let mut seen_hostile = false;
     for page in &pages {
