@@ -104,19 +104,8 @@ fn hex_id<S: serde::Serializer>(id: &ArticleId, s: S) -> std::result::Result<S::
 /// terms stays an OR (elsewhere it is a word); everything else is ANDed. `None` when no word is left.
 pub fn fts_query(text: &str) -> Option<String> {
     let mut terms: Vec<String> = Vec::new();
-    let mut rest = text.trim();
-    while !rest.is_empty() {
-        let (term, prefix, after) = if let Some(inner) = rest.strip_prefix('"') {
-            let end = inner.find('"').unwrap_or(inner.len());
-            (&inner[..end], false, inner.get(end + 1..).unwrap_or(""))
-        } else {
-            let end = rest.find(char::is_whitespace).unwrap_or(rest.len());
-            let word = &rest[..end];
-            let stripped = word.trim_end_matches('*');
-            (stripped, stripped.len() < word.len(), &rest[end..])
-        };
-        rest = after.trim_start();
-        if term == "OR" && !terms.is_empty() && !rest.is_empty() {
+    for (term, prefix, last) in typed_terms(text) {
+        if term == "OR" && !terms.is_empty() && !last {
             terms.push("OR".into());
             continue;
         }
@@ -128,6 +117,30 @@ pub fn fts_query(text: &str) -> Option<String> {
         terms.push(quoted);
     }
     (!terms.is_empty()).then(|| terms.join(" "))
+}
+
+/// The terms of a typed query in order, as `(term, prefix, last)`: a
+/// `"phrase"` (without its quotes) or a whitespace-separated word with its
+/// trailing `*`s cut (`prefix` then), and whether nothing follows it.
+/// [`fts_query`] and [`Terms::new`] read a query the same way through it.
+fn typed_terms(text: &str) -> impl Iterator<Item = (&str, bool, bool)> {
+    let mut rest = text.trim();
+    std::iter::from_fn(move || {
+        if rest.is_empty() {
+            return None;
+        }
+        let (term, prefix, after) = if let Some(inner) = rest.strip_prefix('"') {
+            let end = inner.find('"').unwrap_or(inner.len());
+            (&inner[..end], false, inner.get(end + 1..).unwrap_or(""))
+        } else {
+            let end = rest.find(char::is_whitespace).unwrap_or(rest.len());
+            let word = &rest[..end];
+            let stripped = word.trim_end_matches('*');
+            (stripped, stripped.len() < word.len(), &rest[end..])
+        };
+        rest = after.trim_start();
+        Some((term, prefix, rest.is_empty()))
+    })
 }
 
 /// The words of a typed query, folded, for marking matches in text: each
@@ -150,19 +163,8 @@ impl Terms {
     /// The terms of `text`, read as [`fts_query`] reads them.
     pub fn new(text: &str) -> Terms {
         let mut words = Vec::new();
-        let mut rest = text.trim();
         let mut term = 0;
-        while !rest.is_empty() {
-            let (phrase, prefix, after) = if let Some(inner) = rest.strip_prefix('"') {
-                let end = inner.find('"').unwrap_or(inner.len());
-                (&inner[..end], false, inner.get(end + 1..).unwrap_or(""))
-            } else {
-                let end = rest.find(char::is_whitespace).unwrap_or(rest.len());
-                let word = &rest[..end];
-                let stripped = word.trim_end_matches('*');
-                (stripped, stripped.len() < word.len(), &rest[end..])
-            };
-            rest = after.trim_start();
+        for (phrase, prefix, _) in typed_terms(text) {
             if phrase == "OR" {
                 continue;
             }

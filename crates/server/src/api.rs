@@ -468,18 +468,33 @@ fn with_story(
     Ok(Params(q))
 }
 
+/// A list of the whole store narrowed to one story: `answer` is the list's
+/// handler body, given the query with `story={id}` added.
+async fn story_list<F, Fut>(
+    state: Arc<State>,
+    id: String,
+    q: HashMap<String, String>,
+    answer: F,
+) -> Result<Response, ApiError>
+where
+    F: FnOnce(Arc<State>, Params) -> Fut,
+    Fut: std::future::Future<Output = Result<Response, ApiError>>,
+{
+    let p = blocking({
+        let state = state.clone();
+        move || with_story(&state, &id, q)
+    })
+    .await?;
+    answer(state, p).await
+}
+
 /// `/api/stories/{id}/quotes`: as `/api/quotes?story={id}`.
 async fn story_quotes(
     AxumState(state): Shared,
     Path(id): Path<String>,
     Query(q): Query<HashMap<String, String>>,
 ) -> Result<Response, ApiError> {
-    let p = blocking({
-        let state = state.clone();
-        move || with_story(&state, &id, q)
-    })
-    .await?;
-    quotes_answer(state, p).await
+    story_list(state, id, q, quotes_answer).await
 }
 
 /// `/api/stories/{id}/entities`: as `/api/entities?story={id}`.
@@ -488,12 +503,7 @@ async fn story_entities(
     Path(id): Path<String>,
     Query(q): Query<HashMap<String, String>>,
 ) -> Result<Response, ApiError> {
-    let p = blocking({
-        let state = state.clone();
-        move || with_story(&state, &id, q)
-    })
-    .await?;
-    entities_answer(state, p).await
+    story_list(state, id, q, entities_answer).await
 }
 
 /// `/api/stories/{id}/articles`: as `/api/articles?story={id}`.
@@ -502,12 +512,7 @@ async fn story_articles(
     Path(id): Path<String>,
     Query(q): Query<HashMap<String, String>>,
 ) -> Result<Response, ApiError> {
-    let p = blocking({
-        let state = state.clone();
-        move || with_story(&state, &id, q)
-    })
-    .await?;
-    articles_answer(state, p).await
+    story_list(state, id, q, articles_answer).await
 }
 
 /// An article in a list.
