@@ -120,24 +120,28 @@ impl Clean {
 /// Cleans raw article text. Deterministic and idempotent on its own output.
 pub fn clean(raw: &str, config: &CleanConfig) -> Clean {
     let ptb = normalize::looks_ptb(raw);
-    let mut lines = Vec::new();
-    let mut runs = Vec::new();
+    // Sized for news lines (about 125 bytes on average), so that most
+    // articles grow none of these.
+    let n_lines = raw.len() / 64 + 8;
+    let mut lines = Vec::with_capacity(n_lines);
+    let mut facts: Vec<LineFacts> = Vec::with_capacity(n_lines);
+    // Every line's offset runs in one vector; `line_runs[i]..line_runs[i + 1]`
+    // are line i's.
+    let mut runs: Vec<(u32, u32)> = Vec::with_capacity(raw.len() / 8 + 8);
+    let mut line_runs: Vec<u32> = Vec::with_capacity(n_lines + 1);
+    line_runs.push(0);
     let mut offset = 0;
     for (i, piece) in raw.split_inclusive('\n').enumerate() {
         let body = piece.trim_end_matches(['\n', '\r']);
-        let norm = normalize::normalize_line(body, offset, ptb);
-        let fate = if norm.text.is_empty() { Fate::Blank } else { Fate::Body };
-        lines.push(Line {
-            number: i as u32 + 1,
-            span: offset..offset + body.len(),
-            fate,
-            content: norm.text,
-        });
-        runs.push(norm.runs);
+        let content = normalize::normalize_line(body, offset, ptb, &mut runs);
+        line_runs.push(runs.len() as u32);
+        // The line's facts while it is fresh in the cache.
+        facts.push(LineFacts::of(&content));
+        let fate = if content.is_empty() { Fate::Blank } else { Fate::Body };
+        lines.push(Line { number: i as u32 + 1, span: offset..offset + body.len(), fate, content });
         offset += piece.len();
     }
     let mut starts = vec![0usize; lines.len()];
-    let facts: Vec<LineFacts> = lines.iter().map(|l| LineFacts::of(&l.content)).collect();
 
     mark_chrome(&mut lines, &facts);
     mark_joins(&mut lines, &facts);
@@ -146,11 +150,15 @@ pub fn clean(raw: &str, config: &CleanConfig) -> Clean {
     let dateline = cut_dateline(&lines, &mut starts);
     mark_footer(&mut lines, &paras);
     // The words of every kept line, hashed once: repeats compare words.
-    let mut words = RepeatWords::default();
+    let mut words = RepeatWords {
+        hashes: Vec::with_capacity(raw.len() / 5),
+        lines: Vec::with_capacity(lines.len()),
+    };
+    let mut scratch = Vec::new();
     for (l, &start) in lines.iter().zip(&starts) {
         let from = words.hashes.len();
         if matches!(l.fate, Fate::Body | Fate::Joined) {
-            key_words(&l.content[start..], &mut words.hashes);
+            key_words(&l.content[start..], &mut scratch, &mut words.hashes);
         }
         words.lines.push(from as u32..words.hashes.len() as u32);
     }
@@ -172,7 +180,7 @@ pub fn clean(raw: &str, config: &CleanConfig) -> Clean {
         paras = paragraphs(&lines, &facts);
     }
 
-    let (text, offsets) = assemble(&lines, &runs, &starts);
+    let (text, offsets) = assemble(&lines, &runs, &line_runs, &starts);
     let language = if config.detect_language { detect_language(&text) } else { None };
     Clean { text, offsets, title, dateline, language, lines }
 }
@@ -187,17 +195,28 @@ struct LineFacts {
 
 impl LineFacts {
     fn of(content: &str) -> LineFacts {
+        // Spaces and commas counted in one pass over the bytes, in chunks
+        // the compiler turns into vector compares.
+        let (mut spaces, mut commas) = (0usize, 0usize);
+        let mut chunks = content.as_bytes().chunks_exact(32);
+        for chunk in &mut chunks {
+            let (mut s, mut c) = (0u8, 0u8);
+            for &b in chunk {
+                s += u8::from(b == b' ');
+                c += u8::from(b == b',');
+            }
+            (spaces, commas) = (spaces + usize::from(s), commas + usize::from(c));
+        }
+        for &b in chunks.remainder() {
+            spaces += usize::from(b == b' ');
+            commas += usize::from(b == b',');
+        }
         // Repaired lines are trimmed and hold single spaces only.
-        let n_words = if content.is_empty() {
-            0
-        } else {
-            memchr::memchr_iter(b' ', content.as_bytes()).count() + 1
-        };
+        let n_words = if content.is_empty() { 0 } else { spaces + 1 };
         let last = content.trim_end().chars().last();
         let terminal =
             matches!(last, Some('.' | '!' | '?' | '"' | '\'' | ')' | ':' | ';' | '…' | '»'));
-        let n_commas = memchr::memchr_iter(b',', content.as_bytes()).count();
-        LineFacts { n_words, terminal, n_commas }
+        LineFacts { n_words, terminal, n_commas: commas }
     }
 }
 
@@ -443,10 +462,6 @@ static KEY_BYTE: [u8; 128] = {
     table
 };
 
-fn fold(h: u64, byte: u8) -> u64 {
-    fold_word(h, u64::from(byte))
-}
-
 fn fold_word(h: u64, word: u64) -> u64 {
     (h.rotate_left(5) ^ word).wrapping_mul(0x517c_c1b7_2722_0a95)
 }
@@ -455,63 +470,101 @@ fn fold_word(h: u64, word: u64) -> u64 {
 /// letters and digits, lowercased, apostrophes and punctuation not
 /// counting. Two paragraphs repeat each other when their word hashes are
 /// equal (64-bit hashes of the lowercased words: two different words of an
-/// article sharing one is a chance of about 2^-44 at most).
-fn key_words(text: &str, out: &mut Vec<u64>) {
-    let bytes = text.as_bytes();
-    let (mut h, mut in_word) = (0u64, false);
-    if text.is_ascii() {
-        // Most lines: one table lookup per byte, no decoding.
-        for &c in bytes {
-            let class = KEY_BYTE[usize::from(c & 0x7f)];
-            if class > 1 {
-                h = fold(h, class);
-                in_word = true;
-            } else if class == 0 && in_word {
+/// article sharing one is a chance of about 2^-44 at most; two different
+/// words of eight bytes or less never share one).
+///
+/// Two steps, so that no step branches on every byte: the key bytes of
+/// the line are written to `scratch` (other bytes as 0), then each word
+/// is read eight bytes at a time, its end found by a zero-byte test on
+/// the eight, and each eight folded in with one multiply.
+fn key_words(text: &str, scratch: &mut Vec<u8>, out: &mut Vec<u64>) {
+    let n = if text.is_ascii() {
+        key_bytes_ascii(text.as_bytes(), scratch)
+    } else {
+        key_bytes(text, scratch)
+    };
+    // `scratch[..n]` holds the words between runs of zero bytes, followed
+    // by at least 9 zero bytes.
+    let buf = &scratch[..n + 9];
+    let eight_at = |at: usize| {
+        let mut eight = [0u8; 8];
+        eight.copy_from_slice(&buf[at..at + 8]);
+        u64::from_le_bytes(eight)
+    };
+    let mut at = 0;
+    while at < n {
+        // Skip the zero bytes before the word, eight at a time.
+        loop {
+            let lead = (eight_at(at).trailing_zeros() / 8) as usize;
+            at += lead;
+            if lead < 8 || at >= n {
+                break;
+            }
+        }
+        if at >= n {
+            break;
+        }
+        let mut h = 0u64;
+        loop {
+            let x = eight_at(at);
+            // The lowest byte of `x` that is 0 (higher ones may be false
+            // marks, the lowest never is).
+            let zeros = x.wrapping_sub(0x0101_0101_0101_0101) & !x & 0x8080_8080_8080_8080;
+            if zeros != 0 {
+                let len = (zeros.trailing_zeros() / 8) as usize;
+                if len > 0 {
+                    h = fold_word(h, x & ((1u64 << (8 * len)) - 1));
+                }
                 out.push(h);
-                (h, in_word) = (0, false);
+                at += len + 1;
+                break;
             }
+            h = fold_word(h, x);
+            at += 8;
         }
-        if in_word {
-            out.push(h);
-        }
-        return;
     }
-    let mut i = 0;
-    while i < bytes.len() {
-        let c = bytes[i];
-        if c < 0x80 {
-            i += 1;
-            match KEY_BYTE[c as usize] {
-                0 => {
-                    if in_word {
-                        out.push(h);
-                        (h, in_word) = (0, false);
-                    }
-                }
+}
+
+/// The key bytes of an ASCII line into `scratch`: each letter or digit
+/// lowercased, apostrophes dropped, any other byte a 0; then zeros.
+/// Returns the length of the words part. No branch on the bytes: every
+/// byte is written, and the position moves on for all but apostrophes.
+fn key_bytes_ascii(bytes: &[u8], scratch: &mut Vec<u8>) -> usize {
+    scratch.clear();
+    scratch.resize(bytes.len() + 9, 0);
+    let buf = &mut scratch[..];
+    let mut j = 0usize;
+    for &c in bytes {
+        let class = KEY_BYTE[usize::from(c & 0x7f)];
+        buf[j] = class;
+        j += usize::from(class != 1);
+    }
+    buf[j] = 0;
+    j
+}
+
+/// [`key_bytes_ascii`] for a line with other characters: letters and
+/// digits of any script, lowercased, in UTF-8.
+fn key_bytes(text: &str, scratch: &mut Vec<u8>) -> usize {
+    scratch.clear();
+    for ch in text.chars() {
+        if ch.is_ascii() {
+            match KEY_BYTE[ch as usize] {
                 1 => {}
-                lower => {
-                    h = fold(h, lower);
-                    in_word = true;
-                }
+                class => scratch.push(class),
             }
-            continue;
-        }
-        let Some(ch) = text[i..].chars().next() else { break };
-        i += ch.len_utf8();
-        if ch.is_alphanumeric() {
+        } else if ch.is_alphanumeric() {
             let mut buf = [0u8; 4];
             for lower in ch.to_lowercase() {
-                lower.encode_utf8(&mut buf).bytes().for_each(|b| h = fold(h, b));
+                scratch.extend_from_slice(lower.encode_utf8(&mut buf).as_bytes());
             }
-            in_word = true;
-        } else if in_word {
-            out.push(h);
-            (h, in_word) = (0, false);
+        } else {
+            scratch.push(0);
         }
     }
-    if in_word {
-        out.push(h);
-    }
+    let n = scratch.len();
+    scratch.extend_from_slice(&[0; 9]);
+    n
 }
 
 /// Marks paragraphs with the same words as an earlier one, or whose words
@@ -632,9 +685,19 @@ fn mark_repeats(lines: &mut [Line], words: &RepeatWords) {
 
 /// Builds the text from kept lines: a paragraph per `Body` line, `Joined`
 /// lines appended with a space; paragraphs separated by a blank line.
-fn assemble(lines: &[Line], runs: &[Vec<(u32, u32)>], starts: &[usize]) -> (String, OffsetMap) {
-    let mut text = String::new();
-    let mut map = OffsetMap::default();
+/// `runs[line_runs[i] as usize..line_runs[i + 1] as usize]` are line i's
+/// offset runs.
+fn assemble(
+    lines: &[Line],
+    runs: &[(u32, u32)],
+    line_runs: &[u32],
+    starts: &[usize],
+) -> (String, OffsetMap) {
+    // Sized once: the kept lines and their separators, at most every run.
+    let kept = |l: &&Line| matches!(l.fate, Fate::Body | Fate::Joined);
+    let len: usize = lines.iter().filter(kept).map(|l| l.content.len() + 2).sum();
+    let mut text = String::with_capacity(len);
+    let mut map = OffsetMap { runs: Vec::with_capacity(runs.len() + lines.len()) };
     let mut raw_end = 0;
     for (i, line) in lines.iter().enumerate() {
         let prev_end = raw_end;
@@ -654,7 +717,7 @@ fn assemble(lines: &[Line], runs: &[Vec<(u32, u32)>], starts: &[usize]) -> (Stri
         }
         let start = starts[i];
         let base = text.len();
-        let line_runs = &runs[i];
+        let line_runs = &runs[line_runs[i] as usize..line_runs[i + 1] as usize];
         let first = line_runs.partition_point(|&(c, _)| c as usize <= start).saturating_sub(1);
         for (k, &(c, r)) in line_runs.iter().enumerate().skip(first) {
             let c = c as usize;

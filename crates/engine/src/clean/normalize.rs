@@ -1,7 +1,8 @@
 //! Character-level repair of one line, keeping a map back to the input.
 //!
 //! Input: a slice of the raw text (one line) and its byte offset in the raw.
-//! Output: the repaired line and offset segments into the raw.
+//! Output: the repaired line, and its offset runs into the raw appended to
+//! the article's one vector of runs (no vector per line).
 //! Method: one pass over the characters: mojibake (UTF-8 read as
 //! Windows-1252 or Latin-1, "â€™") is decoded back, curly and typographic
 //! quotes become `"` and `'`, whitespace runs (including no-break spaces)
@@ -23,14 +24,7 @@ pub struct OffsetMap {
 impl OffsetMap {
     /// The raw offset of clean offset `clean`.
     pub fn to_raw(&self, clean: usize) -> usize {
-        let i = self.runs.partition_point(|&(c, _)| c as usize <= clean);
-        match i {
-            0 => clean,
-            _ => {
-                let (c, r) = self.runs[i - 1];
-                r as usize + (clean - c as usize)
-            }
-        }
+        runs_to_raw(&self.runs, clean)
     }
 
     /// Appends a character at clean offset `clean` that came from raw
@@ -73,24 +67,44 @@ impl OffsetMap {
     }
 }
 
-/// A repaired line: text plus the raw offset of each run.
-pub(crate) struct Norm {
-    pub text: String,
-    /// `(offset in text, raw offset)` at every change of shift.
-    pub runs: Vec<(u32, u32)>,
+/// [`OffsetMap::to_raw`] over a slice of runs.
+fn runs_to_raw(runs: &[(u32, u32)], clean: usize) -> usize {
+    let i = runs.partition_point(|&(c, _)| c as usize <= clean);
+    match i {
+        0 => clean,
+        _ => {
+            let (c, r) = runs[i - 1];
+            r as usize + (clean - c as usize)
+        }
+    }
 }
 
 struct Builder {
     text: String,
-    map: OffsetMap,
+    /// Offset runs: those of earlier lines, then this line's from `first`
+    /// on (`(offset in text, raw offset)` at every change of shift).
+    runs: Vec<(u32, u32)>,
+    first: usize,
     pending_space: Option<usize>,
 }
 
 impl Builder {
+    /// A character at text offset `clean` came from raw offset `raw`: a
+    /// new run of this line only when the shift changes.
+    fn mark(&mut self, clean: usize, raw: usize) {
+        if self.runs.len() > self.first {
+            let (c, r) = self.runs[self.runs.len() - 1];
+            if r as i64 - c as i64 == raw as i64 - clean as i64 {
+                return;
+            }
+        }
+        self.runs.push((clean as u32, raw as u32));
+    }
+
     fn push(&mut self, c: char, raw: usize) {
         if let Some(space_raw) = self.pending_space.take() {
             if !self.text.is_empty() {
-                self.map.push(self.text.len(), space_raw);
+                self.mark(self.text.len(), space_raw);
                 self.text.push(' ');
             }
         }
@@ -98,11 +112,11 @@ impl Builder {
         if c.is_uppercase() && self.text.ends_with('"') {
             let b = self.text.as_bytes();
             if b.len() >= 2 && matches!(b[b.len() - 2], b'.' | b'!' | b'?' | b',') {
-                self.map.push(self.text.len(), raw);
+                self.mark(self.text.len(), raw);
                 self.text.push(' ');
             }
         }
-        self.map.push(self.text.len(), raw);
+        self.mark(self.text.len(), raw);
         self.text.push(c);
     }
 
@@ -117,7 +131,7 @@ impl Builder {
             let at = run.len() - rest.len();
             rest.char_indices().for_each(|(i, c)| self.push(c, raw + at + i));
         } else if !rest.is_empty() {
-            self.map.push(self.text.len(), raw + (run.len() - rest.len()));
+            self.mark(self.text.len(), raw + (run.len() - rest.len()));
             self.text.push_str(rest);
         }
     }
@@ -132,18 +146,18 @@ impl Builder {
         }
         if let Some(space_raw) = self.pending_space.take() {
             if !self.text.is_empty() {
-                self.map.push(self.text.len(), space_raw);
+                self.mark(self.text.len(), space_raw);
                 self.text.push(' ');
             }
         }
         if first.is_ascii_uppercase() && self.text.ends_with('"') {
             let b = self.text.as_bytes();
             if b.len() >= 2 && matches!(b[b.len() - 2], b'.' | b'!' | b'?' | b',') {
-                self.map.push(self.text.len(), raw);
+                self.mark(self.text.len(), raw);
                 self.text.push(' ');
             }
         }
-        self.map.push(self.text.len(), raw);
+        self.mark(self.text.len(), raw);
         self.text.push_str(run);
     }
 
@@ -155,15 +169,26 @@ impl Builder {
 }
 
 /// Repairs one line. `base` is the raw offset of `line`; `ptb` turns on
-/// Penn Treebank detokenization.
-pub(crate) fn normalize_line(line: &str, base: usize, ptb: bool) -> Norm {
+/// Penn Treebank detokenization. Returns the repaired line and appends its
+/// offset runs (offsets into the line) to `runs`.
+pub(crate) fn normalize_line(
+    line: &str,
+    base: usize,
+    ptb: bool,
+    runs: &mut Vec<(u32, u32)>,
+) -> String {
     // Most lines need no repair at all: copy them in one run.
     if !ptb && is_plain(line.as_bytes()) {
-        return Norm { text: line.to_string(), runs: vec![(0, base as u32)] };
+        if !line.is_empty() {
+            runs.push((0, base as u32));
+        }
+        return line.to_string();
     }
+    let first = runs.len();
     let mut b = Builder {
         text: String::with_capacity(line.len()),
-        map: OffsetMap::default(),
+        runs: std::mem::take(runs),
+        first,
         pending_space: None,
     };
     let body = strip_markdown_heading(line);
@@ -173,7 +198,8 @@ pub(crate) fn normalize_line(line: &str, base: usize, ptb: bool) -> Norm {
     } else {
         push_chars(body, start, &mut b);
     }
-    Norm { text: b.text, runs: b.map.runs }
+    *runs = b.runs;
+    b.text
 }
 
 /// True when a line is printable ASCII that no repair would change: no
@@ -330,7 +356,7 @@ fn detokenize(s: &str, base: usize, b: &mut Builder) {
             // whole stretch up to the next Treebank token.
             let run_end = plain_run_end(s.as_bytes(), tok_end);
             if run_end > tok_end {
-                b.map.push(b.text.len(), base + tok_end);
+                b.mark(b.text.len(), base + tok_end);
                 b.text.push_str(&s[tok_end..run_end]);
                 pos = run_end + 1;
             }
@@ -339,7 +365,7 @@ fn detokenize(s: &str, base: usize, b: &mut Builder) {
         // Repair the token's characters first, so a curly "’s" is read as
         // "'s"; a plain ASCII token needs no repair.
         let mut tb =
-            Builder { text: String::new(), map: OffsetMap::default(), pending_space: None };
+            Builder { text: String::new(), runs: Vec::new(), first: 0, pending_space: None };
         let plain = token.bytes().all(|c| c.is_ascii_graphic() && c != b'*' && c != b'\\');
         let t = if plain {
             token
@@ -379,7 +405,7 @@ fn detokenize(s: &str, base: usize, b: &mut Builder) {
             None if plain => b.push_ascii_run(t, raw),
             None => {
                 for (i, c) in t.char_indices() {
-                    b.push(c, tb.map.to_raw(i));
+                    b.push(c, runs_to_raw(&tb.runs, i));
                 }
             }
         }
@@ -398,15 +424,16 @@ fn plain_run_end(bytes: &[u8], mut at: usize) -> usize {
         if bytes.get(at) != Some(&b' ') || !bytes.get(word).is_some_and(u8::is_ascii_alphanumeric) {
             return at;
         }
-        let mut end = word;
-        while let Some(&c) = bytes.get(end) {
-            match RUN_BYTE[c as usize] {
-                RUN_WORD => end += 1,
-                RUN_SPACE => break,
-                _ => return at,
-            }
+        // The word's bytes, through the table without bounds checks.
+        let len = bytes[word..]
+            .iter()
+            .position(|&c| RUN_BYTE[c as usize] != RUN_WORD)
+            .unwrap_or(bytes.len() - word);
+        let end = word + len;
+        if bytes.get(end).is_some_and(|&c| RUN_BYTE[c as usize] != RUN_SPACE) {
+            return at;
         }
-        if end - word == 3 && matches!(&bytes[word..end], b"n't" | b"N'T") {
+        if len == 3 && matches!(&bytes[word..end], b"n't" | b"N'T") {
             return at;
         }
         at = end;
@@ -461,7 +488,7 @@ mod tests {
     use super::*;
 
     fn norm(s: &str, ptb: bool) -> String {
-        normalize_line(s, 0, ptb).text
+        normalize_line(s, 0, ptb, &mut Vec::new())
     }
 
     #[test]
@@ -490,12 +517,15 @@ mod tests {
     #[test]
     fn offsets_point_back_into_the_input() {
         let raw = "ab  \u{e2}\u{20ac}\u{153}cd\u{e2}\u{20ac}\u{9d} e";
-        let n = normalize_line(raw, 100, false);
-        assert_eq!(n.text, "ab \"cd\" e");
-        let map = OffsetMap { runs: n.runs };
-        let c = n.text.find("cd").unwrap();
+        // Runs of an earlier line are left as they are.
+        let mut runs = vec![(0, 0)];
+        let text = normalize_line(raw, 100, false, &mut runs);
+        assert_eq!(text, "ab \"cd\" e");
+        assert_eq!(runs[0], (0, 0));
+        let map = OffsetMap { runs: runs[1..].to_vec() };
+        let c = text.find("cd").unwrap();
         assert_eq!(&raw[map.to_raw(c) - 100..][..2], "cd");
-        let e = n.text.find('e').unwrap();
+        let e = text.find('e').unwrap();
         assert_eq!(&raw[map.to_raw(e) - 100..], "e");
     }
 }
