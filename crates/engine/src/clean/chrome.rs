@@ -148,9 +148,153 @@ pub fn classify(line: &str, n_words: usize) -> Option<Chrome> {
     if n_words > 10 && !has_mark(line) {
         return None;
     }
-    let lower = line.trim().to_lowercase();
+    let line = line.trim();
+    if !may_match(line) {
+        return None;
+    }
+    let lower = line.to_lowercase();
     let (set, kinds) = &*PATTERNS;
     set.matches(&lower).iter().next().map(|i| kinds[i])
+}
+
+/// The first words (lowercase, ASCII letters) that a line matched by one
+/// of the [`PATTERNS`] anchored at its start can have, sorted.
+const FIRST_WORDS: &[&str] = &[
+    "address",
+    "advertisement",
+    "afp",
+    "already",
+    "any",
+    "back",
+    "bron",
+    "click",
+    "comment",
+    "comments",
+    "connect",
+    "contact",
+    "contacts",
+    "continue",
+    "copyright",
+    "create",
+    "credit",
+    "credits",
+    "don",
+    "dont",
+    "e",
+    "email",
+    "fax",
+    "fonte",
+    "forgot",
+    "foto",
+    "fotos",
+    "fuente",
+    "getty",
+    "graphic",
+    "graphics",
+    "i",
+    "image",
+    "images",
+    "join",
+    "kaynak",
+    "latest",
+    "leave",
+    "like",
+    "listen",
+    "loading",
+    "log",
+    "login",
+    "logout",
+    "more",
+    "most",
+    "my",
+    "newsletter",
+    "next",
+    "not",
+    "our",
+    "password",
+    "phone",
+    "photo",
+    "photograph",
+    "photographs",
+    "photos",
+    "picture",
+    "pictures",
+    "previous",
+    "print",
+    "quelle",
+    "read",
+    "recommended",
+    "redistribution",
+    "register",
+    "related",
+    "reprinting",
+    "reproduction",
+    "republication",
+    "scroll",
+    "see",
+    "share",
+    "show",
+    "shutterstock",
+    "sign",
+    "signin",
+    "signup",
+    "skip",
+    "source",
+    "sources",
+    "sponsored",
+    "subscribe",
+    "tel",
+    "top",
+    "trending",
+    "tweet",
+    "video",
+    "videos",
+    "you",
+];
+
+/// The words the unanchored patterns need somewhere in the line (any
+/// ASCII case).
+static ANYWHERE: LazyLock<aho_corasick::AhoCorasick> = LazyLock::new(|| {
+    aho_corasick::AhoCorasick::builder()
+        .ascii_case_insensitive(true)
+        .build(["follow", "rights reserved"])
+        .expect("chrome words")
+});
+
+/// False only when none of the [`PATTERNS`] can match the (trimmed) line,
+/// decided without lowercasing it: most short lines of a story (headlines,
+/// short paragraphs) start with a word no pattern starts with. Every
+/// pattern is anchored at the start of the line except those that need
+/// "follow", "all rights reserved" or an "@"; those anchored start with one
+/// of [`FIRST_WORDS`], with "(" or "©", or (in other scripts) with a
+/// letter that is not ASCII. Anything unsure runs the patterns.
+fn may_match(line: &str) -> bool {
+    let bytes = line.as_bytes();
+    let Some(&first) = bytes.first() else { return true };
+    if !first.is_ascii_alphabetic() {
+        // "(", "©" and other scripts may match; other ASCII cannot unless
+        // the line has an "@" or one of the unanchored words.
+        if first == b'(' || !first.is_ascii() {
+            return true;
+        }
+    } else {
+        let n = bytes.iter().take_while(|c| c.is_ascii_alphabetic()).count();
+        // A letter outside ASCII right after the word could lowercase into
+        // it (the Kelvin sign is a "k"): unsure.
+        if bytes.get(n).is_some_and(|c| !c.is_ascii()) {
+            return true;
+        }
+        let mut word = [0u8; 16];
+        if n <= word.len() {
+            word[..n].copy_from_slice(&bytes[..n]);
+            word[..n].make_ascii_lowercase();
+            let word = std::str::from_utf8(&word[..n]).unwrap_or("");
+            if FIRST_WORDS.binary_search(&word).is_ok() {
+                return true;
+            }
+        }
+    }
+    memchr::memchr(b'@', bytes).is_some() || ANYWHERE.is_match(line)
 }
 
 #[cfg(test)]
@@ -199,6 +343,45 @@ mod tests {
             ]
         "#]]
         .assert_debug_eq(&kinds);
+    }
+
+    #[test]
+    fn first_words_are_sorted() {
+        assert!(FIRST_WORDS.windows(2).all(|w| w[0] < w[1]));
+    }
+
+    proptest::proptest! {
+        /// The shortcut never hides a line the patterns match: lines made
+        /// of the patterns' own words, in any case, with punctuation and
+        /// other scripts.
+        #[test]
+        fn may_match_never_hides_a_match(
+            words in proptest::collection::vec(
+                proptest::sample::select(vec![
+                    "log", "in", "Sign", "UP", "sign-up", "Register", "now", "follow", "Follow",
+                    "us", "@desk", "desk@example.org", "on", "Twitter", "All", "Rights", "RESERVED",
+                    "reserved", "©", "(c)", "copyright", "Republication", "prohibited", "any",
+                    "use", "hyperlink", "related", "Articles", "back", "to", "top", "Photo:",
+                    "(AFP/Getty Images)", "(Reuters)", "getty", "images", "Kaynak/Source:",
+                    "source:", "источник:", "Źródło:", "e-mail:", "Contact", "us:", "Read",
+                    "more", "the", "minister", "said", ".", "!", "»", "-", "2016", "café",
+                    "\u{212A}", "loading...", "Listen", "article", "Share", "Tweet", "fax:",
+                ]),
+                1..8,
+            ),
+            glue in proptest::collection::vec(proptest::sample::select(vec![" ", "", "  "]), 8),
+        ) {
+            let mut line = String::new();
+            for (i, w) in words.iter().enumerate() {
+                line.push_str(w);
+                line.push_str(glue[i % glue.len()]);
+            }
+            let line = line.trim();
+            let (set, _) = &*PATTERNS;
+            if set.is_match(&line.to_lowercase()) {
+                proptest::prop_assert!(may_match(line), "{line:?}");
+            }
+        }
     }
 
     #[test]
