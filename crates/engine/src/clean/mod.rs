@@ -533,6 +533,14 @@ fn key_bytes_ascii(bytes: &[u8], scratch: &mut Vec<u8>) -> usize {
     scratch.clear();
     scratch.resize(bytes.len() + 9, 0);
     let buf = &mut scratch[..];
+    // Most lines have no apostrophe: then every byte maps to one key byte,
+    // a loop with no dependency from one byte to the next.
+    if memchr::memchr(b'\'', bytes).is_none() {
+        for (key, &c) in buf.iter_mut().zip(bytes) {
+            *key = KEY_BYTE[usize::from(c & 0x7f)];
+        }
+        return bytes.len();
+    }
     let mut j = 0usize;
     for &c in bytes {
         let class = KEY_BYTE[usize::from(c & 0x7f)];
