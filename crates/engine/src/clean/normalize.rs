@@ -327,9 +327,6 @@ fn mojibake(s: &str) -> Option<(char, usize)> {
 fn detokenize(s: &str, base: usize, b: &mut Builder) {
     let mut glue_next = false;
     let mut pos = 0;
-    // Where the bytes that can be in a plain stretch end, from the last
-    // place looked at on (see `plain_run_end`).
-    let mut limit = 0;
     // Tokens are what `s.split(' ')` gives, found with memchr so that a run
     // of plain words can be copied whole and skipped.
     while pos <= s.len() {
@@ -357,7 +354,7 @@ fn detokenize(s: &str, base: usize, b: &mut Builder) {
             // The plain words after it, one space apart, come out exactly
             // as they are in the raw: one copy and one offset run for the
             // whole stretch up to the next Treebank token.
-            let run_end = plain_run_end(s.as_bytes(), tok_end, &mut limit);
+            let run_end = plain_run_end(s.as_bytes(), tok_end);
             if run_end > tok_end {
                 b.mark(b.text.len(), base + tok_end);
                 b.text.push_str(&s[tok_end..run_end]);
@@ -421,32 +418,22 @@ fn detokenize(s: &str, base: usize, b: &mut Builder) {
 /// or digit, of printable ASCII without the characters a repair or a
 /// Treebank rule looks at (`"`, `*`, `\`), and not a clitic `n't`. Such a
 /// word is pushed as it is after one space, so the stretch equals the raw.
-///
-/// `limit` is where the first byte at or after `at` that can be in no
-/// plain word is (or the end), found once with a table scan and kept
-/// across calls on the same line while `at` is before it; inside it, each
-/// word is found with memchr.
-fn plain_run_end(bytes: &[u8], mut at: usize, limit: &mut usize) -> usize {
-    if at >= *limit {
-        *limit = bytes[at..]
-            .iter()
-            .position(|&c| RUN_BYTE[c as usize] == 0)
-            .map_or(bytes.len(), |i| at + i);
-    }
-    let limit = *limit;
+fn plain_run_end(bytes: &[u8], mut at: usize) -> usize {
     loop {
         let word = at + 1;
-        if at >= limit || bytes[at] != b' ' || word >= limit || !bytes[word].is_ascii_alphanumeric()
-        {
+        if bytes.get(at) != Some(&b' ') || !bytes.get(word).is_some_and(u8::is_ascii_alphanumeric) {
             return at;
         }
-        let end = memchr::memchr(b' ', &bytes[word..limit]).map_or(limit, |i| word + i);
-        // A word that runs into a byte of no plain word ends the stretch
-        // before it.
-        if end == limit && limit < bytes.len() {
+        // The word's bytes, through the table without bounds checks.
+        let len = bytes[word..]
+            .iter()
+            .position(|&c| RUN_BYTE[c as usize] != RUN_WORD)
+            .unwrap_or(bytes.len() - word);
+        let end = word + len;
+        if bytes.get(end).is_some_and(|&c| RUN_BYTE[c as usize] != RUN_SPACE) {
             return at;
         }
-        if end - word == 3 && matches!(&bytes[word..end], b"n't" | b"N'T") {
+        if len == 3 && matches!(&bytes[word..end], b"n't" | b"N'T") {
             return at;
         }
         at = end;
