@@ -20,7 +20,7 @@
 //! most one index query per event started in it, so the cost per article
 //! does not grow with the store.
 
-use super::assign::{centroid_similarity, larger_last, near};
+use super::assign::{centroid_similarity, conflict_penalty, larger_last, near};
 use super::{ClusterConfig, ClusterState, EventId};
 
 impl ClusterState {
@@ -50,7 +50,7 @@ impl ClusterState {
                     (&e.terms, &e.names),
                     (&o.terms, &o.names),
                     config.event_name_weight,
-                )
+                ) - conflict_penalty(&e.profile, &o.profile, config)
             })
         });
         if let Some((other, _)) = best.filter(|b| b.1 >= config.event_threshold) {
