@@ -346,6 +346,10 @@ pub struct ClusterState {
     /// Events started since the last reconciliation, in creation order.
     #[serde(default)]
     fresh: Vec<u32>,
+    /// Events started in the window before the last reconciliation: they
+    /// get a second look at the next one.
+    #[serde(default)]
+    fresh_before: Vec<u32>,
     changes: Vec<Change>,
 }
 
