@@ -5,7 +5,8 @@
 //! config overrides from the environment (`CFG='event_threshold=0.4,
 //! text.max_words=300'`); `SHUF=1` adds the mean, min and spread over five
 //! seeded shuffles, `TOPICS=1` (and `V=1`) each topic's predicted events
-//! with their mix of the two gold events, `DATED=1` dates each document by
+//! with their mix of the two gold events (in the shuffled order of seed N
+//! with `SEED=N`), `DATED=1` dates each document by
 //! the first date in its head, `SPEED=1` times clustering all of
 //! Timeline17 five times in CPU time instead.
 use std::collections::BTreeMap;
@@ -107,7 +108,10 @@ fn main() {
     if std::env::var("TOPICS").is_err() {
         return;
     }
-    let order: Vec<usize> = (0..docs.len()).collect();
+    let order: Vec<usize> = match std::env::var("SEED") {
+        Ok(seed) => shuffled(docs.len(), seed.parse().unwrap()),
+        Err(_) => (0..docs.len()).collect(),
+    };
     let labels = cluster_docs(&docs, &order, &config);
     let mut by_topic: BTreeMap<u32, BTreeMap<(u32, u32), Mix>> = BTreeMap::new();
     for (d, l) in docs.iter().zip(&labels) {

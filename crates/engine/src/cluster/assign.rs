@@ -15,6 +15,7 @@
 use chrono::NaiveDate;
 use rustc_hash::FxHashMap;
 
+use super::names::NameProfile;
 use super::vector::{Centroid, SparseVec};
 use super::{
     Assignment, Change, ClusterConfig, ClusterInput, ClusterState, Event, EventId, Member, Story,
@@ -58,6 +59,16 @@ pub(super) fn near(
     }
 }
 
+/// The similarity an article or event loses against an event whose
+/// participants conflict with its own (see `names`).
+pub(super) fn conflict_penalty(a: &NameProfile, b: &NameProfile, config: &ClusterConfig) -> f32 {
+    if config.conflict_margin > 0.0 && a.conflicts(b) {
+        config.conflict_margin
+    } else {
+        0.0
+    }
+}
+
 /// Sizes at which a cluster is revisited: 2, 4, 8, ...
 fn on_schedule(n: usize) -> bool {
     n >= 2 && n.is_power_of_two()
@@ -75,8 +86,9 @@ impl ClusterState {
             return self.assignment_of(input.article).expect("just assigned");
         }
         let f = self.lexicon.features(input.title, input.text, &config.text);
-        let topic = Member { terms: f.topic, names: f.names.clone() };
-        let member = Member { terms: f.terms, names: f.names };
+        let profile = NameProfile::of_article(&f.read_names, &f.salient_names);
+        let topic = Member { terms: f.topic, names: f.names.clone(), ..Member::default() };
+        let member = Member { terms: f.terms, names: f.names, profile };
         let query = member.terms.top(config.query_terms);
         let topic_query = topic.terms.top(config.query_terms);
         let dates = (input.published, input.published);
@@ -84,12 +96,24 @@ impl ClusterState {
         // the window decides which event the article may join, while any
         // close event, however old, links it to that event's story.
         let scored = self.scored_events(&query, config, &member);
+        // Joining, an event whose participants contradict the article's
+        // counts `conflict_margin` less; linking a story, it does not.
         let in_window = |e: &Event| near((e.first, e.last), dates, config.event_days);
         let best_event = scored
             .iter()
             .filter(|&&(e, _)| in_window(&self.events[e as usize]))
-            .max_by(|a, b| a.1.total_cmp(&b.1).then(b.0.cmp(&a.0)))
-            .copied();
+            .map(|&(e, score)| {
+                (
+                    e,
+                    score
+                        - conflict_penalty(
+                            &self.events[e as usize].profile,
+                            &member.profile,
+                            config,
+                        ),
+                )
+            })
+            .max_by(|a, b| a.1.total_cmp(&b.1).then(b.0.cmp(&a.0)));
         let (event, score) = match best_event {
             Some((e, score)) if score >= config.event_threshold => (e, score),
             _ => {
@@ -325,6 +349,7 @@ impl ClusterState {
             title_score: f32::MIN,
             terms: Centroid::new(config.event_terms),
             names: Centroid::new(config.event_terms / 3),
+            profile: NameProfile::default(),
         });
         self.stories[story as usize].events.push(EventId(id));
         self.open_events.push(id);
@@ -364,6 +389,7 @@ impl ClusterState {
         e.articles.push(input.article.0);
         e.dates.push(input.published);
         if keep {
+            e.profile.add(&member.profile);
             e.members.push(member);
         }
         widen(e, input.published);
@@ -386,6 +412,7 @@ impl ClusterState {
             // A copy moves with its original if the event is ever split.
             let orig = input.duplicate_of.and_then(|o| e.articles.iter().position(|&a| a == o.0));
             let member = orig.map(|i| e.members[i].clone()).unwrap_or_default();
+            e.profile.add(&member.profile);
             e.members.push(member);
         }
         e.articles.push(input.article.0);
@@ -428,6 +455,7 @@ impl ClusterState {
             let open = e.is_alive() && e.articles.len() <= config.split_max && !old;
             if !open {
                 e.members = Vec::new();
+                e.profile = NameProfile::default();
             }
             open
         });
@@ -446,7 +474,7 @@ impl ClusterState {
                     (&e.terms, &e.names),
                     (&o.terms, &o.names),
                     config.event_name_weight,
-                )
+                ) - conflict_penalty(&e.profile, &o.profile, config)
             })
         });
         if let Some((other, _)) = best.filter(|b| b.1 >= config.event_merge_threshold) {
@@ -468,8 +496,10 @@ impl ClusterState {
             e.members.len() == e.articles.len() && moved.members.len() == moved.articles.len();
         if both_open {
             e.members.extend(moved.members);
+            e.profile.add(&moved.profile);
         } else {
             e.members = Vec::new();
+            e.profile = NameProfile::default();
         }
         e.articles.extend(&moved.articles);
         e.dates.extend(&moved.dates);
@@ -568,6 +598,7 @@ impl ClusterState {
             let target = if dest == event { &mut keep } else { &mut self.events[new as usize] };
             target.terms.add(&member.terms.0, 1.0);
             target.names.add(&member.names.0, 1.0);
+            target.profile.add(&member.profile);
             target.articles.push(old.articles[i]);
             target.dates.push(old.dates[i]);
             widen(target, old.dates[i]);
@@ -673,6 +704,7 @@ fn placeholder(id: u32, config: &ClusterConfig) -> Event {
         title_score: f32::MIN,
         terms: Centroid::new(config.event_terms),
         names: Centroid::new(config.event_terms / 3),
+        profile: NameProfile::default(),
     }
 }
 

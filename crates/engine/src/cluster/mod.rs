@@ -23,6 +23,7 @@
 
 mod assign;
 mod index;
+mod names;
 mod reconcile;
 mod text;
 mod vector;
@@ -35,6 +36,7 @@ use rustc_hash::FxHashMap;
 use serde::{Deserialize, Serialize};
 
 use crate::model::ArticleId;
+use names::NameProfile;
 pub use text::TextConfig;
 use vector::{Centroid, SparseVec};
 
@@ -101,6 +103,12 @@ pub struct ClusterConfig {
     /// Share of the name vector in the similarity to an event (the rest is
     /// the term vector).
     pub event_name_weight: f32,
+    /// When an article and an event (or two events) each name
+    /// participants the other never mentions (see `names`), their
+    /// similarity counts this much less: a different opponent or victim
+    /// outweighs moderate agreement on the words of the kind of event,
+    /// not a strong one. 0 turns the test off.
+    pub conflict_margin: f32,
     /// Share of the name vector in the similarity to a story.
     pub story_name_weight: f32,
     /// A dated article joins a dated event only within this many days of it.
@@ -161,6 +169,7 @@ impl Default for ClusterConfig {
             story_merge_threshold: 0.2,
             split_threshold: 0.15,
             event_name_weight: 0.4,
+            conflict_margin: 0.1,
             story_name_weight: 0.2,
             event_days: 3,
             story_gap_days: 120,
@@ -241,6 +250,8 @@ pub enum Change {
 struct Member {
     terms: SparseVec,
     names: SparseVec,
+    #[serde(default)]
+    profile: NameProfile,
 }
 
 /// What happened, reported by a few days of articles.
@@ -266,6 +277,10 @@ pub struct Event {
     title_score: f32,
     terms: Centroid,
     names: Centroid,
+    /// The names of its members, kept while the event is open (empty once
+    /// closed, which turns the conflict test off).
+    #[serde(default)]
+    profile: NameProfile,
 }
 
 impl Event {
@@ -331,6 +346,10 @@ pub struct ClusterState {
     /// Events started since the last reconciliation, in creation order.
     #[serde(default)]
     fresh: Vec<u32>,
+    /// Events started in the window before the last reconciliation: they
+    /// get a second look at the next one.
+    #[serde(default)]
+    fresh_before: Vec<u32>,
     changes: Vec<Change>,
 }
 
@@ -446,8 +465,13 @@ impl ClusterState {
                     + e.dates.capacity() * std::mem::size_of::<Option<NaiveDate>>()
                     + e.members
                         .iter()
-                        .map(|m| (m.terms.0.capacity() + m.names.0.capacity()) * 8 + 48)
+                        .map(|m| {
+                            (m.terms.0.capacity() + m.names.0.capacity()) * 8
+                                + m.profile.heap_bytes()
+                                + 72
+                        })
                         .sum::<usize>()
+                    + e.profile.heap_bytes()
                     + e.terms.heap_bytes()
                     + e.names.heap_bytes()
                     + e.title.as_ref().map_or(0, |t| t.capacity())

@@ -228,3 +228,32 @@ fn reconciliation_merges_events_of_a_story_that_arrival_order_kept_apart() {
     assert_eq!(merges, 2);
     assert!(state.fresh.is_empty());
 }
+
+const FIGHT_A: &str = "Champion Marek Dolan stopped challenger Ivo Brandt in the seventh round \
+    to keep his heavyweight belts. Dolan dropped Brandt twice before the referee waved it off, \
+    and Brandt said afterwards that Dolan was the better man.";
+const FIGHT_A2: &str = "Marek Dolan kept his heavyweight belts when the referee stopped his \
+    fight with Ivo Brandt in the seventh round. Brandt went down twice; Dolan barely took a punch.";
+const FIGHT_B: &str = "Marek Dolan kept his heavyweight belts against challenger Tomas Quill, \
+    stopped in the sixth round. Challenger Tomas Quill had wanted the rematch for a year; Dolan \
+    floored him with a right hand and the referee waved it off.";
+
+#[test]
+fn a_title_fight_against_another_opponent_is_another_event_of_the_story() {
+    // The two fights share the words of their kind and the champion; only
+    // the challenger differs, and each side names a challenger the other
+    // never mentions (the second in full). A low join threshold makes the
+    // participant test the only thing that keeps them apart.
+    let run = |conflict_margin: f32| {
+        let config = ClusterConfig { event_threshold: 0.1, conflict_margin, ..Default::default() };
+        let mut state = ClusterState::new(&config);
+        let a = state.assign(&input(1, "", FIGHT_A, None), &config);
+        let a2 = state.assign(&input(2, "", FIGHT_A2, None), &config);
+        let b = state.assign(&input(3, "", FIGHT_B, None), &config);
+        assert_eq!(a.event, a2.event);
+        assert_eq!(a.story, b.story);
+        a.event == b.event
+    };
+    assert!(!run(1.0), "a conflict no similarity outweighs keeps them apart");
+    assert!(run(0.0), "without the participant test the second fight joins the first");
+}

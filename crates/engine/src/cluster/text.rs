@@ -307,6 +307,11 @@ pub struct Features {
     pub names: SparseVec,
     /// The terms again, weighted by `topic_idf_power`.
     pub topic: SparseVec,
+    /// Every name read (not only the `max_names` heaviest), sorted.
+    pub read_names: Vec<u32>,
+    /// The names read at least twice (a headline word counts
+    /// `title_boost`), sorted: the participants the article is about.
+    pub salient_names: Vec<u32>,
 }
 
 /// The vocabulary and document frequencies seen so far.
@@ -365,12 +370,15 @@ impl Lexicon {
     pub fn features(&mut self, title: Option<&str>, body: &str, config: &TextConfig) -> Features {
         let mut terms: Vec<(u32, f32)> = Vec::new();
         let mut names: Vec<(u32, f32)> = Vec::new();
+        let mut participants: Vec<(u32, f32)> = Vec::new();
         if let Some(title) = title {
-            self.scan(title, usize::MAX, config.title_boost, &mut terms, &mut names);
+            let (t, n, p) = (&mut terms, &mut names, &mut participants);
+            self.scan(title, usize::MAX, config.title_boost, t, n, p);
         }
-        self.scan(body, config.max_words, 1.0, &mut terms, &mut names);
+        self.scan(body, config.max_words, 1.0, &mut terms, &mut names, &mut participants);
         let terms = merge_counts(terms);
         let names = merge_counts(names);
+        let participants = merge_counts(participants);
         self.n_docs += 1;
         for &(t, _) in &terms {
             self.df[t as usize] += 1;
@@ -382,6 +390,9 @@ impl Lexicon {
         // word every one of them shares (the story's own subject) would get
         // no weight at all. The topic IDF exponent grows from the event one
         // to its own value over the first `topic_idf_warmup` articles.
+        let read_names: Vec<u32> = participants.iter().map(|p| p.0).collect();
+        let salient_names: Vec<u32> =
+            participants.iter().filter(|p| p.1 >= 2.0).map(|p| p.0).collect();
         let warm = (self.n_docs as f32 / config.topic_idf_warmup.max(1) as f32).min(1.0);
         let topic_power = config.idf_power + (config.topic_idf_power - config.idf_power) * warm;
         Features {
@@ -394,6 +405,8 @@ impl Lexicon {
                 weigh(names, self, config.name_idf_power),
                 config.max_names,
             ),
+            read_names,
+            salient_names,
         }
     }
 
@@ -406,11 +419,13 @@ impl Lexicon {
         weight: f32,
         terms: &mut Vec<(u32, f32)>,
         names: &mut Vec<(u32, f32)>,
+        participants: &mut Vec<(u32, f32)>,
     ) {
         let mut lower = String::new();
         let mut sentence_start = true;
         let mut n_words = 0;
         let mut rest = text;
+        let mut title_case = is_title_case(rest);
         while let Some(start) = rest.find(|c: char| c.is_alphanumeric() || ".!?\n\"“:".contains(c))
         {
             rest = &rest[start..];
@@ -418,6 +433,9 @@ impl Lexicon {
             if !c.is_alphanumeric() {
                 sentence_start = true;
                 rest = &rest[c.len_utf8()..];
+                if c == '\n' {
+                    title_case = is_title_case(rest);
+                }
                 continue;
             }
             let end = rest.find(|c: char| !c.is_alphanumeric()).unwrap_or(rest.len());
@@ -442,9 +460,61 @@ impl Lexicon {
             terms.push((id, weight));
             if capital && (!at_start || (all_caps && word.len() <= 5)) {
                 names.push((id, weight));
+                // Participants are people, places and organisations named
+                // in running text: not the capitals of a headline in title
+                // case, not acronyms and abbreviations (time zones, TV, a
+                // league), not months.
+                if !title_case && !all_caps && !is_month(&lower) {
+                    participants.push((id, weight));
+                }
             }
         }
     }
+}
+
+/// True for an English month name or its abbreviation, lowercased.
+fn is_month(word: &str) -> bool {
+    const MONTHS: &[&str] = &[
+        "jan",
+        "january",
+        "feb",
+        "february",
+        "mar",
+        "march",
+        "apr",
+        "april",
+        "may",
+        "jun",
+        "june",
+        "jul",
+        "july",
+        "aug",
+        "august",
+        "sep",
+        "sept",
+        "september",
+        "oct",
+        "october",
+        "nov",
+        "november",
+        "dec",
+        "december",
+    ];
+    MONTHS.contains(&word)
+}
+
+/// True when the line that `text` starts with is in title case (at least
+/// half of its words of four letters or more after the first are
+/// capitalised, and there are two or more): its capitals say nothing about
+/// names.
+fn is_title_case(text: &str) -> bool {
+    let line = &text[..text.find('\n').unwrap_or(text.len())];
+    let (mut long, mut capital) = (0, 0);
+    for word in line.split(|c: char| !c.is_alphanumeric()).filter(|w| w.len() >= 4).skip(1) {
+        long += 1;
+        capital += usize::from(word.starts_with(char::is_uppercase));
+    }
+    long >= 2 && 2 * capital >= long
 }
 
 /// Sums the weights of equal terms.

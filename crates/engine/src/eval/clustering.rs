@@ -493,7 +493,7 @@ mod tests {
     /// The issue bars, on the real data. The Timeline17 story bar (B-cubed
     /// F1 >= 0.95, natural order) and the seeds bar are met and asserted.
     /// FIXME(#5): the ECB+ bars are story >= 0.95 and event >= 0.90; the
-    /// lexical path reaches about 0.89 / 0.857, so those assert the current
+    /// lexical path reaches about 0.89 / 0.881, so those assert the current
     /// level (a regression guard) until the bars are met.
     #[test]
     fn bars_on_ecbplus_timeline17_and_seeds() {
@@ -502,7 +502,10 @@ mod tests {
         let ecb = load_ecbplus(&datasets).unwrap();
         let s = score(&ecb, &cluster_docs(&ecb, &(0..ecb.len()).collect::<Vec<_>>(), &config));
         assert!(s.story_b3.f >= 0.87, "ecb+ story {}", s.story_b3);
-        assert!(s.event_b3.unwrap().f >= 0.85, "ecb+ event {}", s.event_b3.unwrap());
+        assert!(s.event_b3.unwrap().f >= 0.875, "ecb+ event {}", s.event_b3.unwrap());
+        let odd = half(&ecb, true);
+        let s = score(&odd, &cluster_docs(&odd, &(0..odd.len()).collect::<Vec<_>>(), &config));
+        assert!(s.event_b3.unwrap().f >= 0.87, "ecb+ odd topics event {}", s.event_b3.unwrap());
         let t17 = load_timeline17(&datasets).unwrap();
         let seeds = load_seeds(&datasets.join("../seeds")).unwrap();
         assert_eq!(seeds.len(), 5);
