@@ -93,8 +93,12 @@ impl ClusterState {
         let topic_query = topic.terms.top(config.query_terms);
         let dates = (input.published, input.published);
         // Every candidate event is scored once, in or out of the time window:
-        // the window decides which event the article may join, while any
-        // close event, however old, links it to that event's story.
+        // the window decides which event the article may join, and a close
+        // event of any date is a bridge between stories (below). An article
+        // that starts an event picks its story by the story score alone: a
+        // link to whichever old event is close made the story depend on the
+        // order the articles came in (Timeline17 spread over 5 shuffles of
+        // the arrival order 0.015 with it, 0.010 without).
         let scored = self.scored_events(&query, config, &member);
         // Joining, an event whose participants contradict the article's
         // counts `conflict_margin` less; linking a story, it does not.
@@ -117,37 +121,18 @@ impl ClusterState {
         let (event, score) = match best_event {
             Some((e, score)) if score >= config.event_threshold => (e, score),
             _ => {
-                let story_near = |s: StoryId| {
-                    let s = &self.stories[s.0 as usize];
-                    near((s.first, s.last), dates, config.story_gap_days)
-                };
-                let linked = scored
-                    .iter()
-                    .find(|l| story_near(self.events[l.0 as usize].story))
-                    .filter(|l| l.1 >= config.link_threshold);
-                let story = match linked {
-                    Some(&(e, _)) => self.events[e as usize].story.0,
-                    None => {
-                        let best_story = self.best(&topic_query, config, false, |state, id| {
-                            let story = &state.stories[id as usize];
-                            near((story.first, story.last), dates, config.story_gap_days)
-                                .then_some(())?;
-                            Some(similarity(
-                                &story.terms,
-                                &story.names,
-                                &topic,
-                                config.story_name_weight,
-                            ))
-                        });
-                        match best_story {
-                            Some((s, score)) if score >= config.story_threshold => s,
-                            _ => {
-                                let s = self.new_story(config);
-                                let due = self.arrivals + config.recheck_after as u64;
-                                self.recheck.insert((due, s, 0));
-                                s
-                            }
-                        }
+                let best_story = self.best(&topic_query, config, false, |state, id| {
+                    let story = &state.stories[id as usize];
+                    near((story.first, story.last), dates, config.story_gap_days).then_some(())?;
+                    Some(similarity(&story.terms, &story.names, &topic, config.story_name_weight))
+                });
+                let story = match best_story {
+                    Some((s, score)) if score >= config.story_threshold => s,
+                    _ => {
+                        let s = self.new_story(config);
+                        let due = self.arrivals + config.recheck_after as u64;
+                        self.recheck.insert((due, s, 0));
+                        s
                     }
                 };
                 (self.new_event(story, config), config.event_threshold)

@@ -87,9 +87,6 @@ pub struct ClusterConfig {
     pub event_threshold: f32,
     /// Similarity at which an article that starts an event joins a story.
     pub story_threshold: f32,
-    /// Similarity to an event of any date at which an article that starts
-    /// an event joins that event's story.
-    pub link_threshold: f32,
     /// Similarity to events of other stories at which an article merges
     /// those stories into its own.
     pub bridge_threshold: f32,
@@ -162,8 +159,7 @@ impl Default for ClusterConfig {
         ClusterConfig {
             text: TextConfig::default(),
             event_threshold: 0.35,
-            story_threshold: 0.16,
-            link_threshold: 0.3,
+            story_threshold: 0.17,
             bridge_threshold: 0.35,
             event_merge_threshold: 0.5,
             story_merge_threshold: 0.2,

@@ -1,0 +1,160 @@
+//! Review aid for story clustering on ECB+, Timeline17 and the seeds.
+//!
+//! `cargo run --release -p storyline-engine --example stories_probe`
+//! prints the story B-cubed F1 of ECB+ and Timeline17 (all, even and odd
+//! topics) in arrival order and over five seeded shuffles (mean, min,
+//! spread), the ECB+ event F1 beside it, and the seeds check, under config
+//! overrides from the environment (`CFG='story_threshold=0.2'`). `T17=0`
+//! skips Timeline17, `TOPICS=1` prints each ECB+ topic's predicted stories.
+use std::collections::BTreeMap;
+
+use storyline::cluster::ClusterConfig;
+use storyline::eval::clustering::{
+    bcubed, cluster_docs, half, load_ecbplus, load_seeds, load_timeline17, seeds_check, shuffled,
+    Doc,
+};
+
+fn config() -> ClusterConfig {
+    let mut v = serde_json::to_value(ClusterConfig::default()).unwrap();
+    if let Ok(cfg) = std::env::var("CFG") {
+        for kv in cfg.split(',').filter(|s| !s.is_empty()) {
+            let (k, val) = kv.split_once('=').unwrap();
+            let val: serde_json::Value = serde_json::from_str(val).unwrap();
+            if let Some(rest) = k.strip_prefix("text.") {
+                v["text"][rest] = val;
+            } else {
+                v[k] = val;
+            }
+        }
+    }
+    serde_json::from_value(v).unwrap()
+}
+
+/// Story and event B-cubed F1 (event only where the gold has events).
+fn scores(docs: &[Doc], config: &ClusterConfig, order: &[usize]) -> (f64, Option<f64>) {
+    let (s, e, _) = scores_pr(docs, config, order);
+    (s, e)
+}
+
+/// As `scores`, with the story precision and recall.
+fn scores_pr(
+    docs: &[Doc],
+    config: &ClusterConfig,
+    order: &[usize],
+) -> (f64, Option<f64>, (f64, f64)) {
+    let labels = cluster_docs(docs, order, config);
+    let s: Vec<u32> = labels.iter().map(|l| l.0).collect();
+    let e: Vec<u32> = labels.iter().map(|l| l.1).collect();
+    let gs: Vec<&str> = docs.iter().map(|d| d.story.as_str()).collect();
+    let ge: Option<Vec<&str>> = docs.iter().map(|d| d.event.as_deref()).collect();
+    let b = bcubed(&s, &gs);
+    (b.f, ge.map(|g| bcubed(&e, &g).f), (b.p, b.r))
+}
+
+fn line(name: &str, set: &[Doc], config: &ClusterConfig) {
+    let order: Vec<usize> = (0..set.len()).collect();
+    let (s, e, (p, r)) = scores_pr(set, config, &order);
+    let (mut ss, mut es) = (Vec::new(), Vec::new());
+    for seed in 1..=5 {
+        let (s, e) = scores(set, config, &shuffled(set.len(), seed));
+        ss.push(s);
+        es.extend(e);
+    }
+    let min = |v: &[f64]| v.iter().cloned().fold(f64::MAX, f64::min);
+    let max = |v: &[f64]| v.iter().cloned().fold(f64::MIN, f64::max);
+    let mean = |v: &[f64]| v.iter().sum::<f64>() / v.len() as f64;
+    print!(
+        "{name:10} story {s:.3} (P {p:.3} R {r:.3}) | shuf mean {:.3} min {:.3} spread {:.3}",
+        mean(&ss),
+        min(&ss),
+        max(&ss) - min(&ss)
+    );
+    if let Some(e) = e {
+        print!(
+            " || event {e:.3} | shuf mean {:.3} min {:.3} spread {:.3}",
+            mean(&es),
+            min(&es),
+            max(&es) - min(&es)
+        );
+    }
+    println!();
+}
+
+fn main() {
+    let datasets = storyline::eval::datasets_dir();
+    let config = config();
+    let ecb = load_ecbplus(&datasets).unwrap();
+    for (name, set) in
+        [("ecb", ecb.clone()), ("ecb.even", half(&ecb, false)), ("ecb.odd", half(&ecb, true))]
+    {
+        line(name, &set, &config);
+    }
+    if std::env::var("TOPICS").is_ok() {
+        let order: Vec<usize> = (0..ecb.len()).collect();
+        let labels = cluster_docs(&ecb, &order, &config);
+        let mut by_topic: BTreeMap<u32, BTreeMap<u32, (usize, usize)>> = BTreeMap::new();
+        for (d, l) in ecb.iter().zip(&labels) {
+            let t: u32 = d.story.parse().unwrap();
+            let e = by_topic.entry(t).or_default().entry(l.0).or_default();
+            if d.event.as_deref().unwrap().ends_with("ecbplus") {
+                e.1 += 1
+            } else {
+                e.0 += 1
+            }
+        }
+        for (t, stories) in by_topic {
+            let parts: Vec<String> =
+                stories.iter().map(|(s, (a, b))| format!("s{s}:{a}/{b}")).collect();
+            println!("topic {t}: {}", parts.join(" "));
+        }
+    }
+    if std::env::var("T17").is_ok_and(|v| v == "0") {
+        return;
+    }
+    let t17 = load_timeline17(&datasets).unwrap();
+    for (name, set) in
+        [("t17", t17.clone()), ("t17.even", half(&t17, false)), ("t17.odd", half(&t17, true))]
+    {
+        line(name, &set, &config);
+    }
+    if std::env::var("TOPICS").is_ok() {
+        for seed in [0u64, 1, 2] {
+            let order: Vec<usize> =
+                if seed == 0 { (0..t17.len()).collect() } else { shuffled(t17.len(), seed) };
+            let labels = cluster_docs(&t17, &order, &config);
+            let mut by_topic: BTreeMap<&str, BTreeMap<u32, usize>> = BTreeMap::new();
+            for (d, l) in t17.iter().zip(&labels) {
+                *by_topic.entry(d.story.as_str()).or_default().entry(l.0).or_default() += 1;
+            }
+            println!("t17 order {seed}:");
+            if std::env::var("MIS").is_ok() {
+                let mut major: BTreeMap<u32, BTreeMap<&str, usize>> = BTreeMap::new();
+                for (d, l) in t17.iter().zip(&labels) {
+                    *major.entry(l.0).or_default().entry(d.story.as_str()).or_default() += 1;
+                }
+                for (d, l) in t17.iter().zip(&labels) {
+                    let m = &major[&l.0];
+                    let top = m.iter().max_by_key(|p| p.1).unwrap();
+                    if *top.0 != d.story && *top.1 > 5 {
+                        let head: String = d.text.chars().take(90).collect();
+                        println!(
+                            "    {} in s{} ({}): {}",
+                            d.name,
+                            l.0,
+                            top.0,
+                            head.replace('\n', " ")
+                        );
+                    }
+                }
+            }
+            for (t, stories) in by_topic {
+                let mut parts: Vec<(u32, usize)> = stories.into_iter().collect();
+                parts.sort_by_key(|p| std::cmp::Reverse(p.1));
+                let parts: Vec<String> = parts.iter().map(|(s, n)| format!("s{s}:{n}")).collect();
+                println!("  {t}: {}", parts.join(" "));
+            }
+        }
+    }
+    let seeds = load_seeds(&datasets.join("../seeds")).unwrap();
+    println!("seeds (stories, intruders): {:?}", seeds_check(&t17, &seeds, &config));
+}
