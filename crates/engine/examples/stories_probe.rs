@@ -56,7 +56,10 @@ fn line(name: &str, set: &[Doc], config: &ClusterConfig) {
     let (s, e, (p, r)) = scores_pr(set, config, &order);
     let (mut ss, mut es) = (Vec::new(), Vec::new());
     for seed in 1..=5 {
-        let (s, e) = scores(set, config, &shuffled(set.len(), seed));
+        let (s, e, pr) = scores_pr(set, config, &shuffled(set.len(), seed));
+        if std::env::var("PR").is_ok() {
+            println!("  {name} shuffle {seed}: F {s:.3} P {:.3} R {:.3}", pr.0, pr.1);
+        }
         ss.push(s);
         es.extend(e);
     }
