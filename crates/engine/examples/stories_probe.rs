@@ -5,7 +5,8 @@
 //! topics) in arrival order and over five seeded shuffles (mean, min,
 //! spread), the ECB+ event F1 beside it, and the seeds check, under config
 //! overrides from the environment (`CFG='story_threshold=0.2'`). `T17=0`
-//! skips Timeline17, `TOPICS=1` prints each ECB+ topic's predicted stories.
+//! skips Timeline17, `TOPICS=1` prints each topic's predicted stories (and
+//! `MIS=1` the misplaced Timeline17 articles), `PR=1` each shuffle's P/R.
 use std::collections::BTreeMap;
 
 use storyline::cluster::ClusterConfig;
@@ -30,13 +31,8 @@ fn config() -> ClusterConfig {
     serde_json::from_value(v).unwrap()
 }
 
-/// Story and event B-cubed F1 (event only where the gold has events).
-fn scores(docs: &[Doc], config: &ClusterConfig, order: &[usize]) -> (f64, Option<f64>) {
-    let (s, e, _) = scores_pr(docs, config, order);
-    (s, e)
-}
-
-/// As `scores`, with the story precision and recall.
+/// Story and event B-cubed F1 (event only where the gold has events),
+/// with the story precision and recall.
 fn scores_pr(
     docs: &[Doc],
     config: &ClusterConfig,

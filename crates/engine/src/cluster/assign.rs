@@ -69,6 +69,10 @@ pub(super) fn conflict_penalty(a: &NameProfile, b: &NameProfile, config: &Cluste
     }
 }
 
+/// Events of a candidate story (newest first) that a second look checks
+/// for one running at the same time as the small story.
+const RUNNING_SCAN: usize = 256;
+
 /// Sizes at which a cluster is revisited: 2, 4, 8, ...
 fn on_schedule(n: usize) -> bool {
     n >= 2 && n.is_power_of_two()
@@ -207,11 +211,16 @@ impl ClusterState {
             let mut closest_small = 0.0f32;
             for other in self.candidates(&query, config, false) {
                 let o = &self.stories[other as usize];
-                let running = o.events.iter().any(|e| {
-                    let e = &self.events[e.0 as usize];
-                    e.first.is_some() && near((e.first, e.last), dates, config.event_days)
-                });
-                if other == story || o.n_articles == 0 || !running {
+                // Only the newest events are looked at, so a look costs the
+                // same however many events a long story has gathered.
+                let running = || {
+                    near((o.first, o.last), dates, config.event_days)
+                        && o.events.iter().rev().take(RUNNING_SCAN).any(|e| {
+                            let e = &self.events[e.0 as usize];
+                            e.first.is_some() && near((e.first, e.last), dates, config.event_days)
+                        })
+                };
+                if other == story || o.n_articles == 0 || !running() {
                     continue;
                 }
                 let sim = centroid_similarity(
