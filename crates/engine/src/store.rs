@@ -7,8 +7,9 @@
 //! Articles are keyed by their content hash: inserting the same content
 //! twice is a no-op (`INSERT OR IGNORE`). The schema carries a version in
 //! the `meta` table; a store from a newer version is refused, not touched,
-//! and a store from version 2 is upgraded in place (its full-text index,
-//! see [`crate::search`], is built from the stored articles).
+//! and a store from version 2 to 4 is upgraded in place (version 5 dropped
+//! the FTS5 index of version 4: search is [`crate::search::Index`], in
+//! memory).
 
 use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
@@ -23,11 +24,7 @@ use crate::error::{Error, Result};
 use crate::model::{Article, ArticleId, DateSource, Diagnostic, DiagnosticKind, Format, Origin};
 
 /// The schema version this build writes.
-pub const SCHEMA_VERSION: i64 = 4;
-
-/// Bytes of pending full-text index data held in memory before a flush
-/// (FTS5's `hashsize`): a batch of 1,000 Timeline17 articles fits.
-const FTS_HASHSIZE: i64 = 32 << 20;
+pub const SCHEMA_VERSION: i64 = 5;
 
 /// The oldest schema version this build upgrades in place.
 const OLDEST_UPGRADABLE: i64 = 2;
@@ -178,10 +175,6 @@ impl Store {
         self.conn.query_row("PRAGMA data_version", [], |r| r.get(0)).map_err(|e| self.err(e))
     }
 
-    pub(crate) fn conn(&self) -> &Connection {
-        &self.conn
-    }
-
     fn schema_version(&self) -> Result<Option<i64>> {
         let found: Option<String> = self
             .conn
@@ -246,32 +239,15 @@ impl Store {
             }
         }
         c.execute_batch(SCHEMA).map_err(|e| self.err(e))?;
-        // Version 4 added the full-text index: build it over what an older
-        // store holds, in one transaction with the version bump.
+        // Version 4 added an FTS5 index (`articles_fts`), version 5 dropped
+        // it: search builds its own index in memory, which costs nothing at
+        // ingest and a fraction of FTS5's time per query. An older store
+        // loses the table (and its shadow tables) with the version bump.
         if found.is_some_and(|v| v < SCHEMA_VERSION) {
             c.execute_batch(&format!(
-                "BEGIN; {} {} UPDATE meta SET value = '{SCHEMA_VERSION}' WHERE key = 'schema_version'; COMMIT;",
-                crate::search::SCHEMA,
-                crate::search::REBUILD
+                "BEGIN; DROP TABLE IF EXISTS articles_fts;
+                 UPDATE meta SET value = '{SCHEMA_VERSION}' WHERE key = 'schema_version'; COMMIT;"
             ))
-            .map_err(|e| self.err(e))?;
-        }
-        c.execute_batch(crate::search::SCHEMA).map_err(|e| self.err(e))?;
-        // The full-text index keeps the terms of the rows inserted since
-        // the last flush in memory, 1 MiB by default: a batch of 1,000
-        // articles then writes a dozen small segments that are merged
-        // right away, two thirds of the indexing work (callgrind). With
-        // room for a whole batch, it writes one segment per batch. Saved in
-        // the index's own config table, so set only when it differs.
-        let hashsize: Option<i64> = c
-            .query_row("SELECT v FROM articles_fts_config WHERE k = 'hashsize'", [], |r| r.get(0))
-            .optional()
-            .map_err(|e| self.err(e))?;
-        if hashsize != Some(FTS_HASHSIZE) {
-            c.execute(
-                "INSERT INTO articles_fts (articles_fts, rank) VALUES ('hashsize', ?1)",
-                [FTS_HASHSIZE],
-            )
             .map_err(|e| self.err(e))?;
         }
         c.execute(
@@ -326,8 +302,6 @@ impl Store {
                     ])
                     .map_err(|e| store_err(&path, e))?;
                 if n == 1 {
-                    crate::search::index_article(&tx, tx.last_insert_rowid(), a)
-                        .map_err(|e| store_err(&path, e))?;
                     inserted.added += 1;
                 } else {
                     inserted.present += 1;
@@ -1008,12 +982,10 @@ pub(crate) mod tests {
             let mut store = Store::open(&path).unwrap();
             store.insert_batch(std::slice::from_ref(&a), &[]).unwrap();
         }
-        // Turn it back into a version-2 store: no `modified`, `fetched`,
-        // no search index.
+        // Turn it back into a version-2 store: no `modified`, `fetched`.
         let conn = Connection::open(&path).unwrap();
         conn.execute_batch(
-            "DROP TABLE articles_fts;
-             ALTER TABLE articles DROP COLUMN modified; ALTER TABLE articles DROP COLUMN fetched;
+            "ALTER TABLE articles DROP COLUMN modified; ALTER TABLE articles DROP COLUMN fetched;
              UPDATE meta SET value = '2' WHERE key = 'schema_version';",
         )
         .unwrap();
@@ -1031,5 +1003,55 @@ pub(crate) mod tests {
             .query_row("SELECT value FROM meta WHERE key = 'schema_version'", [], |r| r.get(0))
             .unwrap();
         assert_eq!(version, SCHEMA_VERSION.to_string());
+    }
+
+    #[test]
+    fn version_3_and_4_stores_are_upgraded_and_lose_the_fts5_index() {
+        for version in [3, 4] {
+            let dir = tempfile::tempdir().unwrap();
+            let path = dir.path().join("s.db");
+            let a = article("a.txt", "Ferry crews strike\n\nThe harbour ferries stopped.\n");
+            {
+                let mut store = Store::open(&path).unwrap();
+                store.insert_batch(std::slice::from_ref(&a), &[]).unwrap();
+            }
+            // What version 4 wrote besides: the FTS5 table over the
+            // articles, filled (version 3 had none).
+            let conn = Connection::open(&path).unwrap();
+            if version == 4 {
+                conn.execute_batch(
+                    "CREATE VIRTUAL TABLE articles_fts USING fts5(title, text,
+                     content = 'articles', content_rowid = 'seq',
+                     tokenize = 'porter unicode61 remove_diacritics 2');
+                     INSERT INTO articles_fts (articles_fts) VALUES ('rebuild');",
+                )
+                .unwrap();
+            }
+            conn.execute(
+                "UPDATE meta SET value = ?1 WHERE key = 'schema_version'",
+                [version.to_string()],
+            )
+            .unwrap();
+            drop(conn);
+            let err = Store::open_read_only(&path).err().unwrap();
+            assert!(err.to_string().contains(&format!("schema version {version}")), "{err}");
+            let mut store = Store::open(&path).unwrap();
+            assert_eq!(store.articles().unwrap(), vec![a.clone()]);
+            let b = article("b.txt", "Bridge approved\n\nThe council voted for a bridge.\n");
+            store.insert_batch(std::slice::from_ref(&b), &[]).unwrap();
+            drop(store);
+            let conn = Connection::open(&path).unwrap();
+            let tables: i64 = conn
+                .query_row(
+                    "SELECT count(*) FROM sqlite_master WHERE name LIKE 'articles_fts%'",
+                    [],
+                    |r| r.get(0),
+                )
+                .unwrap();
+            assert_eq!(tables, 0, "version {version}");
+            drop(conn);
+            let read_only = Store::open_read_only(&path).unwrap();
+            assert_eq!(read_only.articles().unwrap(), vec![a, b]);
+        }
     }
 }
