@@ -115,7 +115,11 @@ pub fn search(args: SearchArgs) -> Result<ExitCode> {
         offset: args.offset,
         limit: args.limit,
     };
-    let page = store.search(&query)?;
+    // The index is built on each call: about 1 s of CPU per 3,000
+    // articles of news (Timeline17), growing with the text stored.
+    let articles = store.articles_without_raw()?;
+    let page = storyline::search::Index::build(&articles).search(&articles, &query);
+    drop(articles);
     // Quotes: those of the hit articles whose words hold the query.
     let hits: Vec<Article> = page
         .hits

@@ -168,12 +168,11 @@ impl StoryFilter {
 
 /// The stories that pass `filter`, sorted, and their total.
 pub(crate) fn filter_stories(
-    state: &State,
     generation: &Generation,
     filter: &StoryFilter,
 ) -> Result<(usize, Vec<StoryCard>), ApiError> {
     let matching: Option<HashSet<ArticleId>> = match &filter.q {
-        Some(q) => Some(state.with_reader(|s| s.search_ids(q))?),
+        Some(q) => Some(generation.search_index().matching_ids(&generation.snapshot.articles, q)),
         None => None,
     };
     let mut cards: Vec<&StoryCard> = generation
@@ -221,7 +220,7 @@ async fn stories(
     blocking(move || {
         let generation = state.generation();
         let answer = generation.rendered(&key(&uri), || {
-            let (total, stories) = filter_stories(&state, &generation, &filter)?;
+            let (total, stories) = filter_stories(&generation, &filter)?;
             json(&Page {
                 total,
                 offset: filter.offset,
@@ -551,7 +550,7 @@ async fn articles_answer(state: Arc<State>, p: Params) -> Result<Response, ApiEr
         let clusters = snap.clusters.as_ref();
         let story = story.map(|s| clusters.map(|c| c.resolve_story(s)));
         let matching: Option<HashSet<ArticleId>> = match text {
-            Some(text) => Some(state.with_reader(|s| s.search_ids(&text))?),
+            Some(text) => Some(generation.search_index().matching_ids(&snap.articles, &text)),
             None => None,
         };
         let copy_of: HashMap<ArticleId, ArticleId> =
@@ -796,7 +795,7 @@ pub(crate) fn run_search(state: &Arc<State>, p: &Params) -> Result<SearchResult,
         offset,
         limit,
     };
-    let page = state.with_reader(|s| s.search(&query))?;
+    let page = generation.search_index().search(&snap.articles, &query);
     let clusters = snap.clusters.as_ref();
     let quotes = storyline::views::quote_hits(
         generation.merged(),

@@ -176,7 +176,7 @@ async fn home(
         let p = Params(q);
         let filter = StoryFilter::parse(&p)?;
         let generation = state.generation();
-        let (total, stories) = api::filter_stories(state, &generation, &filter)?;
+        let (total, stories) = api::filter_stories(&generation, &filter)?;
         let (prev, next) = pager("/", &p.0, filter.offset, filter.limit, total);
         let f = context! {
             q => p.text("q"), entity => p.text("entity"), outlet => p.text("outlet"),

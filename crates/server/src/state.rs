@@ -17,6 +17,7 @@ use std::time::{Duration, Instant};
 
 use storyline::cluster::StoryId;
 use storyline::extract::merge::Merged;
+use storyline::search::Index;
 use storyline::store::Store;
 use storyline::views::{EntityView, QuoteIndex, Snapshot, SpeakerQuotes, StoryCard, StoryPage};
 
@@ -52,6 +53,7 @@ pub struct Generation {
     merged: OnceLock<Merged>,
     speakers: OnceLock<Vec<SpeakerQuotes>>,
     quote_index: OnceLock<QuoteIndex>,
+    search: OnceLock<Index>,
     entities: OnceLock<Vec<EntityView>>,
     /// Rendered answers (a page, a JSON document) by request, so a hot
     /// page is sent without serialising it again; bounded.
@@ -73,6 +75,7 @@ impl Generation {
             merged: OnceLock::new(),
             speakers: OnceLock::new(),
             quote_index: OnceLock::new(),
+            search: OnceLock::new(),
             entities: OnceLock::new(),
             rendered: Mutex::new(Answers::default()),
             hits: AtomicU64::new(0),
@@ -117,6 +120,26 @@ impl Generation {
         self.quote_index.get_or_init(|| QuoteIndex::new(self.merged()))
     }
 
+    /// The full-text index of the snapshot's articles (built once, or
+    /// handed over extended from the previous generation).
+    pub fn search_index(&self) -> &Index {
+        self.search.get_or_init(|| Index::build(&self.snapshot.articles))
+    }
+
+    /// Takes over `older`'s full-text index when this snapshot holds the
+    /// same articles and more after them (what an ingest does: the store
+    /// only appends), indexing only the new ones.
+    fn extend_index_of(&self, older: &Generation) {
+        let Some(index) = older.search.get() else { return };
+        let (old, new) = (&older.snapshot.articles, &self.snapshot.articles);
+        if new.len() < old.len() || old.iter().zip(new).any(|(a, b)| a.id != b.id) {
+            return;
+        }
+        let mut index = index.clone();
+        index.extend(&new[old.len()..]);
+        let _ = self.search.set(index);
+    }
+
     /// Entities over every article (computed once).
     pub fn entities(&self) -> &[EntityView] {
         self.entities.get_or_init(|| storyline::views::entity_views(self.merged()))
@@ -153,6 +176,7 @@ impl Generation {
     /// Computes every view: cards, story pages (largest first), the merged
     /// quotes and entities.
     fn compute_views(&self) {
+        self.search_index();
         self.cards();
         // Largest stories first: they are the slow ones and the likeliest read.
         for id in self.story_ids_largest_first() {
@@ -370,6 +394,8 @@ impl State {
         let version = self.version()?;
         let snapshot = self.with_reader(Snapshot::load_without_raw)?;
         let generation = Arc::new(Generation::new(snapshot, version));
+        let older = self.current.read().expect("generation").clone();
+        generation.extend_index_of(&older);
         *self.current.write().expect("generation") = generation.clone();
         self.loads.fetch_add(1, Ordering::Relaxed);
         if self.config.warm {
