@@ -50,7 +50,11 @@ fn articles() -> &'static [Article] {
 
 fn index() -> &'static Index {
     static INDEX: OnceLock<Index> = OnceLock::new();
-    INDEX.get_or_init(|| Index::build(articles()))
+    INDEX.get_or_init(|| {
+        let index = Index::build(articles());
+        eprintln!("index of {} articles: {} MB", index.len(), index.heap_bytes() >> 20);
+        index
+    })
 }
 
 #[divan::bench(sample_count = 5, sample_size = 1)]

@@ -765,10 +765,18 @@ pub fn quote_hits(
     }
     let mut lists: Vec<Vec<u32>> = terms.iter().map(|t| index.postings(t)).collect();
     lists.sort_by_key(Vec::len);
-    let rest: Vec<HashSet<u32>> = lists[1..].iter().map(|l| l.iter().copied().collect()).collect();
-    let mut hits: Vec<&merge::MergedQuote> = lists[0]
+    // The shortest list walked, the others searched forward from where
+    // the last quote was found (all are sorted).
+    let (first, rest) = lists.split_first().expect("a term");
+    let mut at = vec![0usize; rest.len()];
+    let mut hits: Vec<&merge::MergedQuote> = first
         .iter()
-        .filter(|i| rest.iter().all(|r| r.contains(i)))
+        .filter(|&&i| {
+            rest.iter().zip(&mut at).all(|(list, at)| {
+                *at += list[*at..].partition_point(|&j| j < i);
+                list.get(*at) == Some(&i)
+            })
+        })
         .filter_map(|&i| merged.quotes.get(i as usize))
         .filter(|q| only.is_none_or(|o| q.sources.iter().any(|s| o.contains(&s.article))))
         .filter(|q| dates.0.is_none_or(|f| q.first_seen.is_some_and(|d| d >= f)))

@@ -125,7 +125,9 @@ fn base(state: &Arc<State>) -> Value {
     let generation = state.generation();
     context! {
         n_articles => generation.snapshot.articles.len(),
-        n_stories => generation.snapshot.story_ids().len(),
+        // The cached cards, one per live story: `story_ids` would build a
+        // view of every story on each page.
+        n_stories => generation.cards().len(),
     }
 }
 
