@@ -20,7 +20,7 @@
 //! length of a row is headline plus text), the page chosen with a bounded
 //! heap, not by sorting every match. Marks come from the same positions,
 //! so a marked word is always one the index matched; a snippet window is
-//! re-tokenized from a checkpoint kept every 64 words, never from the start
+//! re-tokenized from a checkpoint kept every 16 words, never from the start
 //! of the text. FTS5 cost 3–7 ms of CPU per new search and half of the
 //! ingest stage's CPU (see docs/benchmarks.md); this costs a fraction of
 //! a millisecond per search and nothing at ingest.
@@ -101,8 +101,9 @@ const K1: f64 = 1.2;
 const B: f64 = 0.75;
 /// An occurrence in the headline counts this many times one in the text.
 const TITLE_WEIGHT: u32 = 4;
-/// A snippet-window checkpoint every this many words of a text.
-const CHECKPOINT: usize = 64;
+/// A snippet-window checkpoint every this many words of a text (a window
+/// is re-tokenized from the one before it: at most 15 words skipped).
+const CHECKPOINT: usize = 16;
 /// Words in a hit's snippet.
 const SNIPPET_WORDS: usize = 32;
 
@@ -302,9 +303,8 @@ impl Index {
                 self.positions_into(ids, doc, list);
             }
             let title_len = self.title_len[doc as usize];
-            let freq: u32 = phrase_starts(&lists)
-                .map(|p| if p < title_len { TITLE_WEIGHT } else { 1 })
-                .sum();
+            let freq: u32 =
+                phrase_starts(&lists).map(|p| if p < title_len { TITLE_WEIGHT } else { 1 }).sum();
             if freq > 0 {
                 out.push((doc, freq));
             }
@@ -378,7 +378,11 @@ impl Index {
     /// The ids of the articles of `articles` (the indexed slice) that match
     /// `text`.
     pub fn matching_ids(&self, articles: &[Article], text: &str) -> HashSet<ArticleId> {
-        self.matching(text).into_iter().filter_map(|d| articles.get(d as usize)).map(|a| a.id).collect()
+        self.matching(text)
+            .into_iter()
+            .filter_map(|d| articles.get(d as usize))
+            .map(|a| a.id)
+            .collect()
     }
 
     /// Searches `articles`, the slice this index was built from: the
@@ -407,7 +411,8 @@ impl Index {
         let keep = |a: &Article| {
             query.from.is_none_or(|f| a.published.is_some_and(|d| d >= f))
                 && query.to.is_none_or(|t| a.published.is_some_and(|d| d <= t))
-                && outlet.is_none_or(|o| a.outlet.as_deref().is_some_and(|x| x.eq_ignore_ascii_case(o)))
+                && outlet
+                    .is_none_or(|o| a.outlet.as_deref().is_some_and(|x| x.eq_ignore_ascii_case(o)))
                 && query.only.as_ref().is_none_or(|only| only.contains(&a.id))
         };
         // The best `offset + limit` by (score, arrival): a max-heap whose
@@ -469,7 +474,8 @@ impl Index {
     /// The headline with the words at the marked positions marked.
     fn title_marked(&self, title: &str, doc: u32, marks: &[(u32, usize)]) -> Marked {
         let title_len = self.title_len[doc as usize];
-        let marked: Vec<u32> = marks.iter().map(|&(p, _)| p).take_while(|&p| p < title_len).collect();
+        let marked: Vec<u32> =
+            marks.iter().map(|&(p, _)| p).take_while(|&p| p < title_len).collect();
         let ranges = tokens(title)
             .enumerate()
             .filter(|(i, _)| marked.binary_search(&(*i as u32)).is_ok())
@@ -843,7 +849,9 @@ mod tests {
                 "Apple growers picked a third less fruit after the late frost.",
             ),
         ];
-        for (a, (outlet, day)) in a.iter_mut().zip([("Harbour News", 1), ("Gazette", 4), ("Gazette", 9)]) {
+        for (a, (outlet, day)) in
+            a.iter_mut().zip([("Harbour News", 1), ("Gazette", 4), ("Gazette", 9)])
+        {
             a.outlet = Some(outlet.into());
             a.published = NaiveDate::from_ymd_opt(2021, 3, day);
         }
@@ -876,7 +884,11 @@ mod tests {
             doc(1, Some("Harbour strike"), "The crews walked out of the harbour at dawn."),
             doc(2, None, "A strike closed the harbour, and the strike spread to the docks."),
             doc(3, Some("Docks"), "The harbour was quiet."),
-            doc(4, Some("Weather"), "Rain over the hills and a cold wind from the sea all day long."),
+            doc(
+                4,
+                Some("Weather"),
+                "Rain over the hills and a cold wind from the sea all day long.",
+            ),
             doc(5, None, "Strike talks failed again today at the port."),
         ];
         let index = Index::build(&articles);
@@ -1001,7 +1013,13 @@ mod tests {
         let index = Index::build(&articles);
         let hit = &index.search(&articles, &query("ferry strike*")).hits[0];
         assert_eq!(marked_words(hit.title.as_ref().unwrap()), ["Ferries", "strikers"]);
-        assert_eq!(hit.snippet.text, format!("…word The strike stopped every ferry today. {}…", "word ".repeat(25).trim_end()));
+        assert_eq!(
+            hit.snippet.text,
+            format!(
+                "…word The strike stopped every ferry today. {}…",
+                "word ".repeat(25).trim_end()
+            )
+        );
         assert_eq!(marked_words(&hit.snippet), ["strike", "ferry"]);
         // Only a headline match: the text's start.
         let hit = &index.search(&articles, &query("halted")).hits[0];

@@ -722,20 +722,25 @@ impl QuoteIndex {
     }
 
     /// The quotes holding a word that starts with `term` (a term of one or
-    /// two letters must be the whole word), in quote order.
-    fn postings(&self, term: &str) -> Vec<u32> {
+    /// two letters must be the whole word), in quote order; borrowed when
+    /// one word matches (a common name is in thousands of quotes).
+    fn postings(&self, term: &str) -> std::borrow::Cow<'_, [u32]> {
+        use std::borrow::Cow;
         if term.chars().count() <= 2 {
-            return self.words.get(term).cloned().unwrap_or_default();
+            return self.words.get(term).map_or(Cow::Borrowed(&[][..]), |l| Cow::Borrowed(&l[..]));
         }
-        let mut out: Vec<u32> = self
+        let mut lists = self
             .words
             .range::<str, _>((std::ops::Bound::Included(term), std::ops::Bound::Unbounded))
             .take_while(|(w, _)| w.starts_with(term))
-            .flat_map(|(_, list)| list.iter().copied())
-            .collect();
+            .map(|(_, list)| list);
+        let Some(first) = lists.next() else { return Cow::Borrowed(&[]) };
+        let Some(second) = lists.next() else { return Cow::Borrowed(&first[..]) };
+        let mut out: Vec<u32> =
+            first.iter().chain(second).chain(lists.flatten()).copied().collect();
         out.sort_unstable();
         out.dedup();
-        out
+        Cow::Owned(out)
     }
 }
 
@@ -763,8 +768,9 @@ pub fn quote_hits(
     if terms.is_empty() {
         return Vec::new();
     }
-    let mut lists: Vec<Vec<u32>> = terms.iter().map(|t| index.postings(t)).collect();
-    lists.sort_by_key(Vec::len);
+    let mut lists: Vec<std::borrow::Cow<'_, [u32]>> =
+        terms.iter().map(|t| index.postings(t)).collect();
+    lists.sort_by_key(|l| l.len());
     // The shortest list walked, the others searched forward from where
     // the last quote was found (all are sorted).
     let (first, rest) = lists.split_first().expect("a term");

@@ -220,6 +220,9 @@ async fn stories(
     Query(q): Query<HashMap<String, String>>,
 ) -> Result<Response, ApiError> {
     let filter = StoryFilter::parse(&Params(q))?;
+    if let Some(answer) = state.generation().cached(&key(&uri)) {
+        return Ok(answer.into_response());
+    }
     blocking(move || {
         let generation = state.generation();
         let answer = generation.rendered(&key(&uri), || {
@@ -844,6 +847,9 @@ async fn search(
     let p = Params(q);
     if p.text("q").is_none() {
         return Err(ApiError::bad_request("q: a search needs some words"));
+    }
+    if let Some(answer) = state.generation().cached(&key(&uri)) {
+        return Ok(answer.into_response());
     }
     blocking(move || {
         let generation = state.generation();

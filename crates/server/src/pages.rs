@@ -109,6 +109,9 @@ async fn page(
     uri: Uri,
     f: impl FnOnce(&Arc<State>) -> Result<Rendered, ApiError> + Send + 'static,
 ) -> Response {
+    if let Some(answer) = state.generation().cached(&key(&uri)) {
+        return answer.into_response();
+    }
     let answer = blocking(move || {
         let generation = state.generation();
         generation.rendered(&key(&uri), || f(&state))

@@ -167,6 +167,15 @@ impl Generation {
         answer
     }
 
+    /// The answer cached for `key`, if it is rendered (counted as a hit):
+    /// handlers look here before they hand a request to a blocking
+    /// thread, so that a cached answer never queues behind renderings.
+    pub fn cached(&self, key: &str) -> Option<Rendered> {
+        let answer = self.rendered.lock().expect("rendered").rendered(key)?;
+        self.hits.fetch_add(1, Ordering::Relaxed);
+        Some(answer)
+    }
+
     /// Requests answered from the cache and rendered, since the start of
     /// this generation.
     pub fn cache_counts(&self) -> (u64, u64) {
@@ -234,6 +243,16 @@ impl Answers {
         let cell = Arc::new(OnceLock::new());
         self.map.insert(key.to_string(), Slot { cell: cell.clone(), used: self.tick, size: 0 });
         (cell, false)
+    }
+
+    /// The answer rendered for `key`, if there is one (not an error),
+    /// marked as used.
+    fn rendered(&mut self, key: &str) -> Option<Rendered> {
+        let slot = self.map.get_mut(key)?;
+        let answer = slot.cell.get()?.as_ref().ok()?.clone();
+        self.tick += 1;
+        slot.used = self.tick;
+        Some(answer)
     }
 
     /// Records the size of the answer rendered for `key`.
