@@ -48,6 +48,12 @@ enum Command {
     /// Print the whole store as one JSON document (see docs/json.md)
     Export(show::ExportArgs),
     /// Search headlines, texts and quotes (full-text, best matches first)
+    ///
+    /// The full-text index is built in memory from the store's clean texts
+    /// on each call: about 1 s of CPU and 95 MB for Timeline17 (3,215
+    /// articles, 22 MB of text), growing linearly with the text stored.
+    /// `storyline serve` builds it once and answers a search in well under
+    /// a millisecond.
     Search(serve::SearchArgs),
     /// Serve the store: JSON API under /api, web pages, /openapi.json
     Serve(serve::ServeArgs),

@@ -174,10 +174,10 @@ pub(crate) fn filter_stories<'g>(
     generation: &'g Generation,
     filter: &StoryFilter,
 ) -> Result<(usize, Vec<&'g StoryCard>), ApiError> {
-    let matching: Option<HashSet<ArticleId>> = match &filter.q {
-        Some(q) => Some(generation.search_index().matching_ids(&generation.snapshot.articles, q)),
-        None => None,
-    };
+    let matching: Option<HashSet<ArticleId>> = filter
+        .q
+        .as_ref()
+        .map(|q| generation.search_index().matching_ids(&generation.snapshot.articles, q));
     let mut cards: Vec<&StoryCard> = generation
         .cards()
         .iter()
@@ -555,10 +555,8 @@ async fn articles_answer(state: Arc<State>, p: Params) -> Result<Response, ApiEr
         let snap = &generation.snapshot;
         let clusters = snap.clusters.as_ref();
         let story = story.map(|s| clusters.map(|c| c.resolve_story(s)));
-        let matching: Option<HashSet<ArticleId>> = match text {
-            Some(text) => Some(generation.search_index().matching_ids(&snap.articles, &text)),
-            None => None,
-        };
+        let matching: Option<HashSet<ArticleId>> =
+            text.map(|text| generation.search_index().matching_ids(&snap.articles, &text));
         let copy_of: HashMap<ArticleId, ArticleId> =
             snap.duplicates.iter().map(|(id, d)| (*id, d.duplicate_of)).collect();
         let mut list: Vec<_> = snap
