@@ -205,6 +205,8 @@ async fn ingest_is_limited_typed_and_updates_the_stories() {
     assert!(answer.json()["message"].as_str().unwrap().contains("4096 bytes"));
     let answer = send(state, "POST", "/api/ingest", Some("image/png"), b"x".to_vec()).await;
     assert_eq!(answer.status, StatusCode::UNSUPPORTED_MEDIA_TYPE);
+    // The empty store's search index, built now, is extended by the ingest.
+    assert_eq!(get(state, "/api/search?q=ferry").await.json()["total"], 0);
     let lines = concat!(
         "{\"title\":\"Harbour ferries halted by strike\",\"text\":\"The harbour ferries stopped on Monday as crews walked out over pay, the union said.\",\"date_publish\":\"2021-03-01\"}\n",
         "{not json\n",
@@ -218,6 +220,9 @@ async fn ingest_is_limited_typed_and_updates_the_stories() {
     let list = get(state, "/api/stories").await.json();
     assert_eq!(list["total"], 1);
     assert_eq!(list["stories"][0]["title"], "Harbour ferries halted by strike");
+    let found = get(state, "/api/search?q=ferry+crews").await.json();
+    assert_eq!(found["total"], 1, "{found}");
+    assert_eq!(get(state, "/api/stories?q=strike").await.json()["total"], 1);
 
     // A server started without --allow-ingest refuses.
     let db = served.dir.path().join("s.db");
