@@ -50,7 +50,7 @@ enum Command {
     /// Search headlines, texts and quotes (full-text, best matches first)
     ///
     /// The full-text index is built in memory from the store's clean texts
-    /// on each call: about 1 s of CPU and 95 MB for Timeline17 (3,215
+    /// on each call: 0.8 s of CPU and 95 MB for Timeline17 (3,215
     /// articles, 22 MB of text), growing linearly with the text stored.
     /// `storyline serve` builds it once and answers a search in well under
     /// a millisecond.
