@@ -16,19 +16,8 @@ use storyline::eval::clustering::{
 };
 
 fn config() -> ClusterConfig {
-    let mut v = serde_json::to_value(ClusterConfig::default()).unwrap();
-    if let Ok(cfg) = std::env::var("CFG") {
-        for kv in cfg.split(',').filter(|s| !s.is_empty()) {
-            let (k, val) = kv.split_once('=').unwrap();
-            let val: serde_json::Value = serde_json::from_str(val).unwrap();
-            if let Some(rest) = k.strip_prefix("text.") {
-                v["text"][rest] = val;
-            } else {
-                v[k] = val;
-            }
-        }
-    }
-    serde_json::from_value(v).unwrap()
+    let spec = std::env::var("CFG").unwrap_or_default();
+    ClusterConfig::default().with_overrides(&spec).expect("CFG")
 }
 
 /// Story and event B-cubed F1 (event only where the gold has events),

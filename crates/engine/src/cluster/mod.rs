@@ -187,6 +187,33 @@ impl Default for ClusterConfig {
     }
 }
 
+impl ClusterConfig {
+    /// This config with fields overridden by `spec`, a comma-separated
+    /// list of `field=value` (`event_threshold=0.4,text.max_words=300`),
+    /// values in JSON. For tuning from the command line: the review
+    /// examples read it from `CFG`.
+    pub fn with_overrides(&self, spec: &str) -> crate::Result<ClusterConfig> {
+        let mut v = serde_json::to_value(self)?;
+        for kv in spec.split(',').map(str::trim).filter(|s| !s.is_empty()) {
+            let (key, val) = kv
+                .split_once('=')
+                .ok_or_else(|| crate::Error::Config(format!("`{kv}`: expected field=value")))?;
+            let val: serde_json::Value = serde_json::from_str(val)
+                .map_err(|e| crate::Error::Config(format!("`{kv}`: {e}")))?;
+            let (section, field) = match key.split_once('.') {
+                Some((section, field)) => (v.get_mut(section), field),
+                None => (Some(&mut v), key),
+            };
+            let slot = section
+                .and_then(|s| s.as_object_mut())
+                .and_then(|s| s.get_mut(field))
+                .ok_or_else(|| crate::Error::Config(format!("`{key}`: no such setting")))?;
+            *slot = val;
+        }
+        Ok(serde_json::from_value(v)?)
+    }
+}
+
 /// One article handed to the clustering.
 #[derive(Clone, Copy, Debug)]
 pub struct ClusterInput<'a> {

@@ -46,23 +46,13 @@ impl NameProfile {
 
     /// Adds the counts of `other` (another member, or a merged event).
     pub fn add(&mut self, other: &NameProfile) {
-        let (a, b) = (&self.counts, &other.counts);
-        let mut out = Vec::with_capacity(a.len() + b.len());
-        let (mut i, mut j) = (0, 0);
-        while i < a.len() || j < b.len() {
-            if j == b.len() || (i < a.len() && a[i].0 < b[j].0) {
-                out.push(a[i]);
-                i += 1;
-            } else if i == a.len() || b[j].0 < a[i].0 {
-                out.push(b[j]);
-                j += 1;
-            } else {
-                out.push((a[i].0, a[i].1.saturating_add(b[j].1), a[i].2.saturating_add(b[j].2)));
-                i += 1;
-                j += 1;
-            }
-        }
-        self.counts = out;
+        self.counts = super::vector::union_by_id(
+            &self.counts,
+            &other.counts,
+            |c| c.0,
+            |c| c,
+            |(id, x, y), (_, u, v)| (id, x.saturating_add(u), y.saturating_add(v)),
+        );
         self.n = self.n.saturating_add(other.n);
     }
 

@@ -257,3 +257,22 @@ fn a_title_fight_against_another_opponent_is_another_event_of_the_story() {
     assert!(!run(1.0), "a conflict no similarity outweighs keeps them apart");
     assert!(run(0.0), "without the participant test the second fight joins the first");
 }
+
+#[test]
+fn config_overrides_set_fields_and_name_what_is_wrong() {
+    let base = ClusterConfig::default();
+    let c = base.with_overrides("event_threshold=0.4, text.max_words=300,").unwrap();
+    assert_eq!(c.event_threshold, 0.4);
+    assert_eq!(c.text.max_words, 300);
+    assert_eq!(c.story_threshold, base.story_threshold);
+    assert_eq!(base.with_overrides("").unwrap().event_days, base.event_days);
+    for (spec, says) in [
+        ("event_threshold", "expected field=value"),
+        ("no_such=1", "no such setting"),
+        ("text.no_such=1", "no such setting"),
+        ("event_threshold=abc", "event_threshold=abc"),
+    ] {
+        let err = base.with_overrides(spec).unwrap_err().to_string();
+        assert!(err.contains(says), "{spec}: {err}");
+    }
+}

@@ -96,23 +96,13 @@ impl Centroid {
 
     /// Adds `weight` times `v`.
     pub fn add(&mut self, v: &[(u32, f32)], weight: f32) {
-        let mut out = Vec::with_capacity(self.terms.len() + v.len());
-        let (a, b) = (&self.terms, v);
-        let (mut i, mut j) = (0, 0);
-        while i < a.len() || j < b.len() {
-            if j == b.len() || (i < a.len() && a[i].0 < b[j].0) {
-                out.push(a[i]);
-                i += 1;
-            } else if i == a.len() || b[j].0 < a[i].0 {
-                out.push((b[j].0, b[j].1 * weight));
-                j += 1;
-            } else {
-                out.push((a[i].0, a[i].1 + b[j].1 * weight));
-                i += 1;
-                j += 1;
-            }
-        }
-        self.terms = out;
+        self.terms = union_by_id(
+            &self.terms,
+            v,
+            |p| p.0,
+            |(id, w)| (id, w * weight),
+            |(id, x), (_, w)| (id, x + w * weight),
+        );
         if self.terms.len() > 2 * self.cap as usize {
             self.truncate();
         }
@@ -162,6 +152,35 @@ impl Centroid {
     pub fn heap_bytes(&self) -> usize {
         self.terms.capacity() * std::mem::size_of::<(u32, f32)>()
     }
+}
+
+/// The union of two lists sorted by a `u32` id, in id order: an entry only
+/// in `a` is kept, one only in `b` goes through `only_b`, and two of one id
+/// are combined by `both` (the vectors' terms and the name profiles' counts
+/// are merged this way).
+pub(crate) fn union_by_id<T: Copy>(
+    a: &[T],
+    b: &[T],
+    id: impl Fn(&T) -> u32,
+    only_b: impl Fn(T) -> T,
+    both: impl Fn(T, T) -> T,
+) -> Vec<T> {
+    let mut out = Vec::with_capacity(a.len() + b.len());
+    let (mut i, mut j) = (0, 0);
+    while i < a.len() || j < b.len() {
+        if j == b.len() || (i < a.len() && id(&a[i]) < id(&b[j])) {
+            out.push(a[i]);
+            i += 1;
+        } else if i == a.len() || id(&b[j]) < id(&a[i]) {
+            out.push(only_b(b[j]));
+            j += 1;
+        } else {
+            out.push(both(a[i], b[j]));
+            i += 1;
+            j += 1;
+        }
+    }
+    out
 }
 
 #[cfg(test)]
