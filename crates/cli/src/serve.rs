@@ -115,7 +115,7 @@ pub fn search(args: SearchArgs) -> Result<ExitCode> {
         offset: args.offset,
         limit: args.limit,
     };
-    // The index is built on each call (about 1 s of CPU for Timeline17's
+    // The index is built on each call (about 0.8 s of CPU for Timeline17's
     // 22 MB of text, linear in the text): the store keeps no search index
     // since schema version 5, which keeps ingest cheap.
     let articles = store.articles_without_raw()?;
