@@ -325,6 +325,8 @@ impl ClusterState {
             last: None,
             terms: Centroid::new(config.story_terms),
             names: Centroid::new(config.story_terms / 4),
+            subject: Centroid::new(config.event_terms),
+            kind_merged: false,
         });
         id
     }
@@ -368,6 +370,7 @@ impl ClusterState {
         let story = &mut self.stories[e.story.0 as usize];
         story.terms.add(&topic.0, 1.0);
         story.names.add(&member.names.0, 1.0);
+        story.subject.add(&member.terms.0, 1.0);
         story.n_articles += 1;
         story.first = min_opt(story.first, input.published);
         story.last = story.last.max(input.published);
@@ -429,6 +432,8 @@ impl ClusterState {
         let n = self.stories[story as usize].n_articles;
         if on_schedule(n) || n.is_multiple_of(config.story_recheck_every) {
             self.try_merge_story(story, config);
+            let story = self.resolve_story(StoryId(story)).0;
+            self.try_kind_merge(story, config);
         }
         if self.article_event.len() & 255 == 0 {
             self.close_events(config);
@@ -533,6 +538,49 @@ impl ClusterState {
         }
     }
 
+    /// Merges `story` with the story nearest to it by subject vectors when
+    /// that one's nearest is `story` too, above `kind_threshold`.
+    fn try_kind_merge(&mut self, story: u32, config: &ClusterConfig) {
+        let s = &self.stories[story as usize];
+        if config.kind_threshold <= 0.0
+            || s.n_articles < config.kind_min_articles
+            || (config.kind_once && s.kind_merged)
+        {
+            return;
+        }
+        let Some((other, sim)) = self.nearest_kind(story, config) else { return };
+        if sim < config.kind_threshold || self.nearest_kind(other, config).map(|b| b.0) != Some(story)
+        {
+            return;
+        }
+        let (from, into) =
+            smaller_first(&self.stories[story as usize], &self.stories[other as usize]);
+        self.merge_stories(from, into, config);
+        self.stories[into as usize].kind_merged = true;
+    }
+
+    /// The candidate story most similar to `story` by subject vectors,
+    /// within `story_gap_days`, at least `kind_min_articles` long and at
+    /// least `kind_floor` similar by the story vectors.
+    fn nearest_kind(&self, story: u32, config: &ClusterConfig) -> Option<(u32, f32)> {
+        let s = &self.stories[story as usize];
+        let query = s.terms.top(config.query_terms);
+        self.best(&query, config, false, |state, other| {
+            let o = &state.stories[other as usize];
+            let fits = other != story
+                && o.n_articles >= config.kind_min_articles
+                && !(config.kind_once && o.kind_merged)
+                && near((s.first, s.last), (o.first, o.last), config.story_gap_days)
+                && (config.kind_floor <= 0.0
+                    || centroid_similarity(
+                        (&s.terms, &s.names),
+                        (&o.terms, &o.names),
+                        config.story_name_weight,
+                    ) >= config.kind_floor);
+            fits.then(|| s.subject.cosine_with(&o.subject))
+        })
+    }
+
     pub(super) fn merge_stories(&mut self, from: u32, into: u32, config: &ClusterConfig) {
         let moved = std::mem::replace(
             &mut self.stories[from as usize],
@@ -544,6 +592,8 @@ impl ClusterState {
                 last: None,
                 terms: Centroid::new(0),
                 names: Centroid::new(0),
+                subject: Centroid::new(0),
+                kind_merged: false,
             },
         );
         for &e in &moved.events {
@@ -556,6 +606,8 @@ impl ClusterState {
         s.last = s.last.max(moved.last);
         s.terms.add(moved.terms.terms(), 1.0);
         s.names.add(moved.names.terms(), 1.0);
+        s.subject.add(moved.subject.terms(), 1.0);
+        s.kind_merged |= moved.kind_merged;
         let top = s.terms.top(config.index_terms);
         self.story_index.post(into, &top);
         self.story_redirects.insert(from, into);
@@ -712,4 +764,51 @@ fn min_opt(a: Option<NaiveDate>, b: Option<NaiveDate>) -> Option<NaiveDate> {
 fn widen(e: &mut Event, date: Option<NaiveDate>) {
     e.first = min_opt(e.first, date);
     e.last = e.last.max(date);
+}
+
+impl ClusterState {
+    /// Review aid (temporary): similarities of two stories' centroids:
+    /// (combined, terms, names, terms without the words either names).
+    #[doc(hidden)]
+    pub fn debug_story_similarity(
+        &self,
+        a: StoryId,
+        b: StoryId,
+        config: &ClusterConfig,
+    ) -> (f32, f32, f32, f32) {
+        let sa = &self.stories[self.resolve_story(a).0 as usize];
+        let sb = &self.stories[self.resolve_story(b).0 as usize];
+        let full =
+            centroid_similarity((&sa.terms, &sa.names), (&sb.terms, &sb.names), config.story_name_weight);
+        let names: std::collections::BTreeSet<u32> =
+            sa.names.terms().iter().chain(sb.names.terms()).map(|p| p.0).collect();
+        let kind = |s: &Story| {
+            let mut c = Centroid::new(config.story_terms);
+            let v: Vec<(u32, f32)> =
+                s.terms.terms().iter().copied().filter(|p| !names.contains(&p.0)).collect();
+            c.add(&v, 1.0);
+            c
+        };
+        let ev = |s: &Story, drop: bool| {
+            let mut c = Centroid::new(4096);
+            for e in &s.events {
+                let e = &self.events[e.0 as usize];
+                let n = e.terms.norm().max(1e-9);
+                let v: Vec<(u32, f32)> = e
+                    .terms
+                    .terms()
+                    .iter()
+                    .filter(|p| !drop || !names.contains(&p.0))
+                    .map(|p| (p.0, p.1 / n))
+                    .collect();
+                c.add(&v, 1.0);
+            }
+            c
+        };
+        self.debug_extra.set((
+            ev(sa, false).cosine_with(&ev(sb, false)),
+            ev(sa, true).cosine_with(&ev(sb, true)),
+        ));
+        (full, sa.terms.cosine_with(&sb.terms), sa.names.cosine_with(&sb.names), kind(sa).cosine_with(&kind(sb)))
+    }
 }

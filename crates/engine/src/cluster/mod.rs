@@ -149,6 +149,17 @@ pub struct ClusterConfig {
     pub event_terms: usize,
     /// Terms kept in a story centroid.
     pub story_terms: usize,
+    /// Two stories that are each other's nearest by their subject vectors
+    /// (the words their articles repeat) merge at this cosine: one kind of
+    /// happening, told by two events with different participants. 0 turns
+    /// it off.
+    pub kind_threshold: f32,
+    /// Stories smaller than this take no part in the kind merge.
+    pub kind_min_articles: usize,
+    /// The kind merge also needs this story similarity (topic and names).
+    pub kind_floor: f32,
+    /// A story takes part in at most one kind merge.
+    pub kind_once: bool,
     /// Events larger than this are no longer split (their member vectors
     /// are dropped to bound memory).
     pub split_max: usize,
@@ -183,6 +194,10 @@ impl Default for ClusterConfig {
             event_terms: 96,
             story_terms: 512,
             split_max: 64,
+            kind_threshold: 0.0,
+            kind_min_articles: 4,
+            kind_floor: 0.0,
+            kind_once: true,
         }
     }
 }
@@ -339,6 +354,14 @@ pub struct Story {
     last: Option<NaiveDate>,
     terms: Centroid,
     names: Centroid,
+    /// The sum of its members' event vectors (the words each repeats, names
+    /// included): what its events are about, for the kind merge.
+    #[serde(default)]
+    subject: Centroid,
+    /// True once it took part in a kind merge: it takes no further one, so
+    /// a family of similar stories does not chain into one.
+    #[serde(default)]
+    kind_merged: bool,
 }
 
 /// The clustering so far: everything needed to add more articles later.
@@ -374,6 +397,9 @@ pub struct ClusterState {
     #[serde(default)]
     fresh_before: Vec<u32>,
     changes: Vec<Change>,
+    #[serde(skip)]
+    #[doc(hidden)]
+    pub debug_extra: std::cell::Cell<(f32, f32)>,
 }
 
 /// A story as shown to a reader.
@@ -508,6 +534,7 @@ impl ClusterState {
                     + s.events.capacity() * 4
                     + s.terms.heap_bytes()
                     + s.names.heap_bytes()
+                    + s.subject.heap_bytes()
             })
             .sum();
         // A hash map entry plus about one control byte, at the load factor.
