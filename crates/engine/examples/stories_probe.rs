@@ -5,12 +5,12 @@
 //! topics) in arrival order and over five seeded shuffles (mean, min,
 //! spread), the ECB+ event F1 beside it, and the seeds check, under config
 //! overrides from the environment (`CFG='story_threshold=0.2'`). `T17=0`
-//! skips Timeline17, `TOPICS=1` prints each topic's predicted stories (and
+//! skips Timeline17, `TOPICS=1` prints each topic's predicted stories (in the order of
+//! shuffle `SEED`, arrival order by default; and
 //! `MIS=1` the misplaced Timeline17 articles), `PR=1` each shuffle's P/R.
 use std::collections::BTreeMap;
 
-use storyline::cluster::{ClusterConfig, ClusterInput, ClusterState, StoryId};
-use storyline::model::ArticleId;
+use storyline::cluster::ClusterConfig;
 use storyline::eval::clustering::{
     bcubed, cluster_docs, half, load_ecbplus, load_seeds, load_timeline17, seeds_check, shuffled,
     Doc,
@@ -72,19 +72,16 @@ fn line(name: &str, set: &[Doc], config: &ClusterConfig) {
 fn main() {
     let datasets = storyline::eval::datasets_dir();
     let config = config();
-    let mut ecb = load_ecbplus(&datasets).unwrap();
-    if std::env::var("URLSTRIP").is_ok() {
-        for d in &mut ecb {
-            d.text = d.text.lines().filter(|l| !l.starts_with("http")).collect::<Vec<_>>().join("\n");
-        }
-    }
+    let ecb = load_ecbplus(&datasets).unwrap();
     for (name, set) in
         [("ecb", ecb.clone()), ("ecb.even", half(&ecb, false)), ("ecb.odd", half(&ecb, true))]
     {
         line(name, &set, &config);
     }
     if std::env::var("TOPICS").is_ok() {
-        let order: Vec<usize> = (0..ecb.len()).collect();
+        let seed: u64 = std::env::var("SEED").ok().and_then(|s| s.parse().ok()).unwrap_or(0);
+        let order: Vec<usize> =
+            if seed == 0 { (0..ecb.len()).collect() } else { shuffled(ecb.len(), seed) };
         let labels = cluster_docs(&ecb, &order, &config);
         let mut by_topic: BTreeMap<u32, BTreeMap<u32, (usize, usize)>> = BTreeMap::new();
         for (d, l) in ecb.iter().zip(&labels) {
@@ -101,9 +98,6 @@ fn main() {
                 stories.iter().map(|(s, (a, b))| format!("s{s}:{a}/{b}")).collect();
             println!("topic {t}: {}", parts.join(" "));
         }
-    }
-    if std::env::var("PAIRS").is_ok() {
-        pairs(&ecb, &config);
     }
     if std::env::var("T17").is_ok_and(|v| v == "0") {
         return;
@@ -154,68 +148,4 @@ fn main() {
     }
     let seeds = load_seeds(&datasets.join("../seeds")).unwrap();
     println!("seeds (stories, intruders): {:?}", seeds_check(&t17, &seeds, &config));
-}
-
-/// For every pair of predicted stories of 3+ ECB+ documents: their
-/// similarities, same-topic pairs marked, sorted by each measure.
-fn pairs(docs: &[Doc], config: &ClusterConfig) {
-    let mut state = ClusterState::new(config);
-    for (i, d) in docs.iter().enumerate() {
-        let input = ClusterInput {
-            article: ArticleId(i as u64),
-            title: d.title.as_deref(),
-            text: &d.text,
-            published: d.date,
-            duplicate_of: None,
-        };
-        state.assign(&input, config);
-    }
-    let mut members: BTreeMap<u32, BTreeMap<&str, usize>> = BTreeMap::new();
-    for (i, d) in docs.iter().enumerate() {
-        let s = state.story_of(ArticleId(i as u64)).unwrap();
-        let half = if d.event.as_deref().unwrap().ends_with("ecbplus") { "+" } else { "" };
-        let key: &str = Box::leak(format!("{}{}", d.story, half).into_boxed_str());
-        *members.entry(s.0).or_default().entry(key).or_default() += 1;
-    }
-    let big: Vec<(u32, String, String)> = members
-        .iter()
-        .filter(|m| m.1.values().sum::<usize>() >= 3)
-        .map(|(s, m)| {
-            let top = m.iter().max_by_key(|p| p.1).unwrap().0;
-            let topic = top.trim_end_matches('+').to_string();
-            let desc: Vec<String> = m.iter().map(|(k, n)| format!("{k}:{n}")).collect();
-            (*s, topic, desc.join(","))
-        })
-        .collect();
-    let mut rows = Vec::new();
-    for i in 0..big.len() {
-        for j in i + 1..big.len() {
-            let sims = state.debug_story_similarity(StoryId(big[i].0), StoryId(big[j].0), config);
-            let (e1, e2) = state.debug_extra.get();
-            let sims = (sims.0, e1, e2, sims.3);
-            rows.push((sims, big[i].1 == big[j].1, big[i].2.clone(), big[j].2.clone()));
-        }
-    }
-    for (m, name) in ["full", "evsum", "evsum-kind", "kind"].iter().enumerate() {
-        let get = |r: &((f32, f32, f32, f32), bool, String, String)| match m {
-            0 => r.0 .0,
-            1 => r.0 .1,
-            2 => r.0 .2,
-            _ => r.0 .3,
-        };
-        rows.sort_by(|a, b| get(b).total_cmp(&get(a)));
-        println!("== by {name}");
-        for r in rows.iter().take(if std::env::var("ALL").is_ok() { usize::MAX } else { 40 }) {
-            println!(
-                "  {:.3} {:.3} {:.3} {:.3} {} {} | {}",
-                r.0 .0,
-                r.0 .1,
-                r.0 .2,
-                r.0 .3,
-                if r.1 { "SAME" } else { "    " },
-                r.2,
-                r.3
-            );
-        }
-    }
 }

@@ -176,6 +176,7 @@ impl ClusterState {
         self.revise(event, config);
         self.arrivals += 1;
         self.second_look(config);
+        self.kind_look(config);
         if config.reconcile_every > 0 && self.arrivals.is_multiple_of(config.reconcile_every as u64)
         {
             self.reconcile(config);
@@ -370,7 +371,9 @@ impl ClusterState {
         let story = &mut self.stories[e.story.0 as usize];
         story.terms.add(&topic.0, 1.0);
         story.names.add(&member.names.0, 1.0);
-        story.subject.add(&member.terms.0, 1.0);
+        if config.kind_merge {
+            story.subject.add(&member.terms.0, 1.0);
+        }
         story.n_articles += 1;
         story.first = min_opt(story.first, input.published);
         story.last = story.last.max(input.published);
@@ -434,6 +437,14 @@ impl ClusterState {
             self.try_merge_story(story, config);
             let story = self.resolve_story(StoryId(story)).0;
             self.try_kind_merge(story, config);
+        }
+        // A story that stops growing is still looked at as the others
+        // grow, on a doubling schedule of arrivals.
+        let story = self.events[self.resolve_event(EventId(event)).0 as usize].story.0;
+        if config.kind_merge && self.stories[story as usize].n_articles == config.kind_min_articles
+        {
+            let due = self.arrivals + config.recheck_after as u64;
+            self.kind_looks.insert((due, story, 0));
         }
         if self.article_event.len() & 255 == 0 {
             self.close_events(config);
@@ -538,18 +549,28 @@ impl ClusterState {
         }
     }
 
-    /// Merges `story` with the story nearest to it by subject vectors when
-    /// that one's nearest is `story` too, above `kind_threshold`.
+    /// The kind merge: `story` and the story nearest to it by subject
+    /// vectors merge when that one's nearest is `story` too, the cosine
+    /// reaches `kind_threshold`, both have `kind_min_articles` and are each
+    /// mostly one event, and neither took part in a kind merge before.
+    /// Mutual nearness keeps a family of similar stories (shootings, riots)
+    /// from joining through its most central member; one event per side
+    /// and one kind merge per story keep threads that already hold several
+    /// events apart and stop chains.
     fn try_kind_merge(&mut self, story: u32, config: &ClusterConfig) {
         let s = &self.stories[story as usize];
-        if config.kind_threshold <= 0.0
-            || s.n_articles < config.kind_min_articles
-            || (config.kind_once && s.kind_merged)
-        {
+        if !config.kind_merge || s.n_articles < config.kind_min_articles || s.kind_merged {
             return;
         }
         let Some((other, sim)) = self.nearest_kind(story, config) else { return };
-        if sim < config.kind_threshold || self.nearest_kind(other, config).map(|b| b.0) != Some(story)
+        // The nearest story of any size counts: a small one may be the
+        // true partner still growing, and then the merge waits for it.
+        let o = &self.stories[other as usize];
+        if sim < config.kind_threshold
+            || o.n_articles < config.kind_min_articles
+            || o.kind_merged
+            || !(self.one_happening(story, config) && self.one_happening(other, config))
+            || self.nearest_kind(other, config).map(|b| b.0) != Some(story)
         {
             return;
         }
@@ -559,24 +580,48 @@ impl ClusterState {
         self.stories[into as usize].kind_merged = true;
     }
 
+    /// Kind-merge looks that are due.
+    fn kind_look(&mut self, config: &ClusterConfig) {
+        while let Some(&(due, story, looks)) = self.kind_looks.first() {
+            if self.arrivals < due {
+                break;
+            }
+            self.kind_looks.pop_first();
+            let story = self.resolve_story(StoryId(story)).0;
+            let s = &self.stories[story as usize];
+            if s.n_articles == 0 || s.kind_merged {
+                continue;
+            }
+            self.try_kind_merge(story, config);
+            if looks + 1 < config.recheck_looks {
+                let wait = (config.recheck_after as u64) << (looks + 1);
+                self.kind_looks.insert((self.arrivals + wait, story, looks + 1));
+            }
+        }
+    }
+
+    /// True when most of the story is one event (`kind_event_share`).
+    fn one_happening(&self, story: u32, config: &ClusterConfig) -> bool {
+        let s = &self.stories[story as usize];
+        if s.events.len() > 16 {
+            return false;
+        }
+        let largest =
+            s.events.iter().map(|e| self.events[e.0 as usize].articles.len()).max().unwrap_or(0);
+        largest as f32 >= config.kind_event_share * s.n_articles as f32
+    }
+
     /// The candidate story most similar to `story` by subject vectors,
-    /// within `story_gap_days`, at least `kind_min_articles` long and at
-    /// least `kind_floor` similar by the story vectors.
+    /// within `story_gap_days`, of any size: a small one may be the true
+    /// partner still growing, and then the merge waits for it.
     fn nearest_kind(&self, story: u32, config: &ClusterConfig) -> Option<(u32, f32)> {
         let s = &self.stories[story as usize];
         let query = s.terms.top(config.query_terms);
         self.best(&query, config, false, |state, other| {
             let o = &state.stories[other as usize];
             let fits = other != story
-                && o.n_articles >= config.kind_min_articles
-                && !(config.kind_once && o.kind_merged)
-                && near((s.first, s.last), (o.first, o.last), config.story_gap_days)
-                && (config.kind_floor <= 0.0
-                    || centroid_similarity(
-                        (&s.terms, &s.names),
-                        (&o.terms, &o.names),
-                        config.story_name_weight,
-                    ) >= config.kind_floor);
+                && o.n_articles > 0
+                && near((s.first, s.last), (o.first, o.last), config.story_gap_days);
             fits.then(|| s.subject.cosine_with(&o.subject))
         })
     }
@@ -764,51 +809,4 @@ fn min_opt(a: Option<NaiveDate>, b: Option<NaiveDate>) -> Option<NaiveDate> {
 fn widen(e: &mut Event, date: Option<NaiveDate>) {
     e.first = min_opt(e.first, date);
     e.last = e.last.max(date);
-}
-
-impl ClusterState {
-    /// Review aid (temporary): similarities of two stories' centroids:
-    /// (combined, terms, names, terms without the words either names).
-    #[doc(hidden)]
-    pub fn debug_story_similarity(
-        &self,
-        a: StoryId,
-        b: StoryId,
-        config: &ClusterConfig,
-    ) -> (f32, f32, f32, f32) {
-        let sa = &self.stories[self.resolve_story(a).0 as usize];
-        let sb = &self.stories[self.resolve_story(b).0 as usize];
-        let full =
-            centroid_similarity((&sa.terms, &sa.names), (&sb.terms, &sb.names), config.story_name_weight);
-        let names: std::collections::BTreeSet<u32> =
-            sa.names.terms().iter().chain(sb.names.terms()).map(|p| p.0).collect();
-        let kind = |s: &Story| {
-            let mut c = Centroid::new(config.story_terms);
-            let v: Vec<(u32, f32)> =
-                s.terms.terms().iter().copied().filter(|p| !names.contains(&p.0)).collect();
-            c.add(&v, 1.0);
-            c
-        };
-        let ev = |s: &Story, drop: bool| {
-            let mut c = Centroid::new(4096);
-            for e in &s.events {
-                let e = &self.events[e.0 as usize];
-                let n = e.terms.norm().max(1e-9);
-                let v: Vec<(u32, f32)> = e
-                    .terms
-                    .terms()
-                    .iter()
-                    .filter(|p| !drop || !names.contains(&p.0))
-                    .map(|p| (p.0, p.1 / n))
-                    .collect();
-                c.add(&v, 1.0);
-            }
-            c
-        };
-        self.debug_extra.set((
-            ev(sa, false).cosine_with(&ev(sb, false)),
-            ev(sa, true).cosine_with(&ev(sb, true)),
-        ));
-        (full, sa.terms.cosine_with(&sb.terms), sa.names.cosine_with(&sb.names), kind(sa).cosine_with(&kind(sb)))
-    }
 }
