@@ -10,6 +10,8 @@
 //! it with its nearest neighbour; a story looks for a merge on that schedule
 //! and every `story_recheck_every` articles. Small new stories are queued for
 //! up to `recheck_looks` second looks on a doubling schedule of arrivals.
+//! With `kind_merge` on, two stories of one kind of happening (mutual
+//! nearest by their subject vectors, each mostly one event) merge once.
 //! Ties always break by the lower id.
 
 use chrono::NaiveDate;
