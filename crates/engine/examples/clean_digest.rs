@@ -7,11 +7,15 @@
 //! articles (a fixed-seed mix of Treebank tokens, mojibake, quotes, chrome
 //! and repeats). Each line is the input's name and an xxh3 of the full
 //! `Clean` (text, offset runs, title, dateline, language, every line's fate
-//! and content).
+//! and content), then an xxh3 of what `pipeline::process` makes of it as a
+//! text file of that path (clean + metadata: the whole `Article`, or the
+//! diagnostic when nothing is left).
 
 use std::path::{Path, PathBuf};
 
 use storyline::clean::{clean, CleanConfig};
+use storyline::model::{Fields, Format, Origin, RawArticle};
+use storyline::pipeline::{process, Config};
 
 fn main() {
     let config = CleanConfig::default();
@@ -26,18 +30,32 @@ fn main() {
     files.sort();
     for path in &files {
         let Ok(raw) = std::fs::read_to_string(path) else { continue };
-        println!("{} {:016x}", path.display(), digest(&raw, &config));
+        let name = path.display().to_string();
+        println!("{name} {:016x} {:016x}", digest(&raw, &config), processed(&name, &raw));
     }
     let mut rng = 0x9e37_79b9_7f4a_7c15u64;
     for i in 0..200_000 {
         let raw = generated(&mut rng);
-        println!("gen{i} {:016x}", digest(&raw, &config));
+        let name = format!("gen{i}");
+        println!("{name} {:016x} {:016x}", digest(&raw, &config), processed(&name, &raw));
     }
 }
 
 fn digest(raw: &str, config: &CleanConfig) -> u64 {
     let c = clean(raw, config);
     xxhash_rust::xxh3::xxh3_64(format!("{c:?}").as_bytes())
+}
+
+fn processed(name: &str, raw: &str) -> u64 {
+    let raw = RawArticle {
+        origin: Origin::file(name),
+        format: Format::Text,
+        body: raw.to_string(),
+        fields: Fields::default(),
+        diagnostics: Vec::new(),
+    };
+    let article = process(raw, &Config::default());
+    xxhash_rust::xxh3::xxh3_64(format!("{article:?}").as_bytes())
 }
 
 fn collect(dir: &Path, out: &mut Vec<PathBuf>) {
