@@ -131,7 +131,11 @@ pub fn clean(raw: &str, config: &CleanConfig) -> Clean {
     let mut line_runs: Vec<u32> = Vec::with_capacity(n_lines + 1);
     line_runs.push(0);
     let mut offset = 0;
-    for (i, piece) in raw.split_inclusive('\n').enumerate() {
+    // The pieces of `raw.split_inclusive('\n')`, found with memchr.
+    let ends = memchr::memchr_iter(b'\n', raw.as_bytes()).map(|at| at + 1);
+    let last = (!raw.ends_with('\n') && !raw.is_empty()).then_some(raw.len());
+    for (i, end) in ends.chain(last).enumerate() {
+        let piece = &raw[offset..end];
         let body = piece.trim_end_matches(['\n', '\r']);
         let content = normalize::normalize_line(body, offset, ptb, &mut runs);
         line_runs.push(runs.len() as u32);

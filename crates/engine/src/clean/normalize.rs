@@ -325,21 +325,38 @@ fn mojibake(s: &str) -> Option<(char, usize)> {
 /// Undoes Penn Treebank tokenization: tokens are space-separated; brackets
 /// and quotes are spelled out; punctuation and clitics stand alone.
 fn detokenize(s: &str, base: usize, b: &mut Builder) {
+    let bytes = s.as_bytes();
     let mut glue_next = false;
     let mut pos = 0;
-    // Tokens are what `s.split(' ')` gives, found with memchr so that a run
-    // of plain words can be copied whole and skipped.
     while pos <= s.len() {
         let tok_start = pos;
-        let tok_end = memchr::memchr(b' ', &s.as_bytes()[pos..]).map_or(s.len(), |i| pos + i);
+        let raw = base + tok_start;
+        // Fast path, most of the text: a stretch of plain words one space
+        // apart, which no Treebank rule below matches (those start with
+        // punctuation or a quote, or are "n't"), comes out exactly as it
+        // is in the raw: one scan, one copy and one offset run for the
+        // whole stretch up to the next Treebank token.
+        if bytes.get(pos).is_some_and(u8::is_ascii_alphanumeric) {
+            let end = plain_stretch_end(bytes, pos);
+            if end > pos {
+                if !b.text.is_empty() && !glue_next {
+                    b.space(raw.saturating_sub(1));
+                }
+                b.push_ascii_run(&s[pos..end], raw);
+                glue_next = false;
+                pos = end + 1;
+                continue;
+            }
+        }
+        // Tokens are what `s.split(' ')` gives; most are a few bytes long.
+        let tok_end = bytes[pos..].iter().position(|&c| c == b' ').map_or(s.len(), |i| pos + i);
         let token = &s[tok_start..tok_end];
         pos = tok_end + 1;
         if token.is_empty() {
             continue;
         }
-        let raw = base + tok_start;
-        // Fast path, most tokens: a plain word, which no Treebank rule below
-        // matches (those start with punctuation, a quote, or are "n't").
+        // A plain word that the stretch above did not take (it holds a
+        // `"`): pushed as it is, then the plain words after it.
         let first = token.as_bytes()[0];
         if first.is_ascii_alphanumeric()
             && token != "n't"
@@ -351,9 +368,6 @@ fn detokenize(s: &str, base: usize, b: &mut Builder) {
             }
             b.push_ascii_run(token, raw);
             glue_next = false;
-            // The plain words after it, one space apart, come out exactly
-            // as they are in the raw: one copy and one offset run for the
-            // whole stretch up to the next Treebank token.
             let run_end = plain_run_end(s.as_bytes(), tok_end);
             if run_end > tok_end {
                 b.mark(b.text.len(), base + tok_end);
@@ -413,6 +427,113 @@ fn detokenize(s: &str, base: usize, b: &mut Builder) {
     }
 }
 
+/// Where a stretch of plain words that starts with the word at `at` ends
+/// (`at` when that word is not plain): the words of [`plain_run_end`], the
+/// first one included. `bytes[at]` is a letter or digit.
+///
+/// The bytes are looked at eight at a time ([`stop_lanes`]) for the few
+/// that can end a stretch, so that there is no branch per word (a word
+/// end is a branch the processor cannot predict).
+fn plain_stretch_end(bytes: &[u8], at: usize) -> usize {
+    let mut from = at;
+    loop {
+        let p = next_stop(bytes, from);
+        if p == bytes.len() {
+            return p;
+        }
+        match bytes[p] {
+            // Followed by no letter or digit: the stretch ends at the space.
+            b' ' => return p,
+            b'\'' => {
+                let clitic = p > at
+                    && (p - 1 == at || bytes[p - 2] == b' ')
+                    && matches!(&bytes[p - 1..], [b'n', b'\'', b't', ..] | [b'N', b'\'', b'T', ..])
+                    && bytes.get(p + 2).is_none_or(|&c| c == b' ');
+                if clitic {
+                    // "n't" is a Treebank token: the stretch ends before it.
+                    return if p - 1 == at { at } else { p - 2 };
+                }
+                from = p + 1;
+            }
+            // A byte no plain word holds: the stretch ends before its word.
+            _ => return memchr::memrchr(b' ', &bytes[at..p]).map_or(at, |k| at + k),
+        }
+    }
+}
+
+const LANES: u64 = 0x0101_0101_0101_0101;
+const HIGH: u64 = 0x8080_8080_8080_8080;
+const LOW7: u64 = 0x7f7f_7f7f_7f7f_7f7f;
+
+/// The lanes of `x` whose byte equals `c` (the high bit of each such lane).
+fn lanes_eq(x: u64, c: u8) -> u64 {
+    let t = x ^ (LANES * u64::from(c));
+    !(((t & LOW7) + LOW7) | t) & HIGH
+}
+
+/// The lanes whose low seven bits are `n` (1..=0x80) or more.
+fn lanes_ge(low7: u64, n: u8) -> u64 {
+    (low7 + LANES * u64::from(0x80 - n)) & HIGH
+}
+
+/// The lanes of the eight bytes `x` that may end a stretch of plain
+/// words, `y` being the eight bytes one further on: a byte no plain word
+/// holds (not printable ASCII, or `"`, `*`, `\\`), an apostrophe (the
+/// "n't" token), or a space not followed by a letter or digit. Exact per
+/// lane, no carries between lanes.
+fn stop_lanes(x: u64, y: u64) -> u64 {
+    let low7 = x & LOW7;
+    let bad = (x & HIGH)
+        | (!lanes_ge(low7, 0x20) & HIGH)
+        | lanes_eq(x, 0x7f)
+        | lanes_eq(x, b'"')
+        | lanes_eq(x, b'*')
+        | lanes_eq(x, b'\\')
+        | lanes_eq(x, b'\'');
+    let y_low7 = y & LOW7;
+    let folded = (y | LANES * 0x20) & LOW7;
+    let digit = lanes_ge(y_low7, b'0') & !lanes_ge(y_low7, b'9' + 1);
+    let letter = lanes_ge(folded, b'a') & !lanes_ge(folded, b'z' + 1);
+    let alnum = (digit | letter) & !(y & HIGH);
+    bad | (lanes_eq(x, b' ') & !alnum)
+}
+
+/// The first position at or after `from` that may end a stretch of plain
+/// words (see [`stop_lanes`]), or the length of `bytes`.
+fn next_stop(bytes: &[u8], mut from: usize) -> usize {
+    let n = bytes.len();
+    let eight_at = |at: usize| {
+        let mut eight = [0u8; 8];
+        eight.copy_from_slice(&bytes[at..at + 8]);
+        u64::from_le_bytes(eight)
+    };
+    while from + 9 <= n {
+        let stops = stop_lanes(eight_at(from), eight_at(from + 1));
+        if stops != 0 {
+            return from + (stops.trailing_zeros() / 8) as usize;
+        }
+        from += 8;
+    }
+    while from < n {
+        let c = bytes[from];
+        let stop = match RUN_BYTE[c as usize] {
+            RUN_WORD => c == b'\'',
+            RUN_SPACE => !bytes.get(from + 1).is_some_and(u8::is_ascii_alphanumeric),
+            _ => true,
+        };
+        if stop {
+            return from;
+        }
+        from += 1;
+    }
+    n
+}
+
+/// The length of the run of plain-word bytes at `at` ([`RUN_BYTE`]).
+fn word_len(bytes: &[u8], at: usize) -> usize {
+    bytes[at..].iter().position(|&c| RUN_BYTE[c as usize] != RUN_WORD).unwrap_or(bytes.len() - at)
+}
+
 /// Where a stretch of plain words that starts at `at` (the space after a
 /// word) ends: each word one space after the last, starting with a letter
 /// or digit, of printable ASCII without the characters a repair or a
@@ -425,10 +546,7 @@ fn plain_run_end(bytes: &[u8], mut at: usize) -> usize {
             return at;
         }
         // The word's bytes, through the table without bounds checks.
-        let len = bytes[word..]
-            .iter()
-            .position(|&c| RUN_BYTE[c as usize] != RUN_WORD)
-            .unwrap_or(bytes.len() - word);
+        let len = word_len(bytes, word);
         let end = word + len;
         if bytes.get(end).is_some_and(|&c| RUN_BYTE[c as usize] != RUN_SPACE) {
             return at;
