@@ -154,6 +154,11 @@ pub fn classify(line: &str, n_words: usize) -> Option<Chrome> {
     }
     let lower = line.to_lowercase();
     let (set, kinds) = &*PATTERNS;
+    // Most lines that get here match nothing: a plain test stops early,
+    // where the set's overlapping search runs every pattern to the end.
+    if !set.is_match(&lower) {
+        return None;
+    }
     set.matches(&lower).iter().next().map(|i| kinds[i])
 }
 
@@ -252,20 +257,24 @@ const FIRST_WORDS: &[&str] = &[
     "you",
 ];
 
-/// The words the unanchored patterns need somewhere in the line (any
-/// ASCII case).
-static ANYWHERE: LazyLock<aho_corasick::AhoCorasick> = LazyLock::new(|| {
-    aho_corasick::AhoCorasick::builder()
-        .ascii_case_insensitive(true)
-        .build(["follow", "rights reserved"])
-        .expect("chrome words")
-});
+/// True when the line holds one of the words the unanchored patterns
+/// need somewhere, "follow" or "rights reserved" (any ASCII case): a
+/// look at the few bytes that can start one, no automaton to set up for a
+/// short line.
+fn has_anywhere_word(line: &str) -> bool {
+    let b = line.as_bytes();
+    (0..b.len()).any(|i| match b[i] | 0x20 {
+        b'f' => b[i..].get(..6).is_some_and(|w| w.eq_ignore_ascii_case(b"follow")),
+        b'r' => b[i..].get(..15).is_some_and(|w| w.eq_ignore_ascii_case(b"rights reserved")),
+        _ => false,
+    })
+}
 
 /// False only when none of the [`PATTERNS`] can match the (trimmed) line,
 /// decided without lowercasing it: most short lines of a story (headlines,
 /// short paragraphs) start with a word no pattern starts with. Every
 /// pattern is anchored at the start of the line except those that need
-/// "follow", "all rights reserved" or an "@"; those anchored start with one
+/// "follow", "all rights reserved" or an "@" ([`has_anywhere_word`]); those anchored start with one
 /// of [`FIRST_WORDS`], with "(" or "©", or (in other scripts) with a
 /// letter that is not ASCII. Anything unsure runs the patterns.
 fn may_match(line: &str) -> bool {
@@ -294,7 +303,7 @@ fn may_match(line: &str) -> bool {
             }
         }
     }
-    memchr::memchr(b'@', bytes).is_some() || ANYWHERE.is_match(line)
+    memchr::memchr(b'@', bytes).is_some() || has_anywhere_word(line)
 }
 
 #[cfg(test)]

@@ -14,6 +14,7 @@
 //! sentence is never dropped except as a repeat.
 
 pub(crate) mod chrome;
+mod dateline;
 mod normalize;
 
 use std::collections::hash_map::Entry;
@@ -347,28 +348,21 @@ fn mark_head(lines: &mut [Line], paras: &[Para], raw: &str) -> Option<String> {
     Some(lines[i].content.clone())
 }
 
-static DATELINE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"^(\p{Lu}[\p{Lu}\d.,'’ ]{1,40}?(?:\s*\([^()]{2,40}\))?)\s+[-–—]+\s+(?:((?:\p{Ll}[\p{Ll}'-]*\s+){1,3})(\p{Lu}))?")
-        .expect("dateline regex")
-});
-
 /// Cuts a dateline prefix ("WASHINGTON (Reuters) - ", "AKIPRESS.COM - ")
 /// from the first paragraph, with the lowercase tag words some sites put
 /// right after it. Returns the dateline.
 fn cut_dateline(lines: &[Line], starts: &mut [usize]) -> Option<String> {
     let i = lines.iter().position(|l| l.fate == Fate::Body)?;
-    let caps = DATELINE.captures(&lines[i].content)?;
-    let head = caps.get(1)?.as_str().trim();
+    let content = &lines[i].content;
+    let (head_end, text_start) = dateline::find(content)?;
+    let head = content[..head_end].trim();
     // A dateline is mostly capitals: "AKIPRESS.COM", "WASHINGTON (Reuters)".
     let letters: Vec<char> =
         head.chars().take_while(|&c| c != '(').filter(|c| c.is_alphabetic()).collect();
     if letters.len() < 2 || letters.iter().any(|c| c.is_lowercase()) {
         return None;
     }
-    starts[i] = match caps.get(3) {
-        Some(m) => m.start(),
-        None => caps.get(0)?.end(),
-    };
+    starts[i] = text_start;
     Some(head.to_string())
 }
 

@@ -139,11 +139,15 @@ impl Builder {
     /// [`Builder::push_run`] for a run of printable ASCII (most tokens):
     /// the same checks on its first byte, then one copy.
     fn push_ascii_run(&mut self, run: &str, raw: usize) {
-        let bytes = run.as_bytes();
-        let Some(&first) = bytes.first() else { return };
-        if bytes[1..].contains(&b'"') {
+        if run.as_bytes().get(1..).is_some_and(|rest| rest.contains(&b'"')) {
             return self.push_run(run, raw);
         }
+        self.push_plain_run(run, raw);
+    }
+
+    /// [`Builder::push_ascii_run`] for a run known to hold no `"`.
+    fn push_plain_run(&mut self, run: &str, raw: usize) {
+        let Some(&first) = run.as_bytes().first() else { return };
         if let Some(space_raw) = self.pending_space.take() {
             if !self.text.is_empty() {
                 self.mark(self.text.len(), space_raw);
@@ -342,7 +346,7 @@ fn detokenize(s: &str, base: usize, b: &mut Builder) {
                 if !b.text.is_empty() && !glue_next {
                     b.space(raw.saturating_sub(1));
                 }
-                b.push_ascii_run(&s[pos..end], raw);
+                b.push_plain_run(&s[pos..end], raw);
                 glue_next = false;
                 pos = end + 1;
                 continue;
