@@ -298,6 +298,23 @@ mod tests {
         metadata(&raw, &c, None).0
     }
 
+    /// See: `handle`, which does by hand what this regex does.
+    #[test]
+    fn handle_is_what_the_regex_captures() {
+        let re = Regex::new(r"@(\w{3,30})").unwrap();
+        for line in [
+            "follow @JaneQDoe on Twitter",
+            "a@b @ab @abc_1",
+            "@x @Zoë_Müller",
+            "@aaaaaaaaaabbbbbbbbbbccccccccccdddd and more",
+            "mail me@example.org",
+            "no handle @ here",
+            "@",
+        ] {
+            assert_eq!(handle(line), re.captures(line).map(|c| c.get(1).unwrap().as_str()), "{line}");
+        }
+    }
+
     #[test]
     fn republication_with_source_line() {
         let body = "## **BAKERS STRIKE IN THE NORTH**\n- 07.03.2021\n---\nThe Daily Courier, 06 March 2021\n\nBakers closed their shops on Friday, the union said.\n";

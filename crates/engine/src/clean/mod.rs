@@ -17,6 +17,7 @@ pub(crate) mod chrome;
 mod dateline;
 mod normalize;
 
+use std::cell::RefCell;
 use std::collections::hash_map::Entry;
 use std::ops::Range;
 use std::sync::LazyLock;
@@ -119,17 +120,69 @@ impl Clean {
 }
 
 /// Cleans raw article text. Deterministic and idempotent on its own output.
+///
+/// The working vectors (line facts, offset runs, word hashes, the repeat
+/// tables) are kept between calls on a thread, so that cleaning article
+/// after article allocates little besides its output.
 pub fn clean(raw: &str, config: &CleanConfig) -> Clean {
+    SCRATCH.with(|cell| match cell.try_borrow_mut() {
+        Ok(mut scratch) => {
+            let clean = clean_with(raw, config, &mut scratch);
+            scratch.trim();
+            clean
+        }
+        // Only when called from inside itself, which it never is.
+        Err(_) => clean_with(raw, config, &mut Scratch::default()),
+    })
+}
+
+thread_local! {
+    static SCRATCH: RefCell<Scratch> = RefCell::new(Scratch::default());
+}
+
+/// The working vectors of one [`clean`] call, cleared before use.
+#[derive(Default)]
+struct Scratch {
+    facts: Vec<LineFacts>,
+    /// Every line's offset runs in one vector; `line_runs[i]..line_runs[i + 1]`
+    /// are line i's.
+    runs: Vec<(u32, u32)>,
+    line_runs: Vec<u32>,
+    /// Where each line's text starts (after a dateline).
+    starts: Vec<usize>,
+    words: RepeatWords,
+    key_bytes: Vec<u8>,
+    repeats: RepeatTables,
+}
+
+impl Scratch {
+    /// Lets go of vectors that a huge input (a 50 MB line) grew, so that a
+    /// thread does not keep them for the rest of its life.
+    fn trim(&mut self) {
+        const MAX_BYTES: usize = 4 << 20;
+        let bytes = self.runs.capacity() * 8
+            + self.words.hashes.capacity() * 8
+            + self.key_bytes.capacity()
+            + self.repeats.para_words.capacity() * 8;
+        if bytes > MAX_BYTES {
+            *self = Scratch::default();
+        }
+    }
+}
+
+fn clean_with(raw: &str, config: &CleanConfig, scratch: &mut Scratch) -> Clean {
+    let Scratch { facts, runs, line_runs, starts, words, key_bytes, repeats } = scratch;
     let ptb = normalize::looks_ptb(raw);
     // Sized for news lines (about 125 bytes on average), so that most
     // articles grow none of these.
     let n_lines = raw.len() / 64 + 8;
     let mut lines = Vec::with_capacity(n_lines);
-    let mut facts: Vec<LineFacts> = Vec::with_capacity(n_lines);
-    // Every line's offset runs in one vector; `line_runs[i]..line_runs[i + 1]`
-    // are line i's.
-    let mut runs: Vec<(u32, u32)> = Vec::with_capacity(raw.len() / 8 + 8);
-    let mut line_runs: Vec<u32> = Vec::with_capacity(n_lines + 1);
+    facts.clear();
+    facts.reserve(n_lines);
+    runs.clear();
+    runs.reserve(raw.len() / 8 + 8);
+    line_runs.clear();
+    line_runs.reserve(n_lines + 1);
     line_runs.push(0);
     let mut offset = 0;
     // The pieces of `raw.split_inclusive('\n')`, found with memchr.
@@ -138,7 +191,7 @@ pub fn clean(raw: &str, config: &CleanConfig) -> Clean {
     for (i, end) in ends.chain(last).enumerate() {
         let piece = &raw[offset..end];
         let body = piece.trim_end_matches(['\n', '\r']);
-        let content = normalize::normalize_line(body, offset, ptb, &mut runs);
+        let content = normalize::normalize_line(body, offset, ptb, runs);
         line_runs.push(runs.len() as u32);
         // The line's facts while it is fresh in the cache.
         facts.push(LineFacts::of(&content));
@@ -146,24 +199,25 @@ pub fn clean(raw: &str, config: &CleanConfig) -> Clean {
         lines.push(Line { number: i as u32 + 1, span: offset..offset + body.len(), fate, content });
         offset += piece.len();
     }
-    let mut starts = vec![0usize; lines.len()];
+    starts.clear();
+    starts.resize(lines.len(), 0);
+    let facts = &facts[..];
 
-    mark_chrome(&mut lines, &facts);
-    mark_joins(&mut lines, &facts);
-    let paras = paragraphs(&lines, &facts);
+    mark_chrome(&mut lines, facts);
+    mark_joins(&mut lines, facts);
+    let paras = paragraphs(&lines, facts);
     let title = mark_head(&mut lines, &paras, raw);
-    let dateline = cut_dateline(&lines, &mut starts);
+    let dateline = cut_dateline(&lines, starts);
     mark_footer(&mut lines, &paras);
     // The words of every kept line, hashed once: repeats compare words.
-    let mut words = RepeatWords {
-        hashes: Vec::with_capacity(raw.len() / 5),
-        lines: Vec::with_capacity(lines.len()),
-    };
-    let mut scratch = Vec::new();
-    for (l, &start) in lines.iter().zip(&starts) {
+    words.hashes.clear();
+    words.hashes.reserve(raw.len() / 5);
+    words.lines.clear();
+    words.lines.reserve(lines.len());
+    for (l, &start) in lines.iter().zip(starts.iter()) {
         let from = words.hashes.len();
         if matches!(l.fate, Fate::Body | Fate::Joined) {
-            key_words(&l.content[start..], &mut scratch, &mut words.hashes);
+            key_words(&l.content[start..], key_bytes, &mut words.hashes);
         }
         words.lines.push(from as u32..words.hashes.len() as u32);
     }
@@ -177,15 +231,15 @@ pub fn clean(raw: &str, config: &CleanConfig) -> Clean {
     loop {
         let n_kept = lines.iter().filter(|l| l.fate == Fate::Body).count();
         mark_edges(&mut lines, &paras);
-        mark_repeats(&mut lines, &words);
-        mark_joins(&mut lines, &facts);
+        mark_repeats(&mut lines, words, repeats);
+        mark_joins(&mut lines, facts);
         if lines.iter().filter(|l| l.fate == Fate::Body).count() == n_kept {
             break;
         }
-        paras = paragraphs(&lines, &facts);
+        paras = paragraphs(&lines, facts);
     }
 
-    let (text, offsets) = assemble(&lines, &runs, &line_runs, &starts);
+    let (text, offsets) = assemble(&lines, runs, line_runs, starts);
     let language = if config.detect_language { detect_language(&text) } else { None };
     Clean { text, offsets, title, dateline, language, lines }
 }
@@ -442,6 +496,19 @@ struct RepeatWords {
     lines: Vec<Range<u32>>,
 }
 
+/// The tables of [`mark_repeats`], kept between articles.
+#[derive(Default)]
+struct RepeatTables {
+    /// Each kept paragraph's words, its lines' words one after the other.
+    para_words: Vec<u64>,
+    /// Each kept paragraph's first line and range of `para_words`.
+    keys: Vec<(usize, Range<usize>)>,
+    first_seen: FxHashMap<u64, usize>,
+    repeat_of: Vec<Option<usize>>,
+    needles: FxHashMap<u64, (usize, usize)>,
+    next_needle: Vec<usize>,
+}
+
 /// How a byte counts in a repeat key: a letter or digit stands for itself
 /// in lowercase, an apostrophe for nothing (`we're` is `were`), anything
 /// else (0) ends a word.
@@ -576,10 +643,12 @@ fn key_bytes(text: &str, scratch: &mut Vec<u8>) -> usize {
 /// Marks paragraphs with the same words as an earlier one, or whose words
 /// run inside a longer one (six words or more), as repeats; the first, or
 /// the longer, is kept.
-fn mark_repeats(lines: &mut [Line], words: &RepeatWords) {
+fn mark_repeats(lines: &mut [Line], words: &RepeatWords, tables: &mut RepeatTables) {
+    let RepeatTables { para_words, keys, first_seen, repeat_of, needles, next_needle } = tables;
     // Each kept paragraph's words, its lines' words one after the other.
-    let mut para_words: Vec<u64> = Vec::with_capacity(words.hashes.len());
-    let mut keys: Vec<(usize, Range<usize>)> = Vec::new();
+    para_words.clear();
+    para_words.reserve(words.hashes.len());
+    keys.clear();
     for (i, line) in lines.iter().enumerate() {
         let own = &words.hashes[words.lines[i].start as usize..words.lines[i].end as usize];
         match line.fate {
@@ -599,9 +668,10 @@ fn mark_repeats(lines: &mut [Line], words: &RepeatWords) {
     }
     let key = |k: usize| &para_words[keys[k].1.clone()];
     // Equal paragraphs: keyed by a hash of their words, checked word by word.
-    let mut first_seen: FxHashMap<u64, usize> =
-        FxHashMap::with_capacity_and_hasher(keys.len(), Default::default());
-    let mut repeat_of: Vec<Option<usize>> = vec![None; keys.len()];
+    first_seen.clear();
+    first_seen.reserve(keys.len());
+    repeat_of.clear();
+    repeat_of.resize(keys.len(), None);
     for (k, of) in repeat_of.iter_mut().enumerate() {
         let words = key(k);
         if words.is_empty() {
@@ -631,8 +701,9 @@ fn mark_repeats(lines: &mut [Line], words: &RepeatWords) {
     // A trigram is looked up only when its bit is set in a small filter of
     // the needles' trigrams; the needles of one trigram are chained in order.
     let trigram = |w: &[u64]| w[0] ^ w[1].rotate_left(21) ^ w[2].rotate_left(42);
-    let mut needles: FxHashMap<u64, (usize, usize)> = FxHashMap::default();
-    let mut next_needle: Vec<usize> = vec![usize::MAX; keys.len()];
+    needles.clear();
+    next_needle.clear();
+    next_needle.resize(keys.len(), usize::MAX);
     let mut filter = [0u64; 16];
     for (a, of) in repeat_of.iter().enumerate() {
         if of.is_none() && key(a).len() >= 6 {
@@ -673,7 +744,7 @@ fn mark_repeats(lines: &mut [Line], words: &RepeatWords) {
             }
         }
     }
-    for (k, of) in repeat_of.into_iter().enumerate() {
+    for (k, &of) in repeat_of.iter().enumerate() {
         if let Some(of) = of {
             let line = keys[k].0;
             let of_number = lines[of].number;
