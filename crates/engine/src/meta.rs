@@ -311,7 +311,11 @@ mod tests {
             "no handle @ here",
             "@",
         ] {
-            assert_eq!(handle(line), re.captures(line).map(|c| c.get(1).unwrap().as_str()), "{line}");
+            assert_eq!(
+                handle(line),
+                re.captures(line).map(|c| c.get(1).unwrap().as_str()),
+                "{line}"
+            );
         }
     }
 

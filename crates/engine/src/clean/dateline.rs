@@ -121,7 +121,8 @@ fn parenthesis(s: &str, at: usize) -> Option<usize> {
         .chars()
         .take_while(|&c| c != '(' && c != ')')
         .fold((0, 0), |(n, len), c| (n + 1, len + c.len_utf8()));
-    ((2..=40).contains(&n) && inner[len..].starts_with(')')).then(|| s.len() - inner.len() + len + 1)
+    ((2..=40).contains(&n) && inner[len..].starts_with(')'))
+        .then(|| s.len() - inner.len() + len + 1)
 }
 
 /// `\s+[-–—]+\s+(?:((?:\p{Ll}[\p{Ll}'-]*\s+){1,3})(\p{Lu}))?` at `at`:

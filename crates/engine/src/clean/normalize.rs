@@ -495,7 +495,7 @@ fn stop_lanes(x: u64, y: u64) -> u64 {
         | lanes_eq(x, b'\\')
         | lanes_eq(x, b'\'');
     let y_low7 = y & LOW7;
-    let folded = (y | LANES * 0x20) & LOW7;
+    let folded = (y | (LANES * 0x20)) & LOW7;
     let digit = lanes_ge(y_low7, b'0') & !lanes_ge(y_low7, b'9' + 1);
     let letter = lanes_ge(folded, b'a') & !lanes_ge(folded, b'z' + 1);
     let alnum = (digit | letter) & !(y & HIGH);
