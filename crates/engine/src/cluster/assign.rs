@@ -564,6 +564,7 @@ impl ClusterState {
         if !config.kind_merge || s.n_articles < config.kind_min_articles || s.kind_merged {
             return;
         }
+        let proposed = self.kind_pending.remove(&story);
         let Some((other, sim)) = self.nearest_kind(story, config) else { return };
         // The nearest story of any size counts: a small one may be the
         // true partner still growing, and then the merge waits for it.
@@ -572,9 +573,25 @@ impl ClusterState {
             || o.n_articles < config.kind_min_articles
             || o.kind_merged
             || !(self.one_happening(story, config) && self.one_happening(other, config))
-            || self.nearest_kind(other, config).map(|b| b.0) != Some(story)
+            || (config.kind_mutual && self.nearest_kind(other, config).map(|b| b.0) != Some(story))
         {
             return;
+        }
+        // With a confirmation wait, a pair merges only if it is still the
+        // pair `kind_confirm_after` arrivals after it was first proposed.
+        if config.kind_confirm_after > 0 {
+            let since = match proposed.or_else(|| self.kind_pending.get(&other).copied()) {
+                Some((p, since)) if p == other || p == story => since,
+                _ => self.arrivals,
+            };
+            if self.arrivals < since + config.kind_confirm_after {
+                self.kind_pending.insert(story, (other, since));
+                self.kind_pending.insert(other, (story, since));
+                let due = since + config.kind_confirm_after;
+                self.kind_looks.insert((due, story, config.recheck_looks));
+                return;
+            }
+            self.kind_pending.remove(&other);
         }
         let (from, into) =
             smaller_first(&self.stories[story as usize], &self.stories[other as usize]);
@@ -623,6 +640,10 @@ impl ClusterState {
             let o = &state.stories[other as usize];
             let fits = other != story
                 && o.n_articles > 0
+                && (!config.kind_eligible_only
+                    || (o.n_articles >= config.kind_min_articles
+                        && !o.kind_merged
+                        && state.one_happening(other, config)))
                 && near((s.first, s.last), (o.first, o.last), config.story_gap_days);
             fits.then(|| s.subject.cosine_with(&o.subject))
         })

@@ -165,6 +165,15 @@ pub struct ClusterConfig {
     /// Share of a story's articles its largest event must hold for the
     /// story to count as one happening in the kind merge.
     pub kind_event_share: f32,
+    /// The kind merge asks for mutual nearness (each the other's nearest);
+    /// off, the nearest eligible story above the threshold suffices.
+    pub kind_mutual: bool,
+    /// The nearest story in the kind merge is sought only among stories
+    /// that may take part (large enough, mostly one event, not merged).
+    pub kind_eligible_only: bool,
+    /// Arrivals a kind-merge pair must stay a pair before it merges (0:
+    /// at once): the decision waits for more of the stream.
+    pub kind_confirm_after: u64,
     /// Events larger than this are no longer split (their member vectors
     /// are dropped to bound memory).
     pub split_max: usize,
@@ -203,6 +212,9 @@ impl Default for ClusterConfig {
             kind_threshold: 0.15,
             kind_min_articles: 4,
             kind_event_share: 0.8,
+            kind_mutual: true,
+            kind_eligible_only: false,
+            kind_confirm_after: 0,
         }
     }
 }
@@ -394,6 +406,10 @@ pub struct ClusterState {
     /// story, looks so far).
     #[serde(default)]
     kind_looks: std::collections::BTreeSet<(u64, u32, u32)>,
+    /// Kind-merge pairs awaiting confirmation: story to (partner, arrival
+    /// count when first proposed), one entry per story.
+    #[serde(default)]
+    kind_pending: BTreeMap<u32, (u32, u64)>,
     /// Articles placed by similarity so far (copies and repeats are not
     /// counted); the clock of the second looks.
     #[serde(default)]
