@@ -558,7 +558,8 @@ impl ClusterState {
     /// Mutual nearness keeps a family of similar stories (shootings, riots)
     /// from joining through its most central member; one event per side
     /// and one kind merge per story keep threads that already hold several
-    /// events apart and stop chains.
+    /// events apart and stop chains. With `kind_confirm_after`, the pair
+    /// must still be one that many arrivals after it was first found.
     fn try_kind_merge(&mut self, story: u32, config: &ClusterConfig) {
         let s = &self.stories[story as usize];
         if !config.kind_merge || s.n_articles < config.kind_min_articles || s.kind_merged {
@@ -573,7 +574,7 @@ impl ClusterState {
             || o.n_articles < config.kind_min_articles
             || o.kind_merged
             || !(self.one_happening(story, config) && self.one_happening(other, config))
-            || (config.kind_mutual && self.nearest_kind(other, config).map(|b| b.0) != Some(story))
+            || self.nearest_kind(other, config).map(|b| b.0) != Some(story)
         {
             return;
         }
@@ -640,10 +641,6 @@ impl ClusterState {
             let o = &state.stories[other as usize];
             let fits = other != story
                 && o.n_articles > 0
-                && (!config.kind_eligible_only
-                    || (o.n_articles >= config.kind_min_articles
-                        && !o.kind_merged
-                        && state.one_happening(other, config)))
                 && near((s.first, s.last), (o.first, o.last), config.story_gap_days);
             fits.then(|| s.subject.cosine_with(&o.subject))
         })

@@ -165,14 +165,10 @@ pub struct ClusterConfig {
     /// Share of a story's articles its largest event must hold for the
     /// story to count as one happening in the kind merge.
     pub kind_event_share: f32,
-    /// The kind merge asks for mutual nearness (each the other's nearest);
-    /// off, the nearest eligible story above the threshold suffices.
-    pub kind_mutual: bool,
-    /// The nearest story in the kind merge is sought only among stories
-    /// that may take part (large enough, mostly one event, not merged).
-    pub kind_eligible_only: bool,
     /// Arrivals a kind-merge pair must stay a pair before it merges (0:
-    /// at once): the decision waits for more of the stream.
+    /// at once). Waiting lets a story's true partner or its own second
+    /// event arrive first: at 160 the ECB+ shuffled spread falls from
+    /// 0.034 to 0.007, but arrival order from 0.953 to 0.928.
     pub kind_confirm_after: u64,
     /// Events larger than this are no longer split (their member vectors
     /// are dropped to bound memory).
@@ -212,8 +208,6 @@ impl Default for ClusterConfig {
             kind_threshold: 0.15,
             kind_min_articles: 4,
             kind_event_share: 0.8,
-            kind_mutual: true,
-            kind_eligible_only: false,
             kind_confirm_after: 0,
         }
     }

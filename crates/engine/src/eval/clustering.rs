@@ -561,6 +561,25 @@ mod tests {
         assert_eq!(seeds_check(&t17, &seeds, &config), (1, 0));
     }
 
+    /// The kind merge with a confirmation wait (`kind_confirm_after`, off
+    /// by default) keeps the ECB+ story order bar (spread <= 0.01 over 5
+    /// shuffles) and every order above the default's best (0.897), with
+    /// the events unchanged. FIXME(#5): in arrival order it reaches 0.928,
+    /// under the 0.95 bar, which is why it is not the default.
+    #[test]
+    fn kind_merge_with_confirmation_meets_the_ecbplus_order_bar() {
+        let datasets = crate::eval::datasets_dir();
+        let config =
+            ClusterConfig { kind_merge: true, kind_confirm_after: 160, ..ClusterConfig::default() };
+        let ecb = load_ecbplus(&datasets).unwrap();
+        let s = score(&ecb, &cluster_docs(&ecb, &(0..ecb.len()).collect::<Vec<_>>(), &config));
+        assert!(s.story_b3.f >= 0.92, "ecb+ story {}", s.story_b3);
+        assert!(s.event_b3.unwrap().f >= 0.883, "ecb+ event {}", s.event_b3.unwrap());
+        let f = shuffled_story_f(&ecb, &config);
+        assert!(spread(&f) <= 0.01, "ecb+ story F1 over shuffles {f:?}");
+        assert!(f.iter().all(|&f| f >= 0.91), "ecb+ story F1 over shuffles {f:?}");
+    }
+
     #[test]
     fn ptb_brackets_and_quotes_are_undone() {
         assert_eq!(undo_ptb("`` Hi '' -LRB- x -RRB-"), "\" Hi \" ( x )");
