@@ -6,8 +6,9 @@
 //! cases run, one pass of each stage is timed in CPU time of this thread
 //! (`/proc/thread-self/schedstat`, so other processes on a loaded machine
 //! do not count) and printed as articles per CPU-second.
-//! `STORYLINE_INGEST_PASSES=clean` runs only that pass (`store`, `whole`,
-//! or a comma-separated list), for a profiler:
+//! `STORYLINE_INGEST_PASSES=clean` runs only that pass (`read`: the files
+//! alone; `insert`: the store alone; `store`: read + clean + metadata +
+//! store; `whole`; or a comma-separated list), for a profiler:
 //! `STORYLINE_INGEST_PASSES=clean valgrind --tool=callgrind target/release/deps/ingest-*`.
 
 use std::path::PathBuf;
@@ -15,7 +16,7 @@ use std::time::Duration;
 
 use divan::counter::ItemsCount;
 use storyline::ingest::{list_inputs, read_input, Input, Item, ReadConfig};
-use storyline::model::RawArticle;
+use storyline::model::{Article, RawArticle};
 use storyline::pipeline::{process, Config, Ingest, IngestConfig};
 use storyline::store::Store;
 
@@ -30,6 +31,17 @@ fn main() {
         let raws = raws(&inputs);
         let (n, cpu) = cpu_time(|| clean_and_metadata_pass(&raws));
         report("clean + metadata", n, cpu);
+    }
+    if runs("read") {
+        let (n, cpu) = cpu_time(|| raws(&inputs).len());
+        report("read", n, cpu);
+    }
+    if runs("insert") {
+        let config = Config::default();
+        let articles: Vec<Article> =
+            raws(&inputs).into_iter().filter_map(|raw| process(raw, &config).ok()).collect();
+        let (n, cpu) = cpu_time(|| insert_pass(&articles));
+        report("store insert (checkpoint and close included)", n, cpu);
     }
     if runs("store") {
         let (n, cpu) = cpu_time(|| read_and_store_pass(&inputs));
@@ -96,6 +108,22 @@ fn read_and_store_pass(inputs: &[Input]) -> usize {
     }
     store.insert_batch(&batch, &[]).expect("insert");
     let n = store.count().expect("count");
+    assert!(n > 3000);
+    n
+}
+
+/// Stores processed articles in transactions of 1,000, then closes the
+/// store (which checkpoints the WAL into the database file): what the
+/// store costs an ingest, without reading or cleaning.
+fn insert_pass(articles: &[Article]) -> usize {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let path = dir.path().join("bench.db");
+    let mut store = Store::open(&path).expect("store");
+    for batch in articles.chunks(1000) {
+        store.insert_batch(batch, &[]).expect("insert");
+    }
+    let n = store.count().expect("count");
+    drop(store);
     assert!(n > 3000);
     n
 }
