@@ -57,7 +57,6 @@ CREATE TABLE IF NOT EXISTS articles (
     modified         TEXT,
     fetched          TEXT
 );
-CREATE INDEX IF NOT EXISTS articles_published ON articles (published);
 CREATE TABLE IF NOT EXISTS copies (
     article      TEXT PRIMARY KEY,
     signature    BLOB NOT NULL,
@@ -268,6 +267,10 @@ impl Store {
         // rewritten, a thousand articles at a time (only the offsets are
         // held in memory, never the texts).
         if found < 6 {
+            // No query looks articles up by date (views sort in memory): an
+            // index written at every insert and never read.
+            tx.execute_batch("DROP INDEX IF EXISTS articles_published;")
+                .map_err(|e| self.err(e))?;
             let mut after = 0i64;
             loop {
                 let rows: Vec<(i64, Vec<u8>)> = {
@@ -911,7 +914,7 @@ fn encode_text(raw: &str, text: &str, offsets: &OffsetMap) -> Option<Vec<u8>> {
         let mut i = c.max(literal);
         // Most runs are copied whole (one compare of the run, no branch per
         // stretch).
-        if i == c && end - c >= MIN_COPY && raw.get(r..r + (end - c)) == Some(&text[c..end]) {
+        if i == c && end >= c + MIN_COPY && raw.get(r..r + (end - c)) == Some(&text[c..end]) {
             put_op(&mut out, &text[literal..c]);
             put_uvarint(&mut out, ((end - c) as u64) << 1 | 1);
             put_zigzag(&mut out, r as i64 - next_raw);
@@ -1226,9 +1229,10 @@ pub(crate) mod tests {
     }
 
     /// Rewrites a store's offset maps as version 5 and older wrote them
-    /// (little-endian `u32` pairs) and sets its version: what an older
-    /// build left on disk.
+    /// (little-endian `u32` pairs), adds their index on `published` and
+    /// sets the version: what an older build left on disk.
     fn make_old(conn: &Connection, version: i64) {
+        conn.execute_batch("CREATE INDEX articles_published ON articles (published);").unwrap();
         let rows: Vec<(i64, Vec<u8>)> = {
             let mut stmt = conn.prepare("SELECT seq, offsets FROM articles").unwrap();
             let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?))).unwrap();
@@ -1286,6 +1290,16 @@ pub(crate) mod tests {
         assert_eq!(store.articles().unwrap(), articles);
         assert_eq!(export(&store), before);
         drop(store);
+        let conn = Connection::open(&path).unwrap();
+        let index: i64 = conn
+            .query_row(
+                "SELECT count(*) FROM sqlite_master WHERE name = 'articles_published'",
+                [],
+                |r| r.get(0),
+            )
+            .unwrap();
+        assert_eq!(index, 0);
+        drop(conn);
         // Upgraded once: opening again changes nothing.
         let read_only = Store::open_read_only(&path).unwrap();
         assert_eq!(read_only.articles().unwrap(), articles);

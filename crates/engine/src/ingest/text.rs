@@ -21,7 +21,12 @@ pub(super) fn read(name: &str, reader: impl Read, config: &ReadConfig, sink: &mu
 }
 
 /// [`read`] for a whole file already in memory.
-pub(super) fn read_owned(name: &str, bytes: Vec<u8>, config: &ReadConfig, sink: &mut dyn FnMut(Item)) {
+pub(super) fn read_owned(
+    name: &str,
+    bytes: Vec<u8>,
+    config: &ReadConfig,
+    sink: &mut dyn FnMut(Item),
+) {
     let origin = Origin::file(name);
     let limit = config.max_record_bytes as u64;
     let diag = |kind, msg: String| Item::Diagnostic(Diagnostic::new(origin.clone(), kind, msg));
