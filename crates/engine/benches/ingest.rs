@@ -6,16 +6,17 @@
 //! cases run, one pass of each stage is timed in CPU time of this thread
 //! (`/proc/thread-self/schedstat`, so other processes on a loaded machine
 //! do not count) and printed as articles per CPU-second.
-//! `STORYLINE_INGEST_PASSES=clean` runs only that pass (`store`, `whole`,
-//! or a comma-separated list), for a profiler:
+//! `STORYLINE_INGEST_PASSES=clean` runs only that pass (`read`: the files
+//! alone; `insert`: the store alone; `store`: read + clean + metadata +
+//! store; `whole`; or a comma-separated list), for a profiler:
 //! `STORYLINE_INGEST_PASSES=clean valgrind --tool=callgrind target/release/deps/ingest-*`.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use divan::counter::ItemsCount;
 use storyline::ingest::{list_inputs, read_input, Input, Item, ReadConfig};
-use storyline::model::RawArticle;
+use storyline::model::{Article, RawArticle};
 use storyline::pipeline::{process, Config, Ingest, IngestConfig};
 use storyline::store::Store;
 
@@ -31,8 +32,21 @@ fn main() {
         let (n, cpu) = cpu_time(|| clean_and_metadata_pass(&raws));
         report("clean + metadata", n, cpu);
     }
+    if runs("read") {
+        let (n, cpu) = cpu_time(|| raws(&inputs).len());
+        report("read", n, cpu);
+    }
+    if runs("insert") {
+        let config = Config::default();
+        let articles: Vec<Article> =
+            raws(&inputs).into_iter().filter_map(|raw| process(raw, &config).ok()).collect();
+        let dir = tempfile::tempdir().expect("temp dir");
+        let (n, cpu) = cpu_time(|| insert_pass(&dir.path().join("insert.db"), &articles));
+        report("store insert (checkpoint and close included)", n, cpu);
+    }
     if runs("store") {
-        let (n, cpu) = cpu_time(|| read_and_store_pass(&inputs));
+        let dir = tempfile::tempdir().expect("temp dir");
+        let (n, cpu) = cpu_time(|| read_and_store_pass(&dir.path().join("store.db"), &inputs));
         report("read + clean + metadata + store insert", n, cpu);
     }
     if runs("whole") {
@@ -75,10 +89,11 @@ fn clean_and_metadata_pass(raws: &[RawArticle]) -> usize {
 }
 
 /// Reads every file, cleans it, finds its metadata and stores it, in
-/// transactions of 1,000 articles: the ingest stage alone.
-fn read_and_store_pass(inputs: &[Input]) -> usize {
-    let dir = tempfile::tempdir().expect("temp dir");
-    let mut store = Store::open(&dir.path().join("bench.db")).expect("store");
+/// transactions of 1,000 articles: the ingest stage alone. The store is
+/// closed (the WAL checkpointed) inside the pass; deleting it is not.
+fn read_and_store_pass(db: &Path, inputs: &[Input]) -> usize {
+    let _ = std::fs::remove_file(db);
+    let mut store = Store::open(db).expect("store");
     let config = Config::default();
     let mut batch = Vec::with_capacity(1000);
     for input in inputs {
@@ -96,6 +111,23 @@ fn read_and_store_pass(inputs: &[Input]) -> usize {
     }
     store.insert_batch(&batch, &[]).expect("insert");
     let n = store.count().expect("count");
+    drop(store);
+    assert!(n > 3000);
+    n
+}
+
+/// Stores processed articles in transactions of 1,000, then closes the
+/// store (which checkpoints the WAL into the database file): what the
+/// store costs an ingest, without reading or cleaning. Deleting the file
+/// afterwards is not timed.
+fn insert_pass(db: &Path, articles: &[Article]) -> usize {
+    let _ = std::fs::remove_file(db);
+    let mut store = Store::open(db).expect("store");
+    for batch in articles.chunks(1000) {
+        store.insert_batch(batch, &[]).expect("insert");
+    }
+    let n = store.count().expect("count");
+    drop(store);
     assert!(n > 3000);
     n
 }
@@ -122,7 +154,9 @@ fn clean_and_metadata(bencher: divan::Bencher) {
 #[divan::bench(sample_count = 5, sample_size = 1)]
 fn read_clean_metadata_store(bencher: divan::Bencher) {
     let inputs = inputs();
-    bencher.counter(ItemsCount::new(inputs.len())).bench(|| read_and_store_pass(&inputs));
+    let dir = tempfile::tempdir().expect("temp dir");
+    let db = dir.path().join("store.db");
+    bencher.counter(ItemsCount::new(inputs.len())).bench(|| read_and_store_pass(&db, &inputs));
 }
 
 #[divan::bench(sample_count = 3, sample_size = 1)]

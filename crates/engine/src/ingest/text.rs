@@ -11,13 +11,24 @@ use super::{decode_owned, looks_binary, read_error, Item, ReadConfig};
 use crate::model::{Diagnostic, DiagnosticKind, Fields, Format, Origin, RawArticle};
 
 pub(super) fn read(name: &str, reader: impl Read, config: &ReadConfig, sink: &mut dyn FnMut(Item)) {
-    let origin = Origin::file(name);
     let limit = config.max_record_bytes as u64;
     let mut bytes = Vec::new();
     if let Err(e) = reader.take(limit + 1).read_to_end(&mut bytes) {
         sink(Item::Diagnostic(read_error(name, None, &e)));
         return;
     }
+    read_owned(name, bytes, config, sink);
+}
+
+/// [`read`] for a whole file already in memory.
+pub(super) fn read_owned(
+    name: &str,
+    bytes: Vec<u8>,
+    config: &ReadConfig,
+    sink: &mut dyn FnMut(Item),
+) {
+    let origin = Origin::file(name);
+    let limit = config.max_record_bytes as u64;
     let diag = |kind, msg: String| Item::Diagnostic(Diagnostic::new(origin.clone(), kind, msg));
     if bytes.len() as u64 > limit {
         return sink(diag(DiagnosticKind::TooLarge, format!("larger than {limit} bytes; skipped")));
