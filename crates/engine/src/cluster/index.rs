@@ -67,24 +67,30 @@ impl Index {
             let Scratch { scores, touched } = &mut *scratch;
             for (q, &(t, w)) in terms.iter().enumerate() {
                 let Some(list) = self.postings.get(t as usize) else { continue };
-                let from = list.len().saturating_sub(self.scan as usize);
+                let window = &list[list.len().saturating_sub(self.scan as usize)..];
                 // The second field remembers the last query term that scored
                 // the cluster, so a cluster posted twice in the window counts
-                // once; 0 marks a cluster not met yet.
+                // once; 0 marks a cluster not met yet. No branch depends on
+                // the entry (whether a cluster was met is a coin toss, and
+                // those misses were most of a query's time): a cluster is
+                // written to `touched` always and kept only when new, and
+                // `w` or 0 is added (scores are sums of positive weights, so
+                // adding 0 changes no bit).
                 let q = q as u32 + 1;
-                for &c in &list[from..] {
-                    let c = c as usize;
-                    if c >= scores.len() {
-                        scores.resize(c + 1, (0.0, 0));
+                let mut n = touched.len();
+                touched.resize(n + window.len(), 0);
+                for &c in window {
+                    let i = c as usize;
+                    if i >= scores.len() {
+                        scores.resize(i + 1, (0.0, 0));
                     }
-                    let entry = &mut scores[c];
-                    if entry.1 == 0 {
-                        touched.push(c as u32);
-                    }
-                    if entry.1 != q {
-                        *entry = (entry.0 + w, q);
-                    }
+                    let entry = &mut scores[i];
+                    touched[n] = c;
+                    n += usize::from(entry.1 == 0);
+                    entry.0 += if entry.1 != q { w } else { 0.0 };
+                    entry.1 = q;
                 }
+                touched.truncate(n);
             }
             let hits = touched.iter().map(|&c| (c, scores[c as usize].0)).collect();
             for &c in touched.iter() {
