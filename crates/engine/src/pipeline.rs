@@ -294,12 +294,13 @@ impl<'s> Ingest<'s> {
 /// Places every stored article that the saved clustering state does not
 /// hold yet (this run's, or those of an earlier run that was killed), in
 /// arrival order, copies with their originals, and saves the state. Only
-/// those articles are read; the state is loaded and saved once.
+/// those articles are read, and only what clustering reads of them; the
+/// state is loaded and saved once.
 fn cluster_stored(store: &mut Store, config: &ClusterConfig) -> crate::Result<()> {
     let mut state = store.cluster_state()?.unwrap_or_else(|| ClusterState::new(config));
     let mut placed = 0;
-    let mark = store.unclustered(|article, copy_of| {
-        cluster(&mut state, article, copy_of, config);
+    let mark = store.unclustered(|input| {
+        state.assign(input, config);
         placed += 1;
     })?;
     if placed > 0 {

@@ -20,7 +20,7 @@ use chrono::NaiveDate;
 use rusqlite::{params, Connection, OptionalExtension};
 
 use crate::clean::OffsetMap;
-use crate::cluster::ClusterState;
+use crate::cluster::{ClusterInput, ClusterState};
 use crate::dedupe;
 use crate::error::{Error, Result};
 use crate::model::{Article, ArticleId, DateSource, Diagnostic, DiagnosticKind, Format, Origin};
@@ -714,29 +714,38 @@ impl Store {
     }
 
     /// Hands `place` every stored article the saved clustering state has
-    /// not seen yet, in arrival order, with the article it copies (if
-    /// any); returns the mark to save with the updated state
+    /// not seen yet, in arrival order, as the clustering reads it (id,
+    /// headline, clean text, date, and the article it copies, if any);
+    /// returns the mark to save with the updated state
     /// ([`Store::save_cluster_state_through`]). Only those articles are
-    /// read: the cost follows what was added, not the size of the store.
-    pub fn unclustered(
-        &self,
-        mut place: impl FnMut(&Article, Option<ArticleId>),
-    ) -> Result<ClusterMark> {
+    /// read, and of them only these columns, borrowed from the row (the
+    /// raw text and offset map, most of a row, are never copied): the cost
+    /// follows what was added, not the size of the store.
+    pub fn unclustered(&self, mut place: impl FnMut(&ClusterInput<'_>)) -> Result<ClusterMark> {
         let through = self.meta_i64(CLUSTERED_THROUGH)?.unwrap_or(0);
         let mut last = through;
         let mut stmt = self
             .conn
-            .prepare_cached(&format!(
-                "SELECT {ARTICLE_COLUMNS}, a.seq, c.duplicate_of FROM articles a
-                 LEFT JOIN copies c ON c.article = a.id WHERE a.seq > ?1 ORDER BY a.seq"
-            ))
+            .prepare_cached(
+                "SELECT a.id, a.title, a.text, a.published, a.seq, c.duplicate_of FROM articles a
+                 LEFT JOIN copies c ON c.article = a.id WHERE a.seq > ?1 ORDER BY a.seq",
+            )
             .map_err(|e| self.err(e))?;
         let mut rows = stmt.query([through]).map_err(|e| self.err(e))?;
         while let Some(row) = rows.next().map_err(|e| self.err(e))? {
-            let article = row_to_article(row).map_err(|e| self.err(e))?;
-            last = row.get(18).map_err(|e| self.err(e))?;
-            let copy_of: Option<String> = row.get(19).map_err(|e| self.err(e))?;
-            place(&article, copy_of.as_deref().and_then(ArticleId::parse));
+            let text_at = |i: usize| text_column(row, i);
+            let id = text_at(0).map_err(|e| self.err(e))?.and_then(ArticleId::parse);
+            let published = text_at(3).map_err(|e| self.err(e))?;
+            let copy_of = text_at(5).map_err(|e| self.err(e))?;
+            let input = ClusterInput {
+                article: id.unwrap_or(ArticleId(0)),
+                title: text_at(1).map_err(|e| self.err(e))?,
+                text: text_at(2).map_err(|e| self.err(e))?.unwrap_or(""),
+                published: published.and_then(|d| NaiveDate::parse_from_str(d, "%Y-%m-%d").ok()),
+                duplicate_of: copy_of.and_then(ArticleId::parse),
+            };
+            last = row.get(4).map_err(|e| self.err(e))?;
+            place(&input);
         }
         Ok(ClusterMark(last))
     }
@@ -814,6 +823,13 @@ impl Store {
 
 fn store_err(path: &Path, source: rusqlite::Error) -> Error {
     Error::Store { path: path.to_path_buf(), source }
+}
+
+/// Column `i` of `row` as text borrowed from the row (`None` for NULL).
+fn text_column<'r>(row: &'r rusqlite::Row<'_>, i: usize) -> rusqlite::Result<Option<&'r str>> {
+    row.get_ref(i)?.as_str_or_null().map_err(|e| {
+        rusqlite::Error::FromSqlConversionFailure(i, rusqlite::types::Type::Text, e.into())
+    })
 }
 
 fn date_column(value: Option<String>) -> Option<NaiveDate> {

@@ -15,7 +15,6 @@
 //! Ties always break by the lower id.
 
 use chrono::NaiveDate;
-use rustc_hash::FxHashMap;
 
 use super::names::NameProfile;
 use super::vector::{Centroid, SparseVec};
@@ -257,9 +256,7 @@ impl ClusterState {
         config: &ClusterConfig,
         member: &Member,
     ) -> Vec<(u32, f32)> {
-        let mut hits = FxHashMap::default();
-        self.event_index.query(query, &mut hits);
-        let ranked = ranked_hits(hits, config.candidates);
+        let ranked = ranked_hits(self.event_index.query(query), config.candidates);
         let mut out: Vec<(u32, f32)> = Vec::new();
         for &(c, _) in &ranked {
             if out.len() == config.candidates {
@@ -298,9 +295,8 @@ impl ClusterState {
     /// The live candidates the index proposes for `query`, best first,
     /// at most `candidates` of them, merged-away ids resolved.
     fn candidates(&self, query: &[(u32, f32)], config: &ClusterConfig, events: bool) -> Vec<u32> {
-        let mut hits = FxHashMap::default();
         let index = if events { &self.event_index } else { &self.story_index };
-        index.query(query, &mut hits);
+        let hits = index.query(query);
         let mut seen: Vec<u32> = Vec::new();
         for (c, _) in ranked_hits(hits, config.candidates) {
             if seen.len() == config.candidates {
@@ -771,9 +767,8 @@ fn two_means(e: &Event, config: &ClusterConfig) -> Option<Vec<bool>> {
 
 /// The index hits most worth a full comparison, best first (ties by id):
 /// a few more than `candidates`, since merged-away ids collapse.
-fn ranked_hits(hits: FxHashMap<u32, (f32, u32)>, candidates: usize) -> Vec<(u32, f32)> {
+fn ranked_hits(mut ranked: Vec<(u32, f32)>, candidates: usize) -> Vec<(u32, f32)> {
     let order = |a: &(u32, f32), b: &(u32, f32)| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0));
-    let mut ranked: Vec<(u32, f32)> = hits.into_iter().map(|(c, (s, _))| (c, s)).collect();
     let keep = 2 * candidates;
     if ranked.len() > keep && keep > 0 {
         ranked.select_nth_unstable_by(keep - 1, order);

@@ -7,8 +7,22 @@
 //! to its newest distinct entries when it doubles, so the cost of a query
 //! and the size of a list stay bounded however large the store grows.
 
-use rustc_hash::FxHashMap;
+use std::cell::RefCell;
+
 use serde::{Deserialize, Serialize};
+
+/// Per-thread scores of the query being run, dense by cluster id: summing
+/// into a plain array is several times cheaper than into a hash map, and
+/// only the entries a query touched are reset after it.
+#[derive(Default)]
+struct Scratch {
+    scores: Vec<(f32, u32)>,
+    touched: Vec<u32>,
+}
+
+thread_local! {
+    static SCRATCH: RefCell<Scratch> = RefCell::new(Scratch::default());
+}
 
 /// Term id to cluster ids, newest last (may hold repeats until compacted).
 #[derive(Clone, Debug, Default, Serialize, Deserialize)]
@@ -43,22 +57,48 @@ impl Index {
         }
     }
 
-    /// Adds the weight of each query term to the score of every cluster in
-    /// the newest `scan` entries of its list (`scores` starts empty).
-    pub fn query(&self, terms: &[(u32, f32)], scores: &mut FxHashMap<u32, (f32, u32)>) {
-        for (q, &(t, w)) in terms.iter().enumerate() {
-            let Some(list) = self.postings.get(t as usize) else { continue };
-            let from = list.len().saturating_sub(self.scan as usize);
-            // The second field remembers the last query term that scored the
-            // cluster, so a cluster posted twice in the window counts once.
-            let q = q as u32 + 1;
-            for &c in &list[from..] {
-                let entry = scores.entry(c).or_insert((0.0, 0));
-                if entry.1 != q {
-                    *entry = (entry.0 + w, q);
+    /// The clusters in the newest `scan` entries of the lists of the query
+    /// terms, each with the summed weight of the terms that list it (a
+    /// cluster posted twice in one window counts once per term), in the
+    /// order first met.
+    pub fn query(&self, terms: &[(u32, f32)]) -> Vec<(u32, f32)> {
+        SCRATCH.with(|scratch| {
+            let mut scratch = scratch.borrow_mut();
+            let Scratch { scores, touched } = &mut *scratch;
+            for (q, &(t, w)) in terms.iter().enumerate() {
+                let Some(list) = self.postings.get(t as usize) else { continue };
+                let window = &list[list.len().saturating_sub(self.scan as usize)..];
+                // The second field remembers the last query term that scored
+                // the cluster, so a cluster posted twice in the window counts
+                // once; 0 marks a cluster not met yet. No branch depends on
+                // the entry (whether a cluster was met is a coin toss, and
+                // those misses were most of a query's time): a cluster is
+                // written to `touched` always and kept only when new, and
+                // `w` or 0 is added (scores are sums of positive weights, so
+                // adding 0 changes no bit).
+                let q = q as u32 + 1;
+                let mut n = touched.len();
+                touched.resize(n + window.len(), 0);
+                for &c in window {
+                    let i = c as usize;
+                    if i >= scores.len() {
+                        scores.resize(i + 1, (0.0, 0));
+                    }
+                    let entry = &mut scores[i];
+                    touched[n] = c;
+                    n += usize::from(entry.1 == 0);
+                    entry.0 += if entry.1 != q { w } else { 0.0 };
+                    entry.1 = q;
                 }
+                touched.truncate(n);
             }
-        }
+            let hits = touched.iter().map(|&c| (c, scores[c as usize].0)).collect();
+            for &c in touched.iter() {
+                scores[c as usize] = (0.0, 0);
+            }
+            touched.clear();
+            hits
+        })
     }
 
     /// Approximate heap size in bytes.
@@ -94,12 +134,9 @@ mod tests {
         for c in 0..5 {
             index.post(c, &[(7, 1.0)]);
         }
-        let mut scores = FxHashMap::default();
-        index.query(&[(7, 0.5)], &mut scores);
-        assert_eq!(scores[&4], (0.5, 1));
-        let mut found: Vec<u32> = scores.keys().copied().collect();
-        found.sort();
-        assert_eq!(found, vec![3, 4]);
+        let mut found = index.query(&[(7, 0.5)]);
+        found.sort_by_key(|h| h.0);
+        assert_eq!(found, vec![(3, 0.5), (4, 0.5)]);
         assert!(index.postings[7].len() < 4);
     }
 }

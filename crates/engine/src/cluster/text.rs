@@ -411,7 +411,9 @@ impl Lexicon {
     }
 
     /// Tokenises `text`: every content word goes to `terms`, capitalised ones
-    /// that do not start a sentence also to `names`.
+    /// that do not start a sentence also to `names`. One pass over the
+    /// bytes: ASCII through a table, other characters decoded one by one;
+    /// a word is lowercased as it is read.
     fn scan(
         &mut self,
         text: &str,
@@ -421,49 +423,77 @@ impl Lexicon {
         names: &mut Vec<(u32, f32)>,
         participants: &mut Vec<(u32, f32)>,
     ) {
+        let bytes = text.as_bytes();
         let mut lower = String::new();
         let mut sentence_start = true;
         let mut n_words = 0;
-        let mut rest = text;
-        let mut title_case = is_title_case(rest);
-        while let Some(start) = rest.find(|c: char| c.is_alphanumeric() || ".!?\n\"“:".contains(c))
-        {
-            rest = &rest[start..];
-            let c = rest.chars().next().unwrap_or(' ');
-            if !c.is_alphanumeric() {
-                sentence_start = true;
-                rest = &rest[c.len_utf8()..];
-                if c == '\n' {
-                    title_case = is_title_case(rest);
+        // Whether the current line is in title case is asked only when a
+        // capitalised word needs it, once per line.
+        let mut line = 0;
+        let mut title_case: Option<bool> = None;
+        let mut i = 0;
+        while i < bytes.len() {
+            let b = bytes[i];
+            let c = if b < 0x80 { char::from(b) } else { next_char(text, i) };
+            let alphanumeric =
+                if b < 0x80 { ASCII_KIND[usize::from(b)] == WORD } else { c.is_alphanumeric() };
+            if !alphanumeric {
+                i += c.len_utf8();
+                if (b < 0x80 && ASCII_KIND[usize::from(b)] == STOP_MARK) || c == '“' {
+                    sentence_start = true;
+                    if b == b'\n' {
+                        line = i;
+                        title_case = None;
+                    }
                 }
                 continue;
             }
-            let end = rest.find(|c: char| !c.is_alphanumeric()).unwrap_or(rest.len());
-            let word = &rest[..end];
-            rest = &rest[end..];
+            // The word: the run of letters and digits from `start`.
+            let start = i;
             let capital = c.is_uppercase();
-            let all_caps = word.chars().all(|c| !c.is_lowercase());
+            let mut all_caps = true;
+            let mut n_chars = 0;
+            lower.clear();
+            while i < bytes.len() {
+                let b = bytes[i];
+                if b < 0x80 {
+                    if ASCII_KIND[usize::from(b)] != WORD {
+                        break;
+                    }
+                    all_caps &= !b.is_ascii_lowercase();
+                    lower.push(char::from(b.to_ascii_lowercase()));
+                    i += 1;
+                } else {
+                    let c = next_char(text, i);
+                    if !c.is_alphanumeric() {
+                        break;
+                    }
+                    all_caps &= !c.is_lowercase();
+                    lower.extend(c.to_lowercase());
+                    i += c.len_utf8();
+                }
+                n_chars += 1;
+            }
             let at_start = std::mem::replace(&mut sentence_start, false);
             n_words += 1;
             if n_words > max_words {
                 break;
             }
-            if word.chars().count() < 2 {
+            if n_chars < 2 {
                 continue;
             }
-            lower.clear();
-            lower.extend(word.chars().flat_map(char::to_lowercase));
             let id = self.term(&lower);
             if id == STOP {
                 continue;
             }
             terms.push((id, weight));
-            if capital && (!at_start || (all_caps && word.len() <= 5)) {
+            if capital && (!at_start || (all_caps && i - start <= 5)) {
                 names.push((id, weight));
                 // Participants are people, places and organisations named
                 // in running text: not the capitals of a headline in title
                 // case, not acronyms and abbreviations (time zones, TV, a
                 // league), not months.
+                let title_case = *title_case.get_or_insert_with(|| is_title_case(&text[line..]));
                 if !title_case && !all_caps && !is_month(&lower) {
                     participants.push((id, weight));
                 }
@@ -471,6 +501,34 @@ impl Lexicon {
         }
     }
 }
+
+/// The character at byte `i` of `text`, a char boundary.
+fn next_char(text: &str, i: usize) -> char {
+    text[i..].chars().next().unwrap_or(' ')
+}
+
+/// [`ASCII_KIND`] of a letter or digit.
+const WORD: u8 = 1;
+/// [`ASCII_KIND`] of a character after which a sentence starts (as after
+/// `“`, the one such character outside ASCII).
+const STOP_MARK: u8 = 2;
+
+/// What each ASCII byte is to the tokeniser: part of a word, a mark after
+/// which a sentence starts, or neither (0).
+const ASCII_KIND: [u8; 128] = {
+    let mut table = [0u8; 128];
+    let mut b = 0;
+    while b < 128 {
+        let c = b as u8;
+        if c.is_ascii_alphanumeric() {
+            table[b] = WORD;
+        } else if matches!(c, b'.' | b'!' | b'?' | b'\n' | b'"' | b':') {
+            table[b] = STOP_MARK;
+        }
+        b += 1;
+    }
+    table
+};
 
 /// True for an English month name or its abbreviation, lowercased.
 fn is_month(word: &str) -> bool {
@@ -533,6 +591,113 @@ fn merge_counts(mut pairs: Vec<(u32, f32)>) -> Vec<(u32, f32)> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use proptest::prelude::*;
+
+    /// The tokeniser as it was before the byte-table pass, kept to check
+    /// that the two agree.
+    fn scan_reference(
+        lex: &mut Lexicon,
+        text: &str,
+        max_words: usize,
+        weight: f32,
+        terms: &mut Vec<(u32, f32)>,
+        names: &mut Vec<(u32, f32)>,
+        participants: &mut Vec<(u32, f32)>,
+    ) {
+        let mut lower = String::new();
+        let mut sentence_start = true;
+        let mut n_words = 0;
+        let mut rest = text;
+        let mut title_case = is_title_case(rest);
+        while let Some(start) = rest.find(|c: char| c.is_alphanumeric() || ".!?\n\"“:".contains(c))
+        {
+            rest = &rest[start..];
+            let c = rest.chars().next().unwrap_or(' ');
+            if !c.is_alphanumeric() {
+                sentence_start = true;
+                rest = &rest[c.len_utf8()..];
+                if c == '\n' {
+                    title_case = is_title_case(rest);
+                }
+                continue;
+            }
+            let end = rest.find(|c: char| !c.is_alphanumeric()).unwrap_or(rest.len());
+            let word = &rest[..end];
+            rest = &rest[end..];
+            let capital = c.is_uppercase();
+            let all_caps = word.chars().all(|c| !c.is_lowercase());
+            let at_start = std::mem::replace(&mut sentence_start, false);
+            n_words += 1;
+            if n_words > max_words {
+                break;
+            }
+            if word.chars().count() < 2 {
+                continue;
+            }
+            lower.clear();
+            lower.extend(word.chars().flat_map(char::to_lowercase));
+            let id = lex.term(&lower);
+            if id == STOP {
+                continue;
+            }
+            terms.push((id, weight));
+            if capital && (!at_start || (all_caps && word.len() <= 5)) {
+                names.push((id, weight));
+                // Participants are people, places and organisations named
+                // in running text: not the capitals of a headline in title
+                // case, not acronyms and abbreviations (time zones, TV, a
+                // league), not months.
+                if !title_case && !all_caps && !is_month(&lower) {
+                    participants.push((id, weight));
+                }
+            }
+        }
+    }
+
+    fn scanned(
+        text: &str,
+        max_words: usize,
+        scan: impl Fn(
+            &mut Lexicon,
+            &str,
+            usize,
+            &mut Vec<(u32, f32)>,
+            &mut Vec<(u32, f32)>,
+            &mut Vec<(u32, f32)>,
+        ),
+    ) -> String {
+        let mut lex = Lexicon::default();
+        let (mut t, mut n, mut p) = (Vec::new(), Vec::new(), Vec::new());
+        scan(&mut lex, text, max_words, &mut t, &mut n, &mut p);
+        let mut stems: Vec<(&String, &u32)> = lex.stems.iter().collect();
+        stems.sort();
+        format!("{t:?} {n:?} {p:?} {stems:?}")
+    }
+
+    fn agree(text: &str, max_words: usize) {
+        let fast = scanned(text, max_words, |l, s, m, t, n, p| l.scan(s, m, 1.0, t, n, p));
+        let slow =
+            scanned(text, max_words, |l, s, m, t, n, p| scan_reference(l, s, m, 1.0, t, n, p));
+        assert_eq!(fast, slow, "{text:?}");
+    }
+
+    #[test]
+    fn scan_agrees_with_the_reference_on_news_like_text() {
+        agree("Ferry Strike Halts Crossings\nThe ferry crews of Calais walked out. \"Mr. Dupont\" said: \
+               NATO and the EU met in Zürich; Ærø's mayor ÉLISE met İstanbul officials.\n\
+               A Day Of Chaos In Dover\nIn March the ŞİRKET talks resumed “Maybe Jean” 42 times.", 200);
+        agree("Short words a b C D. OK TV HBO", 3);
+    }
+
+    proptest! {
+        #[test]
+        fn scan_agrees_with_the_reference(
+            text in "([A-Za-z0-9]{1,8}|[ .,!?:\"\n']|[ÄäÉéİıŞşßÆæØø“”’–]|\\PC){0,60}",
+            max_words in 0usize..40,
+        ) {
+            agree(&text, max_words);
+        }
+    }
 
     fn term_names(lex: &Lexicon, v: &SparseVec) -> Vec<String> {
         let mut by_id: Vec<(&String, &u32)> = lex.stems.iter().collect();
