@@ -446,7 +446,7 @@ impl Store {
                 let Some(id) = ArticleId::parse(&id).filter(|id| !signed.contains(id)) else {
                     continue;
                 };
-                let text = text_column(row, 1, 2).map_err(|e| self.err(e))?;
+                let text = clean_text_column(row, 1, 2).map_err(|e| self.err(e))?;
                 let sig = dedupe::Signature::of(&text);
                 for m in index.query(&sig, config) {
                     new_edges.push((m.id, id, m.relation, m.similarity));
@@ -727,20 +727,24 @@ impl Store {
         let mut stmt = self
             .conn
             .prepare_cached(
-                "SELECT a.id, a.title, a.text, a.published, a.seq, c.duplicate_of FROM articles a
-                 LEFT JOIN copies c ON c.article = a.id WHERE a.seq > ?1 ORDER BY a.seq",
+                "SELECT a.id, a.title, a.raw, a.published, a.seq, c.duplicate_of, a.text
+                 FROM articles a LEFT JOIN copies c ON c.article = a.id
+                 WHERE a.seq > ?1 ORDER BY a.seq",
             )
             .map_err(|e| self.err(e))?;
         let mut rows = stmt.query([through]).map_err(|e| self.err(e))?;
         while let Some(row) = rows.next().map_err(|e| self.err(e))? {
-            let text_at = |i: usize| text_column(row, i);
+            let text_at = |i: usize| str_column(row, i);
+            // The clean text may be stored as copies from the raw text
+            // (column 2), so it is decoded, not borrowed.
+            let text = clean_text_column(row, 2, 6).map_err(|e| self.err(e))?;
             let id = text_at(0).map_err(|e| self.err(e))?.and_then(ArticleId::parse);
             let published = text_at(3).map_err(|e| self.err(e))?;
             let copy_of = text_at(5).map_err(|e| self.err(e))?;
             let input = ClusterInput {
                 article: id.unwrap_or(ArticleId(0)),
                 title: text_at(1).map_err(|e| self.err(e))?,
-                text: text_at(2).map_err(|e| self.err(e))?.unwrap_or(""),
+                text: &text,
                 published: published.and_then(|d| NaiveDate::parse_from_str(d, "%Y-%m-%d").ok()),
                 duplicate_of: copy_of.and_then(ArticleId::parse),
             };
@@ -826,7 +830,7 @@ fn store_err(path: &Path, source: rusqlite::Error) -> Error {
 }
 
 /// Column `i` of `row` as text borrowed from the row (`None` for NULL).
-fn text_column<'r>(row: &'r rusqlite::Row<'_>, i: usize) -> rusqlite::Result<Option<&'r str>> {
+fn str_column<'r>(row: &'r rusqlite::Row<'_>, i: usize) -> rusqlite::Result<Option<&'r str>> {
     row.get_ref(i)?.as_str_or_null().map_err(|e| {
         rusqlite::Error::FromSqlConversionFailure(i, rusqlite::types::Type::Text, e.into())
     })
@@ -844,7 +848,7 @@ fn row_to_article(r: &rusqlite::Row<'_>) -> rusqlite::Result<Article> {
 /// text is read all the same: the clean text may be stored as copies from
 /// it).
 fn row_to_article_with(r: &rusqlite::Row<'_>, keep_raw: bool) -> rusqlite::Result<Article> {
-    let text = text_column(r, 12, 13)?;
+    let text = clean_text_column(r, 12, 13)?;
     let raw = if keep_raw { r.get(12)? } else { String::new() };
     let id: String = r.get(0)?;
     let format: String = r.get(3)?;
@@ -876,7 +880,7 @@ fn row_to_article_with(r: &rusqlite::Row<'_>, keep_raw: bool) -> rusqlite::Resul
 /// The clean text of a row from its `raw` and `text` columns (indices):
 /// a TEXT value is the text itself, a BLOB the text as copies from the raw
 /// text ([`encode_text`]).
-fn text_column(r: &rusqlite::Row<'_>, raw: usize, text: usize) -> rusqlite::Result<String> {
+fn clean_text_column(r: &rusqlite::Row<'_>, raw: usize, text: usize) -> rusqlite::Result<String> {
     use rusqlite::types::{Type, ValueRef};
     let damaged = |i, t, what: &str| {
         rusqlite::Error::FromSqlConversionFailure(i, t, format!("damaged {what}").into())
