@@ -19,6 +19,7 @@ use rustc_hash::FxHashMap;
 
 use super::names::NameProfile;
 use super::vector::{Centroid, SparseVec};
+use super::years::{stated_years, YearProfile};
 use super::{
     Assignment, Change, ClusterConfig, ClusterInput, ClusterState, Event, EventId, Member, Story,
     StoryId,
@@ -64,11 +65,14 @@ pub(super) fn near(
 /// The similarity an article or event loses against an event whose
 /// participants conflict with its own (see `names`).
 pub(super) fn conflict_penalty(a: &NameProfile, b: &NameProfile, config: &ClusterConfig) -> f32 {
-    if config.conflict_margin > 0.0 && a.conflicts(b) {
-        config.conflict_margin
+    let names =
+        if config.conflict_margin > 0.0 && a.conflicts(b) { config.conflict_margin } else { 0.0 };
+    let years = if config.year_margin > 0.0 && a.years_conflict(b, config.year_core_min) {
+        config.year_margin
     } else {
         0.0
-    }
+    };
+    names + years
 }
 
 /// Events of a candidate story (newest first) that a second look checks
@@ -92,7 +96,19 @@ impl ClusterState {
             return self.assignment_of(input.article).expect("just assigned");
         }
         let f = self.lexicon.features(input.title, input.text, &config.text);
-        let profile = NameProfile::of_article(&f.read_names, &f.salient_names);
+        // The years an article writes stand in for a date only where it has
+        // none: a dated article is bounded in time by `event_days` already.
+        let years = match input.published {
+            Some(_) => YearProfile::default(),
+            None => {
+                let mut years = stated_years(input.title.unwrap_or_default());
+                years.extend(stated_years(input.text));
+                years.sort_unstable();
+                years.dedup();
+                YearProfile::of_article(&years)
+            }
+        };
+        let profile = NameProfile::of_article(&f.read_names, &f.salient_names).with_years(years);
         let topic = Member { terms: f.topic, names: f.names.clone(), ..Member::default() };
         let member = Member { terms: f.terms, names: f.names, profile };
         let query = member.terms.top(config.query_terms);

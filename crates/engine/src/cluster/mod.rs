@@ -27,6 +27,7 @@ mod names;
 mod reconcile;
 mod text;
 mod vector;
+mod years;
 
 use std::collections::BTreeMap;
 use std::fmt;
@@ -106,6 +107,14 @@ pub struct ClusterConfig {
     /// outweighs moderate agreement on the words of the kind of event,
     /// not a strong one. 0 turns the test off.
     pub conflict_margin: f32,
+    /// When an article and an event (or two events) write years that show
+    /// two events (one side's core year, the latest year of most of its
+    /// members, never written by the other; see `years`), their similarity
+    /// counts this much less. 0 turns the test off.
+    pub year_margin: f32,
+    /// Members that must agree on a latest year before it is an event's
+    /// core year.
+    pub year_core_min: u16,
     /// Share of the name vector in the similarity to a story.
     pub story_name_weight: f32,
     /// A dated article joins a dated event only within this many days of it.
@@ -187,6 +196,8 @@ impl Default for ClusterConfig {
             split_threshold: 0.15,
             event_name_weight: 0.4,
             conflict_margin: 0.1,
+            year_margin: 0.1,
+            year_core_min: 2,
             story_name_weight: 0.2,
             event_days: 3,
             story_gap_days: 120,
