@@ -34,7 +34,7 @@ fn combine(terms: f32, names: Option<f32>, name_weight: f32) -> f32 {
     }
 }
 
-fn similarity(terms: &Centroid, names: &Centroid, m: &Member, name_weight: f32) -> f32 {
+pub(super) fn similarity(terms: &Centroid, names: &Centroid, m: &Member, name_weight: f32) -> f32 {
     let n = (!m.names.is_empty() && !names.terms().is_empty()).then(|| names.cosine(&m.names.0));
     combine(terms.cosine(&m.terms.0), n, name_weight)
 }
@@ -447,6 +447,7 @@ impl ClusterState {
         let n = self.events[event as usize].articles.len();
         if on_schedule(n) {
             self.try_split(event, config);
+            self.reexamine(self.resolve_event(EventId(event)).0, config);
             self.try_merge_event(self.resolve_event(EventId(event)).0, config);
         }
         let story = self.events[self.resolve_event(EventId(event)).0 as usize].story.0;
@@ -842,7 +843,7 @@ fn min_opt(a: Option<NaiveDate>, b: Option<NaiveDate>) -> Option<NaiveDate> {
     }
 }
 
-fn widen(e: &mut Event, date: Option<NaiveDate>) {
+pub(super) fn widen(e: &mut Event, date: Option<NaiveDate>) {
     e.first = min_opt(e.first, date);
     e.last = e.last.max(date);
 }

@@ -115,6 +115,10 @@ pub struct ClusterConfig {
     /// Members that must agree on a latest year before it is an event's
     /// core year.
     pub year_core_min: u16,
+    /// When an open event reaches 4, 8, 16, ... articles, a member that
+    /// fits another event of its story better than the rest of its own
+    /// by this much moves there (see `reconcile`); 0 turns it off.
+    pub reexamine_margin: f32,
     /// Share of the name vector in the similarity to a story.
     pub story_name_weight: f32,
     /// A dated article joins a dated event only within this many days of it.
@@ -198,6 +202,7 @@ impl Default for ClusterConfig {
             conflict_margin: 0.1,
             year_margin: 0.1,
             year_core_min: 2,
+            reexamine_margin: 0.1,
             story_name_weight: 0.2,
             event_days: 3,
             story_gap_days: 120,

@@ -67,6 +67,21 @@ impl NameProfile {
         self.years.add(&other.years);
     }
 
+    /// Takes out the counts of `other`, a member added before (it moves to
+    /// another event).
+    pub fn remove(&mut self, other: &NameProfile) {
+        for &(t, r, sal) in &other.counts {
+            if let Ok(i) = self.counts.binary_search_by_key(&t, |c| c.0) {
+                let c = &mut self.counts[i];
+                c.1 = c.1.saturating_sub(r);
+                c.2 = c.2.saturating_sub(sal);
+            }
+        }
+        self.counts.retain(|c| c.1 > 0);
+        self.n = self.n.saturating_sub(other.n);
+        self.years.remove(&other.years);
+    }
+
     /// Members in which `term` was read.
     fn read(&self, term: u32) -> u16 {
         self.counts.binary_search_by_key(&term, |c| c.0).map_or(0, |i| self.counts[i].1)

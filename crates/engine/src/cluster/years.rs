@@ -88,6 +88,19 @@ impl YearProfile {
         self.n = self.n.saturating_add(other.n);
     }
 
+    /// Takes out the counts of `other`, a member added before.
+    pub fn remove(&mut self, other: &YearProfile) {
+        for &(y, l, r) in &other.counts {
+            if let Ok(i) = self.counts.binary_search_by_key(&y, |c| c.0) {
+                let c = &mut self.counts[i];
+                c.1 = c.1.saturating_sub(l);
+                c.2 = c.2.saturating_sub(r);
+            }
+        }
+        self.counts.retain(|c| c.2 > 0);
+        self.n = self.n.saturating_sub(other.n);
+    }
+
     /// True when no member wrote a year.
     fn is_silent(&self) -> bool {
         self.counts.is_empty()
