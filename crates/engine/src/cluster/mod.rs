@@ -18,7 +18,9 @@
 //! are split; every 32 arrivals, the small events of that window get a
 //! second look with the centroids as they now are (`reconcile`), so an
 //! event is less often split by the order its articles came in. Merges and
-//! splits are recorded as [`Change`]s so old ids stay resolvable.
+//! splits are recorded as [`Change`]s so old ids stay resolvable. An
+//! undated article's stated years stand in for its date (`years`), and an
+//! event that has grown re-examines its members (`reconcile`).
 //! Deterministic: ties break by id, no clock, no randomness.
 
 mod assign;
@@ -299,11 +301,13 @@ pub enum Change {
         /// The story that absorbed it.
         into: StoryId,
     },
-    /// Articles of event `from` drifted apart and moved to the new `into`.
+    /// Articles of event `from` drifted apart and moved to `into`: a new
+    /// event, or another event of the story that fits them better (see
+    /// `reconcile`).
     EventSplit {
         /// The event that was split (it keeps its other articles).
         from: EventId,
-        /// The new event.
+        /// The event that took them.
         into: EventId,
         /// The articles moved, as hex ids.
         articles: Vec<String>,

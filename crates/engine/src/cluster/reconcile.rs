@@ -24,6 +24,14 @@
 //! run by run gives the same state as one run; the work per window is at
 //! most two index queries per event started in it, so the cost per article
 //! does not grow with the store.
+//! Re-examination, the other direction: an early article of another event
+//! of the same kind joins whatever event is there when it arrives, and
+//! merging cannot take it out again. When an open event reaches 4, 8, 16,
+//! ... articles (`assign`'s schedule), each member is compared with the
+//! rest of its event and with the newest other events of its story, and
+//! moves to one that fits it better by `reexamine_margin`; at most
+//! `REEXAMINE_SCAN` comparisons per member per doubling, so a constant
+//! per article amortised.
 
 use super::assign::{centroid_similarity, conflict_penalty, larger_last, near, similarity, widen};
 use super::{Change, ClusterConfig, ClusterState, EventId};
