@@ -18,6 +18,7 @@ use chrono::NaiveDate;
 
 use super::names::NameProfile;
 use super::vector::{Centroid, SparseVec};
+use super::years::{stated_years, YearProfile};
 use super::{
     Assignment, Change, ClusterConfig, ClusterInput, ClusterState, Event, EventId, Member, Story,
     StoryId,
@@ -32,7 +33,7 @@ fn combine(terms: f32, names: Option<f32>, name_weight: f32) -> f32 {
     }
 }
 
-fn similarity(terms: &Centroid, names: &Centroid, m: &Member, name_weight: f32) -> f32 {
+pub(super) fn similarity(terms: &Centroid, names: &Centroid, m: &Member, name_weight: f32) -> f32 {
     let n = (!m.names.is_empty() && !names.terms().is_empty()).then(|| names.cosine(&m.names.0));
     combine(terms.cosine(&m.terms.0), n, name_weight)
 }
@@ -63,11 +64,14 @@ pub(super) fn near(
 /// The similarity an article or event loses against an event whose
 /// participants conflict with its own (see `names`).
 pub(super) fn conflict_penalty(a: &NameProfile, b: &NameProfile, config: &ClusterConfig) -> f32 {
-    if config.conflict_margin > 0.0 && a.conflicts(b) {
-        config.conflict_margin
+    let names =
+        if config.conflict_margin > 0.0 && a.conflicts(b) { config.conflict_margin } else { 0.0 };
+    let years = if config.year_margin > 0.0 && a.years_conflict(b, config.year_core_min) {
+        config.year_margin
     } else {
         0.0
-    }
+    };
+    names + years
 }
 
 /// Events of a candidate story (newest first) that a second look checks
@@ -91,7 +95,19 @@ impl ClusterState {
             return self.assignment_of(input.article).expect("just assigned");
         }
         let f = self.lexicon.features(input.title, input.text, &config.text);
-        let profile = NameProfile::of_article(&f.read_names, &f.salient_names);
+        // The years an article writes stand in for a date only where it has
+        // none: a dated article is bounded in time by `event_days` already.
+        let years = match input.published {
+            Some(_) => YearProfile::default(),
+            None => {
+                let mut years = stated_years(input.title.unwrap_or_default());
+                years.extend(stated_years(input.text));
+                years.sort_unstable();
+                years.dedup();
+                YearProfile::of_article(&years)
+            }
+        };
+        let profile = NameProfile::of_article(&f.read_names, &f.salient_names).with_years(years);
         let topic = Member { terms: f.topic, names: f.names.clone(), ..Member::default() };
         let member = Member { terms: f.terms, names: f.names, profile };
         let query = member.terms.top(config.query_terms);
@@ -427,6 +443,7 @@ impl ClusterState {
         let n = self.events[event as usize].articles.len();
         if on_schedule(n) {
             self.try_split(event, config);
+            self.reexamine(self.resolve_event(EventId(event)).0, config);
             self.try_merge_event(self.resolve_event(EventId(event)).0, config);
         }
         let story = self.events[self.resolve_event(EventId(event)).0 as usize].story.0;
@@ -821,7 +838,7 @@ fn min_opt(a: Option<NaiveDate>, b: Option<NaiveDate>) -> Option<NaiveDate> {
     }
 }
 
-fn widen(e: &mut Event, date: Option<NaiveDate>) {
+pub(super) fn widen(e: &mut Event, date: Option<NaiveDate>) {
     e.first = min_opt(e.first, date);
     e.last = e.last.max(date);
 }

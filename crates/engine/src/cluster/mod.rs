@@ -18,7 +18,9 @@
 //! are split; every 32 arrivals, the small events of that window get a
 //! second look with the centroids as they now are (`reconcile`), so an
 //! event is less often split by the order its articles came in. Merges and
-//! splits are recorded as [`Change`]s so old ids stay resolvable.
+//! splits are recorded as [`Change`]s so old ids stay resolvable. An
+//! undated article's stated years stand in for its date (`years`), and an
+//! event that has grown re-examines its members (`reconcile`).
 //! Deterministic: ties break by id, no clock, no randomness.
 
 mod assign;
@@ -27,6 +29,7 @@ mod names;
 mod reconcile;
 mod text;
 mod vector;
+mod years;
 
 use std::collections::BTreeMap;
 use std::fmt;
@@ -106,6 +109,18 @@ pub struct ClusterConfig {
     /// outweighs moderate agreement on the words of the kind of event,
     /// not a strong one. 0 turns the test off.
     pub conflict_margin: f32,
+    /// When an article and an event (or two events) write years that show
+    /// two events (one side's core year, the latest year of most of its
+    /// members, never written by the other; see `years`), their similarity
+    /// counts this much less. 0 turns the test off.
+    pub year_margin: f32,
+    /// Members that must agree on a latest year before it is an event's
+    /// core year.
+    pub year_core_min: u16,
+    /// When an open event reaches 4, 8, 16, ... articles, a member that
+    /// fits another event of its story better than the rest of its own
+    /// by this much moves there (see `reconcile`); 0 turns it off.
+    pub reexamine_margin: f32,
     /// Share of the name vector in the similarity to a story.
     pub story_name_weight: f32,
     /// A dated article joins a dated event only within this many days of it.
@@ -187,6 +202,9 @@ impl Default for ClusterConfig {
             split_threshold: 0.15,
             event_name_weight: 0.4,
             conflict_margin: 0.1,
+            year_margin: 0.1,
+            year_core_min: 2,
+            reexamine_margin: 0.1,
             story_name_weight: 0.2,
             event_days: 3,
             story_gap_days: 120,
@@ -283,11 +301,13 @@ pub enum Change {
         /// The story that absorbed it.
         into: StoryId,
     },
-    /// Articles of event `from` drifted apart and moved to the new `into`.
+    /// Articles of event `from` drifted apart and moved to `into`: a new
+    /// event, or another event of the story that fits them better (see
+    /// `reconcile`).
     EventSplit {
         /// The event that was split (it keeps its other articles).
         from: EventId,
-        /// The new event.
+        /// The event that took them.
         into: EventId,
         /// The articles moved, as hex ids.
         articles: Vec<String>,

@@ -21,13 +21,18 @@
 
 use serde::{Deserialize, Serialize};
 
+use super::years::YearProfile;
+
 /// Name counts of an event: `(name term, members that read it, members in
-/// which it was salient)`, sorted by term.
+/// which it was salient)`, sorted by term; and the years its members write
+/// (see `years`), kept and dropped with the names.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct NameProfile {
     counts: Vec<(u32, u16, u16)>,
     /// Members counted.
     n: u16,
+    #[serde(default)]
+    years: YearProfile,
 }
 
 impl NameProfile {
@@ -36,7 +41,12 @@ impl NameProfile {
     pub fn of_article(read: &[u32], salient: &[u32]) -> NameProfile {
         let counts =
             read.iter().map(|&t| (t, 1, u16::from(salient.binary_search(&t).is_ok()))).collect();
-        NameProfile { counts, n: 1 }
+        NameProfile { counts, n: 1, years: YearProfile::default() }
+    }
+
+    /// This profile with the years stated by its (one) article.
+    pub fn with_years(self, years: YearProfile) -> NameProfile {
+        NameProfile { years, ..self }
     }
 
     /// True when nothing was counted (a closed event drops its profile).
@@ -54,6 +64,22 @@ impl NameProfile {
             |(id, x, y), (_, u, v)| (id, x.saturating_add(u), y.saturating_add(v)),
         );
         self.n = self.n.saturating_add(other.n);
+        self.years.add(&other.years);
+    }
+
+    /// Takes out the counts of `other`, a member added before (it moves to
+    /// another event).
+    pub fn remove(&mut self, other: &NameProfile) {
+        for &(t, r, sal) in &other.counts {
+            if let Ok(i) = self.counts.binary_search_by_key(&t, |c| c.0) {
+                let c = &mut self.counts[i];
+                c.1 = c.1.saturating_sub(r);
+                c.2 = c.2.saturating_sub(sal);
+            }
+        }
+        self.counts.retain(|c| c.1 > 0);
+        self.n = self.n.saturating_sub(other.n);
+        self.years.remove(&other.years);
     }
 
     /// Members in which `term` was read.
@@ -77,9 +103,15 @@ impl NameProfile {
         a.min(b) >= 1 && a.max(b) >= 2
     }
 
+    /// True when the years the two sides write show two events (see
+    /// [`YearProfile::conflicts`]).
+    pub fn years_conflict(&self, other: &NameProfile, min: u16) -> bool {
+        !self.is_empty() && !other.is_empty() && self.years.conflicts(&other.years, min)
+    }
+
     /// Approximate heap size in bytes.
     pub fn heap_bytes(&self) -> usize {
-        self.counts.capacity() * std::mem::size_of::<(u32, u16, u16)>()
+        self.counts.capacity() * std::mem::size_of::<(u32, u16, u16)>() + self.years.heap_bytes()
     }
 }
 

@@ -276,3 +276,99 @@ fn config_overrides_set_fields_and_name_what_is_wrong() {
         assert!(err.contains(says), "{spec}: {err}");
     }
 }
+
+const QUAKE_2009: &str = "An earthquake struck the coast of Calder province in 2009, \
+    toppling houses in the port town; rescuers searched the rubble for survivors.";
+const QUAKE_2009_B: &str = "Rescuers searched the rubble of toppled houses in the port town \
+    after the 2009 earthquake on the Calder coast, officials said.";
+const QUAKE_2013: &str = "An earthquake struck the coast of Calder province in 2013, \
+    toppling houses in the port town; rescuers searched the rubble for survivors.";
+
+#[test]
+fn an_undated_report_that_never_writes_the_events_year_is_another_event() {
+    let undated = |id, text| ClusterInput {
+        article: ArticleId(id),
+        title: Some("Earthquake on the Calder coast"),
+        text,
+        published: None,
+        duplicate_of: None,
+    };
+    let run = |year_margin: f32| {
+        let config = ClusterConfig { year_margin, ..ClusterConfig::default() };
+        let mut state = ClusterState::new(&config);
+        let a = state.assign(&undated(1, QUAKE_2009), &config);
+        let b = state.assign(&undated(2, QUAKE_2009_B), &config);
+        let c = state.assign(&undated(3, QUAKE_2013), &config);
+        assert_eq!(a, b);
+        (a, c)
+    };
+    // Word for word the same report but for the year: without the year test
+    // it joins; with it, it starts another event of the same story.
+    let (a, c) = run(0.0);
+    assert_eq!(a, c);
+    let (a, c) = run(ClusterConfig::default().year_margin * 10.0);
+    assert_ne!(a.event, c.event);
+    assert_eq!(a.story, c.story);
+}
+
+#[test]
+fn re_examined_members_move_and_every_article_stays_placed_once() {
+    // A low join threshold lets mixed reports land in whichever event came
+    // first; a tiny margin lets the re-examination move them.
+    let config = ClusterConfig {
+        story_threshold: 0.0,
+        event_threshold: 0.4,
+        split_threshold: 0.0,
+        reconcile_every: 0,
+        ..ClusterConfig::default()
+    };
+    let texts = [
+        format!("{FLOOD_A} bulletin"),
+        format!("{CHESS} {FLOOD_B} bulletin"),
+        format!("{QUAKE_2009} {FLOOD_A} bulletin"),
+        format!("{CHESS} bulletin"),
+        format!("{FLOOD_B} bulletin"),
+        format!("{QUAKE_2009_B} bulletin"),
+        format!("{CHESS} {QUAKE_2009} bulletin"),
+        format!("{FLOOD_A} {FLOOD_B} bulletin"),
+        format!("{QUAKE_2009} bulletin"),
+        format!("{CHESS} {CHESS} bulletin"),
+    ];
+    let run = |reexamine_margin: f32| {
+        let config = ClusterConfig { reexamine_margin, ..config.clone() };
+        let mut state = ClusterState::new(&config);
+        for (i, text) in texts.iter().enumerate() {
+            state.assign(&input(i as u64, "", text, None), &config);
+        }
+        state
+    };
+    let group = |state: &ClusterState| -> Vec<Vec<u64>> {
+        let mut events: Vec<Vec<u64>> = state
+            .stories()
+            .flat_map(|s| s.events)
+            .map(|e| e.articles().map(|a| a.0).collect::<Vec<u64>>())
+            .collect();
+        for e in &mut events {
+            e.sort_unstable();
+        }
+        events.sort();
+        events
+    };
+    let without = run(0.0);
+    let with = run(0.001);
+    // Without a second look the first mixed reports stay in the flood event.
+    assert_eq!(group(&without), vec![vec![0, 1, 2, 4, 7], vec![3, 6, 9], vec![5, 8]]);
+    // With it, the chess report and the earthquake report move to the
+    // events of their own kind that formed after them.
+    assert_eq!(group(&with), vec![vec![0, 4, 7], vec![1, 3, 9], vec![2, 5, 6, 8]]);
+    for state in [&without, &with] {
+        for i in 0..texts.len() as u64 {
+            let e = state.event(state.event_of(ArticleId(i)).unwrap()).unwrap();
+            assert!(e.articles().any(|a| a == ArticleId(i)), "article {i} not in its event");
+        }
+        let n: usize = state.stories().map(|s| s.n_articles).sum();
+        assert_eq!(n, texts.len());
+    }
+    let moved = with.changes().iter().filter(|c| matches!(c, Change::EventSplit { .. })).count();
+    assert_eq!(moved, 3);
+}
