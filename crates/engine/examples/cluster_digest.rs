@@ -11,7 +11,7 @@
 
 use storyline::cluster::{ClusterConfig, ClusterInput, ClusterState};
 use storyline::eval::clustering::{
-    load_ecbplus, load_seeds, load_timeline17, perturbed, shuffled, Doc,
+    cluster_state, load_ecbplus, load_seeds, load_timeline17, perturbed, shuffled,
 };
 use storyline::ingest::list_inputs;
 use storyline::model::ArticleId;
@@ -30,14 +30,17 @@ fn main() {
         for seed in [0, 1, 2] {
             let order: Vec<usize> =
                 if seed == 0 { (0..docs.len()).collect() } else { shuffled(docs.len(), seed) };
-            let state = run(docs, &order, &config);
+            let state = cluster_state(docs, &order, &config);
             println!("{name} order {seed} {}", digest(&state, docs.len()));
         }
     }
     let mut with_seeds = sets[0].1.clone();
     with_seeds.extend(seeds);
     let order: Vec<usize> = (0..with_seeds.len()).collect();
-    println!("timeline17+seeds {}", digest(&run(&with_seeds, &order, &config), with_seeds.len()));
+    println!(
+        "timeline17+seeds {}",
+        digest(&cluster_state(&with_seeds, &order, &config), with_seeds.len())
+    );
 
     let t17 = &sets[0].1;
     let mut state = ClusterState::new(&config);
@@ -72,22 +75,6 @@ fn main() {
         xxhash_rust::xxh3::xxh3_64(json.as_bytes()),
         xxhash_rust::xxh3::xxh3_64(copies.as_bytes())
     );
-}
-
-fn run(docs: &[Doc], order: &[usize], config: &ClusterConfig) -> ClusterState {
-    let mut state = ClusterState::new(config);
-    for &i in order {
-        let d = &docs[i];
-        let input = ClusterInput {
-            article: ArticleId(i as u64),
-            title: d.title.as_deref(),
-            text: &d.text,
-            published: d.date,
-            duplicate_of: None,
-        };
-        state.assign(&input, config);
-    }
-    state
 }
 
 /// The labels (story and event of each document, by id) and the whole

@@ -165,9 +165,9 @@ pub fn load_seeds(seeds: &Path) -> crate::Result<Vec<Doc>> {
     Ok(docs)
 }
 
-/// Clusters `docs` in the order of `order` from an empty state; returns
-/// `(story, event)` labels per document index (final, resolved ids).
-pub fn cluster_docs(docs: &[Doc], order: &[usize], config: &ClusterConfig) -> Vec<(u32, u32)> {
+/// Clusters `docs` in the order of `order` from an empty state, document
+/// `i` as article id `i`; returns the state.
+pub fn cluster_state(docs: &[Doc], order: &[usize], config: &ClusterConfig) -> ClusterState {
     let mut state = ClusterState::new(config);
     for &i in order {
         let d = &docs[i];
@@ -180,6 +180,13 @@ pub fn cluster_docs(docs: &[Doc], order: &[usize], config: &ClusterConfig) -> Ve
         };
         state.assign(&input, config);
     }
+    state
+}
+
+/// Clusters `docs` in the order of `order` from an empty state; returns
+/// `(story, event)` labels per document index (final, resolved ids).
+pub fn cluster_docs(docs: &[Doc], order: &[usize], config: &ClusterConfig) -> Vec<(u32, u32)> {
+    let state = cluster_state(docs, order, config);
     (0..docs.len())
         .map(|i| {
             let a = state.assignment_of(ArticleId(i as u64)).expect("every document was assigned");
