@@ -718,9 +718,10 @@ impl Store {
     /// headline, clean text, date, and the article it copies, if any);
     /// returns the mark to save with the updated state
     /// ([`Store::save_cluster_state_through`]). Only those articles are
-    /// read, and of them only these columns, borrowed from the row (the
-    /// raw text and offset map, most of a row, are never copied): the cost
-    /// follows what was added, not the size of the store.
+    /// read, and of them only these columns (the raw text is read to
+    /// rebuild the clean text, stored as copies from it; the offset map and
+    /// diagnostics are never decoded): the cost follows what was added, not
+    /// the size of the store.
     pub fn unclustered(&self, mut place: impl FnMut(&ClusterInput<'_>)) -> Result<ClusterMark> {
         let through = self.meta_i64(CLUSTERED_THROUGH)?.unwrap_or(0);
         let mut last = through;
