@@ -443,6 +443,7 @@ impl ClusterState {
         let n = self.events[event as usize].articles.len();
         if on_schedule(n) {
             self.try_split(event, config);
+            self.split_on_conflict(self.resolve_event(EventId(event)).0, config);
             self.reexamine(self.resolve_event(EventId(event)).0, config);
             self.try_merge_event(self.resolve_event(EventId(event)).0, config);
         }
@@ -706,7 +707,15 @@ impl ClusterState {
         }
         // The new event takes the smaller half (the first member stays).
         let take = n_moved * 2 <= part.len();
-        let story = e.story.0;
+        let moving: Vec<bool> = part.iter().map(|&p| p == take).collect();
+        self.split_off(event, &moving, config);
+    }
+
+    /// Moves the members of `event` marked in `moving` to a new event of
+    /// its story, recorded as an [`Change::EventSplit`]. The event must be
+    /// open (it holds a member vector per article).
+    pub(super) fn split_off(&mut self, event: u32, moving: &[bool], config: &ClusterConfig) -> u32 {
+        let story = self.events[event as usize].story.0;
         let new = self.new_event(story, config);
         let old = std::mem::replace(&mut self.events[event as usize], placeholder(event, config));
         let mut keep = placeholder(event, config);
@@ -718,7 +727,7 @@ impl ClusterState {
         self.events[new as usize].title = old.title.clone();
         let mut moved_ids = Vec::new();
         for (i, member) in old.members.into_iter().enumerate() {
-            let dest = if part[i] == take { new } else { event };
+            let dest = if moving[i] { new } else { event };
             let target = if dest == event { &mut keep } else { &mut self.events[new as usize] };
             target.terms.add(&member.terms.0, 1.0);
             target.names.add(&member.names.0, 1.0);
@@ -742,6 +751,7 @@ impl ClusterState {
             into: EventId(new),
             articles: moved_ids,
         });
+        new
     }
 }
 

@@ -121,6 +121,11 @@ pub struct ClusterConfig {
     /// fits another event of its story better than the rest of its own
     /// by this much moves there (see `reconcile`); 0 turns it off.
     pub reexamine_margin: f32,
+    /// An open event that has grown to 4, 8, 16, ... articles splits in
+    /// two when a two-means scored with the conflict penalty finds two
+    /// sides whose profiles conflict and which, as events, would not pass
+    /// `event_threshold` (see `reconcile`).
+    pub conflict_split: bool,
     /// Share of the name vector in the similarity to a story.
     pub story_name_weight: f32,
     /// A dated article joins a dated event only within this many days of it.
@@ -205,6 +210,7 @@ impl Default for ClusterConfig {
             year_margin: 0.1,
             year_core_min: 2,
             reexamine_margin: 0.1,
+            conflict_split: true,
             story_name_weight: 0.2,
             event_days: 3,
             story_gap_days: 120,

@@ -34,7 +34,9 @@
 //! per article amortised.
 
 use super::assign::{centroid_similarity, conflict_penalty, larger_last, near, similarity, widen};
-use super::{Change, ClusterConfig, ClusterState, EventId};
+use super::names::NameProfile;
+use super::vector::Centroid;
+use super::{Change, ClusterConfig, ClusterState, EventId, Member};
 use crate::model::ArticleId;
 
 impl ClusterState {
@@ -177,5 +179,157 @@ impl ClusterState {
             into: EventId(into),
             articles: vec![ArticleId(article).to_string()],
         });
+    }
+}
+
+/// One side of a trial split: the sums of its members' vectors and names.
+struct Side {
+    terms: Centroid,
+    names: Centroid,
+    profile: NameProfile,
+    n: usize,
+}
+
+impl Side {
+    fn new(config: &ClusterConfig) -> Side {
+        Side {
+            terms: Centroid::new(config.event_terms),
+            names: Centroid::new(config.event_terms / 3),
+            profile: NameProfile::default(),
+            n: 0,
+        }
+    }
+
+    fn of(members: &[Member], side: &[bool], which: bool, config: &ClusterConfig) -> Side {
+        let mut s = Side::new(config);
+        for (m, _) in members.iter().zip(side).filter(|(_, &x)| x == which) {
+            s.terms.add(&m.terms.0, 1.0);
+            s.names.add(&m.names.0, 1.0);
+            s.profile.add(&m.profile);
+            s.n += 1;
+        }
+        s
+    }
+
+    /// How well `m` fits this side, less the conflict penalty; `inside`
+    /// when `m` is one of its members (it is taken out first, or its own
+    /// names would count as read).
+    fn fit(&self, m: &Member, inside: bool, config: &ClusterConfig) -> f32 {
+        let w = config.event_name_weight;
+        if !inside {
+            return similarity(&self.terms, &self.names, m, w)
+                - conflict_penalty(&self.profile, &m.profile, config);
+        }
+        if self.n <= 1 {
+            return f32::MIN;
+        }
+        let (mut terms, mut names, mut profile) =
+            (self.terms.clone(), self.names.clone(), self.profile.clone());
+        terms.add(&m.terms.0, -1.0);
+        names.add(&m.names.0, -1.0);
+        profile.remove(&m.profile);
+        similarity(&terms, &names, m, w) - conflict_penalty(&profile, &m.profile, config)
+    }
+}
+
+impl ClusterState {
+    /// Splits an open event whose members fall into two groups that
+    /// contradict each other (see `names` and `years`): a two-means over
+    /// the members that scores each side by similarity less the conflict
+    /// penalty, seeded by the member that fits the rest of its event least
+    /// and the member that fits that one least. The split stands when both
+    /// sides hold at least two members, their profiles conflict, and the
+    /// two sides as events would not pass `event_threshold` (the score an
+    /// arriving article needs to join, so neither a join test nor a merge
+    /// would put them together again). Once two events of one kind have
+    /// mixed, each later report of either reads the names of both, and
+    /// nothing else takes the mix apart; this looks at it again as it
+    /// grows (on `assign`'s doubling schedule, so at most O(log n) looks
+    /// of O(n) comparisons each, n ≤ `split_max`).
+    pub(super) fn split_on_conflict(&mut self, event: u32, config: &ClusterConfig) {
+        let e = &self.events[event as usize];
+        let n = e.members.len();
+        if !config.conflict_split || n != e.articles.len() || n < 4 {
+            return;
+        }
+        let whole =
+            Side { terms: e.terms.clone(), names: e.names.clone(), profile: e.profile.clone(), n };
+        let order = |a: &(usize, f32), b: &(usize, f32)| a.1.total_cmp(&b.1).then(b.0.cmp(&a.0));
+        let least = |scores: Vec<(usize, f32)>| scores.into_iter().min_by(order).map(|x| x.0);
+        let Some(a) = least(
+            e.members.iter().enumerate().map(|(i, m)| (i, whole.fit(m, true, config))).collect(),
+        ) else {
+            return;
+        };
+        let mut seed_a = Side::new(config);
+        seed_a.terms.add(&e.members[a].terms.0, 1.0);
+        seed_a.names.add(&e.members[a].names.0, 1.0);
+        seed_a.profile.add(&e.members[a].profile);
+        seed_a.n = 1;
+        let Some(b) = least(
+            e.members
+                .iter()
+                .enumerate()
+                .filter(|&(i, _)| i != a)
+                .map(|(i, m)| (i, seed_a.fit(m, false, config)))
+                .collect(),
+        ) else {
+            return;
+        };
+        let mut side = vec![false; n];
+        side[a] = true;
+        let seed_b = Side::of(
+            &e.members,
+            &side.iter().enumerate().map(|(i, _)| i == b).collect::<Vec<_>>(),
+            true,
+            config,
+        );
+        for (i, m) in e.members.iter().enumerate() {
+            if i != a && i != b {
+                side[i] = seed_a.fit(m, false, config) > seed_b.fit(m, false, config);
+            }
+        }
+        for _ in 0..3 {
+            let sides = [
+                Side::of(&e.members, &side, false, config),
+                Side::of(&e.members, &side, true, config),
+            ];
+            let next: Vec<bool> = e
+                .members
+                .iter()
+                .zip(&side)
+                .map(|(m, &s)| {
+                    let on = |t: bool| sides[t as usize].fit(m, s == t, config);
+                    if on(true) == on(false) {
+                        s
+                    } else {
+                        on(true) > on(false)
+                    }
+                })
+                .collect();
+            if next == side {
+                break;
+            }
+            side = next;
+        }
+        let sides =
+            [Side::of(&e.members, &side, false, config), Side::of(&e.members, &side, true, config)];
+        if sides[0].n < 2 || sides[1].n < 2 {
+            return;
+        }
+        let penalty = conflict_penalty(&sides[0].profile, &sides[1].profile, config);
+        let apart = centroid_similarity(
+            (&sides[0].terms, &sides[0].names),
+            (&sides[1].terms, &sides[1].names),
+            config.event_name_weight,
+        ) - penalty;
+        if penalty <= 0.0 || apart >= config.event_threshold {
+            return;
+        }
+        // The smaller side moves out (on a tie, the side without the first
+        // member), as in `assign`'s split.
+        let take = if sides[0].n == sides[1].n { !side[0] } else { sides[1].n < sides[0].n };
+        let moving: Vec<bool> = side.iter().map(|&s| s == take).collect();
+        self.split_off(event, &moving, config);
     }
 }
