@@ -372,3 +372,72 @@ fn re_examined_members_move_and_every_article_stays_placed_once() {
     let moved = with.changes().iter().filter(|c| matches!(c, Change::EventSplit { .. })).count();
     assert_eq!(moved, 3);
 }
+
+// Two title defences of one champion, against two different challengers
+// (each named in full twice by one report), each reported three times in
+// different words.
+const FIGHTS: [&str; 6] = [
+    "Champion Marek Tolvan kept his belt, stopping challenger Jory Pellam in the ninth \
+     round. Jory Pellam was cut early and Tolvan pressed until the referee waved it off.",
+    "Jory Pellam could not finish the fight: Marek Tolvan defended the title with a \
+     stoppage in round nine, and Pellam said the cut had blinded him.",
+    "Tolvan against Pellam ended in the ninth when the referee stopped it; Jory Pellam \
+     went to hospital for stitches, Marek Tolvan to a party.",
+    "Marek Tolvan retained the championship on points against Oskar Brandvik after twelve \
+     rounds; the judges scored it wide and Oskar Brandvik protested the decision.",
+    "Oskar Brandvik lost a unanimous decision to Marek Tolvan over twelve rounds; \
+     Brandvik's trainer called the scoring a disgrace.",
+    "Twelve rounds were not enough for Oskar Brandvik, outpointed by Tolvan, who \
+     kept the belt; Brandvik wants a rematch with Marek Tolvan.",
+];
+
+#[test]
+fn an_event_mixing_two_conflicting_groups_splits_along_them() {
+    // Without the participant test every report joins one event; the
+    // conflict split then looks at the mix with the test on.
+    let mixing = ClusterConfig {
+        conflict_margin: 0.0,
+        conflict_split: false,
+        event_threshold: 0.1,
+        split_threshold: 0.0,
+        ..ClusterConfig::default()
+    };
+    let mut state = ClusterState::new(&mixing);
+    let mut event = None;
+    for (i, text) in [0, 3, 1, 4, 2, 5].map(|i| (i, FIGHTS[i])) {
+        let a = state.assign(&input(i as u64, "Title fight", text, None), &mixing);
+        assert_eq!(*event.get_or_insert(a.event), a.event, "report {i} joined another event");
+    }
+    let event = event.unwrap();
+    let config = ClusterConfig { event_threshold: 0.35, ..ClusterConfig::default() };
+    let mut off = state.clone();
+    off.split_on_conflict(event.0, &ClusterConfig { conflict_split: false, ..config.clone() });
+    assert_eq!(off.event(event).unwrap().n_articles(), 6);
+    state.split_on_conflict(event.0, &config);
+    let sides: Vec<Vec<u64>> = [0u64, 3]
+        .iter()
+        .map(|&a| {
+            let e = state.event(state.event_of(ArticleId(a)).unwrap()).unwrap();
+            let mut v: Vec<u64> = e.articles().map(|a| a.0).collect();
+            v.sort_unstable();
+            v
+        })
+        .collect();
+    assert_eq!(sides, vec![vec![0, 1, 2], vec![3, 4, 5]]);
+    let a = state.assignment_of(ArticleId(0)).unwrap();
+    let b = state.assignment_of(ArticleId(3)).unwrap();
+    assert_eq!(a.story, b.story);
+    assert!(state
+        .changes()
+        .iter()
+        .any(|c| matches!(c, Change::EventSplit { articles, .. } if articles.len() == 3)));
+    // One fight's reports alone do not split: nothing conflicts.
+    let mut one = ClusterState::new(&mixing);
+    for (i, text) in FIGHTS[..3].iter().enumerate() {
+        one.assign(&input(i as u64, "Title fight", text, None), &mixing);
+    }
+    one.assign(&input(9, "Title fight", FIGHTS[0], None), &mixing);
+    let e = one.event_of(ArticleId(0)).unwrap();
+    one.split_on_conflict(e.0, &config);
+    assert_eq!(one.event(e).unwrap().n_articles(), 4);
+}

@@ -512,14 +512,14 @@ mod tests {
         f.iter().cloned().fold(f64::MIN, f64::max) - f.iter().cloned().fold(f64::MAX, f64::min)
     }
 
-    /// The issue bars, on the real data. The Timeline17 story bar (B-cubed
-    /// F1 >= 0.95, natural order), the seeds bar and the order bar at the
-    /// story level (story F1 spread <= 0.01 over 5 shuffles, ECB+ and
-    /// Timeline17) are met and asserted.
-    /// FIXME(#5): the ECB+ bars are story >= 0.95 and event >= 0.90, and the
-    /// order bar (spread <= 0.01) also holds for events; the lexical path
-    /// reaches about 0.89 / 0.895 and an event spread of 0.012, so those
-    /// assert the current level (a regression guard) until the bars are met. Timeline17 in shuffled order stays below 0.95.
+    /// The issue bars, on the real data. The ECB+ event bar (B-cubed F1
+    /// >= 0.90 in arrival order, on the held-out odd topics too), the
+    /// Timeline17 story bar (B-cubed F1 >= 0.95, natural order), the seeds
+    /// bar and the order bar (F1 spread <= 0.01 over 5 shuffles: ECB+
+    /// stories and events, Timeline17 stories) are met and asserted.
+    /// FIXME(#5): the ECB+ story bar is 0.95; the lexical path reaches
+    /// about 0.89, asserted as a regression guard until it is met.
+    /// Timeline17 in shuffled order stays below 0.95.
     #[test]
     fn bars_on_ecbplus_timeline17_and_seeds() {
         let datasets = crate::eval::datasets_dir();
@@ -527,15 +527,15 @@ mod tests {
         let ecb = load_ecbplus(&datasets).unwrap();
         let s = score(&ecb, &cluster_docs(&ecb, &(0..ecb.len()).collect::<Vec<_>>(), &config));
         assert!(s.story_b3.f >= 0.87, "ecb+ story {}", s.story_b3);
-        assert!(s.event_b3.unwrap().f >= 0.89, "ecb+ event {}", s.event_b3.unwrap());
+        assert!(s.event_b3.unwrap().f >= 0.90, "ecb+ event {}", s.event_b3.unwrap());
         let shuffles = shuffled_scores(&ecb, &config);
         let f: Vec<f64> = shuffles.iter().map(|s| s.story_b3.f).collect();
         assert!(spread(&f) <= 0.01, "ecb+ story F1 over shuffles {f:?}");
         let f: Vec<f64> = shuffles.iter().map(|s| s.event_b3.unwrap().f).collect();
-        assert!(spread(&f) <= 0.015, "ecb+ event F1 over shuffles {f:?}");
+        assert!(spread(&f) <= 0.01, "ecb+ event F1 over shuffles {f:?}");
         let odd = half(&ecb, true);
         let s = score(&odd, &cluster_docs(&odd, &(0..odd.len()).collect::<Vec<_>>(), &config));
-        assert!(s.event_b3.unwrap().f >= 0.89, "ecb+ odd topics event {}", s.event_b3.unwrap());
+        assert!(s.event_b3.unwrap().f >= 0.90, "ecb+ odd topics event {}", s.event_b3.unwrap());
         let t17 = load_timeline17(&datasets).unwrap();
         let seeds = load_seeds(&datasets.join("../seeds")).unwrap();
         assert_eq!(seeds.len(), 5);
