@@ -20,7 +20,8 @@
 //! event is less often split by the order its articles came in. Merges and
 //! splits are recorded as [`Change`]s so old ids stay resolvable. An
 //! undated article's stated years stand in for its date (`years`), and an
-//! event that has grown re-examines its members (`reconcile`).
+//! event that has grown re-examines its members and splits when they form
+//! two sides that contradict each other (`reconcile`).
 //! Deterministic: ties break by id, no clock, no randomness.
 
 mod assign;

@@ -32,6 +32,15 @@
 //! moves to one that fits it better by `reexamine_margin`; at most
 //! `REEXAMINE_SCAN` comparisons per member per doubling, so a constant
 //! per article amortised.
+//! Conflict split, when there is no other event to move to: two events of
+//! one kind that mixed while both were small (in a shuffled stream the
+//! first reports of each often arrive together) stay mixed, since each
+//! later report reads names of both. At the same doubling sizes a
+//! two-means over the members, scored by similarity less the conflict
+//! penalty, looks for two sides whose name or year profiles conflict; the
+//! smaller side becomes a new event of the story when the two would not
+//! pass `event_threshold` as one (`conflict_split`). At most four passes
+//! over at most `split_max` members per doubling.
 
 use super::assign::{centroid_similarity, conflict_penalty, larger_last, near, similarity, widen};
 use super::names::NameProfile;

@@ -512,8 +512,8 @@ mod tests {
         f.iter().cloned().fold(f64::MIN, f64::max) - f.iter().cloned().fold(f64::MAX, f64::min)
     }
 
-    /// The issue bars, on the real data. The ECB+ event bar (B-cubed F1
-    /// >= 0.90 in arrival order, on the held-out odd topics too), the
+    /// The issue bars, on the real data. The ECB+ event bar (B-cubed
+    /// F1 >= 0.90 in arrival order, on the held-out odd topics too), the
     /// Timeline17 story bar (B-cubed F1 >= 0.95, natural order), the seeds
     /// bar and the order bar (F1 spread <= 0.01 over 5 shuffles: ECB+
     /// stories and events, Timeline17 stories) are met and asserted.
