@@ -304,6 +304,7 @@ fn cluster_stored(store: &mut Store, config: &ClusterConfig) -> crate::Result<()
         placed += 1;
     })?;
     if placed > 0 {
+        state.settle(config);
         store.save_cluster_state_through(&state, mark)?;
     }
     Ok(())

@@ -174,7 +174,7 @@ impl ClusterState {
         self.add_member(event, input, member, &topic.terms, score, config);
         for other in bridged {
             let (a, b) =
-                (self.resolve_story(StoryId(other)).0, self.events[event as usize].story.0);
+                (self.resolve_base_story(StoryId(other)).0, self.events[event as usize].story.0);
             let (sa, sb) = (&self.stories[a as usize], &self.stories[b as usize]);
             // A bridge only proposes a merge; the stories as wholes must agree,
             // or one stray article would chain two large stories together.
@@ -212,7 +212,7 @@ impl ClusterState {
                 break;
             }
             self.recheck.pop_first();
-            let story = self.resolve_story(StoryId(story)).0;
+            let story = self.resolve_base_story(StoryId(story)).0;
             let s = &self.stories[story as usize];
             // An undated story has no time to confine its second look to the
             // stories running then, and a low threshold alone is not safe.
@@ -310,7 +310,12 @@ impl ClusterState {
 
     /// The live candidates the index proposes for `query`, best first,
     /// at most `candidates` of them, merged-away ids resolved.
-    fn candidates(&self, query: &[(u32, f32)], config: &ClusterConfig, events: bool) -> Vec<u32> {
+    pub(super) fn candidates(
+        &self,
+        query: &[(u32, f32)],
+        config: &ClusterConfig,
+        events: bool,
+    ) -> Vec<u32> {
         let index = if events { &self.event_index } else { &self.story_index };
         let hits = index.query(query);
         let mut seen: Vec<u32> = Vec::new();
@@ -321,7 +326,7 @@ impl ClusterState {
             let c = if events {
                 self.resolve_event(EventId(c)).0
             } else {
-                self.resolve_story(StoryId(c)).0
+                self.resolve_base_story(StoryId(c)).0
             };
             if !seen.contains(&c) {
                 seen.push(c);
@@ -363,6 +368,7 @@ impl ClusterState {
             profile: NameProfile::default(),
         });
         self.stories[story as usize].events.push(EventId(id));
+        self.touch(story);
         self.open_events.push(id);
         self.fresh.push(id);
         id
@@ -385,7 +391,7 @@ impl ClusterState {
         let story = &mut self.stories[e.story.0 as usize];
         story.terms.add(&topic.0, 1.0);
         story.names.add(&member.names.0, 1.0);
-        if config.kind_merge {
+        if config.kind_merge || config.kind_link {
             story.subject.add(&member.terms.0, 1.0);
         }
         story.n_articles += 1;
@@ -413,6 +419,7 @@ impl ClusterState {
         let top_s = (story.n_articles < 8 || story.n_articles & 7 == 0)
             .then(|| story.terms.top(config.index_terms));
         let sid = story.id.0;
+        self.touch(sid);
         self.event_index.post(event, &top_e);
         if let Some(top_s) = top_s {
             self.story_index.post(sid, &top_s);
@@ -436,6 +443,8 @@ impl ClusterState {
         story.n_articles += 1;
         story.first = min_opt(story.first, input.published);
         story.last = story.last.max(input.published);
+        let sid = story.id.0;
+        self.touch(sid);
     }
 
     /// Splits, merges and closes after `event` grew.
@@ -451,7 +460,7 @@ impl ClusterState {
         let n = self.stories[story as usize].n_articles;
         if on_schedule(n) || n.is_multiple_of(config.story_recheck_every) {
             self.try_merge_story(story, config);
-            let story = self.resolve_story(StoryId(story)).0;
+            let story = self.resolve_base_story(StoryId(story)).0;
             self.try_kind_merge(story, config);
         }
         // A story that stops growing is still looked at as the others
@@ -540,6 +549,7 @@ impl ClusterState {
         let top = e.terms.top(config.index_terms);
         self.event_index.post(into, &top);
         self.stories[story.0 as usize].events.retain(|&x| x.0 != from);
+        self.touch(story.0);
         self.event_redirects.insert(from, into);
         self.changes.push(Change::EventMerged { from: EventId(from), into: EventId(into) });
     }
@@ -621,7 +631,7 @@ impl ClusterState {
                 break;
             }
             self.kind_looks.pop_first();
-            let story = self.resolve_story(StoryId(story)).0;
+            let story = self.resolve_base_story(StoryId(story)).0;
             let s = &self.stories[story as usize];
             if s.n_articles == 0 || s.kind_merged {
                 continue;
@@ -690,6 +700,8 @@ impl ClusterState {
         let top = s.terms.top(config.index_terms);
         self.story_index.post(into, &top);
         self.story_redirects.insert(from, into);
+        self.touch(from);
+        self.touch(into);
         self.changes.push(Change::StoryMerged { from: StoryId(from), into: StoryId(into) });
     }
 

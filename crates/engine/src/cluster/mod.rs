@@ -26,6 +26,7 @@
 
 mod assign;
 mod index;
+mod kind;
 mod names;
 mod reconcile;
 mod text;
@@ -191,6 +192,11 @@ pub struct ClusterConfig {
     /// event arrive first: at 160 the ECB+ shuffled spread falls from
     /// 0.034 to 0.007, but arrival order from 0.953 to 0.928.
     pub kind_confirm_after: u64,
+    /// Kind links (see `kind`): two base stories that are each other's
+    /// nearest by subject vectors, each mostly one event, are shown as one
+    /// story; unlike the kind merge the link is re-derived at the end of
+    /// each batch from the stories as they are, so it can break again.
+    pub kind_link: bool,
     /// Events larger than this are no longer split (their member vectors
     /// are dropped to bound memory).
     pub split_max: usize,
@@ -234,6 +240,7 @@ impl Default for ClusterConfig {
             kind_min_articles: 4,
             kind_event_share: 0.8,
             kind_confirm_after: 0,
+            kind_link: false,
         }
     }
 }
@@ -431,6 +438,19 @@ pub struct ClusterState {
     /// count when first proposed), one entry per story.
     #[serde(default)]
     kind_pending: BTreeMap<u32, (u32, u64)>,
+    /// Kind links as last settled: base story to its partner, both ways.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    kind_links: BTreeMap<u32, u32>,
+    /// Each eligible base story's nearest for the kind links, with the
+    /// subject cosine, as last settled.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    kind_near: BTreeMap<u32, (u32, f32)>,
+    /// The reverse of `kind_near`: story to the stories whose nearest it is.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    kind_pointed: BTreeMap<u32, std::collections::BTreeSet<u32>>,
+    /// Base stories changed since the last settle.
+    #[serde(default, skip_serializing_if = "std::collections::BTreeSet::is_empty")]
+    kind_dirty: std::collections::BTreeSet<u32>,
     /// Articles placed by similarity so far (copies and repeats are not
     /// counted); the clock of the second looks.
     #[serde(default)]
@@ -481,12 +501,18 @@ impl ClusterState {
         id
     }
 
-    /// Follows story merges to the current id.
-    pub fn resolve_story(&self, mut id: StoryId) -> StoryId {
+    /// Follows story merges to the current base story (the one the online
+    /// step keeps, before kind links).
+    pub(super) fn resolve_base_story(&self, mut id: StoryId) -> StoryId {
         while let Some(&to) = self.story_redirects.get(&id.0) {
             id = StoryId(to);
         }
         id
+    }
+
+    /// Follows story merges and kind links to the current id.
+    pub fn resolve_story(&self, id: StoryId) -> StoryId {
+        self.exposed(self.resolve_base_story(id))
     }
 
     /// The current event of an article.
@@ -496,13 +522,13 @@ impl ClusterState {
 
     /// The current story of an article.
     pub fn story_of(&self, article: ArticleId) -> Option<StoryId> {
-        self.event_of(article).map(|e| self.events[e.0 as usize].story)
+        self.event_of(article).map(|e| self.exposed(self.events[e.0 as usize].story))
     }
 
     /// The current assignment of an article.
     pub fn assignment_of(&self, article: ArticleId) -> Option<Assignment> {
         let event = self.event_of(article)?;
-        Some(Assignment { event, story: self.events[event.0 as usize].story })
+        Some(Assignment { event, story: self.exposed(self.events[event.0 as usize].story) })
     }
 
     /// An event by (possibly merged-away) id.
@@ -512,7 +538,10 @@ impl ClusterState {
 
     /// Live stories, in id order.
     pub fn stories(&self) -> impl Iterator<Item = StoryView<'_>> {
-        self.stories.iter().filter(|s| s.n_articles > 0).map(|s| self.view(s))
+        self.stories
+            .iter()
+            .filter(|s| s.n_articles > 0 && self.exposed(s.id) == s.id)
+            .map(|s| self.view(s))
     }
 
     /// A story by (possibly merged-away) id.
@@ -521,9 +550,15 @@ impl ClusterState {
         Some(self.view(story))
     }
 
+    /// The view of a base story, with its kind-linked partner's events.
     fn view<'a>(&'a self, story: &'a Story) -> StoryView<'a> {
-        let mut events: Vec<&Event> =
-            story.events.iter().map(|e| &self.events[e.0 as usize]).collect();
+        let partner = self.kind_partner(story.id).map(|p| &self.stories[p.0 as usize]);
+        let mut events: Vec<&Event> = story
+            .events
+            .iter()
+            .chain(partner.into_iter().flat_map(|p| &p.events))
+            .map(|e| &self.events[e.0 as usize])
+            .collect();
         events.sort_by_key(|e| (e.first.is_none(), e.first, e.id));
         let largest = events.iter().max_by_key(|e| (e.articles.len(), std::cmp::Reverse(e.id)));
         StoryView {
@@ -531,7 +566,7 @@ impl ClusterState {
             title: largest.and_then(|e| e.title.as_deref()),
             first: events.iter().filter_map(|e| e.first).min(),
             last: events.iter().filter_map(|e| e.last).max(),
-            n_articles: story.n_articles,
+            n_articles: story.n_articles + partner.map_or(0, |p| p.n_articles),
             events,
         }
     }

@@ -183,6 +183,8 @@ impl ClusterState {
         let top = o.terms.top(config.index_terms);
         self.event_index.post(into, &top);
         self.article_event.insert(article, into);
+        // The story's one-event share changed (see `kind`).
+        self.touch(self.events[into as usize].story.0);
         self.changes.push(Change::EventSplit {
             from: EventId(from),
             into: EventId(into),

@@ -166,7 +166,8 @@ pub fn load_seeds(seeds: &Path) -> crate::Result<Vec<Doc>> {
 }
 
 /// Clusters `docs` in the order of `order` from an empty state, document
-/// `i` as article id `i`; returns the state.
+/// `i` as article id `i`, as one batch (settled at its end); returns the
+/// state.
 pub fn cluster_state(docs: &[Doc], order: &[usize], config: &ClusterConfig) -> ClusterState {
     let mut state = ClusterState::new(config);
     for &i in order {
@@ -180,6 +181,7 @@ pub fn cluster_state(docs: &[Doc], order: &[usize], config: &ClusterConfig) -> C
         };
         state.assign(&input, config);
     }
+    state.settle(config);
     state
 }
 
@@ -590,6 +592,77 @@ mod tests {
         let f = shuffled_story_f(&ecb, &config);
         assert!(spread(&f) <= 0.01, "ecb+ story F1 over shuffles {f:?}");
         assert!(f.iter().all(|&f| f >= 0.91), "ecb+ story F1 over shuffles {f:?}");
+    }
+
+    /// The kind links (`ClusterConfig::kind_link`, off by default, with
+    /// `kind_event_share` 0.6) meet the ECB+ story bar in arrival order and
+    /// on the held-out odd topics, lift every shuffled order above the
+    /// default's best (0.897), and leave the ECB+ events, Timeline17 and
+    /// the seeds as they are. FIXME(#5): their shuffled spread (0.021) is
+    /// above the 0.01 order bar, which is why they are not the default.
+    #[test]
+    fn kind_links_meet_the_ecbplus_story_bar_in_arrival_order() {
+        let datasets = crate::eval::datasets_dir();
+        let config =
+            ClusterConfig { kind_link: true, kind_event_share: 0.6, ..ClusterConfig::default() };
+        let ecb = load_ecbplus(&datasets).unwrap();
+        let s = score(&ecb, &cluster_docs(&ecb, &(0..ecb.len()).collect::<Vec<_>>(), &config));
+        assert!(s.story_b3.f >= 0.95, "ecb+ story {}", s.story_b3);
+        assert!(s.event_b3.unwrap().f >= 0.89, "ecb+ event {}", s.event_b3.unwrap());
+        let odd = half(&ecb, true);
+        let s = score(&odd, &cluster_docs(&odd, &(0..odd.len()).collect::<Vec<_>>(), &config));
+        assert!(s.story_b3.f >= 0.95, "ecb+ odd topics story {}", s.story_b3);
+        let f = shuffled_story_f(&ecb, &config);
+        assert!(f.iter().all(|&f| f >= 0.91), "ecb+ story F1 over shuffles {f:?}");
+        assert!(spread(&f) <= 0.025, "ecb+ story F1 over shuffles {f:?}");
+        let t17 = load_timeline17(&datasets).unwrap();
+        let s = score(&t17, &cluster_docs(&t17, &(0..t17.len()).collect::<Vec<_>>(), &config));
+        assert!(s.story_b3.f >= 0.95, "timeline17 story {}", s.story_b3);
+        let seeds = load_seeds(&datasets.join("../seeds")).unwrap();
+        assert_eq!(seeds_check(&t17, &seeds, &config), (1, 0));
+    }
+
+    /// The kind links are a function of the base stories: settling after
+    /// every few articles gives the stories one settle at the end gives,
+    /// in arrival order and shuffled.
+    #[test]
+    fn kind_links_settled_in_batches_equal_one_settle() {
+        let datasets = crate::eval::datasets_dir();
+        let config =
+            ClusterConfig { kind_link: true, kind_event_share: 0.6, ..ClusterConfig::default() };
+        let ecb = load_ecbplus(&datasets).unwrap();
+        for (order, every) in
+            [((0..ecb.len()).collect::<Vec<_>>(), 7), (shuffled(ecb.len(), 2), 50)]
+        {
+            let once = cluster_state(&ecb, &order, &config);
+            let mut batched = ClusterState::new(&config);
+            for (k, &i) in order.iter().enumerate() {
+                let d = &ecb[i];
+                let input = ClusterInput {
+                    article: ArticleId(i as u64),
+                    title: d.title.as_deref(),
+                    text: &d.text,
+                    published: d.date,
+                    duplicate_of: None,
+                };
+                batched.assign(&input, &config);
+                if k % every == every - 1 {
+                    batched.settle(&config);
+                }
+            }
+            batched.settle(&config);
+            let stories = |s: &ClusterState| -> Vec<u32> {
+                (0..ecb.len()).map(|i| s.story_of(ArticleId(i as u64)).unwrap().0).collect()
+            };
+            assert_eq!(stories(&batched), stories(&once), "settled every {every}");
+            let linked = (0..ecb.len())
+                .filter(|&i| {
+                    let a = ArticleId(i as u64);
+                    once.story_of(a) != once.event(once.event_of(a).unwrap()).map(|e| e.story)
+                })
+                .count();
+            assert!(linked > 50, "{linked} articles shown in a linked story");
+        }
     }
 
     #[test]
