@@ -157,3 +157,62 @@ impl ClusterState {
         self.kind_partner(base).map_or(base, |p| p.min(base))
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use chrono::NaiveDate;
+
+    use super::*;
+    use crate::cluster::ClusterInput;
+    use crate::model::ArticleId;
+
+    fn input(id: u64, title: &'static str, text: &'static str) -> ClusterInput<'static> {
+        ClusterInput {
+            article: ArticleId(id),
+            title: Some(title),
+            text,
+            published: NaiveDate::from_ymd_opt(2021, 3, 1),
+            duplicate_of: None,
+        }
+    }
+
+    const FLOOD: &str = "Heavy rain flooded the river valley near Porto. Rescuers evacuated \
+        villagers from flooded homes as the Douro river burst its banks.";
+    const CHESS: &str = "The chess olympiad opened in Tallinn with teams from ninety \
+        countries; grandmasters played the first round of the tournament.";
+
+    /// Two base stories and the ids a reader sees, linked or not.
+    #[test]
+    fn a_linked_pair_reads_as_one_story_under_the_older_id_until_unlinked() {
+        let config = ClusterConfig { kind_link: true, ..ClusterConfig::default() };
+        let mut state = ClusterState::new(&config);
+        let a = state.assign(&input(1, "Douro floods homes", FLOOD), &config);
+        let b = state.assign(&input(2, "Chess olympiad opens", CHESS), &config);
+        assert_ne!(a.story, b.story);
+        state.settle(&config);
+        // Unrelated stories share no candidate terms: no link.
+        assert!(state.kind_links.is_empty());
+        assert_eq!(state.stories().count(), 2);
+        // Linked (as a settle links a mutual nearest pair), the younger id
+        // resolves to the older and the view holds both events.
+        state.kind_links.insert(a.story.0, b.story.0);
+        state.kind_links.insert(b.story.0, a.story.0);
+        let older = a.story.min(b.story);
+        assert_eq!(state.resolve_story(a.story.max(b.story)), older);
+        assert_eq!(state.story_of(ArticleId(2)), Some(older));
+        assert_eq!(state.assignment_of(ArticleId(1)).map(|x| x.story), Some(older));
+        let views: Vec<_> = state.stories().collect();
+        assert_eq!(views.len(), 1);
+        assert_eq!((views[0].id, views[0].n_articles, views[0].events.len()), (older, 2, 2));
+        // A settle derives the links again from the base stories: the pair
+        // is not one, so the link breaks and both ids are their own again.
+        state.touch(a.story.0);
+        state.settle(&config);
+        assert_eq!(state.story_of(ArticleId(2)), Some(b.story));
+        assert_eq!(state.stories().count(), 2);
+        // With the links off, a saved state's links are dropped.
+        state.kind_links.insert(a.story.0, b.story.0);
+        state.settle(&ClusterConfig::default());
+        assert!(state.kind_links.is_empty() && state.kind_near.is_empty());
+    }
+}

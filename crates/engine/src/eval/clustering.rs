@@ -636,6 +636,19 @@ mod tests {
         {
             let once = cluster_state(&ecb, &order, &config);
             let mut batched = ClusterState::new(&config);
+            // (article, story shown) pairs of linked stories at each settle.
+            let mut seen_linked = std::collections::BTreeSet::new();
+            let linked_now = |s: &ClusterState| -> std::collections::BTreeSet<(u64, u32)> {
+                order
+                    .iter()
+                    .map(|&i| ArticleId(i as u64))
+                    .filter_map(|a| {
+                        let base = s.event(s.event_of(a)?)?.story;
+                        let shown = s.story_of(a)?;
+                        (shown != base).then_some((a.0, shown.0))
+                    })
+                    .collect()
+            };
             for (k, &i) in order.iter().enumerate() {
                 let d = &ecb[i];
                 let input = ClusterInput {
@@ -648,9 +661,14 @@ mod tests {
                 batched.assign(&input, &config);
                 if k % every == every - 1 {
                     batched.settle(&config);
+                    seen_linked.extend(linked_now(&batched));
                 }
             }
             batched.settle(&config);
+            // Links are undone as well as made: some article shown in a
+            // linked story at a settle on the way is not at the end.
+            let end = linked_now(&batched);
+            assert!(seen_linked.iter().any(|p| !end.contains(p)), "no link was undone");
             let stories = |s: &ClusterState| -> Vec<u32> {
                 (0..ecb.len()).map(|i| s.story_of(ArticleId(i as u64)).unwrap().0).collect()
             };
