@@ -328,9 +328,23 @@ mod tests {
 
     #[test]
     fn clustering_run_by_run_equals_one_run() {
+        run_by_run_equals_one_run(IngestConfig::default());
+    }
+
+    /// With kind links on, each run settles them at its end: the links are
+    /// derived from the stories, so many runs still equal one.
+    #[test]
+    fn clustering_with_kind_links_run_by_run_equals_one_run() {
+        let mut config = IngestConfig::default();
+        config.cluster.kind_link = true;
+        config.cluster.kind_event_share = 0.6;
+        run_by_run_equals_one_run(config);
+    }
+
+    fn run_by_run_equals_one_run(config: IngestConfig) {
         let inputs = sample();
         let ingest = |store: &mut Store, inputs: &[Input]| {
-            let mut run = Ingest::new(store, IngestConfig::default());
+            let mut run = Ingest::new(store, config.clone());
             for input in inputs {
                 run.read(input).unwrap();
             }

@@ -91,7 +91,7 @@ impl ClusterState {
             return done;
         }
         if let Some(event) = input.duplicate_of.and_then(|orig| self.event_of(orig)) {
-            self.add_copy(event, input);
+            self.add_copy(event, input, config);
             return self.assignment_of(input.article).expect("just assigned");
         }
         let f = self.lexicon.features(input.title, input.text, &config.text);
@@ -368,7 +368,7 @@ impl ClusterState {
             profile: NameProfile::default(),
         });
         self.stories[story as usize].events.push(EventId(id));
-        self.touch(story);
+        self.touch(story, config);
         self.open_events.push(id);
         self.fresh.push(id);
         id
@@ -419,14 +419,14 @@ impl ClusterState {
         let top_s = (story.n_articles < 8 || story.n_articles & 7 == 0)
             .then(|| story.terms.top(config.index_terms));
         let sid = story.id.0;
-        self.touch(sid);
+        self.touch(sid, config);
         self.event_index.post(event, &top_e);
         if let Some(top_s) = top_s {
             self.story_index.post(sid, &top_s);
         }
     }
 
-    fn add_copy(&mut self, event: EventId, input: &ClusterInput<'_>) {
+    fn add_copy(&mut self, event: EventId, input: &ClusterInput<'_>, config: &ClusterConfig) {
         self.article_event.insert(input.article.0, event.0);
         let e = &mut self.events[event.0 as usize];
         if e.members.len() == e.articles.len() {
@@ -444,7 +444,7 @@ impl ClusterState {
         story.first = min_opt(story.first, input.published);
         story.last = story.last.max(input.published);
         let sid = story.id.0;
-        self.touch(sid);
+        self.touch(sid, config);
     }
 
     /// Splits, merges and closes after `event` grew.
@@ -549,7 +549,7 @@ impl ClusterState {
         let top = e.terms.top(config.index_terms);
         self.event_index.post(into, &top);
         self.stories[story.0 as usize].events.retain(|&x| x.0 != from);
-        self.touch(story.0);
+        self.touch(story.0, config);
         self.event_redirects.insert(from, into);
         self.changes.push(Change::EventMerged { from: EventId(from), into: EventId(into) });
     }
@@ -700,8 +700,8 @@ impl ClusterState {
         let top = s.terms.top(config.index_terms);
         self.story_index.post(into, &top);
         self.story_redirects.insert(from, into);
-        self.touch(from);
-        self.touch(into);
+        self.touch(from, config);
+        self.touch(into, config);
         self.changes.push(Change::StoryMerged { from: StoryId(from), into: StoryId(into) });
     }
 

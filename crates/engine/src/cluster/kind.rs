@@ -29,9 +29,12 @@ use super::assign::near;
 use super::{ClusterConfig, ClusterState, StoryId};
 
 impl ClusterState {
-    /// Marks a base story as changed since the last settle.
-    pub(super) fn touch(&mut self, story: u32) {
-        self.kind_dirty.insert(story);
+    /// Marks a base story as changed since the last settle (with links
+    /// on; off, nothing is kept).
+    pub(super) fn touch(&mut self, story: u32, config: &ClusterConfig) {
+        if config.kind_link {
+            self.kind_dirty.insert(story);
+        }
     }
 
     /// Brings the kind links up to date with the current base stories (with
@@ -206,7 +209,7 @@ mod tests {
         assert_eq!((views[0].id, views[0].n_articles, views[0].events.len()), (older, 2, 2));
         // A settle derives the links again from the base stories: the pair
         // is not one, so the link breaks and both ids are their own again.
-        state.touch(a.story.0);
+        state.touch(a.story.0, &config);
         state.settle(&config);
         assert_eq!(state.story_of(ArticleId(2)), Some(b.story));
         assert_eq!(state.stories().count(), 2);

@@ -184,7 +184,7 @@ impl ClusterState {
         self.event_index.post(into, &top);
         self.article_event.insert(article, into);
         // The story's one-event share changed (see `kind`).
-        self.touch(self.events[into as usize].story.0);
+        self.touch(self.events[into as usize].story.0, config);
         self.changes.push(Change::EventSplit {
             from: EventId(from),
             into: EventId(into),
