@@ -91,8 +91,21 @@ pub struct Line {
     pub span: Range<usize>,
     /// Its fate.
     pub fate: Fate,
+    /// Byte range of the repaired line (characters fixed, whitespace
+    /// collapsed) in [`Clean::repaired`]; read it with [`Line::content`].
+    pub repaired: Range<usize>,
+}
+
+impl Line {
     /// The repaired line (characters fixed, whitespace collapsed).
-    pub content: String,
+    pub fn content<'a>(&self, clean: &'a Clean) -> &'a str {
+        &clean.repaired[self.repaired.clone()]
+    }
+
+    /// [`Line::content`] in the buffer of repaired lines itself.
+    fn in_buf<'a>(&self, repaired: &'a str) -> &'a str {
+        &repaired[self.repaired.clone()]
+    }
 }
 
 /// The result of cleaning.
@@ -110,6 +123,10 @@ pub struct Clean {
     pub language: Option<String>,
     /// Every raw line with its fate.
     pub lines: Vec<Line>,
+    /// Every line repaired, one after the other with nothing between
+    /// (one buffer rather than a string per line); [`Line::content`] is a
+    /// line's part.
+    pub repaired: String,
 }
 
 impl Clean {
@@ -177,6 +194,7 @@ fn clean_with(raw: &str, config: &CleanConfig, scratch: &mut Scratch) -> Clean {
     // articles grow none of these.
     let n_lines = raw.len() / 64 + 8;
     let mut lines = Vec::with_capacity(n_lines);
+    let mut buf = String::with_capacity(raw.len() + 16);
     facts.clear();
     facts.reserve(n_lines);
     runs.clear();
@@ -191,24 +209,27 @@ fn clean_with(raw: &str, config: &CleanConfig, scratch: &mut Scratch) -> Clean {
     for (i, end) in ends.chain(last).enumerate() {
         let piece = &raw[offset..end];
         let body = piece.trim_end_matches(['\n', '\r']);
-        let content = normalize::normalize_line(body, offset, ptb, runs);
+        let from = buf.len();
+        normalize::normalize_line(body, offset, ptb, runs, &mut buf);
         line_runs.push(runs.len() as u32);
         // The line's facts while it is fresh in the cache.
-        facts.push(LineFacts::of(&content));
-        let fate = if content.is_empty() { Fate::Blank } else { Fate::Body };
-        lines.push(Line { number: i as u32 + 1, span: offset..offset + body.len(), fate, content });
+        facts.push(LineFacts::of(&buf[from..]));
+        let fate = if buf.len() == from { Fate::Blank } else { Fate::Body };
+        let (number, span) = (i as u32 + 1, offset..offset + body.len());
+        lines.push(Line { number, span, fate, repaired: from..buf.len() });
         offset += piece.len();
     }
     starts.clear();
     starts.resize(lines.len(), 0);
     let facts = &facts[..];
 
-    mark_chrome(&mut lines, facts);
-    mark_joins(&mut lines, facts);
+    let repaired = buf.as_str();
+    mark_chrome(&mut lines, facts, repaired);
+    mark_joins(&mut lines, facts, repaired);
     let paras = paragraphs(&lines, facts);
-    let title = mark_head(&mut lines, &paras, raw);
-    let dateline = cut_dateline(&lines, starts);
-    mark_footer(&mut lines, &paras);
+    let title = mark_head(&mut lines, &paras, raw, repaired);
+    let dateline = cut_dateline(&lines, starts, repaired);
+    mark_footer(&mut lines, &paras, repaired);
     // The words of every kept line, hashed once: repeats compare words.
     words.hashes.clear();
     words.hashes.reserve(raw.len() / 5);
@@ -217,7 +238,7 @@ fn clean_with(raw: &str, config: &CleanConfig, scratch: &mut Scratch) -> Clean {
     for (l, &start) in lines.iter().zip(starts.iter()) {
         let from = words.hashes.len();
         if matches!(l.fate, Fate::Body | Fate::Joined) {
-            key_words(&l.content[start..], key_bytes, &mut words.hashes);
+            key_words(&l.in_buf(repaired)[start..], key_bytes, &mut words.hashes);
         }
         words.lines.push(from as u32..words.hashes.len() as u32);
     }
@@ -232,16 +253,16 @@ fn clean_with(raw: &str, config: &CleanConfig, scratch: &mut Scratch) -> Clean {
         let n_kept = lines.iter().filter(|l| l.fate == Fate::Body).count();
         mark_edges(&mut lines, &paras);
         mark_repeats(&mut lines, words, repeats);
-        mark_joins(&mut lines, facts);
+        mark_joins(&mut lines, facts, repaired);
         if lines.iter().filter(|l| l.fate == Fate::Body).count() == n_kept {
             break;
         }
         paras = paragraphs(&lines, facts);
     }
 
-    let (text, offsets) = assemble(&lines, runs, line_runs, starts);
+    let (text, offsets) = assemble(&lines, runs, line_runs, starts, repaired);
     let language = if config.detect_language { detect_language(&text) } else { None };
-    Clean { text, offsets, title, dateline, language, lines }
+    Clean { text, offsets, title, dateline, language, lines, repaired: buf }
 }
 
 /// Cheap facts about a line, computed once.
@@ -279,7 +300,7 @@ impl LineFacts {
     }
 }
 
-fn mark_chrome(lines: &mut [Line], facts: &[LineFacts]) {
+fn mark_chrome(lines: &mut [Line], facts: &[LineFacts], repaired: &str) {
     let mut after_address = false;
     for (line, f) in lines.iter_mut().zip(facts) {
         if line.fate == Fate::Blank {
@@ -290,8 +311,9 @@ fn mark_chrome(lines: &mut [Line], facts: &[LineFacts]) {
             after_address = false;
             continue;
         }
-        if let Some(kind) = chrome::classify(&line.content, f.n_words) {
-            after_address = kind == Chrome::Contact && line.content.trim_end().ends_with(':');
+        let content = line.in_buf(repaired);
+        if let Some(kind) = chrome::classify(content, f.n_words) {
+            after_address = kind == Chrome::Contact && content.trim_end().ends_with(':');
             line.fate = Fate::Chrome(kind);
         }
     }
@@ -380,12 +402,12 @@ fn set_fate(lines: &mut [Line], para: &Para, fate: Fate) {
 /// lines are the title (a Markdown heading, else the first of four words
 /// or more, else the longest of three), labels, and meta lines. Returns
 /// the title.
-fn mark_head(lines: &mut [Line], paras: &[Para], raw: &str) -> Option<String> {
+fn mark_head(lines: &mut [Line], paras: &[Para], raw: &str, repaired: &str) -> Option<String> {
     let first_sentence = paras.iter().position(|p| p.sentence)?;
     let mut best: Option<(usize, (bool, bool, usize))> = None;
     for para in &paras[..first_sentence] {
         let i = para.first;
-        if para.joined.is_empty() && is_meta_line(&lines[i].content) {
+        if para.joined.is_empty() && is_meta_line(lines[i].in_buf(repaired)) {
             lines[i].fate = Fate::Meta;
             continue;
         }
@@ -399,15 +421,15 @@ fn mark_head(lines: &mut [Line], paras: &[Para], raw: &str) -> Option<String> {
     }
     let (i, _) = best?;
     lines[i].fate = Fate::Title;
-    Some(lines[i].content.clone())
+    Some(lines[i].in_buf(repaired).to_string())
 }
 
 /// Cuts a dateline prefix ("WASHINGTON (Reuters) - ", "AKIPRESS.COM - ")
 /// from the first paragraph, with the lowercase tag words some sites put
 /// right after it. Returns the dateline.
-fn cut_dateline(lines: &[Line], starts: &mut [usize]) -> Option<String> {
+fn cut_dateline(lines: &[Line], starts: &mut [usize], repaired: &str) -> Option<String> {
     let i = lines.iter().position(|l| l.fate == Fate::Body)?;
-    let content = &lines[i].content;
+    let content = lines[i].in_buf(repaired);
     let (head_end, text_start) = dateline::find(content)?;
     let head = content[..head_end].trim();
     // A dateline is mostly capitals: "AKIPRESS.COM", "WASHINGTON (Reuters)".
@@ -427,12 +449,14 @@ fn starts_lowercase(content: &str) -> bool {
 /// Joins lines broken mid-sentence: a kept line that does not end with
 /// sentence punctuation, then one that starts in lowercase, whatever was
 /// dropped between.
-fn mark_joins(lines: &mut [Line], facts: &[LineFacts]) {
+fn mark_joins(lines: &mut [Line], facts: &[LineFacts], repaired: &str) {
     let mut prev: Option<usize> = None;
     for (i, line) in lines.iter_mut().enumerate() {
         match line.fate {
             Fate::Body => {
-                if prev.is_some_and(|p| !facts[p].terminal) && starts_lowercase(&line.content) {
+                if prev.is_some_and(|p| !facts[p].terminal)
+                    && starts_lowercase(line.in_buf(repaired))
+                {
                     line.fate = Fate::Joined;
                 }
             }
@@ -445,7 +469,7 @@ fn mark_joins(lines: &mut [Line], facts: &[LineFacts]) {
 
 /// A footer starts at a strong footer marker once the story has begun;
 /// everything short after it is chrome.
-fn mark_footer(lines: &mut [Line], paras: &[Para]) {
+fn mark_footer(lines: &mut [Line], paras: &[Para], repaired: &str) {
     let mut seen_sentence = false;
     let mut k = 0;
     for i in 0..lines.len() {
@@ -456,7 +480,7 @@ fn mark_footer(lines: &mut [Line], paras: &[Para]) {
             seen_sentence = true;
         }
         if let Fate::Chrome(c) = lines[i].fate {
-            if c.starts_footer(&lines[i].content) && seen_sentence {
+            if c.starts_footer(lines[i].in_buf(repaired)) && seen_sentence {
                 for para in paras.iter().filter(|p| p.first > i && p.n_words <= 30) {
                     set_fate(lines, para, Fate::Chrome(Chrome::Navigation));
                 }
@@ -775,10 +799,11 @@ fn assemble(
     runs: &[(u32, u32)],
     line_runs: &[u32],
     starts: &[usize],
+    repaired: &str,
 ) -> (String, OffsetMap) {
     // Sized once: the kept lines and their separators, at most every run.
     let kept = |l: &&Line| matches!(l.fate, Fate::Body | Fate::Joined);
-    let len: usize = lines.iter().filter(kept).map(|l| l.content.len() + 2).sum();
+    let len: usize = lines.iter().filter(kept).map(|l| l.repaired.len() + 2).sum();
     let mut text = String::with_capacity(len);
     let mut map = OffsetMap { runs: Vec::with_capacity(runs.len() + lines.len()) };
     let mut raw_end = 0;
@@ -808,7 +833,7 @@ fn assemble(
                 if k == first { (start, r as usize + (start - c)) } else { (c, r as usize) };
             map.push(base + c - start, r);
         }
-        text.push_str(&line.content[start..]);
+        text.push_str(&line.in_buf(repaired)[start..]);
     }
     (text, map)
 }

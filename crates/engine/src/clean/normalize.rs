@@ -1,8 +1,9 @@
 //! Character-level repair of one line, keeping a map back to the input.
 //!
 //! Input: a slice of the raw text (one line) and its byte offset in the raw.
-//! Output: the repaired line, and its offset runs into the raw appended to
-//! the article's one vector of runs (no vector per line).
+//! Output: the repaired line appended to the article's one buffer of
+//! repaired lines, and its offset runs into the raw appended to the
+//! article's one vector of runs (no string or vector per line).
 //! Method: one pass over the characters: mojibake (UTF-8 read as
 //! Windows-1252 or Latin-1, "â€™") is decoded back, curly and typographic
 //! quotes become `"` and `'`, whitespace runs (including no-break spaces)
@@ -80,7 +81,9 @@ fn runs_to_raw(runs: &[(u32, u32)], clean: usize) -> usize {
 }
 
 struct Builder {
+    /// The article's repaired lines so far, then this line's from `start` on.
     text: String,
+    start: usize,
     /// Offset runs: those of earlier lines, then this line's from `first`
     /// on (`(offset in text, raw offset)` at every change of shift).
     runs: Vec<(u32, u32)>,
@@ -89,6 +92,20 @@ struct Builder {
 }
 
 impl Builder {
+    /// The length of this line so far.
+    fn len(&self) -> usize {
+        self.text.len() - self.start
+    }
+
+    fn is_empty(&self) -> bool {
+        self.text.len() == self.start
+    }
+
+    /// This line so far.
+    fn line(&self) -> &str {
+        &self.text[self.start..]
+    }
+
     /// A character at text offset `clean` came from raw offset `raw`: a
     /// new run of this line only when the shift changes.
     fn mark(&mut self, clean: usize, raw: usize) {
@@ -103,20 +120,20 @@ impl Builder {
 
     fn push(&mut self, c: char, raw: usize) {
         if let Some(space_raw) = self.pending_space.take() {
-            if !self.text.is_empty() {
-                self.mark(self.text.len(), space_raw);
+            if !self.is_empty() {
+                self.mark(self.len(), space_raw);
                 self.text.push(' ');
             }
         }
         // A closing quote glued to the next sentence ("there."Kerry) lost its space.
-        if c.is_uppercase() && self.text.ends_with('"') {
-            let b = self.text.as_bytes();
+        if c.is_uppercase() && self.line().ends_with('"') {
+            let b = self.line().as_bytes();
             if b.len() >= 2 && matches!(b[b.len() - 2], b'.' | b'!' | b'?' | b',') {
-                self.mark(self.text.len(), raw);
+                self.mark(self.len(), raw);
                 self.text.push(' ');
             }
         }
-        self.mark(self.text.len(), raw);
+        self.mark(self.len(), raw);
         self.text.push(c);
     }
 
@@ -131,7 +148,7 @@ impl Builder {
             let at = run.len() - rest.len();
             rest.char_indices().for_each(|(i, c)| self.push(c, raw + at + i));
         } else if !rest.is_empty() {
-            self.mark(self.text.len(), raw + (run.len() - rest.len()));
+            self.mark(self.len(), raw + (run.len() - rest.len()));
             self.text.push_str(rest);
         }
     }
@@ -149,19 +166,19 @@ impl Builder {
     fn push_plain_run(&mut self, run: &str, raw: usize) {
         let Some(&first) = run.as_bytes().first() else { return };
         if let Some(space_raw) = self.pending_space.take() {
-            if !self.text.is_empty() {
-                self.mark(self.text.len(), space_raw);
+            if !self.is_empty() {
+                self.mark(self.len(), space_raw);
                 self.text.push(' ');
             }
         }
-        if first.is_ascii_uppercase() && self.text.ends_with('"') {
-            let b = self.text.as_bytes();
+        if first.is_ascii_uppercase() && self.line().ends_with('"') {
+            let b = self.line().as_bytes();
             if b.len() >= 2 && matches!(b[b.len() - 2], b'.' | b'!' | b'?' | b',') {
-                self.mark(self.text.len(), raw);
+                self.mark(self.len(), raw);
                 self.text.push(' ');
             }
         }
-        self.mark(self.text.len(), raw);
+        self.mark(self.len(), raw);
         self.text.push_str(run);
     }
 
@@ -173,24 +190,28 @@ impl Builder {
 }
 
 /// Repairs one line. `base` is the raw offset of `line`; `ptb` turns on
-/// Penn Treebank detokenization. Returns the repaired line and appends its
-/// offset runs (offsets into the line) to `runs`.
+/// Penn Treebank detokenization. Appends the repaired line to `out` and
+/// its offset runs (offsets into the repaired line) to `runs`.
 pub(crate) fn normalize_line(
     line: &str,
     base: usize,
     ptb: bool,
     runs: &mut Vec<(u32, u32)>,
-) -> String {
+    out: &mut String,
+) {
     // Most lines need no repair at all: copy them in one run.
     if !ptb && is_plain(line.as_bytes()) {
         if !line.is_empty() {
             runs.push((0, base as u32));
         }
-        return line.to_string();
+        out.push_str(line);
+        return;
     }
     let first = runs.len();
+    let start = out.len();
     let mut b = Builder {
-        text: String::with_capacity(line.len()),
+        text: std::mem::take(out),
+        start,
         runs: std::mem::take(runs),
         first,
         pending_space: None,
@@ -203,7 +224,7 @@ pub(crate) fn normalize_line(
         push_chars(body, start, &mut b);
     }
     *runs = b.runs;
-    b.text
+    *out = b.text;
 }
 
 /// True when a line is printable ASCII that no repair would change: no
@@ -343,7 +364,7 @@ fn detokenize(s: &str, base: usize, b: &mut Builder) {
         if bytes.get(pos).is_some_and(u8::is_ascii_alphanumeric) {
             let end = plain_stretch_end(bytes, pos);
             if end > pos {
-                if !b.text.is_empty() && !glue_next {
+                if !b.is_empty() && !glue_next {
                     b.space(raw.saturating_sub(1));
                 }
                 b.push_plain_run(&s[pos..end], raw);
@@ -367,14 +388,14 @@ fn detokenize(s: &str, base: usize, b: &mut Builder) {
             && token != "N'T"
             && token.bytes().all(|c| c.is_ascii_graphic() && c != b'*' && c != b'\\')
         {
-            if !b.text.is_empty() && !glue_next {
+            if !b.is_empty() && !glue_next {
                 b.space(raw.saturating_sub(1));
             }
             b.push_ascii_run(token, raw);
             glue_next = false;
             let run_end = plain_run_end(s.as_bytes(), tok_end);
             if run_end > tok_end {
-                b.mark(b.text.len(), base + tok_end);
+                b.mark(b.len(), base + tok_end);
                 b.text.push_str(&s[tok_end..run_end]);
                 pos = run_end + 1;
             }
@@ -382,8 +403,13 @@ fn detokenize(s: &str, base: usize, b: &mut Builder) {
         }
         // Repair the token's characters first, so a curly "’s" is read as
         // "'s"; a plain ASCII token needs no repair.
-        let mut tb =
-            Builder { text: String::new(), runs: Vec::new(), first: 0, pending_space: None };
+        let mut tb = Builder {
+            text: String::new(),
+            start: 0,
+            runs: Vec::new(),
+            first: 0,
+            pending_space: None,
+        };
         let plain = token.bytes().all(|c| c.is_ascii_graphic() && c != b'*' && c != b'\\');
         let t = if plain {
             token
@@ -415,7 +441,7 @@ fn detokenize(s: &str, base: usize, b: &mut Builder) {
             "n't" | "N'T" => (None, true, false),
             _ => (None, false, false),
         };
-        if !b.text.is_empty() && !glue_before && !glue_next {
+        if !b.is_empty() && !glue_before && !glue_next {
             b.space(raw.saturating_sub(1));
         }
         match out {
@@ -610,7 +636,10 @@ mod tests {
     use super::*;
 
     fn norm(s: &str, ptb: bool) -> String {
-        normalize_line(s, 0, ptb, &mut Vec::new())
+        // A line before it in the buffer, which the repair must not look at.
+        let mut out = "earlier.\"".to_string();
+        normalize_line(s, 0, ptb, &mut Vec::new(), &mut out);
+        out["earlier.\"".len()..].to_string()
     }
 
     #[test]
@@ -641,7 +670,8 @@ mod tests {
         let raw = "ab  \u{e2}\u{20ac}\u{153}cd\u{e2}\u{20ac}\u{9d} e";
         // Runs of an earlier line are left as they are.
         let mut runs = vec![(0, 0)];
-        let text = normalize_line(raw, 100, false, &mut runs);
+        let mut text = String::new();
+        normalize_line(raw, 100, false, &mut runs, &mut text);
         assert_eq!(text, "ab \"cd\" e");
         assert_eq!(runs[0], (0, 0));
         let map = OffsetMap { runs: runs[1..].to_vec() };
