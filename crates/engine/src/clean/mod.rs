@@ -202,6 +202,10 @@ fn clean_with(raw: &str, config: &CleanConfig, scratch: &mut Scratch) -> Clean {
     line_runs.clear();
     line_runs.reserve(n_lines + 1);
     line_runs.push(0);
+    words.hashes.clear();
+    words.hashes.reserve(raw.len() / 5);
+    words.lines.clear();
+    words.lines.reserve(n_lines);
     let mut offset = 0;
     // The pieces of `raw.split_inclusive('\n')`, found with memchr.
     let ends = memchr::memchr_iter(b'\n', raw.as_bytes()).map(|at| at + 1);
@@ -212,8 +216,13 @@ fn clean_with(raw: &str, config: &CleanConfig, scratch: &mut Scratch) -> Clean {
         let from = buf.len();
         normalize::normalize_line(body, offset, ptb, runs, &mut buf);
         line_runs.push(runs.len() as u32);
-        // The line's facts while it is fresh in the cache.
-        facts.push(LineFacts::of(&buf[from..]));
+        // The line's facts and repeat-key words while it is fresh in the
+        // cache, in one pass over its bytes. Every line's words are hashed,
+        // though only the kept lines' are compared: nearly every line is
+        // kept, and a line's fate is known only once all are read.
+        let first_word = words.hashes.len() as u32;
+        facts.push(LineFacts::scan(&buf[from..], key_bytes, &mut words.hashes));
+        words.lines.push(first_word..words.hashes.len() as u32);
         let fate = if buf.len() == from { Fate::Blank } else { Fate::Body };
         let (number, span) = (i as u32 + 1, offset..offset + body.len());
         lines.push(Line { number, span, fate, repaired: from..buf.len() });
@@ -230,17 +239,11 @@ fn clean_with(raw: &str, config: &CleanConfig, scratch: &mut Scratch) -> Clean {
     let title = mark_head(&mut lines, &paras, raw, repaired);
     let dateline = cut_dateline(&lines, starts, repaired);
     mark_footer(&mut lines, &paras, repaired);
-    // The words of every kept line, hashed once: repeats compare words.
-    words.hashes.clear();
-    words.hashes.reserve(raw.len() / 5);
-    words.lines.clear();
-    words.lines.reserve(lines.len());
-    for (l, &start) in lines.iter().zip(starts.iter()) {
-        let from = words.hashes.len();
-        if matches!(l.fate, Fate::Body | Fate::Joined) {
-            key_words(&l.in_buf(repaired)[start..], key_bytes, &mut words.hashes);
-        }
-        words.lines.push(from as u32..words.hashes.len() as u32);
+    // The line a dateline was cut from counts the words after it only.
+    if let Some(i) = starts.iter().position(|&start| start > 0) {
+        let from = words.hashes.len() as u32;
+        key_words(&lines[i].in_buf(repaired)[starts[i]..], key_bytes, &mut words.hashes);
+        words.lines[i] = from..words.hashes.len() as u32;
     }
     // Each rule below only drops paragraphs, and a drop can expose more
     // work for another (a repeat removed makes a new last paragraph), so
@@ -274,30 +277,94 @@ struct LineFacts {
 }
 
 impl LineFacts {
-    fn of(content: &str) -> LineFacts {
-        // Spaces and commas counted in one pass over the bytes, in chunks
-        // the compiler turns into vector compares.
-        let (mut spaces, mut commas) = (0usize, 0usize);
-        let mut chunks = content.as_bytes().chunks_exact(32);
-        for chunk in &mut chunks {
-            let (mut s, mut c) = (0u8, 0u8);
-            for &b in chunk {
-                s += u8::from(b == b' ');
-                c += u8::from(b == b',');
-            }
-            (spaces, commas) = (spaces + usize::from(s), commas + usize::from(c));
+    /// The facts of a repaired line, and the hashes of its repeat-key
+    /// words appended to `hashes` (see [`key_words`]): one pass over the
+    /// bytes counts spaces and commas and writes the key bytes together
+    /// ([`scan_ascii`]); then the words are read from the key bytes.
+    fn scan(content: &str, scratch: &mut Vec<u8>, hashes: &mut Vec<u64>) -> LineFacts {
+        if content.is_empty() {
+            return LineFacts { n_words: 0, terminal: false, n_commas: 0 };
         }
-        for &b in chunks.remainder() {
-            spaces += usize::from(b == b' ');
-            commas += usize::from(b == b',');
-        }
+        let bytes = content.as_bytes();
+        scratch.clear();
+        scratch.resize(bytes.len() + 9, 0);
+        let counts = scan_ascii(bytes, &mut scratch[..bytes.len()]);
+        let n = if !counts.ascii {
+            key_bytes(content, scratch)
+        } else if counts.apostrophe {
+            close_apostrophes(bytes, scratch)
+        } else {
+            bytes.len()
+        };
+        hash_words(scratch, n, hashes);
         // Repaired lines are trimmed and hold single spaces only.
-        let n_words = if content.is_empty() { 0 } else { spaces + 1 };
         let last = content.trim_end().chars().last();
         let terminal =
             matches!(last, Some('.' | '!' | '?' | '"' | '\'' | ')' | ':' | ';' | '…' | '»'));
-        LineFacts { n_words, terminal, n_commas: commas }
+        LineFacts { n_words: counts.spaces + 1, terminal, n_commas: counts.commas }
     }
+}
+
+/// What [`scan_ascii`] counted.
+struct Counts {
+    spaces: usize,
+    commas: usize,
+    /// Every byte is ASCII.
+    ascii: bool,
+    /// Some byte is an apostrophe.
+    apostrophe: bool,
+}
+
+/// The key byte of an ASCII byte: a letter lowercased, a digit as it is,
+/// anything else 0. Arithmetic rather than a table, so that the compiler
+/// does sixteen bytes at a time.
+fn key_byte(c: u8) -> u8 {
+    let lower = c | 0x20;
+    let letter = if lower.wrapping_sub(b'a') < 26 { lower } else { 0 };
+    let digit = if c.wrapping_sub(b'0') < 10 { c } else { 0 };
+    letter | digit
+}
+
+/// One pass over a line's bytes: counts its spaces and commas, tells
+/// whether it is all ASCII and holds an apostrophe, and writes each byte's
+/// [`key_byte`] to `key` (as long as `bytes`). Sixteen lanes of byte
+/// counters, added up every 255 chunks before they could overflow, with no
+/// branch per byte: the compiler turns the inner loop into vector compares.
+fn scan_ascii(bytes: &[u8], key: &mut [u8]) -> Counts {
+    const BLOCK: usize = 16 * 255;
+    let mut counts = Counts { spaces: 0, commas: 0, ascii: true, apostrophe: false };
+    let (mut high, mut quote) = (0u8, 0u8);
+    for (block, key) in bytes.chunks(BLOCK).zip(key.chunks_mut(BLOCK)) {
+        let (mut sp, mut cm, mut hi, mut ap) = ([0u8; 16], [0u8; 16], [0u8; 16], [0u8; 16]);
+        let mut chunks = block.chunks_exact(16);
+        let mut keys = key.chunks_exact_mut(16);
+        for (chunk, key) in (&mut chunks).zip(&mut keys) {
+            let chunk: &[u8; 16] = chunk.try_into().expect("16 bytes");
+            let key: &mut [u8; 16] = key.try_into().expect("16 bytes");
+            for i in 0..16 {
+                let c = chunk[i];
+                sp[i] += u8::from(c == b' ');
+                cm[i] += u8::from(c == b',');
+                hi[i] |= c;
+                ap[i] |= u8::from(c == b'\'');
+                key[i] = key_byte(c);
+            }
+        }
+        counts.spaces += sp.iter().map(|&n| usize::from(n)).sum::<usize>();
+        counts.commas += cm.iter().map(|&n| usize::from(n)).sum::<usize>();
+        high |= hi.iter().fold(0, |a, &b| a | b);
+        quote |= ap.iter().fold(0, |a, &b| a | b);
+        for (&c, key) in chunks.remainder().iter().zip(keys.into_remainder()) {
+            counts.spaces += usize::from(c == b' ');
+            counts.commas += usize::from(c == b',');
+            high |= c;
+            quote |= u8::from(c == b'\'');
+            *key = key_byte(c);
+        }
+    }
+    counts.ascii = high < 0x80;
+    counts.apostrophe = quote != 0;
+    counts
 }
 
 fn mark_chrome(lines: &mut [Line], facts: &[LineFacts], repaired: &str) {
@@ -572,8 +639,13 @@ fn key_words(text: &str, scratch: &mut Vec<u8>, out: &mut Vec<u64>) {
     } else {
         key_bytes(text, scratch)
     };
-    // `scratch[..n]` holds the words between runs of zero bytes, followed
-    // by at least 9 zero bytes.
+    hash_words(scratch, n, out);
+}
+
+/// The second step of [`key_words`]: `scratch[..n]` holds the key bytes
+/// of a line, words between runs of zero bytes, followed by at least 9
+/// zero bytes; appends the hash of each word to `out`.
+fn hash_words(scratch: &[u8], n: usize, out: &mut Vec<u64>) {
     let buf = &scratch[..n + 9];
     let eight_at = |at: usize| {
         let mut eight = [0u8; 8];
@@ -617,19 +689,23 @@ fn key_words(text: &str, scratch: &mut Vec<u8>, out: &mut Vec<u64>) {
 /// The key bytes of an ASCII line into `scratch`: each letter or digit
 /// lowercased, apostrophes dropped, any other byte a 0; then zeros.
 /// Returns the length of the words part. Every byte is mapped with no
-/// branch and no dependency from one byte to the next (arithmetic rather
-/// than a table, so that the compiler does sixteen bytes at a time); then
+/// branch and no dependency from one byte to the next ([`key_byte`]); then
 /// the apostrophes, if any, are closed up.
 fn key_bytes_ascii(bytes: &[u8], scratch: &mut Vec<u8>) -> usize {
     scratch.clear();
     scratch.resize(bytes.len() + 9, 0);
-    let buf = &mut scratch[..];
-    for (key, &c) in buf.iter_mut().zip(bytes) {
-        let lower = c | 0x20;
-        let letter = if lower.wrapping_sub(b'a') < 26 { lower } else { 0 };
-        let digit = if c.wrapping_sub(b'0') < 10 { c } else { 0 };
-        *key = letter | digit;
+    for (key, &c) in scratch.iter_mut().zip(bytes) {
+        *key = key_byte(c);
     }
+    close_apostrophes(bytes, scratch)
+}
+
+/// Closes up the apostrophes of an ASCII line in its key bytes
+/// (`scratch`, as long as the line and 9 zeros): the bytes after each are
+/// moved back over it, zeros fill the end. Returns the length of the
+/// words part.
+fn close_apostrophes(bytes: &[u8], scratch: &mut [u8]) -> usize {
+    let buf = scratch;
     let mut j = 0;
     let mut from = 0;
     for at in memchr::memchr_iter(b'\'', bytes) {
@@ -698,7 +774,7 @@ fn mark_repeats(lines: &mut [Line], words: &RepeatWords, tables: &mut RepeatTabl
     }
     let key = |k: usize| &para_words[keys[k].1.clone()];
     // Equal paragraphs: keyed by a hash of their words, checked word by word.
-    first_seen.clear();
+    empty_sized(first_seen, keys.len());
     first_seen.reserve(keys.len());
     repeat_of.clear();
     repeat_of.resize(keys.len(), None);
@@ -731,7 +807,7 @@ fn mark_repeats(lines: &mut [Line], words: &RepeatWords, tables: &mut RepeatTabl
     // A trigram is looked up only when its bit is set in a small filter of
     // the needles' trigrams; the needles of one trigram are chained in order.
     let trigram = |w: &[u64]| w[0] ^ w[1].rotate_left(21) ^ w[2].rotate_left(42);
-    needles.clear();
+    empty_sized(needles, keys.len());
     next_needle.clear();
     next_needle.resize(keys.len(), usize::MAX);
     let mut filter = [0u64; 16];
@@ -787,6 +863,17 @@ fn mark_repeats(lines: &mut [Line], words: &RepeatWords, tables: &mut RepeatTabl
                 }
             }
         }
+    }
+}
+
+/// Empties a table kept between articles. Emptying a hash table writes
+/// every slot it has, so one that a long article grew is shrunk back to
+/// about what this article needs: else every short article after it pays
+/// for the long one (it cost a quarter of the repeat search on Timeline17).
+fn empty_sized<V>(map: &mut FxHashMap<u64, V>, n: usize) {
+    map.clear();
+    if map.capacity() > 4 * n + 64 {
+        map.shrink_to(2 * n);
     }
 }
 
