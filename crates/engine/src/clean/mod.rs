@@ -432,7 +432,9 @@ struct Para {
 }
 
 fn paragraphs(lines: &[Line], facts: &[LineFacts]) -> Vec<Para> {
-    let mut paras: Vec<Para> = Vec::new();
+    // Sized once: at most one paragraph a line (growing it cost more than
+    // finding the paragraphs).
+    let mut paras: Vec<Para> = Vec::with_capacity(lines.len());
     for (i, line) in lines.iter().enumerate() {
         match line.fate {
             Fate::Body => paras.push(Para {
@@ -562,7 +564,8 @@ fn mark_footer(lines: &mut [Line], paras: &[Para], repaired: &str) {
 /// plug, a footer) are unrelated headlines; without chrome between, they
 /// may be the story's last line that lost its final stop, and stay.
 fn mark_edges(lines: &mut [Line], paras: &[Para]) {
-    let kept: Vec<&Para> = paras.iter().filter(|p| lines[p.first].fate == Fate::Body).collect();
+    let mut kept: Vec<&Para> = Vec::with_capacity(paras.len());
+    kept.extend(paras.iter().filter(|p| lines[p.first].fate == Fate::Body));
     let Some(first) = kept.iter().position(|p| p.sentence) else { return };
     let last = kept.iter().rposition(|p| p.sentence).unwrap_or(first);
     for para in &kept[..first] {
@@ -654,20 +657,16 @@ fn hash_words(scratch: &[u8], n: usize, out: &mut Vec<u64>) {
     };
     let mut at = 0;
     while at < n {
-        // Skip the zero bytes before the word, eight at a time.
-        loop {
-            let lead = (eight_at(at).trailing_zeros() / 8) as usize;
-            at += lead;
-            if lead < 8 || at >= n {
-                break;
-            }
-        }
-        if at >= n {
-            break;
+        // The eight bytes at `at` are read once: they skip the zero bytes
+        // before a word (most often none, or the one after the last word),
+        // else they are the word's first eight.
+        let mut x = eight_at(at);
+        if x & 0xff == 0 {
+            at += if x == 0 { 8 } else { (x.trailing_zeros() / 8) as usize };
+            continue;
         }
         let mut h = 0u64;
         loop {
-            let x = eight_at(at);
             // The lowest byte of `x` that is 0 (higher ones may be false
             // marks, the lowest never is).
             let zeros = x.wrapping_sub(0x0101_0101_0101_0101) & !x & 0x8080_8080_8080_8080;
@@ -682,6 +681,7 @@ fn hash_words(scratch: &[u8], n: usize, out: &mut Vec<u64>) {
             }
             h = fold_word(h, x);
             at += 8;
+            x = eight_at(at);
         }
     }
 }
@@ -930,53 +930,56 @@ fn detect_language(text: &str) -> Option<String> {
     // Fast path: English news is most of the input, and its commonest
     // words make up a third of any English text; whatlang decides the rest.
     let (mut n_words, mut n_common) = (0usize, 0usize);
-    for w in sample.split_ascii_whitespace().take(80) {
+    // Bytes, not chars: the punctuation trimmed and the letters kept are
+    // ASCII, so the words are the same and no UTF-8 check is needed.
+    for w in sample.as_bytes().split(u8::is_ascii_whitespace).filter(|w| !w.is_empty()).take(80) {
         n_words += 1;
-        let w = w.trim_matches(|c: char| c.is_ascii_punctuation());
-        if w.len() > 5 || w.bytes().any(|c| !c.is_ascii_alphabetic()) {
+        let start = w.iter().position(|c| !c.is_ascii_punctuation()).unwrap_or(w.len());
+        let end = w.iter().rposition(|c| !c.is_ascii_punctuation()).map_or(start, |e| e + 1);
+        let w = &w[start..end.max(start)];
+        if w.len() > 5 || w.iter().any(|c| !c.is_ascii_alphabetic()) {
             continue;
         }
         let mut buf = [0u8; 5];
-        buf[..w.len()].copy_from_slice(w.as_bytes());
+        buf[..w.len()].copy_from_slice(w);
         buf.make_ascii_lowercase();
-        let w = std::str::from_utf8(&buf[..w.len()]).unwrap_or("");
         n_common += usize::from(matches!(
-            w,
-            "the"
-                | "of"
-                | "and"
-                | "to"
-                | "in"
-                | "a"
-                | "is"
-                | "that"
-                | "for"
-                | "on"
-                | "said"
-                | "with"
-                | "was"
-                | "as"
-                | "by"
-                | "it"
-                | "at"
-                | "from"
-                | "his"
-                | "he"
-                | "has"
-                | "have"
-                | "be"
-                | "are"
-                | "an"
-                | "were"
-                | "had"
-                | "which"
-                | "not"
-                | "but"
-                | "this"
-                | "its"
-                | "their"
-                | "they"
-                | "after"
+            &buf[..w.len()],
+            b"the"
+                | b"of"
+                | b"and"
+                | b"to"
+                | b"in"
+                | b"a"
+                | b"is"
+                | b"that"
+                | b"for"
+                | b"on"
+                | b"said"
+                | b"with"
+                | b"was"
+                | b"as"
+                | b"by"
+                | b"it"
+                | b"at"
+                | b"from"
+                | b"his"
+                | b"he"
+                | b"has"
+                | b"have"
+                | b"be"
+                | b"are"
+                | b"an"
+                | b"were"
+                | b"had"
+                | b"which"
+                | b"not"
+                | b"but"
+                | b"this"
+                | b"its"
+                | b"their"
+                | b"they"
+                | b"after"
         ));
     }
     if n_words >= 8 && n_common * 4 >= n_words {
