@@ -461,7 +461,7 @@ fn detokenize(s: &str, base: usize, b: &mut Builder) {
 /// (`at` when that word is not plain): the words of [`plain_run_end`], the
 /// first one included. `bytes[at]` is a letter or digit.
 ///
-/// The bytes are looked at eight at a time ([`stop_lanes`]) for the few
+/// The bytes are looked at sixteen at a time ([`first_stop`]) for the few
 /// that can end a stretch, so that there is no branch per word (a word
 /// end is a branch the processor cannot predict).
 fn plain_stretch_end(bytes: &[u8], at: usize) -> usize {
@@ -491,72 +491,50 @@ fn plain_stretch_end(bytes: &[u8], at: usize) -> usize {
     }
 }
 
-const LANES: u64 = 0x0101_0101_0101_0101;
-const HIGH: u64 = 0x8080_8080_8080_8080;
-const LOW7: u64 = 0x7f7f_7f7f_7f7f_7f7f;
-
-/// The lanes of `x` whose byte equals `c` (the high bit of each such lane).
-fn lanes_eq(x: u64, c: u8) -> u64 {
-    let t = x ^ (LANES * u64::from(c));
-    !(((t & LOW7) + LOW7) | t) & HIGH
-}
-
-/// The lanes whose low seven bits are `n` (1..=0x80) or more.
-fn lanes_ge(low7: u64, n: u8) -> u64 {
-    (low7 + LANES * u64::from(0x80 - n)) & HIGH
-}
-
-/// The lanes of the eight bytes `x` that may end a stretch of plain
-/// words, `y` being the eight bytes one further on: a byte no plain word
-/// holds (not printable ASCII, or `"`, `*`, `\\`), an apostrophe (the
-/// "n't" token), or a space not followed by a letter or digit. Exact per
-/// lane, no carries between lanes.
-fn stop_lanes(x: u64, y: u64) -> u64 {
-    let low7 = x & LOW7;
-    let bad = (x & HIGH)
-        | (!lanes_ge(low7, 0x20) & HIGH)
-        | lanes_eq(x, 0x7f)
-        | lanes_eq(x, b'"')
-        | lanes_eq(x, b'*')
-        | lanes_eq(x, b'\\')
-        | lanes_eq(x, b'\'');
-    let y_low7 = y & LOW7;
-    let folded = (y | (LANES * 0x20)) & LOW7;
-    let digit = lanes_ge(y_low7, b'0') & !lanes_ge(y_low7, b'9' + 1);
-    let letter = lanes_ge(folded, b'a') & !lanes_ge(folded, b'z' + 1);
-    let alnum = (digit | letter) & !(y & HIGH);
-    bad | (lanes_eq(x, b' ') & !alnum)
+/// Where the first of sixteen bytes that may end a stretch of plain words
+/// is, `b[16]` being the byte after them: a byte no plain word holds (not
+/// printable ASCII, or `"`, `*`, `\\`), an apostrophe (the "n't" token), or
+/// a space not followed by a letter or digit. Every lane is decided with no
+/// branch and no dependency on the others, so the compiler does the sixteen
+/// with vector compares; the flags are then read as two words.
+fn first_stop(b: &[u8; 17]) -> Option<usize> {
+    let mut flags = [0u8; 16];
+    for (i, flag) in flags.iter_mut().enumerate() {
+        let (c, next) = (b[i], b[i + 1]);
+        let bad = c < 0x20 || c >= 0x7f || c == b'"' || c == b'*' || c == b'\\' || c == b'\'';
+        let next_alnum = (next | 0x20).wrapping_sub(b'a') < 26 || next.wrapping_sub(b'0') < 10;
+        *flag = u8::from(bad | (c == b' ' && !next_alnum));
+    }
+    let low = u64::from_le_bytes(flags[..8].try_into().expect("8 bytes"));
+    let high = u64::from_le_bytes(flags[8..].try_into().expect("8 bytes"));
+    if low != 0 {
+        Some((low.trailing_zeros() / 8) as usize)
+    } else if high != 0 {
+        Some(8 + (high.trailing_zeros() / 8) as usize)
+    } else {
+        None
+    }
 }
 
 /// The first position at or after `from` that may end a stretch of plain
-/// words (see [`stop_lanes`]), or the length of `bytes`.
+/// words (see [`first_stop`]), or the length of `bytes`. The last bytes
+/// are looked at in a copy padded with zeros, which stop a stretch as the
+/// end of the line does.
 fn next_stop(bytes: &[u8], mut from: usize) -> usize {
     let n = bytes.len();
-    let eight_at = |at: usize| {
-        let mut eight = [0u8; 8];
-        eight.copy_from_slice(&bytes[at..at + 8]);
-        u64::from_le_bytes(eight)
-    };
-    while from + 9 <= n {
-        let stops = stop_lanes(eight_at(from), eight_at(from + 1));
-        if stops != 0 {
-            return from + (stops.trailing_zeros() / 8) as usize;
+    while from + 17 <= n {
+        let chunk: &[u8; 17] = bytes[from..from + 17].try_into().expect("17 bytes");
+        if let Some(i) = first_stop(chunk) {
+            return from + i;
         }
-        from += 8;
+        from += 16;
     }
-    while from < n {
-        let c = bytes[from];
-        let stop = match RUN_BYTE[c as usize] {
-            RUN_WORD => c == b'\'',
-            RUN_SPACE => !bytes.get(from + 1).is_some_and(u8::is_ascii_alphanumeric),
-            _ => true,
-        };
-        if stop {
-            return from;
-        }
-        from += 1;
+    if from >= n {
+        return n;
     }
-    n
+    let mut padded = [0u8; 17];
+    padded[..n - from].copy_from_slice(&bytes[from..]);
+    from + first_stop(&padded).unwrap_or(n - from)
 }
 
 /// The length of the run of plain-word bytes at `at` ([`RUN_BYTE`]).
@@ -640,6 +618,98 @@ mod tests {
         let mut out = "earlier.\"".to_string();
         normalize_line(s, 0, ptb, &mut Vec::new(), &mut out);
         out["earlier.\"".len()..].to_string()
+    }
+
+    const LANES: u64 = 0x0101_0101_0101_0101;
+    const HIGH: u64 = 0x8080_8080_8080_8080;
+    const LOW7: u64 = 0x7f7f_7f7f_7f7f_7f7f;
+
+    /// The lanes of `x` whose byte equals `c` (the high bit of each such lane).
+    fn lanes_eq(x: u64, c: u8) -> u64 {
+        let t = x ^ (LANES * u64::from(c));
+        !(((t & LOW7) + LOW7) | t) & HIGH
+    }
+
+    /// The lanes whose low seven bits are `n` (1..=0x80) or more.
+    fn lanes_ge(low7: u64, n: u8) -> u64 {
+        (low7 + LANES * u64::from(0x80 - n)) & HIGH
+    }
+
+    /// The lanes of the eight bytes `x` that may end a stretch of plain
+    /// words, `y` being the eight bytes one further on: a byte no plain word
+    /// holds (not printable ASCII, or `"`, `*`, `\\`), an apostrophe (the
+    /// "n't" token), or a space not followed by a letter or digit. Exact per
+    /// lane, no carries between lanes.
+    fn stop_lanes(x: u64, y: u64) -> u64 {
+        let low7 = x & LOW7;
+        let bad = (x & HIGH)
+            | (!lanes_ge(low7, 0x20) & HIGH)
+            | lanes_eq(x, 0x7f)
+            | lanes_eq(x, b'"')
+            | lanes_eq(x, b'*')
+            | lanes_eq(x, b'\\')
+            | lanes_eq(x, b'\'');
+        let y_low7 = y & LOW7;
+        let folded = (y | (LANES * 0x20)) & LOW7;
+        let digit = lanes_ge(y_low7, b'0') & !lanes_ge(y_low7, b'9' + 1);
+        let letter = lanes_ge(folded, b'a') & !lanes_ge(folded, b'z' + 1);
+        let alnum = (digit | letter) & !(y & HIGH);
+        bad | (lanes_eq(x, b' ') & !alnum)
+    }
+
+    /// The first position at or after `from` that may end a stretch of plain
+    /// words, or the length of `bytes`: eight bytes at a time in a `u64`,
+    /// as it was done before [`first_stop`].
+    fn next_stop_swar(bytes: &[u8], mut from: usize) -> usize {
+        let n = bytes.len();
+        let eight_at = |at: usize| {
+            let mut eight = [0u8; 8];
+            eight.copy_from_slice(&bytes[at..at + 8]);
+            u64::from_le_bytes(eight)
+        };
+        while from + 9 <= n {
+            let stops = stop_lanes(eight_at(from), eight_at(from + 1));
+            if stops != 0 {
+                return from + (stops.trailing_zeros() / 8) as usize;
+            }
+            from += 8;
+        }
+        while from < n {
+            let c = bytes[from];
+            let stop = match RUN_BYTE[c as usize] {
+                RUN_WORD => c == b'\'',
+                RUN_SPACE => !bytes.get(from + 1).is_some_and(u8::is_ascii_alphanumeric),
+                _ => true,
+            };
+            if stop {
+                return from;
+            }
+            from += 1;
+        }
+        n
+    }
+
+    proptest::proptest! {
+        /// The stops found sixteen bytes at a time are those found eight
+        /// at a time, on lines of the bytes that matter.
+        #[test]
+        fn next_stop_is_the_swar_one(
+            parts in proptest::collection::vec(
+                proptest::sample::select(vec![
+                    "a", "Z", "7", " ", "  ", "'", "n't", "\"", "*", "\\", "\u{7f}", "\t", "é",
+                    ",", ".", "-LRB-", "word", "Treebank", "``",
+                ]),
+                0..40,
+            ),
+            from in 0usize..64,
+        ) {
+            let line: String = parts.concat();
+            let from = from.min(line.len());
+            proptest::prop_assert_eq!(
+                next_stop(line.as_bytes(), from),
+                next_stop_swar(line.as_bytes(), from)
+            );
+        }
     }
 
     #[test]
