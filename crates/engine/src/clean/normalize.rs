@@ -11,6 +11,8 @@
 //! markers and backslash escapes go, and Penn Treebank tokenization
 //! (`` `` ``, `-LRB-`, ` n't`) is undone when the article uses it.
 
+use std::sync::LazyLock;
+
 /// Maps offsets in the clean text back to offsets in the raw input.
 ///
 /// Stored as runs of constant shift: `(clean_start, raw_start)` pairs sorted
@@ -584,17 +586,23 @@ static RUN_BYTE: [u8; 256] = {
     table
 };
 
-/// True when a text looks Penn-Treebank tokenized.
+/// The marks of Penn Treebank tokenization, searchers built once (building
+/// one per mark and article cost more than the search).
+static PTB_MARKS: LazyLock<[memchr::memmem::Finder<'static>; 6]> = LazyLock::new(|| {
+    [b"``".as_slice(), b"''", b"-LRB-", b"-RRB-", b"n't", b"'s"].map(memchr::memmem::Finder::new)
+});
+
+/// True when a text looks Penn-Treebank tokenized: two of its marks, each
+/// a token of its own.
 pub(crate) fn looks_ptb(text: &str) -> bool {
     let head = &text.as_bytes()[..floor_char_boundary(text, 20_000)];
-    let marks: [&[u8]; 6] = [b"``", b"''", b"-LRB-", b"-RRB-", b"n't", b"'s"];
     let is_token = |at: usize, len: usize| {
         (at == 0 || head[at - 1].is_ascii_whitespace())
             && head.get(at + len).is_none_or(|c| c.is_ascii_whitespace())
     };
-    let seen = marks
+    let seen = PTB_MARKS
         .iter()
-        .filter(|m| memchr::memmem::find_iter(head, m).any(|at| is_token(at, m.len())))
+        .filter(|m| m.find_iter(head).any(|at| is_token(at, m.needle().len())))
         .count();
     seen >= 2
 }
