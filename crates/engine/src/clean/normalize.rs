@@ -273,27 +273,46 @@ fn strip_markdown_heading(mut line: &str) -> &str {
 }
 
 fn push_chars(s: &str, base: usize, b: &mut Builder) {
-    let mut it = s.char_indices().peekable();
-    while let Some((i, c)) = it.next() {
-        let raw = base + i;
+    let bytes = s.as_bytes();
+    let mut i = 0;
+    while i < s.len() {
+        // A run of printable ASCII that no repair below changes is pushed
+        // whole, as pushing it char by char would (no `"` inside it, so
+        // the glued-quote rule can only apply to its first char).
+        let run = bytes[i..].iter().position(|&c| !is_plain_byte(c)).unwrap_or(s.len() - i);
+        if run > 0 {
+            b.push_plain_run(&s[i..i + run], base + i);
+            i += run;
+            continue;
+        }
+        let c = s[i..].chars().next().expect("i is on a char boundary");
+        let (raw, next) = (base + i, i + c.len_utf8());
         match c {
             '\u{C2}'..='\u{F4}' => {
                 if let Some((decoded, n_more)) = mojibake(&s[i..]) {
-                    for _ in 0..n_more {
-                        it.next();
-                    }
+                    let more: usize = s[next..].chars().take(n_more).map(char::len_utf8).sum();
                     push_repaired(decoded, raw, b);
-                } else {
-                    b.push(c, raw);
+                    i = next + more;
+                    continue;
                 }
+                b.push(c, raw);
             }
-            '*' if s[i + 1..].starts_with('*') => {
-                it.next();
+            // "**": both go; the char after is looked at afresh.
+            '*' if s[next..].starts_with('*') => {
+                i = next + 1;
+                continue;
             }
-            '\\' if it.peek().is_some_and(|&(_, n)| n.is_ascii_punctuation()) => {}
+            '\\' if s[next..].chars().next().is_some_and(|n| n.is_ascii_punctuation()) => {}
             _ => push_repaired(c, raw, b),
         }
+        i = next;
     }
+}
+
+/// A byte that [`push_chars`] pushes as it is: printable ASCII other than
+/// the `"` of the glued-quote rule and the `*` and `\\` of Markdown.
+fn is_plain_byte(c: u8) -> bool {
+    (0x21..=0x7e).contains(&c) && c != b'"' && c != b'*' && c != b'\\'
 }
 
 fn push_repaired(c: char, raw: usize, b: &mut Builder) {
@@ -503,7 +522,7 @@ fn first_stop(b: &[u8; 17]) -> Option<usize> {
     let mut flags = [0u8; 16];
     for (i, flag) in flags.iter_mut().enumerate() {
         let (c, next) = (b[i], b[i + 1]);
-        let bad = c < 0x20 || c >= 0x7f || c == b'"' || c == b'*' || c == b'\\' || c == b'\'';
+        let bad = !(0x20..0x7f).contains(&c) || c == b'"' || c == b'*' || c == b'\\' || c == b'\'';
         let next_alnum = (next | 0x20).wrapping_sub(b'a') < 26 || next.wrapping_sub(b'0') < 10;
         *flag = u8::from(bad | (c == b' ' && !next_alnum));
     }
