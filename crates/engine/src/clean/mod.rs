@@ -3,9 +3,11 @@
 //! Input: the raw article text. Output: [`Clean`] — the story text
 //! (paragraphs separated by one blank line), an [`OffsetMap`] back into the
 //! raw text, the title, the dateline prefix, the detected language, and the
-//! fate of every raw line ([`Fate`]) so that nothing disappears unexplained.
-//! Method: repair each line's characters ([`normalize`]), then classify the
-//! lines: chrome by whole-line patterns ([`chrome`]); the head block (short
+//! fate of every raw line ([`Fate`]) so that nothing disappears unexplained
+//! (the repaired lines in one buffer, [`Clean::repaired`]).
+//! Method: repair each line's characters ([`normalize`]) into that buffer
+//! and, in one pass over the repaired bytes while they are in the cache,
+//! count the line's facts and hash its words; then classify the lines: chrome by whole-line patterns ([`chrome`]); the head block (short
 //! lines before the first sentence) gives the title, section labels and
 //! date/source lines; a footer starts at a strong footer marker; trailing
 //! non-sentences are unrelated headlines; lines broken mid-sentence are
