@@ -583,7 +583,8 @@ fn mark_edges(lines: &mut [Line], paras: &[Para]) {
     }
 }
 
-/// The words of the kept lines, for repeat detection, hashed.
+/// The words of every line, for repeat detection, hashed (only the kept
+/// lines' words are compared).
 #[derive(Default)]
 struct RepeatWords {
     /// Word hashes of every line, line after line.
