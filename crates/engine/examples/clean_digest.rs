@@ -7,13 +7,14 @@
 //! articles (a fixed-seed mix of Treebank tokens, mojibake, quotes, chrome
 //! and repeats). Each line is the input's name and an xxh3 of the full
 //! `Clean` (text, offset runs, title, dateline, language, every line's fate
-//! and content), then an xxh3 of what `pipeline::process` makes of it as a
+//! and content, printed as `{:?}` printed it when a line held its content
+//! as a string), then an xxh3 of what `pipeline::process` makes of it as a
 //! text file of that path (clean + metadata: the whole `Article`, or the
 //! diagnostic when nothing is left).
 
 use std::path::{Path, PathBuf};
 
-use storyline::clean::{clean, CleanConfig};
+use storyline::clean::{clean, Clean, CleanConfig};
 use storyline::model::{Fields, Format, Origin, RawArticle};
 use storyline::pipeline::{process, Config};
 
@@ -43,7 +44,36 @@ fn main() {
 
 fn digest(raw: &str, config: &CleanConfig) -> u64 {
     let c = clean(raw, config);
-    xxhash_rust::xxh3::xxh3_64(format!("{c:?}").as_bytes())
+    xxhash_rust::xxh3::xxh3_64(debug(&c).as_bytes())
+}
+
+/// What `{:?}` printed for `Clean` when each `Line` held its repaired
+/// content as a `String` (before the lines became ranges into
+/// `Clean::repaired`): the same content in the same order, so that digests
+/// made before and after that change stay comparable.
+fn debug(c: &Clean) -> String {
+    let lines: Vec<String> = c
+        .lines
+        .iter()
+        .map(|l| {
+            format!(
+                "Line {{ number: {:?}, span: {:?}, fate: {:?}, content: {:?} }}",
+                l.number,
+                l.span,
+                l.fate,
+                l.content(c)
+            )
+        })
+        .collect();
+    format!(
+        "Clean {{ text: {:?}, offsets: {:?}, title: {:?}, dateline: {:?}, language: {:?}, lines: [{}] }}",
+        c.text,
+        c.offsets,
+        c.title,
+        c.dateline,
+        c.language,
+        lines.join(", ")
+    )
 }
 
 fn processed(name: &str, raw: &str) -> u64 {

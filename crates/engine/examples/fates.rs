@@ -25,7 +25,7 @@ fn main() {
                 if !matches!(l.fate, Fate::Body | Fate::Blank | Fate::Joined) {
                     let s = samples.entry(kind).or_default();
                     if s.len() < 12 {
-                        let text: String = l.content.chars().take(100).collect();
+                        let text: String = l.content(&c).chars().take(100).collect();
                         s.push(format!("{}:{} {text}", raw.origin, l.number));
                     }
                 }

@@ -153,9 +153,10 @@ pub fn metadata(
     // A source line in the head: "The Wall Street Journal, 05 October 2016".
     let mut source_date = None;
     for line in clean.lines_with(Fate::Meta) {
-        let found = dates::find_dates(&line.content);
+        let content = line.content(clean);
+        let found = dates::find_dates(content);
         let Some(first) = found.first() else { continue };
-        if let Some(c) = SOURCE_LINE.captures(&line.content) {
+        if let Some(c) = SOURCE_LINE.captures(content) {
             let name = c[1].trim().to_string();
             if c.get(0).is_some_and(|m| m.end() == first.span.start) && looks_like_outlet(&name) {
                 meta.original_outlet = Some(name);
@@ -181,7 +182,7 @@ pub fn metadata(
     let head_date = || {
         clean
             .lines_with(Fate::Meta)
-            .find_map(|l| dates::find_dates(&l.content).first().map(|d| d.date))
+            .find_map(|l| dates::find_dates(l.content(clean)).first().map(|d| d.date))
     };
     let candidates = [
         (user_date, DateSource::User),
@@ -230,7 +231,7 @@ fn canonical_outlet(name: &str) -> String {
 
 fn byline(clean: &Clean) -> Option<String> {
     clean.lines_with(Fate::Meta).find_map(|l| {
-        let rest = l.content.split_once(' ').filter(|(by, _)| {
+        let rest = l.content(clean).split_once(' ').filter(|(by, _)| {
             matches!(by.to_lowercase().as_str(), "by" | "von" | "par" | "por" | "di")
         })?;
         Some(rest.1.trim().to_string())
@@ -240,7 +241,8 @@ fn byline(clean: &Clean) -> Option<String> {
 /// "follow @TracyKWilkinson on Twitter": the handle split at its capitals,
 /// when it reads as a name of two or three parts.
 fn social_author(clean: &Clean) -> Option<String> {
-    let handle = clean.lines_with(Fate::Chrome(Chrome::Social)).find_map(|l| handle(&l.content))?;
+    let handle =
+        clean.lines_with(Fate::Chrome(Chrome::Social)).find_map(|l| handle(l.content(clean)))?;
     let mut parts: Vec<String> = Vec::new();
     for c in handle.chars() {
         if !c.is_ascii_alphabetic() {
@@ -265,7 +267,7 @@ fn social_author(clean: &Clean) -> Option<String> {
 
 fn copyright_holder(clean: &Clean) -> Option<String> {
     clean.lines_with(Fate::Chrome(Chrome::Rights)).find_map(|l| {
-        let c = COPYRIGHT.captures(l.content.trim())?;
+        let c = COPYRIGHT.captures(l.content(clean).trim())?;
         let name = c[1].trim();
         let ok = looks_like_outlet(name) && !name.to_lowercase().contains("rights");
         ok.then(|| name.to_string())

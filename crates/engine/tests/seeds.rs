@@ -74,7 +74,7 @@ fn dump(articles: &[Article]) -> String {
                 "  L{:<3} {:<22} {}",
                 l.number,
                 l.fate.name(),
-                first_words(&l.content, 4)
+                first_words(l.content(&c), 4)
             )
             .unwrap();
         }

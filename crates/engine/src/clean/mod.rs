@@ -3,9 +3,11 @@
 //! Input: the raw article text. Output: [`Clean`] — the story text
 //! (paragraphs separated by one blank line), an [`OffsetMap`] back into the
 //! raw text, the title, the dateline prefix, the detected language, and the
-//! fate of every raw line ([`Fate`]) so that nothing disappears unexplained.
-//! Method: repair each line's characters ([`normalize`]), then classify the
-//! lines: chrome by whole-line patterns ([`chrome`]); the head block (short
+//! fate of every raw line ([`Fate`]) so that nothing disappears unexplained
+//! (the repaired lines in one buffer, [`Clean::repaired`]).
+//! Method: repair each line's characters ([`normalize`]) into that buffer
+//! and, in one pass over the repaired bytes while they are in the cache,
+//! count the line's facts and hash its words; then classify the lines: chrome by whole-line patterns ([`chrome`]); the head block (short
 //! lines before the first sentence) gives the title, section labels and
 //! date/source lines; a footer starts at a strong footer marker; trailing
 //! non-sentences are unrelated headlines; lines broken mid-sentence are
@@ -91,8 +93,21 @@ pub struct Line {
     pub span: Range<usize>,
     /// Its fate.
     pub fate: Fate,
+    /// Byte range of the repaired line (characters fixed, whitespace
+    /// collapsed) in [`Clean::repaired`]; read it with [`Line::content`].
+    pub repaired: Range<usize>,
+}
+
+impl Line {
     /// The repaired line (characters fixed, whitespace collapsed).
-    pub content: String,
+    pub fn content<'a>(&self, clean: &'a Clean) -> &'a str {
+        &clean.repaired[self.repaired.clone()]
+    }
+
+    /// [`Line::content`] in the buffer of repaired lines itself.
+    fn in_buf<'a>(&self, repaired: &'a str) -> &'a str {
+        &repaired[self.repaired.clone()]
+    }
 }
 
 /// The result of cleaning.
@@ -110,6 +125,10 @@ pub struct Clean {
     pub language: Option<String>,
     /// Every raw line with its fate.
     pub lines: Vec<Line>,
+    /// Every line repaired, one after the other with nothing between
+    /// (one buffer rather than a string per line); [`Line::content`] is a
+    /// line's part.
+    pub repaired: String,
 }
 
 impl Clean {
@@ -177,6 +196,7 @@ fn clean_with(raw: &str, config: &CleanConfig, scratch: &mut Scratch) -> Clean {
     // articles grow none of these.
     let n_lines = raw.len() / 64 + 8;
     let mut lines = Vec::with_capacity(n_lines);
+    let mut buf = String::with_capacity(raw.len() + 16);
     facts.clear();
     facts.reserve(n_lines);
     runs.clear();
@@ -184,6 +204,10 @@ fn clean_with(raw: &str, config: &CleanConfig, scratch: &mut Scratch) -> Clean {
     line_runs.clear();
     line_runs.reserve(n_lines + 1);
     line_runs.push(0);
+    words.hashes.clear();
+    words.hashes.reserve(raw.len() / 5);
+    words.lines.clear();
+    words.lines.reserve(n_lines);
     let mut offset = 0;
     // The pieces of `raw.split_inclusive('\n')`, found with memchr.
     let ends = memchr::memchr_iter(b'\n', raw.as_bytes()).map(|at| at + 1);
@@ -191,35 +215,37 @@ fn clean_with(raw: &str, config: &CleanConfig, scratch: &mut Scratch) -> Clean {
     for (i, end) in ends.chain(last).enumerate() {
         let piece = &raw[offset..end];
         let body = piece.trim_end_matches(['\n', '\r']);
-        let content = normalize::normalize_line(body, offset, ptb, runs);
+        let from = buf.len();
+        normalize::normalize_line(body, offset, ptb, runs, &mut buf);
         line_runs.push(runs.len() as u32);
-        // The line's facts while it is fresh in the cache.
-        facts.push(LineFacts::of(&content));
-        let fate = if content.is_empty() { Fate::Blank } else { Fate::Body };
-        lines.push(Line { number: i as u32 + 1, span: offset..offset + body.len(), fate, content });
+        // The line's facts and repeat-key words while it is fresh in the
+        // cache, in one pass over its bytes. Every line's words are hashed,
+        // though only the kept lines' are compared: nearly every line is
+        // kept, and a line's fate is known only once all are read.
+        let first_word = words.hashes.len() as u32;
+        facts.push(LineFacts::scan(&buf[from..], key_bytes, &mut words.hashes));
+        words.lines.push(first_word..words.hashes.len() as u32);
+        let fate = if buf.len() == from { Fate::Blank } else { Fate::Body };
+        let (number, span) = (i as u32 + 1, offset..offset + body.len());
+        lines.push(Line { number, span, fate, repaired: from..buf.len() });
         offset += piece.len();
     }
     starts.clear();
     starts.resize(lines.len(), 0);
     let facts = &facts[..];
 
-    mark_chrome(&mut lines, facts);
-    mark_joins(&mut lines, facts);
+    let repaired = buf.as_str();
+    mark_chrome(&mut lines, facts, repaired);
+    mark_joins(&mut lines, facts, repaired);
     let paras = paragraphs(&lines, facts);
-    let title = mark_head(&mut lines, &paras, raw);
-    let dateline = cut_dateline(&lines, starts);
-    mark_footer(&mut lines, &paras);
-    // The words of every kept line, hashed once: repeats compare words.
-    words.hashes.clear();
-    words.hashes.reserve(raw.len() / 5);
-    words.lines.clear();
-    words.lines.reserve(lines.len());
-    for (l, &start) in lines.iter().zip(starts.iter()) {
-        let from = words.hashes.len();
-        if matches!(l.fate, Fate::Body | Fate::Joined) {
-            key_words(&l.content[start..], key_bytes, &mut words.hashes);
-        }
-        words.lines.push(from as u32..words.hashes.len() as u32);
+    let title = mark_head(&mut lines, &paras, raw, repaired);
+    let dateline = cut_dateline(&lines, starts, repaired);
+    mark_footer(&mut lines, &paras, repaired);
+    // The line a dateline was cut from counts the words after it only.
+    if let Some(i) = starts.iter().position(|&start| start > 0) {
+        let from = words.hashes.len() as u32;
+        key_words(&lines[i].in_buf(repaired)[starts[i]..], key_bytes, &mut words.hashes);
+        words.lines[i] = from..words.hashes.len() as u32;
     }
     // Each rule below only drops paragraphs, and a drop can expose more
     // work for another (a repeat removed makes a new last paragraph), so
@@ -232,16 +258,16 @@ fn clean_with(raw: &str, config: &CleanConfig, scratch: &mut Scratch) -> Clean {
         let n_kept = lines.iter().filter(|l| l.fate == Fate::Body).count();
         mark_edges(&mut lines, &paras);
         mark_repeats(&mut lines, words, repeats);
-        mark_joins(&mut lines, facts);
+        mark_joins(&mut lines, facts, repaired);
         if lines.iter().filter(|l| l.fate == Fate::Body).count() == n_kept {
             break;
         }
         paras = paragraphs(&lines, facts);
     }
 
-    let (text, offsets) = assemble(&lines, runs, line_runs, starts);
+    let (text, offsets) = assemble(&lines, runs, line_runs, starts, repaired);
     let language = if config.detect_language { detect_language(&text) } else { None };
-    Clean { text, offsets, title, dateline, language, lines }
+    Clean { text, offsets, title, dateline, language, lines, repaired: buf }
 }
 
 /// Cheap facts about a line, computed once.
@@ -253,33 +279,97 @@ struct LineFacts {
 }
 
 impl LineFacts {
-    fn of(content: &str) -> LineFacts {
-        // Spaces and commas counted in one pass over the bytes, in chunks
-        // the compiler turns into vector compares.
-        let (mut spaces, mut commas) = (0usize, 0usize);
-        let mut chunks = content.as_bytes().chunks_exact(32);
-        for chunk in &mut chunks {
-            let (mut s, mut c) = (0u8, 0u8);
-            for &b in chunk {
-                s += u8::from(b == b' ');
-                c += u8::from(b == b',');
-            }
-            (spaces, commas) = (spaces + usize::from(s), commas + usize::from(c));
+    /// The facts of a repaired line, and the hashes of its repeat-key
+    /// words appended to `hashes` (see [`key_words`]): one pass over the
+    /// bytes counts spaces and commas and writes the key bytes together
+    /// ([`scan_ascii`]); then the words are read from the key bytes.
+    fn scan(content: &str, scratch: &mut Vec<u8>, hashes: &mut Vec<u64>) -> LineFacts {
+        if content.is_empty() {
+            return LineFacts { n_words: 0, terminal: false, n_commas: 0 };
         }
-        for &b in chunks.remainder() {
-            spaces += usize::from(b == b' ');
-            commas += usize::from(b == b',');
-        }
+        let bytes = content.as_bytes();
+        scratch.clear();
+        scratch.resize(bytes.len() + 9, 0);
+        let counts = scan_ascii(bytes, &mut scratch[..bytes.len()]);
+        let n = if !counts.ascii {
+            key_bytes(content, scratch)
+        } else if counts.apostrophe {
+            close_apostrophes(bytes, scratch)
+        } else {
+            bytes.len()
+        };
+        hash_words(scratch, n, hashes);
         // Repaired lines are trimmed and hold single spaces only.
-        let n_words = if content.is_empty() { 0 } else { spaces + 1 };
         let last = content.trim_end().chars().last();
         let terminal =
             matches!(last, Some('.' | '!' | '?' | '"' | '\'' | ')' | ':' | ';' | '…' | '»'));
-        LineFacts { n_words, terminal, n_commas: commas }
+        LineFacts { n_words: counts.spaces + 1, terminal, n_commas: counts.commas }
     }
 }
 
-fn mark_chrome(lines: &mut [Line], facts: &[LineFacts]) {
+/// What [`scan_ascii`] counted.
+struct Counts {
+    spaces: usize,
+    commas: usize,
+    /// Every byte is ASCII.
+    ascii: bool,
+    /// Some byte is an apostrophe.
+    apostrophe: bool,
+}
+
+/// The key byte of an ASCII byte: a letter lowercased, a digit as it is,
+/// anything else 0. Arithmetic rather than a table, so that the compiler
+/// does sixteen bytes at a time.
+fn key_byte(c: u8) -> u8 {
+    let lower = c | 0x20;
+    let letter = if lower.wrapping_sub(b'a') < 26 { lower } else { 0 };
+    let digit = if c.wrapping_sub(b'0') < 10 { c } else { 0 };
+    letter | digit
+}
+
+/// One pass over a line's bytes: counts its spaces and commas, tells
+/// whether it is all ASCII and holds an apostrophe, and writes each byte's
+/// [`key_byte`] to `key` (as long as `bytes`). Sixteen lanes of byte
+/// counters, added up every 255 chunks before they could overflow, with no
+/// branch per byte: the compiler turns the inner loop into vector compares.
+fn scan_ascii(bytes: &[u8], key: &mut [u8]) -> Counts {
+    const BLOCK: usize = 16 * 255;
+    let mut counts = Counts { spaces: 0, commas: 0, ascii: true, apostrophe: false };
+    let (mut high, mut quote) = (0u8, 0u8);
+    for (block, key) in bytes.chunks(BLOCK).zip(key.chunks_mut(BLOCK)) {
+        let (mut sp, mut cm, mut hi, mut ap) = ([0u8; 16], [0u8; 16], [0u8; 16], [0u8; 16]);
+        let mut chunks = block.chunks_exact(16);
+        let mut keys = key.chunks_exact_mut(16);
+        for (chunk, key) in (&mut chunks).zip(&mut keys) {
+            let chunk: &[u8; 16] = chunk.try_into().expect("16 bytes");
+            let key: &mut [u8; 16] = key.try_into().expect("16 bytes");
+            for i in 0..16 {
+                let c = chunk[i];
+                sp[i] += u8::from(c == b' ');
+                cm[i] += u8::from(c == b',');
+                hi[i] |= c;
+                ap[i] |= u8::from(c == b'\'');
+                key[i] = key_byte(c);
+            }
+        }
+        counts.spaces += sp.iter().map(|&n| usize::from(n)).sum::<usize>();
+        counts.commas += cm.iter().map(|&n| usize::from(n)).sum::<usize>();
+        high |= hi.iter().fold(0, |a, &b| a | b);
+        quote |= ap.iter().fold(0, |a, &b| a | b);
+        for (&c, key) in chunks.remainder().iter().zip(keys.into_remainder()) {
+            counts.spaces += usize::from(c == b' ');
+            counts.commas += usize::from(c == b',');
+            high |= c;
+            quote |= u8::from(c == b'\'');
+            *key = key_byte(c);
+        }
+    }
+    counts.ascii = high < 0x80;
+    counts.apostrophe = quote != 0;
+    counts
+}
+
+fn mark_chrome(lines: &mut [Line], facts: &[LineFacts], repaired: &str) {
     let mut after_address = false;
     for (line, f) in lines.iter_mut().zip(facts) {
         if line.fate == Fate::Blank {
@@ -290,8 +380,9 @@ fn mark_chrome(lines: &mut [Line], facts: &[LineFacts]) {
             after_address = false;
             continue;
         }
-        if let Some(kind) = chrome::classify(&line.content, f.n_words) {
-            after_address = kind == Chrome::Contact && line.content.trim_end().ends_with(':');
+        let content = line.in_buf(repaired);
+        if let Some(kind) = chrome::classify(content, f.n_words) {
+            after_address = kind == Chrome::Contact && content.trim_end().ends_with(':');
             line.fate = Fate::Chrome(kind);
         }
     }
@@ -343,7 +434,9 @@ struct Para {
 }
 
 fn paragraphs(lines: &[Line], facts: &[LineFacts]) -> Vec<Para> {
-    let mut paras: Vec<Para> = Vec::new();
+    // Sized once: at most one paragraph a line (growing it cost more than
+    // finding the paragraphs).
+    let mut paras: Vec<Para> = Vec::with_capacity(lines.len());
     for (i, line) in lines.iter().enumerate() {
         match line.fate {
             Fate::Body => paras.push(Para {
@@ -380,12 +473,12 @@ fn set_fate(lines: &mut [Line], para: &Para, fate: Fate) {
 /// lines are the title (a Markdown heading, else the first of four words
 /// or more, else the longest of three), labels, and meta lines. Returns
 /// the title.
-fn mark_head(lines: &mut [Line], paras: &[Para], raw: &str) -> Option<String> {
+fn mark_head(lines: &mut [Line], paras: &[Para], raw: &str, repaired: &str) -> Option<String> {
     let first_sentence = paras.iter().position(|p| p.sentence)?;
     let mut best: Option<(usize, (bool, bool, usize))> = None;
     for para in &paras[..first_sentence] {
         let i = para.first;
-        if para.joined.is_empty() && is_meta_line(&lines[i].content) {
+        if para.joined.is_empty() && is_meta_line(lines[i].in_buf(repaired)) {
             lines[i].fate = Fate::Meta;
             continue;
         }
@@ -399,15 +492,15 @@ fn mark_head(lines: &mut [Line], paras: &[Para], raw: &str) -> Option<String> {
     }
     let (i, _) = best?;
     lines[i].fate = Fate::Title;
-    Some(lines[i].content.clone())
+    Some(lines[i].in_buf(repaired).to_string())
 }
 
 /// Cuts a dateline prefix ("WASHINGTON (Reuters) - ", "AKIPRESS.COM - ")
 /// from the first paragraph, with the lowercase tag words some sites put
 /// right after it. Returns the dateline.
-fn cut_dateline(lines: &[Line], starts: &mut [usize]) -> Option<String> {
+fn cut_dateline(lines: &[Line], starts: &mut [usize], repaired: &str) -> Option<String> {
     let i = lines.iter().position(|l| l.fate == Fate::Body)?;
-    let content = &lines[i].content;
+    let content = lines[i].in_buf(repaired);
     let (head_end, text_start) = dateline::find(content)?;
     let head = content[..head_end].trim();
     // A dateline is mostly capitals: "AKIPRESS.COM", "WASHINGTON (Reuters)".
@@ -427,12 +520,14 @@ fn starts_lowercase(content: &str) -> bool {
 /// Joins lines broken mid-sentence: a kept line that does not end with
 /// sentence punctuation, then one that starts in lowercase, whatever was
 /// dropped between.
-fn mark_joins(lines: &mut [Line], facts: &[LineFacts]) {
+fn mark_joins(lines: &mut [Line], facts: &[LineFacts], repaired: &str) {
     let mut prev: Option<usize> = None;
     for (i, line) in lines.iter_mut().enumerate() {
         match line.fate {
             Fate::Body => {
-                if prev.is_some_and(|p| !facts[p].terminal) && starts_lowercase(&line.content) {
+                if prev.is_some_and(|p| !facts[p].terminal)
+                    && starts_lowercase(line.in_buf(repaired))
+                {
                     line.fate = Fate::Joined;
                 }
             }
@@ -445,7 +540,7 @@ fn mark_joins(lines: &mut [Line], facts: &[LineFacts]) {
 
 /// A footer starts at a strong footer marker once the story has begun;
 /// everything short after it is chrome.
-fn mark_footer(lines: &mut [Line], paras: &[Para]) {
+fn mark_footer(lines: &mut [Line], paras: &[Para], repaired: &str) {
     let mut seen_sentence = false;
     let mut k = 0;
     for i in 0..lines.len() {
@@ -456,7 +551,7 @@ fn mark_footer(lines: &mut [Line], paras: &[Para]) {
             seen_sentence = true;
         }
         if let Fate::Chrome(c) = lines[i].fate {
-            if c.starts_footer(&lines[i].content) && seen_sentence {
+            if c.starts_footer(lines[i].in_buf(repaired)) && seen_sentence {
                 for para in paras.iter().filter(|p| p.first > i && p.n_words <= 30) {
                     set_fate(lines, para, Fate::Chrome(Chrome::Navigation));
                 }
@@ -471,7 +566,8 @@ fn mark_footer(lines: &mut [Line], paras: &[Para]) {
 /// plug, a footer) are unrelated headlines; without chrome between, they
 /// may be the story's last line that lost its final stop, and stay.
 fn mark_edges(lines: &mut [Line], paras: &[Para]) {
-    let kept: Vec<&Para> = paras.iter().filter(|p| lines[p.first].fate == Fate::Body).collect();
+    let mut kept: Vec<&Para> = Vec::with_capacity(paras.len());
+    kept.extend(paras.iter().filter(|p| lines[p.first].fate == Fate::Body));
     let Some(first) = kept.iter().position(|p| p.sentence) else { return };
     let last = kept.iter().rposition(|p| p.sentence).unwrap_or(first);
     for para in &kept[..first] {
@@ -487,7 +583,8 @@ fn mark_edges(lines: &mut [Line], paras: &[Para]) {
     }
 }
 
-/// The words of the kept lines, for repeat detection, hashed.
+/// The words of every line, for repeat detection, hashed (only the kept
+/// lines' words are compared).
 #[derive(Default)]
 struct RepeatWords {
     /// Word hashes of every line, line after line.
@@ -548,8 +645,13 @@ fn key_words(text: &str, scratch: &mut Vec<u8>, out: &mut Vec<u64>) {
     } else {
         key_bytes(text, scratch)
     };
-    // `scratch[..n]` holds the words between runs of zero bytes, followed
-    // by at least 9 zero bytes.
+    hash_words(scratch, n, out);
+}
+
+/// The second step of [`key_words`]: `scratch[..n]` holds the key bytes
+/// of a line, words between runs of zero bytes, followed by at least 9
+/// zero bytes; appends the hash of each word to `out`.
+fn hash_words(scratch: &[u8], n: usize, out: &mut Vec<u64>) {
     let buf = &scratch[..n + 9];
     let eight_at = |at: usize| {
         let mut eight = [0u8; 8];
@@ -558,20 +660,16 @@ fn key_words(text: &str, scratch: &mut Vec<u8>, out: &mut Vec<u64>) {
     };
     let mut at = 0;
     while at < n {
-        // Skip the zero bytes before the word, eight at a time.
-        loop {
-            let lead = (eight_at(at).trailing_zeros() / 8) as usize;
-            at += lead;
-            if lead < 8 || at >= n {
-                break;
-            }
-        }
-        if at >= n {
-            break;
+        // The eight bytes at `at` are read once: they skip the zero bytes
+        // before a word (most often none, or the one after the last word),
+        // else they are the word's first eight.
+        let mut x = eight_at(at);
+        if x & 0xff == 0 {
+            at += if x == 0 { 8 } else { (x.trailing_zeros() / 8) as usize };
+            continue;
         }
         let mut h = 0u64;
         loop {
-            let x = eight_at(at);
             // The lowest byte of `x` that is 0 (higher ones may be false
             // marks, the lowest never is).
             let zeros = x.wrapping_sub(0x0101_0101_0101_0101) & !x & 0x8080_8080_8080_8080;
@@ -586,6 +684,7 @@ fn key_words(text: &str, scratch: &mut Vec<u8>, out: &mut Vec<u64>) {
             }
             h = fold_word(h, x);
             at += 8;
+            x = eight_at(at);
         }
     }
 }
@@ -593,19 +692,23 @@ fn key_words(text: &str, scratch: &mut Vec<u8>, out: &mut Vec<u64>) {
 /// The key bytes of an ASCII line into `scratch`: each letter or digit
 /// lowercased, apostrophes dropped, any other byte a 0; then zeros.
 /// Returns the length of the words part. Every byte is mapped with no
-/// branch and no dependency from one byte to the next (arithmetic rather
-/// than a table, so that the compiler does sixteen bytes at a time); then
+/// branch and no dependency from one byte to the next ([`key_byte`]); then
 /// the apostrophes, if any, are closed up.
 fn key_bytes_ascii(bytes: &[u8], scratch: &mut Vec<u8>) -> usize {
     scratch.clear();
     scratch.resize(bytes.len() + 9, 0);
-    let buf = &mut scratch[..];
-    for (key, &c) in buf.iter_mut().zip(bytes) {
-        let lower = c | 0x20;
-        let letter = if lower.wrapping_sub(b'a') < 26 { lower } else { 0 };
-        let digit = if c.wrapping_sub(b'0') < 10 { c } else { 0 };
-        *key = letter | digit;
+    for (key, &c) in scratch.iter_mut().zip(bytes) {
+        *key = key_byte(c);
     }
+    close_apostrophes(bytes, scratch)
+}
+
+/// Closes up the apostrophes of an ASCII line in its key bytes
+/// (`scratch`, as long as the line and 9 zeros): the bytes after each are
+/// moved back over it, zeros fill the end. Returns the length of the
+/// words part.
+fn close_apostrophes(bytes: &[u8], scratch: &mut [u8]) -> usize {
+    let buf = scratch;
     let mut j = 0;
     let mut from = 0;
     for at in memchr::memchr_iter(b'\'', bytes) {
@@ -674,7 +777,7 @@ fn mark_repeats(lines: &mut [Line], words: &RepeatWords, tables: &mut RepeatTabl
     }
     let key = |k: usize| &para_words[keys[k].1.clone()];
     // Equal paragraphs: keyed by a hash of their words, checked word by word.
-    first_seen.clear();
+    empty_sized(first_seen, keys.len());
     first_seen.reserve(keys.len());
     repeat_of.clear();
     repeat_of.resize(keys.len(), None);
@@ -707,7 +810,7 @@ fn mark_repeats(lines: &mut [Line], words: &RepeatWords, tables: &mut RepeatTabl
     // A trigram is looked up only when its bit is set in a small filter of
     // the needles' trigrams; the needles of one trigram are chained in order.
     let trigram = |w: &[u64]| w[0] ^ w[1].rotate_left(21) ^ w[2].rotate_left(42);
-    needles.clear();
+    empty_sized(needles, keys.len());
     next_needle.clear();
     next_needle.resize(keys.len(), usize::MAX);
     let mut filter = [0u64; 16];
@@ -766,6 +869,17 @@ fn mark_repeats(lines: &mut [Line], words: &RepeatWords, tables: &mut RepeatTabl
     }
 }
 
+/// Empties a table kept between articles. Emptying a hash table writes
+/// every slot it has, so one that a long article grew is shrunk back to
+/// about what this article needs: else every short article after it pays
+/// for the long one (it cost a quarter of the repeat search on Timeline17).
+fn empty_sized<V>(map: &mut FxHashMap<u64, V>, n: usize) {
+    map.clear();
+    if map.capacity() > 4 * n + 64 {
+        map.shrink_to(2 * n);
+    }
+}
+
 /// Builds the text from kept lines: a paragraph per `Body` line, `Joined`
 /// lines appended with a space; paragraphs separated by a blank line.
 /// `runs[line_runs[i] as usize..line_runs[i + 1] as usize]` are line i's
@@ -775,10 +889,11 @@ fn assemble(
     runs: &[(u32, u32)],
     line_runs: &[u32],
     starts: &[usize],
+    repaired: &str,
 ) -> (String, OffsetMap) {
     // Sized once: the kept lines and their separators, at most every run.
     let kept = |l: &&Line| matches!(l.fate, Fate::Body | Fate::Joined);
-    let len: usize = lines.iter().filter(kept).map(|l| l.content.len() + 2).sum();
+    let len: usize = lines.iter().filter(kept).map(|l| l.repaired.len() + 2).sum();
     let mut text = String::with_capacity(len);
     let mut map = OffsetMap { runs: Vec::with_capacity(runs.len() + lines.len()) };
     let mut raw_end = 0;
@@ -808,7 +923,7 @@ fn assemble(
                 if k == first { (start, r as usize + (start - c)) } else { (c, r as usize) };
             map.push(base + c - start, r);
         }
-        text.push_str(&line.content[start..]);
+        text.push_str(&line.in_buf(repaired)[start..]);
     }
     (text, map)
 }
@@ -818,53 +933,56 @@ fn detect_language(text: &str) -> Option<String> {
     // Fast path: English news is most of the input, and its commonest
     // words make up a third of any English text; whatlang decides the rest.
     let (mut n_words, mut n_common) = (0usize, 0usize);
-    for w in sample.split_ascii_whitespace().take(80) {
+    // Bytes, not chars: the punctuation trimmed and the letters kept are
+    // ASCII, so the words are the same and no UTF-8 check is needed.
+    for w in sample.as_bytes().split(u8::is_ascii_whitespace).filter(|w| !w.is_empty()).take(80) {
         n_words += 1;
-        let w = w.trim_matches(|c: char| c.is_ascii_punctuation());
-        if w.len() > 5 || w.bytes().any(|c| !c.is_ascii_alphabetic()) {
+        let start = w.iter().position(|c| !c.is_ascii_punctuation()).unwrap_or(w.len());
+        let end = w.iter().rposition(|c| !c.is_ascii_punctuation()).map_or(start, |e| e + 1);
+        let w = &w[start..end.max(start)];
+        if w.len() > 5 || w.iter().any(|c| !c.is_ascii_alphabetic()) {
             continue;
         }
         let mut buf = [0u8; 5];
-        buf[..w.len()].copy_from_slice(w.as_bytes());
+        buf[..w.len()].copy_from_slice(w);
         buf.make_ascii_lowercase();
-        let w = std::str::from_utf8(&buf[..w.len()]).unwrap_or("");
         n_common += usize::from(matches!(
-            w,
-            "the"
-                | "of"
-                | "and"
-                | "to"
-                | "in"
-                | "a"
-                | "is"
-                | "that"
-                | "for"
-                | "on"
-                | "said"
-                | "with"
-                | "was"
-                | "as"
-                | "by"
-                | "it"
-                | "at"
-                | "from"
-                | "his"
-                | "he"
-                | "has"
-                | "have"
-                | "be"
-                | "are"
-                | "an"
-                | "were"
-                | "had"
-                | "which"
-                | "not"
-                | "but"
-                | "this"
-                | "its"
-                | "their"
-                | "they"
-                | "after"
+            &buf[..w.len()],
+            b"the"
+                | b"of"
+                | b"and"
+                | b"to"
+                | b"in"
+                | b"a"
+                | b"is"
+                | b"that"
+                | b"for"
+                | b"on"
+                | b"said"
+                | b"with"
+                | b"was"
+                | b"as"
+                | b"by"
+                | b"it"
+                | b"at"
+                | b"from"
+                | b"his"
+                | b"he"
+                | b"has"
+                | b"have"
+                | b"be"
+                | b"are"
+                | b"an"
+                | b"were"
+                | b"had"
+                | b"which"
+                | b"not"
+                | b"but"
+                | b"this"
+                | b"its"
+                | b"their"
+                | b"they"
+                | b"after"
         ));
     }
     if n_words >= 8 && n_common * 4 >= n_words {

@@ -1,14 +1,17 @@
 //! Character-level repair of one line, keeping a map back to the input.
 //!
 //! Input: a slice of the raw text (one line) and its byte offset in the raw.
-//! Output: the repaired line, and its offset runs into the raw appended to
-//! the article's one vector of runs (no vector per line).
+//! Output: the repaired line appended to the article's one buffer of
+//! repaired lines, and its offset runs into the raw appended to the
+//! article's one vector of runs (no string or vector per line).
 //! Method: one pass over the characters: mojibake (UTF-8 read as
 //! Windows-1252 or Latin-1, "â€™") is decoded back, curly and typographic
 //! quotes become `"` and `'`, whitespace runs (including no-break spaces)
 //! become one space, invisible characters go, Markdown heading and bold
 //! markers and backslash escapes go, and Penn Treebank tokenization
 //! (`` `` ``, `-LRB-`, ` n't`) is undone when the article uses it.
+
+use std::sync::LazyLock;
 
 /// Maps offsets in the clean text back to offsets in the raw input.
 ///
@@ -80,7 +83,9 @@ fn runs_to_raw(runs: &[(u32, u32)], clean: usize) -> usize {
 }
 
 struct Builder {
+    /// The article's repaired lines so far, then this line's from `start` on.
     text: String,
+    start: usize,
     /// Offset runs: those of earlier lines, then this line's from `first`
     /// on (`(offset in text, raw offset)` at every change of shift).
     runs: Vec<(u32, u32)>,
@@ -89,6 +94,20 @@ struct Builder {
 }
 
 impl Builder {
+    /// The length of this line so far.
+    fn len(&self) -> usize {
+        self.text.len() - self.start
+    }
+
+    fn is_empty(&self) -> bool {
+        self.text.len() == self.start
+    }
+
+    /// This line so far.
+    fn line(&self) -> &str {
+        &self.text[self.start..]
+    }
+
     /// A character at text offset `clean` came from raw offset `raw`: a
     /// new run of this line only when the shift changes.
     fn mark(&mut self, clean: usize, raw: usize) {
@@ -103,20 +122,20 @@ impl Builder {
 
     fn push(&mut self, c: char, raw: usize) {
         if let Some(space_raw) = self.pending_space.take() {
-            if !self.text.is_empty() {
-                self.mark(self.text.len(), space_raw);
+            if !self.is_empty() {
+                self.mark(self.len(), space_raw);
                 self.text.push(' ');
             }
         }
         // A closing quote glued to the next sentence ("there."Kerry) lost its space.
-        if c.is_uppercase() && self.text.ends_with('"') {
-            let b = self.text.as_bytes();
+        if c.is_uppercase() && self.line().ends_with('"') {
+            let b = self.line().as_bytes();
             if b.len() >= 2 && matches!(b[b.len() - 2], b'.' | b'!' | b'?' | b',') {
-                self.mark(self.text.len(), raw);
+                self.mark(self.len(), raw);
                 self.text.push(' ');
             }
         }
-        self.mark(self.text.len(), raw);
+        self.mark(self.len(), raw);
         self.text.push(c);
     }
 
@@ -131,7 +150,7 @@ impl Builder {
             let at = run.len() - rest.len();
             rest.char_indices().for_each(|(i, c)| self.push(c, raw + at + i));
         } else if !rest.is_empty() {
-            self.mark(self.text.len(), raw + (run.len() - rest.len()));
+            self.mark(self.len(), raw + (run.len() - rest.len()));
             self.text.push_str(rest);
         }
     }
@@ -149,19 +168,19 @@ impl Builder {
     fn push_plain_run(&mut self, run: &str, raw: usize) {
         let Some(&first) = run.as_bytes().first() else { return };
         if let Some(space_raw) = self.pending_space.take() {
-            if !self.text.is_empty() {
-                self.mark(self.text.len(), space_raw);
+            if !self.is_empty() {
+                self.mark(self.len(), space_raw);
                 self.text.push(' ');
             }
         }
-        if first.is_ascii_uppercase() && self.text.ends_with('"') {
-            let b = self.text.as_bytes();
+        if first.is_ascii_uppercase() && self.line().ends_with('"') {
+            let b = self.line().as_bytes();
             if b.len() >= 2 && matches!(b[b.len() - 2], b'.' | b'!' | b'?' | b',') {
-                self.mark(self.text.len(), raw);
+                self.mark(self.len(), raw);
                 self.text.push(' ');
             }
         }
-        self.mark(self.text.len(), raw);
+        self.mark(self.len(), raw);
         self.text.push_str(run);
     }
 
@@ -173,24 +192,28 @@ impl Builder {
 }
 
 /// Repairs one line. `base` is the raw offset of `line`; `ptb` turns on
-/// Penn Treebank detokenization. Returns the repaired line and appends its
-/// offset runs (offsets into the line) to `runs`.
+/// Penn Treebank detokenization. Appends the repaired line to `out` and
+/// its offset runs (offsets into the repaired line) to `runs`.
 pub(crate) fn normalize_line(
     line: &str,
     base: usize,
     ptb: bool,
     runs: &mut Vec<(u32, u32)>,
-) -> String {
+    out: &mut String,
+) {
     // Most lines need no repair at all: copy them in one run.
     if !ptb && is_plain(line.as_bytes()) {
         if !line.is_empty() {
             runs.push((0, base as u32));
         }
-        return line.to_string();
+        out.push_str(line);
+        return;
     }
     let first = runs.len();
+    let start = out.len();
     let mut b = Builder {
-        text: String::with_capacity(line.len()),
+        text: std::mem::take(out),
+        start,
         runs: std::mem::take(runs),
         first,
         pending_space: None,
@@ -203,7 +226,7 @@ pub(crate) fn normalize_line(
         push_chars(body, start, &mut b);
     }
     *runs = b.runs;
-    b.text
+    *out = b.text;
 }
 
 /// True when a line is printable ASCII that no repair would change: no
@@ -250,27 +273,46 @@ fn strip_markdown_heading(mut line: &str) -> &str {
 }
 
 fn push_chars(s: &str, base: usize, b: &mut Builder) {
-    let mut it = s.char_indices().peekable();
-    while let Some((i, c)) = it.next() {
-        let raw = base + i;
+    let bytes = s.as_bytes();
+    let mut i = 0;
+    while i < s.len() {
+        // A run of printable ASCII that no repair below changes is pushed
+        // whole, as pushing it char by char would (no `"` inside it, so
+        // the glued-quote rule can only apply to its first char).
+        let run = bytes[i..].iter().position(|&c| !is_plain_byte(c)).unwrap_or(s.len() - i);
+        if run > 0 {
+            b.push_plain_run(&s[i..i + run], base + i);
+            i += run;
+            continue;
+        }
+        let c = s[i..].chars().next().expect("i is on a char boundary");
+        let (raw, next) = (base + i, i + c.len_utf8());
         match c {
             '\u{C2}'..='\u{F4}' => {
                 if let Some((decoded, n_more)) = mojibake(&s[i..]) {
-                    for _ in 0..n_more {
-                        it.next();
-                    }
+                    let more: usize = s[next..].chars().take(n_more).map(char::len_utf8).sum();
                     push_repaired(decoded, raw, b);
-                } else {
-                    b.push(c, raw);
+                    i = next + more;
+                    continue;
                 }
+                b.push(c, raw);
             }
-            '*' if s[i + 1..].starts_with('*') => {
-                it.next();
+            // "**": both go; the char after is looked at afresh.
+            '*' if s[next..].starts_with('*') => {
+                i = next + 1;
+                continue;
             }
-            '\\' if it.peek().is_some_and(|&(_, n)| n.is_ascii_punctuation()) => {}
+            '\\' if s[next..].chars().next().is_some_and(|n| n.is_ascii_punctuation()) => {}
             _ => push_repaired(c, raw, b),
         }
+        i = next;
     }
+}
+
+/// A byte that [`push_chars`] pushes as it is: printable ASCII other than
+/// the `"` of the glued-quote rule and the `*` and `\\` of Markdown.
+fn is_plain_byte(c: u8) -> bool {
+    (0x21..=0x7e).contains(&c) && c != b'"' && c != b'*' && c != b'\\'
 }
 
 fn push_repaired(c: char, raw: usize, b: &mut Builder) {
@@ -343,7 +385,7 @@ fn detokenize(s: &str, base: usize, b: &mut Builder) {
         if bytes.get(pos).is_some_and(u8::is_ascii_alphanumeric) {
             let end = plain_stretch_end(bytes, pos);
             if end > pos {
-                if !b.text.is_empty() && !glue_next {
+                if !b.is_empty() && !glue_next {
                     b.space(raw.saturating_sub(1));
                 }
                 b.push_plain_run(&s[pos..end], raw);
@@ -367,14 +409,14 @@ fn detokenize(s: &str, base: usize, b: &mut Builder) {
             && token != "N'T"
             && token.bytes().all(|c| c.is_ascii_graphic() && c != b'*' && c != b'\\')
         {
-            if !b.text.is_empty() && !glue_next {
+            if !b.is_empty() && !glue_next {
                 b.space(raw.saturating_sub(1));
             }
             b.push_ascii_run(token, raw);
             glue_next = false;
             let run_end = plain_run_end(s.as_bytes(), tok_end);
             if run_end > tok_end {
-                b.mark(b.text.len(), base + tok_end);
+                b.mark(b.len(), base + tok_end);
                 b.text.push_str(&s[tok_end..run_end]);
                 pos = run_end + 1;
             }
@@ -382,8 +424,13 @@ fn detokenize(s: &str, base: usize, b: &mut Builder) {
         }
         // Repair the token's characters first, so a curly "’s" is read as
         // "'s"; a plain ASCII token needs no repair.
-        let mut tb =
-            Builder { text: String::new(), runs: Vec::new(), first: 0, pending_space: None };
+        let mut tb = Builder {
+            text: String::new(),
+            start: 0,
+            runs: Vec::new(),
+            first: 0,
+            pending_space: None,
+        };
         let plain = token.bytes().all(|c| c.is_ascii_graphic() && c != b'*' && c != b'\\');
         let t = if plain {
             token
@@ -415,7 +462,7 @@ fn detokenize(s: &str, base: usize, b: &mut Builder) {
             "n't" | "N'T" => (None, true, false),
             _ => (None, false, false),
         };
-        if !b.text.is_empty() && !glue_before && !glue_next {
+        if !b.is_empty() && !glue_before && !glue_next {
             b.space(raw.saturating_sub(1));
         }
         match out {
@@ -435,7 +482,7 @@ fn detokenize(s: &str, base: usize, b: &mut Builder) {
 /// (`at` when that word is not plain): the words of [`plain_run_end`], the
 /// first one included. `bytes[at]` is a letter or digit.
 ///
-/// The bytes are looked at eight at a time ([`stop_lanes`]) for the few
+/// The bytes are looked at sixteen at a time ([`first_stop`]) for the few
 /// that can end a stretch, so that there is no branch per word (a word
 /// end is a branch the processor cannot predict).
 fn plain_stretch_end(bytes: &[u8], at: usize) -> usize {
@@ -465,72 +512,50 @@ fn plain_stretch_end(bytes: &[u8], at: usize) -> usize {
     }
 }
 
-const LANES: u64 = 0x0101_0101_0101_0101;
-const HIGH: u64 = 0x8080_8080_8080_8080;
-const LOW7: u64 = 0x7f7f_7f7f_7f7f_7f7f;
-
-/// The lanes of `x` whose byte equals `c` (the high bit of each such lane).
-fn lanes_eq(x: u64, c: u8) -> u64 {
-    let t = x ^ (LANES * u64::from(c));
-    !(((t & LOW7) + LOW7) | t) & HIGH
-}
-
-/// The lanes whose low seven bits are `n` (1..=0x80) or more.
-fn lanes_ge(low7: u64, n: u8) -> u64 {
-    (low7 + LANES * u64::from(0x80 - n)) & HIGH
-}
-
-/// The lanes of the eight bytes `x` that may end a stretch of plain
-/// words, `y` being the eight bytes one further on: a byte no plain word
-/// holds (not printable ASCII, or `"`, `*`, `\\`), an apostrophe (the
-/// "n't" token), or a space not followed by a letter or digit. Exact per
-/// lane, no carries between lanes.
-fn stop_lanes(x: u64, y: u64) -> u64 {
-    let low7 = x & LOW7;
-    let bad = (x & HIGH)
-        | (!lanes_ge(low7, 0x20) & HIGH)
-        | lanes_eq(x, 0x7f)
-        | lanes_eq(x, b'"')
-        | lanes_eq(x, b'*')
-        | lanes_eq(x, b'\\')
-        | lanes_eq(x, b'\'');
-    let y_low7 = y & LOW7;
-    let folded = (y | (LANES * 0x20)) & LOW7;
-    let digit = lanes_ge(y_low7, b'0') & !lanes_ge(y_low7, b'9' + 1);
-    let letter = lanes_ge(folded, b'a') & !lanes_ge(folded, b'z' + 1);
-    let alnum = (digit | letter) & !(y & HIGH);
-    bad | (lanes_eq(x, b' ') & !alnum)
+/// Where the first of sixteen bytes that may end a stretch of plain words
+/// is, `b[16]` being the byte after them: a byte no plain word holds (not
+/// printable ASCII, or `"`, `*`, `\\`), an apostrophe (the "n't" token), or
+/// a space not followed by a letter or digit. Every lane is decided with no
+/// branch and no dependency on the others, so the compiler does the sixteen
+/// with vector compares; the flags are then read as two words.
+fn first_stop(b: &[u8; 17]) -> Option<usize> {
+    let mut flags = [0u8; 16];
+    for (i, flag) in flags.iter_mut().enumerate() {
+        let (c, next) = (b[i], b[i + 1]);
+        let bad = !(0x20..0x7f).contains(&c) || c == b'"' || c == b'*' || c == b'\\' || c == b'\'';
+        let next_alnum = (next | 0x20).wrapping_sub(b'a') < 26 || next.wrapping_sub(b'0') < 10;
+        *flag = u8::from(bad | (c == b' ' && !next_alnum));
+    }
+    let low = u64::from_le_bytes(flags[..8].try_into().expect("8 bytes"));
+    let high = u64::from_le_bytes(flags[8..].try_into().expect("8 bytes"));
+    if low != 0 {
+        Some((low.trailing_zeros() / 8) as usize)
+    } else if high != 0 {
+        Some(8 + (high.trailing_zeros() / 8) as usize)
+    } else {
+        None
+    }
 }
 
 /// The first position at or after `from` that may end a stretch of plain
-/// words (see [`stop_lanes`]), or the length of `bytes`.
+/// words (see [`first_stop`]), or the length of `bytes`. The last bytes
+/// are looked at in a copy padded with zeros, which stop a stretch as the
+/// end of the line does.
 fn next_stop(bytes: &[u8], mut from: usize) -> usize {
     let n = bytes.len();
-    let eight_at = |at: usize| {
-        let mut eight = [0u8; 8];
-        eight.copy_from_slice(&bytes[at..at + 8]);
-        u64::from_le_bytes(eight)
-    };
-    while from + 9 <= n {
-        let stops = stop_lanes(eight_at(from), eight_at(from + 1));
-        if stops != 0 {
-            return from + (stops.trailing_zeros() / 8) as usize;
+    while from + 17 <= n {
+        let chunk: &[u8; 17] = bytes[from..from + 17].try_into().expect("17 bytes");
+        if let Some(i) = first_stop(chunk) {
+            return from + i;
         }
-        from += 8;
+        from += 16;
     }
-    while from < n {
-        let c = bytes[from];
-        let stop = match RUN_BYTE[c as usize] {
-            RUN_WORD => c == b'\'',
-            RUN_SPACE => !bytes.get(from + 1).is_some_and(u8::is_ascii_alphanumeric),
-            _ => true,
-        };
-        if stop {
-            return from;
-        }
-        from += 1;
+    if from >= n {
+        return n;
     }
-    n
+    let mut padded = [0u8; 17];
+    padded[..n - from].copy_from_slice(&bytes[from..]);
+    from + first_stop(&padded).unwrap_or(n - from)
 }
 
 /// The length of the run of plain-word bytes at `at` ([`RUN_BYTE`]).
@@ -580,17 +605,23 @@ static RUN_BYTE: [u8; 256] = {
     table
 };
 
-/// True when a text looks Penn-Treebank tokenized.
+/// The marks of Penn Treebank tokenization, searchers built once (building
+/// one per mark and article cost more than the search).
+static PTB_MARKS: LazyLock<[memchr::memmem::Finder<'static>; 6]> = LazyLock::new(|| {
+    [b"``".as_slice(), b"''", b"-LRB-", b"-RRB-", b"n't", b"'s"].map(memchr::memmem::Finder::new)
+});
+
+/// True when a text looks Penn-Treebank tokenized: two of its marks, each
+/// a token of its own.
 pub(crate) fn looks_ptb(text: &str) -> bool {
     let head = &text.as_bytes()[..floor_char_boundary(text, 20_000)];
-    let marks: [&[u8]; 6] = [b"``", b"''", b"-LRB-", b"-RRB-", b"n't", b"'s"];
     let is_token = |at: usize, len: usize| {
         (at == 0 || head[at - 1].is_ascii_whitespace())
             && head.get(at + len).is_none_or(|c| c.is_ascii_whitespace())
     };
-    let seen = marks
+    let seen = PTB_MARKS
         .iter()
-        .filter(|m| memchr::memmem::find_iter(head, m).any(|at| is_token(at, m.len())))
+        .filter(|m| m.find_iter(head).any(|at| is_token(at, m.needle().len())))
         .count();
     seen >= 2
 }
@@ -610,7 +641,102 @@ mod tests {
     use super::*;
 
     fn norm(s: &str, ptb: bool) -> String {
-        normalize_line(s, 0, ptb, &mut Vec::new())
+        // A line before it in the buffer, which the repair must not look at.
+        let mut out = "earlier.\"".to_string();
+        normalize_line(s, 0, ptb, &mut Vec::new(), &mut out);
+        out["earlier.\"".len()..].to_string()
+    }
+
+    const LANES: u64 = 0x0101_0101_0101_0101;
+    const HIGH: u64 = 0x8080_8080_8080_8080;
+    const LOW7: u64 = 0x7f7f_7f7f_7f7f_7f7f;
+
+    /// The lanes of `x` whose byte equals `c` (the high bit of each such lane).
+    fn lanes_eq(x: u64, c: u8) -> u64 {
+        let t = x ^ (LANES * u64::from(c));
+        !(((t & LOW7) + LOW7) | t) & HIGH
+    }
+
+    /// The lanes whose low seven bits are `n` (1..=0x80) or more.
+    fn lanes_ge(low7: u64, n: u8) -> u64 {
+        (low7 + LANES * u64::from(0x80 - n)) & HIGH
+    }
+
+    /// The lanes of the eight bytes `x` that may end a stretch of plain
+    /// words, `y` being the eight bytes one further on: a byte no plain word
+    /// holds (not printable ASCII, or `"`, `*`, `\\`), an apostrophe (the
+    /// "n't" token), or a space not followed by a letter or digit. Exact per
+    /// lane, no carries between lanes.
+    fn stop_lanes(x: u64, y: u64) -> u64 {
+        let low7 = x & LOW7;
+        let bad = (x & HIGH)
+            | (!lanes_ge(low7, 0x20) & HIGH)
+            | lanes_eq(x, 0x7f)
+            | lanes_eq(x, b'"')
+            | lanes_eq(x, b'*')
+            | lanes_eq(x, b'\\')
+            | lanes_eq(x, b'\'');
+        let y_low7 = y & LOW7;
+        let folded = (y | (LANES * 0x20)) & LOW7;
+        let digit = lanes_ge(y_low7, b'0') & !lanes_ge(y_low7, b'9' + 1);
+        let letter = lanes_ge(folded, b'a') & !lanes_ge(folded, b'z' + 1);
+        let alnum = (digit | letter) & !(y & HIGH);
+        bad | (lanes_eq(x, b' ') & !alnum)
+    }
+
+    /// The first position at or after `from` that may end a stretch of plain
+    /// words, or the length of `bytes`: eight bytes at a time in a `u64`,
+    /// as it was done before [`first_stop`].
+    fn next_stop_swar(bytes: &[u8], mut from: usize) -> usize {
+        let n = bytes.len();
+        let eight_at = |at: usize| {
+            let mut eight = [0u8; 8];
+            eight.copy_from_slice(&bytes[at..at + 8]);
+            u64::from_le_bytes(eight)
+        };
+        while from + 9 <= n {
+            let stops = stop_lanes(eight_at(from), eight_at(from + 1));
+            if stops != 0 {
+                return from + (stops.trailing_zeros() / 8) as usize;
+            }
+            from += 8;
+        }
+        while from < n {
+            let c = bytes[from];
+            let stop = match RUN_BYTE[c as usize] {
+                RUN_WORD => c == b'\'',
+                RUN_SPACE => !bytes.get(from + 1).is_some_and(u8::is_ascii_alphanumeric),
+                _ => true,
+            };
+            if stop {
+                return from;
+            }
+            from += 1;
+        }
+        n
+    }
+
+    proptest::proptest! {
+        /// The stops found sixteen bytes at a time are those found eight
+        /// at a time, on lines of the bytes that matter.
+        #[test]
+        fn next_stop_is_the_swar_one(
+            parts in proptest::collection::vec(
+                proptest::sample::select(vec![
+                    "a", "Z", "7", " ", "  ", "'", "n't", "\"", "*", "\\", "\u{7f}", "\t", "é",
+                    ",", ".", "-LRB-", "word", "Treebank", "``",
+                ]),
+                0..40,
+            ),
+            from in 0usize..64,
+        ) {
+            let line: String = parts.concat();
+            let from = from.min(line.len());
+            proptest::prop_assert_eq!(
+                next_stop(line.as_bytes(), from),
+                next_stop_swar(line.as_bytes(), from)
+            );
+        }
     }
 
     #[test]
@@ -641,7 +767,8 @@ mod tests {
         let raw = "ab  \u{e2}\u{20ac}\u{153}cd\u{e2}\u{20ac}\u{9d} e";
         // Runs of an earlier line are left as they are.
         let mut runs = vec![(0, 0)];
-        let text = normalize_line(raw, 100, false, &mut runs);
+        let mut text = String::new();
+        normalize_line(raw, 100, false, &mut runs, &mut text);
         assert_eq!(text, "ab \"cd\" e");
         assert_eq!(runs[0], (0, 0));
         let map = OffsetMap { runs: runs[1..].to_vec() };

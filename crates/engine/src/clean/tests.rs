@@ -8,7 +8,7 @@ fn dump(raw: &str) -> String {
     let mut out = String::new();
     for l in &c.lines {
         if l.fate != Fate::Blank {
-            out.push_str(&format!("L{} {} {}\n", l.number, l.fate.name(), l.content));
+            out.push_str(&format!("L{} {} {}\n", l.number, l.fate.name(), l.content(&c)));
         }
     }
     out.push_str(&format!("title: {:?}\ndateline: {:?}\ntext:\n{}\n", c.title, c.dateline, c.text));
