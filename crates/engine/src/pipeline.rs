@@ -23,7 +23,7 @@ use crate::extract::{self, merge};
 use crate::ingest::{read_bytes, read_input, Input, Item, ReadConfig};
 use crate::meta;
 use crate::model::{Article, ArticleId, Diagnostic, DiagnosticKind, RawArticle};
-use crate::store::{Inserted, Store};
+use crate::store::{FreshTexts, Inserted, Store};
 
 /// Options for processing articles.
 #[derive(Clone, Debug, Default)]
@@ -115,6 +115,10 @@ pub fn quotes(articles: &[Article], duplicates: &[(ArticleId, Duplicate)]) -> me
     merge::merge(&sources)
 }
 
+/// The clean text an ingest run keeps of the articles it committed, for
+/// its copies and clustering passes (Timeline17 is 22 MB of clean text).
+const FRESH_TEXT_BYTES: usize = 64 << 20;
+
 /// Options of an ingest run into the store.
 #[derive(Clone, Debug)]
 pub struct IngestConfig {
@@ -177,6 +181,11 @@ pub struct Ingest<'s> {
     config: IngestConfig,
     articles: Vec<Article>,
     diagnostics: Vec<Diagnostic>,
+    /// The clean texts of the articles this run committed, up to
+    /// [`FRESH_TEXT_BYTES`], handed to the copies and clustering passes so
+    /// they need not decode them from the store again.
+    fresh_texts: FreshTexts,
+    fresh_bytes: usize,
     summary: IngestSummary,
     /// The first store error met inside a reader's callback, returned once
     /// the reader is done.
@@ -192,6 +201,8 @@ impl<'s> Ingest<'s> {
             config,
             articles,
             diagnostics: Vec::new(),
+            fresh_texts: FreshTexts::default(),
+            fresh_bytes: 0,
             summary: IngestSummary::default(),
             failure: None,
         }
@@ -273,7 +284,14 @@ impl<'s> Ingest<'s> {
             self.store.insert_batch(&self.articles, &self.diagnostics)?;
         self.summary.added += added;
         self.summary.already_present += present;
-        self.articles.clear();
+        // Past the budget the texts are let go, and read back from the
+        // store: a run of millions of articles must not hold them all.
+        for article in self.articles.drain(..) {
+            if self.fresh_bytes + article.text.len() <= FRESH_TEXT_BYTES {
+                self.fresh_bytes += article.text.len();
+                self.fresh_texts.insert(article.id, article.text);
+            }
+        }
         self.diagnostics.clear();
         Ok(())
     }
@@ -285,8 +303,8 @@ impl<'s> Ingest<'s> {
         self.flush()?;
         // Copies are found over the whole store, so a new article is
         // compared with everything ingested before.
-        self.store.refresh_copies(&self.config.copies)?;
-        cluster_stored(self.store, &self.config.cluster)?;
+        self.store.refresh_copies_with(&self.config.copies, &self.fresh_texts)?;
+        cluster_stored(self.store, &self.config.cluster, &self.fresh_texts)?;
         Ok(self.summary)
     }
 }
@@ -295,11 +313,16 @@ impl<'s> Ingest<'s> {
 /// hold yet (this run's, or those of an earlier run that was killed), in
 /// arrival order, copies with their originals, and saves the state. Only
 /// those articles are read, and only what clustering reads of them; the
-/// state is loaded and saved once.
-fn cluster_stored(store: &mut Store, config: &ClusterConfig) -> crate::Result<()> {
+/// state is loaded and saved once. A text in `fresh_texts` is taken from
+/// there rather than decoded from the store.
+fn cluster_stored(
+    store: &mut Store,
+    config: &ClusterConfig,
+    fresh_texts: &FreshTexts,
+) -> crate::Result<()> {
     let mut state = store.cluster_state()?.unwrap_or_else(|| ClusterState::new(config));
     let mut placed = 0;
-    let mark = store.unclustered(|input| {
+    let mark = store.unclustered_with(fresh_texts, |input| {
         state.assign(input, config);
         placed += 1;
     })?;
@@ -362,6 +385,34 @@ mod tests {
         let state = |store: &Store| serde_json::to_string(&store.cluster_state().unwrap()).unwrap();
         assert_eq!(state(&runs), state(&once));
         assert_eq!(once.cluster_state().unwrap().unwrap().n_articles(), once.count().unwrap());
+    }
+
+    #[test]
+    fn texts_handed_over_give_what_the_store_gives() {
+        let inputs = sample();
+        let config = IngestConfig::default();
+        let mut handed = Store::in_memory().unwrap();
+        let mut run = Ingest::new(&mut handed, config.clone());
+        for input in &inputs {
+            run.read(input).unwrap();
+        }
+        run.finish().unwrap();
+        // The same run, with copies and clustering reading every text
+        // back from the store.
+        let mut read_back = Store::in_memory().unwrap();
+        let mut run = Ingest::new(&mut read_back, config.clone());
+        for input in &inputs {
+            run.read(input).unwrap();
+        }
+        run.flush().unwrap();
+        assert!(!run.fresh_texts.is_empty());
+        drop(run);
+        read_back.refresh_copies(&config.copies).unwrap();
+        cluster_stored(&mut read_back, &config.cluster, &FreshTexts::default()).unwrap();
+        assert!(!handed.duplicates().unwrap().is_empty());
+        assert_eq!(handed.duplicates().unwrap(), read_back.duplicates().unwrap());
+        let state = |store: &Store| serde_json::to_string(&store.cluster_state().unwrap()).unwrap();
+        assert_eq!(state(&handed), state(&read_back));
     }
 
     fn run(store: &mut Store, inputs: &[(&str, &str)]) -> IngestSummary {

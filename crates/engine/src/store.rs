@@ -107,6 +107,12 @@ const COPIES_THROUGH: &str = "copies_through";
 /// clustering state has seen.
 const CLUSTERED_THROUGH: &str = "clustered_through";
 
+/// Clean texts of articles just inserted, by id, that an ingest run hands
+/// to [`Store::refresh_copies_with`] and [`Store::unclustered_with`]: a
+/// text found here is not decoded from the store again. An id is the hash
+/// of its clean text, so a text here is the one stored under its id.
+pub type FreshTexts = HashMap<ArticleId, String>;
+
 /// What [`Store::refresh_copies`] did.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct CopiesFound {
@@ -391,6 +397,17 @@ impl Store {
     /// their pairs), from their members' metadata and signatures, and only
     /// their rows rewritten. One transaction.
     pub fn refresh_copies(&mut self, config: &dedupe::Config) -> Result<CopiesFound> {
+        self.refresh_copies_with(config, &FreshTexts::default())
+    }
+
+    /// [`Store::refresh_copies`], reading the clean text of an article in
+    /// `fresh` from there instead of decoding it from its row again (an
+    /// ingest run hands over the texts it has just inserted).
+    pub fn refresh_copies_with(
+        &mut self,
+        config: &dedupe::Config,
+        fresh_texts: &FreshTexts,
+    ) -> Result<CopiesFound> {
         let mut through = self.meta_i64(COPIES_THROUGH)?.unwrap_or(0);
         let last: i64 = self
             .conn
@@ -446,8 +463,12 @@ impl Store {
                 let Some(id) = ArticleId::parse(&id).filter(|id| !signed.contains(id)) else {
                     continue;
                 };
-                let text = clean_text_column(row, 1, 2).map_err(|e| self.err(e))?;
-                let sig = dedupe::Signature::of(&text);
+                let sig = match fresh_texts.get(&id) {
+                    Some(text) => dedupe::Signature::of(text),
+                    None => dedupe::Signature::of(
+                        &clean_text_column(row, 1, 2).map_err(|e| self.err(e))?,
+                    ),
+                };
                 for m in index.query(&sig, config) {
                     new_edges.push((m.id, id, m.relation, m.similarity));
                 }
@@ -722,7 +743,17 @@ impl Store {
     /// rebuild the clean text, stored as copies from it; the offset map and
     /// diagnostics are never decoded): the cost follows what was added, not
     /// the size of the store.
-    pub fn unclustered(&self, mut place: impl FnMut(&ClusterInput<'_>)) -> Result<ClusterMark> {
+    pub fn unclustered(&self, place: impl FnMut(&ClusterInput<'_>)) -> Result<ClusterMark> {
+        self.unclustered_with(&FreshTexts::default(), place)
+    }
+
+    /// [`Store::unclustered`], taking the clean text of an article in
+    /// `fresh_texts` from there instead of decoding it from its row.
+    pub fn unclustered_with(
+        &self,
+        fresh_texts: &FreshTexts,
+        mut place: impl FnMut(&ClusterInput<'_>),
+    ) -> Result<ClusterMark> {
         let through = self.meta_i64(CLUSTERED_THROUGH)?.unwrap_or(0);
         let mut last = through;
         let mut stmt = self
@@ -736,16 +767,24 @@ impl Store {
         let mut rows = stmt.query([through]).map_err(|e| self.err(e))?;
         while let Some(row) = rows.next().map_err(|e| self.err(e))? {
             let text_at = |i: usize| str_column(row, i);
-            // The clean text may be stored as copies from the raw text
-            // (column 2), so it is decoded, not borrowed.
-            let text = clean_text_column(row, 2, 6).map_err(|e| self.err(e))?;
             let id = text_at(0).map_err(|e| self.err(e))?.and_then(ArticleId::parse);
+            // The clean text may be stored as copies from the raw text
+            // (column 2), so it is decoded, not borrowed, unless the run
+            // that inserted it still holds it.
+            let decoded;
+            let text = match id.and_then(|id| fresh_texts.get(&id)) {
+                Some(text) => text.as_str(),
+                None => {
+                    decoded = clean_text_column(row, 2, 6).map_err(|e| self.err(e))?;
+                    decoded.as_str()
+                }
+            };
             let published = text_at(3).map_err(|e| self.err(e))?;
             let copy_of = text_at(5).map_err(|e| self.err(e))?;
             let input = ClusterInput {
                 article: id.unwrap_or(ArticleId(0)),
                 title: text_at(1).map_err(|e| self.err(e))?,
-                text: &text,
+                text,
                 published: published.and_then(|d| NaiveDate::parse_from_str(d, "%Y-%m-%d").ok()),
                 duplicate_of: copy_of.and_then(ArticleId::parse),
             };
