@@ -9,10 +9,9 @@
 //! banding of Indyk and Motwani) and the winnowed fingerprints. Candidates
 //! from any of them are verified on the compact sketch kept per slot
 //! (16-bit MinHash bins, fingerprint count), so only estimated copies come
-//! back. Posting lists are a sorted array plus a small sorted delta merged
-//! geometrically, which keeps memory at 8 bytes a posting and inserts cheap.
-
-use std::collections::BTreeSet;
+//! back. Posting lists are a sorted array plus a small delta (a chain of
+//! slots per key behind a hash map) merged geometrically, which keeps
+//! memory at 8 bytes a posting and inserts cheap.
 
 use super::sketch::{jaccard, mix64, Reader, Signature, MINHASH_BINS, SIGNATURE_VERSION};
 use super::{decide, Config, Relation};
@@ -45,13 +44,13 @@ pub struct Match {
     pub shared: u32,
 }
 
-/// Key-to-slot postings: a sorted base and a sorted delta, merged when the
-/// delta reaches an eighth of the base, so each posting is copied O(1)
-/// times amortised.
+/// Key-to-slot postings: a sorted base and a delta of recent postings,
+/// merged into the base when the delta reaches an eighth of it, so each
+/// posting is copied O(1) times amortised.
 #[derive(Clone, Debug, Default)]
 struct Postings {
     base: Vec<u64>,
-    delta: BTreeSet<u64>,
+    delta: Delta,
     /// `dir[b]` is the first base position whose key's top `dir_bits` bits
     /// are at least `b`: a lookup reads one small bucket instead of binary
     /// searching the whole array (which cost most of the query time in
@@ -60,9 +59,74 @@ struct Postings {
     dir_bits: u32,
 }
 
+/// The recent postings: one chain of slots per key, in the order added
+/// (slots only grow, so a chain is sorted, and the newest postings of a
+/// key follow its base postings as in a sorted merge). A hash lookup and
+/// a push per posting, where a B-tree set cost a search with a cache miss
+/// at every level (most of the time of signing and indexing a batch).
+#[derive(Clone, Debug, Default)]
+struct Delta {
+    /// Key to the first and last entry of its chain.
+    chains: rustc_hash::FxHashMap<u32, (u32, u32)>,
+    /// `(key, slot, next entry of the chain or NONE)`, in the order added.
+    entries: Vec<(u32, u32, u32)>,
+}
+
+const NONE: u32 = u32::MAX;
+
+impl Delta {
+    /// Adds a posting; one already there (the same key twice for a slot,
+    /// necessarily the newest of its chain) is kept once, as a set would.
+    fn push(&mut self, key: u32, slot: u32) {
+        let at = self.entries.len() as u32;
+        match self.chains.entry(key) {
+            std::collections::hash_map::Entry::Occupied(mut chain) => {
+                let (_, last) = chain.get_mut();
+                if self.entries[*last as usize].1 == slot {
+                    return;
+                }
+                self.entries[*last as usize].2 = at;
+                *last = at;
+            }
+            std::collections::hash_map::Entry::Vacant(chain) => {
+                chain.insert((at, at));
+            }
+        }
+        self.entries.push((key, slot, NONE));
+    }
+
+    fn len(&self) -> usize {
+        self.entries.len()
+    }
+
+    fn is_empty(&self) -> bool {
+        self.entries.is_empty()
+    }
+
+    /// Calls `f` with the slots of `key`, oldest first, until it says stop.
+    fn for_each(&self, key: u32, mut f: impl FnMut(u32) -> bool) {
+        let Some(&(mut at, _)) = self.chains.get(&key) else { return };
+        while at != NONE {
+            let (_, slot, next) = self.entries[at as usize];
+            if !f(slot) {
+                return;
+            }
+            at = next;
+        }
+    }
+
+    /// The postings as sorted `key << 32 | slot` values.
+    fn sorted(&self) -> Vec<u64> {
+        let mut out: Vec<u64> =
+            self.entries.iter().map(|&(k, s, _)| (u64::from(k) << 32) | u64::from(s)).collect();
+        out.sort_unstable();
+        out
+    }
+}
+
 impl Postings {
     fn insert(&mut self, key: u32, slot: u32) {
-        self.delta.insert((u64::from(key) << 32) | u64::from(slot));
+        self.delta.push(key, slot);
         if self.delta.len() > 4096.max(self.base.len() / 8) {
             self.merge();
         }
@@ -72,7 +136,7 @@ impl Postings {
         if self.delta.is_empty() {
             return;
         }
-        let delta = std::mem::take(&mut self.delta);
+        let delta = std::mem::take(&mut self.delta).sorted();
         let mut merged = Vec::with_capacity(self.base.len() + delta.len());
         let mut base = self.base.iter().copied().peekable();
         for d in delta {
@@ -125,13 +189,14 @@ impl Postings {
             f(p as u32);
             n += 1;
         }
-        for &p in self.delta.range(lo..=hi) {
+        self.delta.for_each(key, |slot| {
             if n == MAX_POSTINGS {
-                return;
+                return false;
             }
-            f(p as u32);
+            f(slot);
             n += 1;
-        }
+            true
+        });
     }
 
     fn len(&self) -> usize {
@@ -139,9 +204,11 @@ impl Postings {
     }
 
     fn memory_bytes(&self) -> usize {
-        // A B-tree node holds up to 11 keys with some slack; 16 bytes a key
-        // is a fair upper estimate for the delta.
-        self.base.capacity() * 8 + self.delta.len() * 16 + self.dir.capacity() * 4
+        // A hash map entry is its 12 bytes and a control byte.
+        self.base.capacity() * 8
+            + self.delta.entries.capacity() * 12
+            + self.delta.chains.capacity() * 13
+            + self.dir.capacity() * 4
     }
 }
 
