@@ -383,8 +383,11 @@ impl Lexicon {
         for &(t, _) in &terms {
             self.df[t as usize] += 1;
         }
+        // `x.powf(1.0)` is `x` exactly, and the names and (after the
+        // warm-up) the topic weigh by the plain IDF: the call is skipped.
+        let pow = |x: f32, p: f32| if p == 1.0 { x } else { x.powf(p) };
         let weigh = |pairs: Vec<(u32, f32)>, lex: &Lexicon, p: f32| -> Vec<(u32, f32)> {
-            pairs.into_iter().map(|(t, tf)| (t, (1.0 + tf.ln()) * lex.idf(t).powf(p))).collect()
+            pairs.into_iter().map(|(t, tf)| (t, (1.0 + tf.ln()) * pow(lex.idf(t), p))).collect()
         };
         // Document frequencies from a handful of articles say little: a
         // word every one of them shares (the story's own subject) would get
