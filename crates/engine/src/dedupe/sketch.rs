@@ -61,18 +61,24 @@ pub fn for_each_word(text: &str, mut word: impl FnMut(u64)) {
     let mut utf8 = [0u8; 4];
     while i < n {
         let run = i;
-        while i < n && bytes[i] < 0x80 && ASCII_CLASS[bytes[i] as usize] > SKIP {
-            h = (h ^ u64::from(ASCII_CLASS[bytes[i] as usize])).wrapping_mul(FNV_PRIME);
+        // One table lookup and one test a byte: every byte outside ASCII
+        // is `NOT_ASCII`, which stops the run like a break or a skip.
+        while i < n {
+            let class = BYTE_CLASS[bytes[i] as usize];
+            if class <= NOT_ASCII {
+                break;
+            }
+            h = (h ^ u64::from(class)).wrapping_mul(FNV_PRIME);
             i += 1;
         }
         len += (i - run) as u64;
         if i >= n {
             break;
         }
-        let b = bytes[i];
-        if b < 0x80 {
+        let class = BYTE_CLASS[bytes[i] as usize];
+        if class != NOT_ASCII {
             i += 1;
-            if ASCII_CLASS[b as usize] == BREAK && len > 0 {
+            if class == BREAK && len > 0 {
                 word(mix64(h ^ len));
                 h = SEED_WORD;
                 len = 0;
@@ -123,6 +129,21 @@ const ASCII_CLASS: [u8; 128] = {
     table
 };
 
+/// A byte outside ASCII in [`BYTE_CLASS`]: its character is decoded.
+const NOT_ASCII: u8 = 2;
+
+/// [`ASCII_CLASS`] over all 256 byte values, [`NOT_ASCII`] above 0x7f
+/// (letters and digits are `'0'` or above, so above every mark).
+const BYTE_CLASS: [u8; 256] = {
+    let mut table = [NOT_ASCII; 256];
+    let mut b = 0;
+    while b < 128 {
+        table[b] = ASCII_CLASS[b];
+        b += 1;
+    }
+    table
+};
+
 fn is_apostrophe(c: char) -> bool {
     matches!(c, '\u{2019}' | '\u{2018}' | '\u{02bc}' | '\u{00b4}' | '\u{2032}')
 }
@@ -139,14 +160,30 @@ fn combine(acc: u64, w: u64) -> u64 {
     mix64(acc.rotate_left(23) ^ w.wrapping_mul(MIX_K))
 }
 
+/// The rotation of a word hash per position in its shingle.
+const SHINGLE_ROTATE: u32 = 13;
+
 /// A shingle hash: word hashes rotated by position (so order matters),
 /// xor-ed, then one finaliser; one mix per shingle keeps signing fast.
+/// [`Signature::of`] rolls the same sum from one shingle to the next.
 fn shingle_hash(words: &[u64]) -> u64 {
     let mut acc = words.len() as u64;
     for (j, &w) in words.iter().enumerate() {
-        acc ^= w.rotate_left(13 * j as u32);
+        acc ^= w.rotate_left(SHINGLE_ROTATE * j as u32);
     }
     mix64(acc)
+}
+
+/// Word and shingle hashes of the text being signed, kept from one
+/// signature to the next so signing a batch allocates only its results.
+#[derive(Default)]
+struct Scratch {
+    words: Vec<u64>,
+    shingles: Vec<u64>,
+}
+
+thread_local! {
+    static SCRATCH: std::cell::RefCell<Scratch> = std::cell::RefCell::new(Scratch::default());
 }
 
 /// The hash of the normalised word sequence of `text`; `None` without words.
@@ -163,23 +200,25 @@ pub fn text_hash(text: &str) -> Option<u64> {
 impl Signature {
     /// Computes the signature of `text`.
     pub fn of(text: &str) -> Signature {
-        let mut words: Vec<u64> = Vec::with_capacity(text.len() / 5);
+        SCRATCH.with(|scratch| {
+            let mut scratch = scratch.borrow_mut();
+            let signature = Signature::of_with(text, &mut scratch);
+            // A huge text's buffers are let go rather than kept.
+            if scratch.words.capacity() > 1 << 20 {
+                *scratch = Scratch::default();
+            }
+            signature
+        })
+    }
+
+    /// [`Signature::of`] with the word and shingle buffers of `scratch`.
+    fn of_with(text: &str, scratch: &mut Scratch) -> Signature {
+        let Scratch { words, shingles } = scratch;
+        words.clear();
+        shingles.clear();
         for_each_word(text, |w| words.push(w));
         let exact = words.iter().fold(0u64, |acc, &w| (acc.rotate_left(5) ^ w).wrapping_mul(MIX_K));
         let exact = combine(exact, words.len() as u64);
-
-        // Shingles: every run of SHINGLE_WORDS words; a shorter text is one
-        // shingle, so it still has a signature.
-        let n_shingles = match words.len() {
-            0 => 0,
-            n if n < SHINGLE_WORDS => 1,
-            n => n - SHINGLE_WORDS + 1,
-        };
-        let width = SHINGLE_WORDS.min(words.len());
-        let mut shingles: Vec<u64> = Vec::with_capacity(n_shingles);
-        for start in 0..n_shingles {
-            shingles.push(shingle_hash(&words[start..start + width]));
-        }
 
         // One-permutation MinHash: the top bits choose the bin, the low 32
         // bits are the value kept. Empty bins borrow from a bin chosen by a
@@ -187,12 +226,33 @@ impl Signature {
         // texts with the same shingle set get the same signature.
         let mut bins = [u32::MAX; MINHASH_BINS];
         let mut filled = [false; MINHASH_BINS];
-        for &h in &shingles {
+        let mut add = |h: u64| {
             let bin = (h >> 58) as usize; // 64 bins = 6 bits
-            let v = h as u32;
-            if !filled[bin] || v < bins[bin] {
-                bins[bin] = v;
-                filled[bin] = true;
+                                          // An empty bin holds u32::MAX, so the minimum is the value.
+            bins[bin] = bins[bin].min(h as u32);
+            filled[bin] = true;
+            shingles.push(h);
+        };
+        // Shingles: every run of SHINGLE_WORDS words; a shorter text is one
+        // shingle, so it still has a signature.
+        if words.len() < SHINGLE_WORDS {
+            if !words.is_empty() {
+                add(shingle_hash(words));
+            }
+        } else {
+            // The words of a shingle are rotated by position and xor-ed, so
+            // the next shingle's sum is this one's without its first word,
+            // rotated back one position, with the new word at the last.
+            let mut acc = 0u64;
+            for (j, &w) in words[..SHINGLE_WORDS].iter().enumerate() {
+                acc ^= w.rotate_left(SHINGLE_ROTATE * j as u32);
+            }
+            let seed = SHINGLE_WORDS as u64;
+            add(mix64(seed ^ acc));
+            for (&out, &new) in words.iter().zip(&words[SHINGLE_WORDS..]) {
+                acc = (acc ^ out).rotate_right(SHINGLE_ROTATE)
+                    ^ new.rotate_left(SHINGLE_ROTATE * (SHINGLE_WORDS as u32 - 1));
+                add(mix64(seed ^ acc));
             }
         }
         let minhash = if shingles.is_empty() { bins } else { densify(&bins, &filled) };
@@ -201,7 +261,7 @@ impl Signature {
             exact,
             n_words: words.len().min(u32::MAX as usize) as u32,
             minhash,
-            fingerprints: winnow(&shingles),
+            fingerprints: winnow(shingles),
         }
     }
 
@@ -507,7 +567,42 @@ mod tests {
         }
     }
 
+    /// Signing as it was before the rolling shingle sums and the scratch
+    /// buffers: every shingle hashed from its words, then the bins.
+    fn of_reference(text: &str) -> Signature {
+        let words = words(text);
+        let exact = words.iter().fold(0u64, |acc, &w| (acc.rotate_left(5) ^ w).wrapping_mul(MIX_K));
+        let n_shingles = match words.len() {
+            0 => 0,
+            n if n < SHINGLE_WORDS => 1,
+            n => n - SHINGLE_WORDS + 1,
+        };
+        let width = SHINGLE_WORDS.min(words.len());
+        let shingles: Vec<u64> =
+            (0..n_shingles).map(|s| shingle_hash(&words[s..s + width])).collect();
+        let mut bins = [u32::MAX; MINHASH_BINS];
+        let mut filled = [false; MINHASH_BINS];
+        for &h in &shingles {
+            let (bin, v) = ((h >> 58) as usize, h as u32);
+            if !filled[bin] || v < bins[bin] {
+                bins[bin] = v;
+                filled[bin] = true;
+            }
+        }
+        Signature {
+            exact: combine(exact, words.len() as u64),
+            n_words: words.len() as u32,
+            minhash: if shingles.is_empty() { bins } else { densify(&bins, &filled) },
+            fingerprints: winnow(&shingles),
+        }
+    }
+
     proptest::proptest! {
+        #[test]
+        fn signatures_equal_the_reference_version(text in "(\\PC|[a-e]{1,3}|[ ,.]){0,400}") {
+            proptest::prop_assert_eq!(Signature::of(&text), of_reference(&text));
+        }
+
         #[test]
         fn word_hashes_equal_the_bytewise_version(text in "(\\PC|[a-z' ,.]){0,300}") {
             let mut slow = Vec::new();
