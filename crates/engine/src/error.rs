@@ -42,6 +42,9 @@ pub enum Error {
     /// A bad option or argument.
     #[error("configuration: {0}")]
     Config(String),
+    /// The saved clustering state could not be encoded or decoded.
+    #[error("clustering state: {0}")]
+    State(String),
     /// A JSON value could not be encoded or decoded.
     #[error("json: {0}")]
     Json(#[from] serde_json::Error),
