@@ -360,7 +360,6 @@ mod tests {
     fn clustering_with_kind_links_run_by_run_equals_one_run() {
         let mut config = IngestConfig::default();
         config.cluster.kind_link = true;
-        config.cluster.kind_event_share = 0.6;
         run_by_run_equals_one_run(config);
     }
 

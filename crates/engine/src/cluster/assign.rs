@@ -10,9 +10,9 @@
 //! it with its nearest neighbour; a story looks for a merge on that schedule
 //! and every `story_recheck_every` articles. Small new stories are queued for
 //! up to `recheck_looks` second looks on a doubling schedule of arrivals.
-//! With `kind_merge` on, two stories of one kind of happening (mutual
-//! nearest by their subject vectors, each mostly one event) merge once.
-//! Ties always break by the lower id.
+//! With `kind_link` on, each story also sums its members' event vectors (its
+//! subject, read by the kind links in `kind`). Ties always break by the
+//! lower id.
 
 use chrono::NaiveDate;
 
@@ -193,7 +193,6 @@ impl ClusterState {
         self.revise(event, config);
         self.arrivals += 1;
         self.second_look(config);
-        self.kind_look(config);
         if config.reconcile_every > 0 && self.arrivals.is_multiple_of(config.reconcile_every as u64)
         {
             self.reconcile(config);
@@ -346,7 +345,6 @@ impl ClusterState {
             terms: Centroid::new(config.story_terms),
             names: Centroid::new(config.story_terms / 4),
             subject: Centroid::new(config.event_terms),
-            kind_merged: false,
         });
         id
     }
@@ -391,7 +389,7 @@ impl ClusterState {
         let story = &mut self.stories[e.story.0 as usize];
         story.terms.add(&topic.0, 1.0);
         story.names.add(&member.names.0, 1.0);
-        if config.kind_merge || config.kind_link {
+        if config.kind_link {
             story.subject.add(&member.terms.0, 1.0);
         }
         story.n_articles += 1;
@@ -460,16 +458,6 @@ impl ClusterState {
         let n = self.stories[story as usize].n_articles;
         if on_schedule(n) || n.is_multiple_of(config.story_recheck_every) {
             self.try_merge_story(story, config);
-            let story = self.resolve_base_story(StoryId(story)).0;
-            self.try_kind_merge(story, config);
-        }
-        // A story that stops growing is still looked at as the others
-        // grow, on a doubling schedule of arrivals.
-        let story = self.events[self.resolve_event(EventId(event)).0 as usize].story.0;
-        if config.kind_merge && self.stories[story as usize].n_articles == config.kind_min_articles
-        {
-            let due = self.arrivals + config.recheck_after as u64;
-            self.kind_looks.insert((due, story, 0));
         }
         if self.article_event.len() & 255 == 0 {
             self.close_events(config);
@@ -575,101 +563,6 @@ impl ClusterState {
         }
     }
 
-    /// The kind merge: `story` and the story nearest to it by subject
-    /// vectors merge when that one's nearest is `story` too, the cosine
-    /// reaches `kind_threshold`, both have `kind_min_articles` and are each
-    /// mostly one event, and neither took part in a kind merge before.
-    /// Mutual nearness keeps a family of similar stories (shootings, riots)
-    /// from joining through its most central member; one event per side
-    /// and one kind merge per story keep threads that already hold several
-    /// events apart and stop chains. With `kind_confirm_after`, the pair
-    /// must still be one that many arrivals after it was first found.
-    fn try_kind_merge(&mut self, story: u32, config: &ClusterConfig) {
-        let s = &self.stories[story as usize];
-        if !config.kind_merge || s.n_articles < config.kind_min_articles || s.kind_merged {
-            return;
-        }
-        let proposed = self.kind_pending.remove(&story);
-        let Some((other, sim)) = self.nearest_kind(story, config) else { return };
-        // The nearest story of any size counts: a small one may be the
-        // true partner still growing, and then the merge waits for it.
-        let o = &self.stories[other as usize];
-        if sim < config.kind_threshold
-            || o.n_articles < config.kind_min_articles
-            || o.kind_merged
-            || !(self.one_happening(story, config) && self.one_happening(other, config))
-            || self.nearest_kind(other, config).map(|b| b.0) != Some(story)
-        {
-            return;
-        }
-        // With a confirmation wait, a pair merges only if it is still the
-        // pair `kind_confirm_after` arrivals after it was first proposed.
-        if config.kind_confirm_after > 0 {
-            let since = match proposed.or_else(|| self.kind_pending.get(&other).copied()) {
-                Some((p, since)) if p == other || p == story => since,
-                _ => self.arrivals,
-            };
-            if self.arrivals < since + config.kind_confirm_after {
-                self.kind_pending.insert(story, (other, since));
-                self.kind_pending.insert(other, (story, since));
-                let due = since + config.kind_confirm_after;
-                self.kind_looks.insert((due, story, config.recheck_looks));
-                return;
-            }
-            self.kind_pending.remove(&other);
-        }
-        let (from, into) =
-            smaller_first(&self.stories[story as usize], &self.stories[other as usize]);
-        self.merge_stories(from, into, config);
-        self.stories[into as usize].kind_merged = true;
-    }
-
-    /// Kind-merge looks that are due.
-    fn kind_look(&mut self, config: &ClusterConfig) {
-        while let Some(&(due, story, looks)) = self.kind_looks.first() {
-            if self.arrivals < due {
-                break;
-            }
-            self.kind_looks.pop_first();
-            let story = self.resolve_base_story(StoryId(story)).0;
-            let s = &self.stories[story as usize];
-            if s.n_articles == 0 || s.kind_merged {
-                continue;
-            }
-            self.try_kind_merge(story, config);
-            if looks + 1 < config.recheck_looks {
-                let wait = (config.recheck_after as u64) << (looks + 1);
-                self.kind_looks.insert((self.arrivals + wait, story, looks + 1));
-            }
-        }
-    }
-
-    /// True when most of the story is one event (`kind_event_share`).
-    fn one_happening(&self, story: u32, config: &ClusterConfig) -> bool {
-        let s = &self.stories[story as usize];
-        if s.events.len() > 16 {
-            return false;
-        }
-        let largest =
-            s.events.iter().map(|e| self.events[e.0 as usize].articles.len()).max().unwrap_or(0);
-        largest as f32 >= config.kind_event_share * s.n_articles as f32
-    }
-
-    /// The candidate story most similar to `story` by subject vectors,
-    /// within `story_gap_days`, of any size: a small one may be the true
-    /// partner still growing, and then the merge waits for it.
-    fn nearest_kind(&self, story: u32, config: &ClusterConfig) -> Option<(u32, f32)> {
-        let s = &self.stories[story as usize];
-        let query = s.terms.top(config.query_terms);
-        self.best(&query, config, false, |state, other| {
-            let o = &state.stories[other as usize];
-            let fits = other != story
-                && o.n_articles > 0
-                && near((s.first, s.last), (o.first, o.last), config.story_gap_days);
-            fits.then(|| s.subject.cosine_with(&o.subject))
-        })
-    }
-
     pub(super) fn merge_stories(&mut self, from: u32, into: u32, config: &ClusterConfig) {
         let moved = std::mem::replace(
             &mut self.stories[from as usize],
@@ -682,7 +575,6 @@ impl ClusterState {
                 terms: Centroid::new(0),
                 names: Centroid::new(0),
                 subject: Centroid::new(0),
-                kind_merged: false,
             },
         );
         for &e in &moved.events {
@@ -696,7 +588,6 @@ impl ClusterState {
         s.terms.add(moved.terms.terms(), 1.0);
         s.names.add(moved.names.terms(), 1.0);
         s.subject.add(moved.subject.terms(), 1.0);
-        s.kind_merged |= moved.kind_merged;
         let top = s.terms.top(config.index_terms);
         self.story_index.post(into, &top);
         self.story_redirects.insert(from, into);

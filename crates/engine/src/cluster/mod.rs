@@ -173,36 +173,24 @@ pub struct ClusterConfig {
     pub event_terms: usize,
     /// Terms kept in a story centroid.
     pub story_terms: usize,
-    /// The kind merge (off by default, see `docs/benchmarks.md`): two
-    /// stories that are each other's nearest by their subject vectors (the
-    /// words their articles repeat, against the rarer words of the story
-    /// vectors), each mostly one event, merge: one kind of happening, told
-    /// by two events with different participants (a second earthquake).
-    /// On ECB+ it lifts story B-cubed F1 in arrival order from 0.890 to
-    /// 0.953 and every shuffled order above the old best, but the shuffled
-    /// spread grows from 0.009 to 0.034.
-    pub kind_merge: bool,
-    /// Subject-vector cosine at which the kind merge (or a kind link) joins
-    /// two stories.
+    /// Subject-vector cosine at which a kind link joins two stories.
     pub kind_threshold: f32,
-    /// Stories smaller than this take no part in the kind merge or links.
+    /// Stories smaller than this take no part in the kind links.
     pub kind_min_articles: usize,
     /// Share of a story's articles its largest event must hold for the
-    /// story to count as one happening in the kind merge and kind links.
+    /// story to count as one happening in the kind links (0.6, picked on
+    /// the even half of ECB+: 0.986 there against 0.949 at 0.8).
     pub kind_event_share: f32,
-    /// Arrivals a kind-merge pair must stay a pair before it merges (0:
-    /// at once). Waiting lets a story's true partner or its own second
-    /// event arrive first: at 160 the ECB+ shuffled spread falls from
-    /// 0.034 to 0.007, but arrival order from 0.953 to 0.928.
-    pub kind_confirm_after: u64,
     /// Kind links (off by default, see `kind` and `docs/benchmarks.md`):
-    /// two base stories that are each other's nearest by subject vectors,
-    /// each of `kind_min_articles` and mostly one event (`kind_event_share`,
-    /// shared with the kind merge), with a cosine of `kind_threshold`, are
-    /// shown as one story; unlike the kind merge the link is kept up to
-    /// date at the end of each batch ([`ClusterState::settle`]) from the
-    /// stories as they are, so it can break again. With `kind_event_share`
-    /// 0.6, ECB+ story B-cubed F1 is 0.951 in arrival order and 0.930 mean
+    /// two base stories that are each other's nearest by subject vectors
+    /// (the words their articles repeat, against the rarer words of the
+    /// story vectors), each of `kind_min_articles` and mostly one event
+    /// (`kind_event_share`), with a cosine of `kind_threshold`, are shown
+    /// as one story: one kind of happening, told by two events with
+    /// different participants (a second earthquake). The links are kept
+    /// up to date at the end of each batch ([`ClusterState::settle`]) from
+    /// the stories as they are, so a link can break again. On ECB+ story
+    /// B-cubed F1 is 0.951 in arrival order (0.890 off) and 0.930 mean
     /// over 5 shuffles, but the shuffled spread 0.021 (bar 0.01).
     pub kind_link: bool,
     /// Events larger than this are no longer split (their member vectors
@@ -243,11 +231,9 @@ impl Default for ClusterConfig {
             event_terms: 96,
             story_terms: 512,
             split_max: 64,
-            kind_merge: false,
             kind_threshold: 0.15,
             kind_min_articles: 4,
-            kind_event_share: 0.8,
-            kind_confirm_after: 0,
+            kind_event_share: 0.6,
             kind_link: false,
         }
     }
@@ -408,13 +394,12 @@ pub struct Story {
     terms: Centroid,
     names: Centroid,
     /// The sum of its members' event vectors (the words each repeats, names
-    /// included): what its events are about, for the kind merge.
+    /// included): what its events are about, for the kind links (kept only
+    /// with them on).
     #[serde(default)]
     subject: Centroid,
-    /// True once it took part in a kind merge: it takes no further one, so
-    /// a family of similar stories does not chain into one.
-    #[serde(default)]
-    kind_merged: bool,
+    // A story saved before the one-shot kind merge was removed also holds
+    // `kind_merged`: unknown fields are ignored on load.
 }
 
 /// The clustering so far: everything needed to add more articles later.
@@ -438,14 +423,9 @@ pub struct ClusterState {
     /// story, looks so far).
     #[serde(default)]
     recheck: std::collections::BTreeSet<(u64, u32, u32)>,
-    /// Stories awaiting another kind-merge look: (arrival count when due,
-    /// story, looks so far).
-    #[serde(default)]
-    kind_looks: std::collections::BTreeSet<(u64, u32, u32)>,
-    /// Kind-merge pairs awaiting confirmation: story to (partner, arrival
-    /// count when first proposed), one entry per story.
-    #[serde(default)]
-    kind_pending: BTreeMap<u32, (u32, u64)>,
+    // States saved before the one-shot kind merge was removed also hold
+    // `kind_looks` and `kind_pending`: unknown fields are ignored on load,
+    // and the merges they made are in `story_redirects` and `changes`.
     /// Kind links as last settled: base story to its partner, both ways.
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     kind_links: BTreeMap<u32, u32>,

@@ -441,3 +441,41 @@ fn an_event_mixing_two_conflicting_groups_splits_along_them() {
     one.split_on_conflict(e.0, &config);
     assert_eq!(one.event(e).unwrap().n_articles(), 4);
 }
+
+/// A state saved while the one-shot kind merge existed (removed in favour
+/// of the kind links) holds its fields: a story's `kind_merged`, the
+/// state's `kind_looks` and `kind_pending`. It still loads, as JSON (store
+/// schema 6) and as MessagePack (schema 7), as the same state, and goes on
+/// taking articles.
+#[test]
+fn a_state_saved_with_the_kind_merge_fields_still_loads() {
+    let config = ClusterConfig::default();
+    let mut state = ClusterState::new(&config);
+    let a = state.assign(&input(1, "Douro floods homes near Porto", FLOOD_A, Some(1)), &config);
+    let c = state.assign(&input(3, "Chess olympiad opens", CHESS, Some(1)), &config);
+    let mut old = serde_json::to_value(&state).unwrap();
+    for story in old["stories"].as_array_mut().unwrap() {
+        story["kind_merged"] = serde_json::json!(true);
+    }
+    old["kind_looks"] = serde_json::json!([[64, 0, 0]]);
+    old["kind_pending"] = serde_json::json!({ "0": [1, 5] });
+    let mut back: ClusterState = serde_json::from_str(&old.to_string()).unwrap();
+    assert_eq!(serde_json::to_value(&back).unwrap(), serde_json::to_value(&state).unwrap());
+    assert_eq!(back.assignment_of(ArticleId(3)), Some(c));
+    let b = back.assign(&input(2, "Rescuers evacuate Porto villages", FLOOD_B, Some(2)), &config);
+    assert_eq!(b, a);
+    // The store saves states as MessagePack with field names: extra fields
+    // are skipped there too.
+    #[derive(serde::Serialize)]
+    struct Old<'a> {
+        #[serde(flatten)]
+        state: &'a ClusterState,
+        kind_looks: std::collections::BTreeSet<(u64, u32, u32)>,
+        kind_pending: BTreeMap<u32, (u32, u64)>,
+    }
+    let old =
+        Old { state: &state, kind_looks: [(64, 0, 0)].into(), kind_pending: [(0, (1, 5))].into() };
+    let bytes = rmp_serde::to_vec_named(&old).unwrap();
+    let back: ClusterState = rmp_serde::from_slice(&bytes).unwrap();
+    assert_eq!(serde_json::to_value(&back).unwrap(), serde_json::to_value(&state).unwrap());
+}
