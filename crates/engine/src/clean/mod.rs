@@ -288,8 +288,11 @@ impl LineFacts {
             return LineFacts { n_words: 0, terminal: false, n_commas: 0 };
         }
         let bytes = content.as_bytes();
-        scratch.clear();
+        // `scan_ascii` writes every key byte of the line: only the nine
+        // zeros after them are written here (was: the whole buffer zeroed
+        // first, line after line).
         scratch.resize(bytes.len() + 9, 0);
+        scratch[bytes.len()..].fill(0);
         let counts = scan_ascii(bytes, &mut scratch[..bytes.len()]);
         let n = if !counts.ascii {
             key_bytes(content, scratch)
@@ -332,41 +335,60 @@ fn key_byte(c: u8) -> u8 {
 /// [`key_byte`] to `key` (as long as `bytes`). Sixteen lanes of byte
 /// counters, added up every 255 chunks before they could overflow, with no
 /// branch per byte: the compiler turns the inner loop into vector compares.
+/// The last bytes of the line go through the same lanes in a copy padded
+/// with zeros (a zero byte counts for nothing and keys to 0).
 fn scan_ascii(bytes: &[u8], key: &mut [u8]) -> Counts {
     const BLOCK: usize = 16 * 255;
     let mut counts = Counts { spaces: 0, commas: 0, ascii: true, apostrophe: false };
     let (mut high, mut quote) = (0u8, 0u8);
     for (block, key) in bytes.chunks(BLOCK).zip(key.chunks_mut(BLOCK)) {
-        let (mut sp, mut cm, mut hi, mut ap) = ([0u8; 16], [0u8; 16], [0u8; 16], [0u8; 16]);
+        let mut lanes = Lanes::default();
         let mut chunks = block.chunks_exact(16);
         let mut keys = key.chunks_exact_mut(16);
         for (chunk, key) in (&mut chunks).zip(&mut keys) {
-            let chunk: &[u8; 16] = chunk.try_into().expect("16 bytes");
-            let key: &mut [u8; 16] = key.try_into().expect("16 bytes");
-            for i in 0..16 {
-                let c = chunk[i];
-                sp[i] += u8::from(c == b' ');
-                cm[i] += u8::from(c == b',');
-                hi[i] |= c;
-                ap[i] |= u8::from(c == b'\'');
-                key[i] = key_byte(c);
-            }
+            lanes.add(chunk.try_into().expect("16 bytes"), key.try_into().expect("16 bytes"));
         }
-        counts.spaces += sp.iter().map(|&n| usize::from(n)).sum::<usize>();
-        counts.commas += cm.iter().map(|&n| usize::from(n)).sum::<usize>();
-        high |= hi.iter().fold(0, |a, &b| a | b);
-        quote |= ap.iter().fold(0, |a, &b| a | b);
-        for (&c, key) in chunks.remainder().iter().zip(keys.into_remainder()) {
-            counts.spaces += usize::from(c == b' ');
-            counts.commas += usize::from(c == b',');
-            high |= c;
-            quote |= u8::from(c == b'\'');
-            *key = key_byte(c);
+        // Only the last block has a remainder, and fewer than 255 chunks
+        // before it: the padded chunk cannot overflow a counter.
+        let rest = chunks.remainder();
+        if !rest.is_empty() {
+            let (mut chunk, mut key) = ([0u8; 16], [0u8; 16]);
+            chunk[..rest.len()].copy_from_slice(rest);
+            lanes.add(&chunk, &mut key);
+            keys.into_remainder().copy_from_slice(&key[..rest.len()]);
         }
+        counts.spaces += lanes.spaces.iter().map(|&n| usize::from(n)).sum::<usize>();
+        counts.commas += lanes.commas.iter().map(|&n| usize::from(n)).sum::<usize>();
+        high |= lanes.high.iter().fold(0, |a, &b| a | b);
+        quote |= lanes.quote.iter().fold(0, |a, &b| a | b);
     }
     counts.ascii = high < 0x80;
     counts.apostrophe = quote != 0;
     counts
+}
+
+/// The sixteen byte lanes of [`scan_ascii`].
+#[derive(Default)]
+struct Lanes {
+    spaces: [u8; 16],
+    commas: [u8; 16],
+    high: [u8; 16],
+    quote: [u8; 16],
+}
+
+impl Lanes {
+    /// Counts sixteen bytes and writes their key bytes.
+    #[inline(always)]
+    fn add(&mut self, chunk: &[u8; 16], key: &mut [u8; 16]) {
+        for i in 0..16 {
+            let c = chunk[i];
+            self.spaces[i] += u8::from(c == b' ');
+            self.commas[i] += u8::from(c == b',');
+            self.high[i] |= c;
+            self.quote[i] |= u8::from(c == b'\'');
+            key[i] = key_byte(c);
+        }
+    }
 }
 
 fn mark_chrome(lines: &mut [Line], facts: &[LineFacts], repaired: &str) {
@@ -809,14 +831,14 @@ fn mark_repeats(lines: &mut [Line], words: &RepeatWords, tables: &mut RepeatTabl
     // paragraph's trigrams once: near-linear in the length of the article.
     // A trigram is looked up only when its bit is set in a small filter of
     // the needles' trigrams; the needles of one trigram are chained in order.
-    let trigram = |w: &[u64]| w[0] ^ w[1].rotate_left(21) ^ w[2].rotate_left(42);
+    let trigram = |a: u64, b: u64, c: u64| a ^ b.rotate_left(21) ^ c.rotate_left(42);
     empty_sized(needles, keys.len());
     next_needle.clear();
     next_needle.resize(keys.len(), usize::MAX);
     let mut filter = [0u64; 16];
     for (a, of) in repeat_of.iter().enumerate() {
-        if of.is_none() && key(a).len() >= 6 {
-            let t = trigram(key(a));
+        if of.is_none() && key(a).len() >= MIN_NEEDLE {
+            let t = trigram(key(a)[0], key(a)[1], key(a)[2]);
             filter[(t >> 58) as usize & 15] |= 1 << (t & 63);
             match needles.entry(t) {
                 Entry::Occupied(mut chain) => {
@@ -835,17 +857,30 @@ fn mark_repeats(lines: &mut [Line], words: &RepeatWords, tables: &mut RepeatTabl
                 continue;
             }
             let key_b = key(b);
-            for at in 0..key_b.len().saturating_sub(2) {
-                let t = trigram(&key_b[at..]);
+            // Only a paragraph longer than a needle can hold one.
+            if key_b.len() <= MIN_NEEDLE {
+                continue;
+            }
+            // A needle fits only where MIN_NEEDLE words or more follow, and
+            // the words are read as three zipped slices: no bounds check
+            // per position (this loop sees every word of the article).
+            let n = key_b.len().saturating_sub(MIN_NEEDLE - 1);
+            let words = key_b[..n].iter().zip(&key_b[1..]).zip(&key_b[2..]);
+            for (at, ((&w0, &w1), &w2)) in words.enumerate() {
+                let t = trigram(w0, w1, w2);
                 if filter[(t >> 58) as usize & 15] & (1 << (t & 63)) == 0 {
                     continue;
                 }
                 let Some(&(mut a, _)) = needles.get(&t) else { continue };
                 while a != usize::MAX {
                     let key_a = key(a);
-                    // The needle must follow from this word on.
-                    let fits = key_b[at..].starts_with(key_a);
-                    if a != b && repeat_of[a].is_none() && key_b.len() > key_a.len() && fits {
+                    // The needle must follow from this word on; the words
+                    // are compared last (a paragraph meets its own trigram).
+                    if a != b
+                        && repeat_of[a].is_none()
+                        && key_b.len() > key_a.len()
+                        && key_b[at..].starts_with(key_a)
+                    {
                         repeat_of[a] = Some(keys[b].0);
                     }
                     a = next_needle[a];
@@ -868,6 +903,9 @@ fn mark_repeats(lines: &mut [Line], words: &RepeatWords, tables: &mut RepeatTabl
         }
     }
 }
+
+/// The fewest words of a paragraph that can be a repeat inside a longer one.
+const MIN_NEEDLE: usize = 6;
 
 /// Empties a table kept between articles. Emptying a hash table writes
 /// every slot it has, so one that a long article grew is shrunk back to

@@ -186,3 +186,24 @@ proptest! {
         }
     }
 }
+
+proptest! {
+    /// The lanes of `scan_ascii`, the last bytes padded, count and key
+    /// every byte as a plain loop over the bytes does.
+    #[test]
+    fn scan_ascii_sees_every_byte(
+        bytes in prop::collection::vec(
+            prop::sample::select(vec![b'a', b'Z', b'7', b' ', b',', b'\'', b'.', 0xC3, 0xA9]),
+            0..9000,
+        ),
+    ) {
+        let mut key = vec![0xFF; bytes.len()];
+        let counts = scan_ascii(&bytes, &mut key);
+        prop_assert_eq!(counts.spaces, bytes.iter().filter(|&&c| c == b' ').count());
+        prop_assert_eq!(counts.commas, bytes.iter().filter(|&&c| c == b',').count());
+        prop_assert_eq!(counts.ascii, bytes.is_ascii());
+        prop_assert_eq!(counts.apostrophe, bytes.contains(&b'\''));
+        let plain: Vec<u8> = bytes.iter().map(|&c| key_byte(c)).collect();
+        prop_assert_eq!(key, plain);
+    }
+}
