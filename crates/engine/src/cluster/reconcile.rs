@@ -42,7 +42,9 @@
 //! pass `event_threshold` as one (`conflict_split`). At most four passes
 //! over at most `split_max` members per doubling.
 
-use super::assign::{centroid_similarity, conflict_penalty, larger_last, near, similarity, widen};
+use super::assign::{
+    centroid_similarity, conflict_penalty, larger_last, near, similarity, widen, Probe,
+};
 use super::names::NameProfile;
 use super::vector::Centroid;
 use super::{Change, ClusterConfig, ClusterState, EventId, Member};
@@ -68,17 +70,16 @@ impl ClusterState {
     fn rejoin_event(&mut self, event: u32, config: &ClusterConfig) {
         let e = &self.events[event as usize];
         let query = e.terms.top(config.query_terms);
+        let probe = Probe::centroids(&e.terms, &e.names);
         let best = self.best(&query, config, true, |state, other| {
             let o = &state.events[other as usize];
             let allowed = other != event && o.is_alive() && o.story == e.story;
             (allowed && near((e.first, e.last), (o.first, o.last), config.event_days)).then(|| {
-                centroid_similarity(
-                    (&e.terms, &e.names),
-                    (&o.terms, &o.names),
-                    config.event_name_weight,
-                ) - conflict_penalty(&e.profile, &o.profile, config)
+                probe.similarity(&o.terms, &o.names, config.event_name_weight)
+                    - conflict_penalty(&e.profile, &o.profile, config)
             })
         });
+        drop(probe);
         if let Some((other, _)) = best.filter(|b| b.1 >= config.event_threshold) {
             let (from, into) =
                 larger_last(&self.events[event as usize], &self.events[other as usize]);
@@ -129,6 +130,7 @@ impl ClusterState {
             let own =
                 similarity(&terms, &names, m, w) - conflict_penalty(&profile, &m.profile, config);
             let date = (e.dates[i], e.dates[i]);
+            let probe = Probe::member(m);
             let best = others
                 .iter()
                 .filter(|&&o| {
@@ -137,7 +139,7 @@ impl ClusterState {
                 })
                 .map(|&o| {
                     let o_ev = &self.events[o as usize];
-                    let s = similarity(&o_ev.terms, &o_ev.names, m, w)
+                    let s = probe.similarity(&o_ev.terms, &o_ev.names, w)
                         - conflict_penalty(&o_ev.profile, &m.profile, config);
                     (o, s)
                 })
