@@ -77,15 +77,26 @@ impl<'a> Probe<'a> {
 
     /// The similarity to a cluster's centroids, weighing names by `w`.
     pub(super) fn similarity(&self, terms: &Centroid, names: &Centroid, w: f32) -> f32 {
-        let cosine = |spread: &Spread<'_>, norm: f32, c: &Centroid| {
-            let n = norm * c.norm();
+        self.score((terms.terms(), terms.norm()), (names.terms(), names.norm()), w)
+    }
+
+    /// The similarity of a probe of centroids to a member's vectors: what
+    /// [`similarity`] of those centroids and the member gives.
+    pub(super) fn similarity_to_member(&self, m: &Member, w: f32) -> f32 {
+        self.score((&m.terms.0, 1.0), (&m.names.0, 1.0), w)
+    }
+
+    /// Term and name cosines with the other side's vectors and norms.
+    fn score(&self, terms: (&[(u32, f32)], f32), names: (&[(u32, f32)], f32), w: f32) -> f32 {
+        let cosine = |spread: &Spread<'_>, norm: f32, (v, v_norm): (&[(u32, f32)], f32)| {
+            let n = norm * v_norm;
             if n == 0.0 {
                 0.0
             } else {
-                spread.dot(c.terms()) / n
+                spread.dot(v) / n
             }
         };
-        let n = (!self.names.terms().is_empty() && !names.terms().is_empty())
+        let n = (!self.names.terms().is_empty() && !names.0.is_empty())
             .then(|| cosine(&self.names, self.norms.1, names));
         combine(cosine(&self.terms, self.norms.0, terms), n, w)
     }
@@ -703,27 +714,30 @@ impl ClusterState {
 /// member when the halves are less similar than `split_threshold`.
 fn two_means(e: &Event, config: &ClusterConfig) -> Option<Vec<bool>> {
     let w = config.event_name_weight;
-    let sim = |m: &Member| similarity(&e.terms, &e.names, m, w);
-    let far = (0..e.members.len())
-        .min_by(|&a, &b| sim(&e.members[a]).total_cmp(&sim(&e.members[b])).then(a.cmp(&b)))?;
+    // The member scoring least against a probe (the lowest index on a tie).
+    let least = |probe: Probe<'_>| {
+        let scores: Vec<f32> = e.members.iter().map(|m| probe.similarity_to_member(m, w)).collect();
+        (0..scores.len()).min_by(|&a, &b| scores[a].total_cmp(&scores[b]).then(a.cmp(&b)))
+    };
+    let far = least(Probe::centroids(&e.terms, &e.names))?;
     let mut seed = [Centroid::new(config.event_terms), Centroid::new(config.event_terms)];
     let mut seed_names =
         [Centroid::new(config.event_terms / 3), Centroid::new(config.event_terms / 3)];
     seed[1].add(&e.members[far].terms.0, 1.0);
     seed_names[1].add(&e.members[far].names.0, 1.0);
-    let other = (0..e.members.len()).min_by(|&a, &b| {
-        let sa = similarity(&seed[1], &seed_names[1], &e.members[a], w);
-        let sb = similarity(&seed[1], &seed_names[1], &e.members[b], w);
-        sa.total_cmp(&sb).then(a.cmp(&b))
-    })?;
+    let other = least(Probe::centroids(&seed[1], &seed_names[1]))?;
     seed[0].add(&e.members[other].terms.0, 1.0);
     seed_names[0].add(&e.members[other].names.0, 1.0);
     let mut side = vec![false; e.members.len()];
     for _ in 0..3 {
+        let probes = [
+            Probe::centroids(&seed[0], &seed_names[0]),
+            Probe::centroids(&seed[1], &seed_names[1]),
+        ];
         for (i, m) in e.members.iter().enumerate() {
-            side[i] = similarity(&seed[1], &seed_names[1], m, w)
-                > similarity(&seed[0], &seed_names[0], m, w);
+            side[i] = probes[1].similarity_to_member(m, w) > probes[0].similarity_to_member(m, w);
         }
+        drop(probes);
         seed = [Centroid::new(config.event_terms), Centroid::new(config.event_terms)];
         seed_names = [Centroid::new(config.event_terms / 3), Centroid::new(config.event_terms / 3)];
         for (i, m) in e.members.iter().enumerate() {
