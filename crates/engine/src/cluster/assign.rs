@@ -17,7 +17,7 @@
 use chrono::NaiveDate;
 
 use super::names::NameProfile;
-use super::vector::{Centroid, SparseVec};
+use super::vector::{Centroid, SparseVec, Spread};
 use super::years::{stated_years, YearProfile};
 use super::{
     Assignment, Change, ClusterConfig, ClusterInput, ClusterState, Event, EventId, Member, Story,
@@ -45,6 +45,61 @@ pub(super) fn centroid_similarity(
 ) -> f32 {
     let n = (!a.1.terms().is_empty() && !b.1.terms().is_empty()).then(|| a.1.cosine_with(b.1));
     combine(a.0.cosine_with(b.0), n, w)
+}
+
+/// An article's (or a cluster's) term and name vectors spread over dense
+/// arrays (see [`Spread`]), to be scored against many candidates:
+/// [`Probe::similarity`] is what [`similarity`] (for a member) or
+/// [`centroid_similarity`] (for a pair of centroids) gives, to the bit,
+/// at a fraction of the cost when one side is compared with a dozen.
+pub(super) struct Probe<'a> {
+    terms: Spread<'a>,
+    names: Spread<'a>,
+    /// The norms the dot products are divided by on this side: 1 for a
+    /// member (a unit vector; `x * 1.0` is `x`), the centroids' own.
+    norms: (f32, f32),
+}
+
+impl<'a> Probe<'a> {
+    /// A probe of an article's vectors (unit length).
+    pub(super) fn member(m: &'a Member) -> Probe<'a> {
+        Probe { terms: Spread::of(&m.terms.0), names: Spread::of(&m.names.0), norms: (1.0, 1.0) }
+    }
+
+    /// A probe of a cluster's centroids.
+    pub(super) fn centroids(terms: &'a Centroid, names: &'a Centroid) -> Probe<'a> {
+        Probe {
+            terms: Spread::of(terms.terms()),
+            names: Spread::of(names.terms()),
+            norms: (terms.norm(), names.norm()),
+        }
+    }
+
+    /// The similarity to a cluster's centroids, weighing names by `w`.
+    pub(super) fn similarity(&self, terms: &Centroid, names: &Centroid, w: f32) -> f32 {
+        self.score((terms.terms(), terms.norm()), (names.terms(), names.norm()), w)
+    }
+
+    /// The similarity of a probe of centroids to a member's vectors: what
+    /// [`similarity`] of those centroids and the member gives.
+    pub(super) fn similarity_to_member(&self, m: &Member, w: f32) -> f32 {
+        self.score((&m.terms.0, 1.0), (&m.names.0, 1.0), w)
+    }
+
+    /// Term and name cosines with the other side's vectors and norms.
+    fn score(&self, terms: (&[(u32, f32)], f32), names: (&[(u32, f32)], f32), w: f32) -> f32 {
+        let cosine = |spread: &Spread<'_>, norm: f32, (v, v_norm): (&[(u32, f32)], f32)| {
+            let n = norm * v_norm;
+            if n == 0.0 {
+                0.0
+            } else {
+                spread.dot(v) / n
+            }
+        };
+        let n = (!self.names.terms().is_empty() && !names.0.is_empty())
+            .then(|| cosine(&self.names, self.norms.1, names));
+        combine(cosine(&self.terms, self.norms.0, terms), n, w)
+    }
 }
 
 /// True when `a` and `b` are within `days` of each other (or undated).
@@ -142,11 +197,13 @@ impl ClusterState {
         let (event, score) = match best_event {
             Some((e, score)) if score >= config.event_threshold => (e, score),
             _ => {
+                let probe = Probe::member(&topic);
                 let best_story = self.best(&topic_query, config, false, |state, id| {
                     let story = &state.stories[id as usize];
                     near((story.first, story.last), dates, config.story_gap_days).then_some(())?;
-                    Some(similarity(&story.terms, &story.names, &topic, config.story_name_weight))
+                    Some(probe.similarity(&story.terms, &story.names, config.story_name_weight))
                 });
+                drop(probe);
                 let story = match best_story {
                     Some((s, score)) if score >= config.story_threshold => s,
                     _ => {
@@ -226,6 +283,7 @@ impl ClusterState {
             let dates = (s.first, s.last);
             let mut best: Option<(u32, f32)> = None;
             let mut closest_small = 0.0f32;
+            let probe = Probe::centroids(&s.terms, &s.names);
             for other in self.candidates(&query, config, false) {
                 let o = &self.stories[other as usize];
                 // Only the newest events are looked at, so a look costs the
@@ -240,17 +298,14 @@ impl ClusterState {
                 if other == story || o.n_articles == 0 || !running() {
                     continue;
                 }
-                let sim = centroid_similarity(
-                    (&s.terms, &s.names),
-                    (&o.terms, &o.names),
-                    config.story_name_weight,
-                );
+                let sim = probe.similarity(&o.terms, &o.names, config.story_name_weight);
                 if o.n_articles <= config.recheck_max {
                     closest_small = closest_small.max(sim);
                 } else if best.is_none_or(|(b, bs)| sim > bs || (sim == bs && other < b)) {
                     best = Some((other, sim));
                 }
             }
+            drop(probe);
             let clear = |&(_, b): &(u32, f32)| b >= config.recheck_threshold && b >= closest_small;
             match best.filter(clear) {
                 Some((other, _)) => self.merge_stories(story, other, config),
@@ -272,6 +327,7 @@ impl ClusterState {
         member: &Member,
     ) -> Vec<(u32, f32)> {
         let ranked = ranked_hits(self.event_index.query(query), config.candidates);
+        let probe = Probe::member(member);
         let mut out: Vec<(u32, f32)> = Vec::new();
         for &(c, _) in &ranked {
             if out.len() == config.candidates {
@@ -282,7 +338,7 @@ impl ClusterState {
                 continue;
             }
             let e = &self.events[c as usize];
-            out.push((c, similarity(&e.terms, &e.names, member, config.event_name_weight)));
+            out.push((c, probe.similarity(&e.terms, &e.names, config.event_name_weight)));
         }
         out.sort_unstable_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
         out
@@ -487,19 +543,18 @@ impl ClusterState {
     fn try_merge_event(&mut self, event: u32, config: &ClusterConfig) {
         let e = &self.events[event as usize];
         let query = e.terms.top(config.query_terms);
+        let probe = Probe::centroids(&e.terms, &e.names);
         let best = self.best(&query, config, true, |state, other| {
             let o = &state.events[other as usize];
             (other != event
                 && o.story == e.story
                 && near((e.first, e.last), (o.first, o.last), config.event_days))
             .then(|| {
-                centroid_similarity(
-                    (&e.terms, &e.names),
-                    (&o.terms, &o.names),
-                    config.event_name_weight,
-                ) - conflict_penalty(&e.profile, &o.profile, config)
+                probe.similarity(&o.terms, &o.names, config.event_name_weight)
+                    - conflict_penalty(&e.profile, &o.profile, config)
             })
         });
+        drop(probe);
         if let Some((other, _)) = best.filter(|b| b.1 >= config.event_merge_threshold) {
             let (from, into) =
                 larger_last(&self.events[event as usize], &self.events[other as usize]);
@@ -545,17 +600,13 @@ impl ClusterState {
     fn try_merge_story(&mut self, story: u32, config: &ClusterConfig) {
         let s = &self.stories[story as usize];
         let query = s.terms.top(config.query_terms);
+        let probe = Probe::centroids(&s.terms, &s.names);
         let best = self.best(&query, config, false, |state, other| {
             let o = &state.stories[other as usize];
             (other != story && near((s.first, s.last), (o.first, o.last), config.story_gap_days))
-                .then(|| {
-                    centroid_similarity(
-                        (&s.terms, &s.names),
-                        (&o.terms, &o.names),
-                        config.story_name_weight,
-                    )
-                })
+                .then(|| probe.similarity(&o.terms, &o.names, config.story_name_weight))
         });
+        drop(probe);
         if let Some((other, _)) = best.filter(|b| b.1 >= config.story_merge_threshold) {
             let (from, into) =
                 smaller_first(&self.stories[story as usize], &self.stories[other as usize]);
@@ -663,27 +714,30 @@ impl ClusterState {
 /// member when the halves are less similar than `split_threshold`.
 fn two_means(e: &Event, config: &ClusterConfig) -> Option<Vec<bool>> {
     let w = config.event_name_weight;
-    let sim = |m: &Member| similarity(&e.terms, &e.names, m, w);
-    let far = (0..e.members.len())
-        .min_by(|&a, &b| sim(&e.members[a]).total_cmp(&sim(&e.members[b])).then(a.cmp(&b)))?;
+    // The member scoring least against a probe (the lowest index on a tie).
+    let least = |probe: Probe<'_>| {
+        let scores: Vec<f32> = e.members.iter().map(|m| probe.similarity_to_member(m, w)).collect();
+        (0..scores.len()).min_by(|&a, &b| scores[a].total_cmp(&scores[b]).then(a.cmp(&b)))
+    };
+    let far = least(Probe::centroids(&e.terms, &e.names))?;
     let mut seed = [Centroid::new(config.event_terms), Centroid::new(config.event_terms)];
     let mut seed_names =
         [Centroid::new(config.event_terms / 3), Centroid::new(config.event_terms / 3)];
     seed[1].add(&e.members[far].terms.0, 1.0);
     seed_names[1].add(&e.members[far].names.0, 1.0);
-    let other = (0..e.members.len()).min_by(|&a, &b| {
-        let sa = similarity(&seed[1], &seed_names[1], &e.members[a], w);
-        let sb = similarity(&seed[1], &seed_names[1], &e.members[b], w);
-        sa.total_cmp(&sb).then(a.cmp(&b))
-    })?;
+    let other = least(Probe::centroids(&seed[1], &seed_names[1]))?;
     seed[0].add(&e.members[other].terms.0, 1.0);
     seed_names[0].add(&e.members[other].names.0, 1.0);
     let mut side = vec![false; e.members.len()];
     for _ in 0..3 {
+        let probes = [
+            Probe::centroids(&seed[0], &seed_names[0]),
+            Probe::centroids(&seed[1], &seed_names[1]),
+        ];
         for (i, m) in e.members.iter().enumerate() {
-            side[i] = similarity(&seed[1], &seed_names[1], m, w)
-                > similarity(&seed[0], &seed_names[0], m, w);
+            side[i] = probes[1].similarity_to_member(m, w) > probes[0].similarity_to_member(m, w);
         }
+        drop(probes);
         seed = [Centroid::new(config.event_terms), Centroid::new(config.event_terms)];
         seed_names = [Centroid::new(config.event_terms / 3), Centroid::new(config.event_terms / 3)];
         for (i, m) in e.members.iter().enumerate() {

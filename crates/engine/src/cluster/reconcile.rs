@@ -42,7 +42,9 @@
 //! pass `event_threshold` as one (`conflict_split`). At most four passes
 //! over at most `split_max` members per doubling.
 
-use super::assign::{centroid_similarity, conflict_penalty, larger_last, near, similarity, widen};
+use super::assign::{
+    centroid_similarity, conflict_penalty, larger_last, near, similarity, widen, Probe,
+};
 use super::names::NameProfile;
 use super::vector::Centroid;
 use super::{Change, ClusterConfig, ClusterState, EventId, Member};
@@ -68,17 +70,16 @@ impl ClusterState {
     fn rejoin_event(&mut self, event: u32, config: &ClusterConfig) {
         let e = &self.events[event as usize];
         let query = e.terms.top(config.query_terms);
+        let probe = Probe::centroids(&e.terms, &e.names);
         let best = self.best(&query, config, true, |state, other| {
             let o = &state.events[other as usize];
             let allowed = other != event && o.is_alive() && o.story == e.story;
             (allowed && near((e.first, e.last), (o.first, o.last), config.event_days)).then(|| {
-                centroid_similarity(
-                    (&e.terms, &e.names),
-                    (&o.terms, &o.names),
-                    config.event_name_weight,
-                ) - conflict_penalty(&e.profile, &o.profile, config)
+                probe.similarity(&o.terms, &o.names, config.event_name_weight)
+                    - conflict_penalty(&e.profile, &o.profile, config)
             })
         });
+        drop(probe);
         if let Some((other, _)) = best.filter(|b| b.1 >= config.event_threshold) {
             let (from, into) =
                 larger_last(&self.events[event as usize], &self.events[other as usize]);
@@ -129,6 +130,7 @@ impl ClusterState {
             let own =
                 similarity(&terms, &names, m, w) - conflict_penalty(&profile, &m.profile, config);
             let date = (e.dates[i], e.dates[i]);
+            let probe = Probe::member(m);
             let best = others
                 .iter()
                 .filter(|&&o| {
@@ -137,7 +139,7 @@ impl ClusterState {
                 })
                 .map(|&o| {
                     let o_ev = &self.events[o as usize];
-                    let s = similarity(&o_ev.terms, &o_ev.names, m, w)
+                    let s = probe.similarity(&o_ev.terms, &o_ev.names, w)
                         - conflict_penalty(&o_ev.profile, &m.profile, config);
                     (o, s)
                 })
@@ -224,11 +226,12 @@ impl Side {
 
     /// How well `m` fits this side, less the conflict penalty; `inside`
     /// when `m` is one of its members (it is taken out first, or its own
-    /// names would count as read).
-    fn fit(&self, m: &Member, inside: bool, config: &ClusterConfig) -> f32 {
+    /// names would count as read). `probe` is this side's centroids
+    /// spread, for scoring every member against it.
+    fn fit(&self, probe: &Probe<'_>, m: &Member, inside: bool, config: &ClusterConfig) -> f32 {
         let w = config.event_name_weight;
         if !inside {
-            return similarity(&self.terms, &self.names, m, w)
+            return probe.similarity_to_member(m, w)
                 - conflict_penalty(&self.profile, &m.profile, config);
         }
         if self.n <= 1 {
@@ -267,22 +270,29 @@ impl ClusterState {
             Side { terms: e.terms.clone(), names: e.names.clone(), profile: e.profile.clone(), n };
         let order = |a: &(usize, f32), b: &(usize, f32)| a.1.total_cmp(&b.1).then(b.0.cmp(&a.0));
         let least = |scores: Vec<(usize, f32)>| scores.into_iter().min_by(order).map(|x| x.0);
+        let whole_probe = Probe::centroids(&whole.terms, &whole.names);
         let Some(a) = least(
-            e.members.iter().enumerate().map(|(i, m)| (i, whole.fit(m, true, config))).collect(),
+            e.members
+                .iter()
+                .enumerate()
+                .map(|(i, m)| (i, whole.fit(&whole_probe, m, true, config)))
+                .collect(),
         ) else {
             return;
         };
+        drop(whole_probe);
         let mut seed_a = Side::new(config);
         seed_a.terms.add(&e.members[a].terms.0, 1.0);
         seed_a.names.add(&e.members[a].names.0, 1.0);
         seed_a.profile.add(&e.members[a].profile);
         seed_a.n = 1;
+        let probe_a = Probe::centroids(&seed_a.terms, &seed_a.names);
         let Some(b) = least(
             e.members
                 .iter()
                 .enumerate()
                 .filter(|&(i, _)| i != a)
-                .map(|(i, m)| (i, seed_a.fit(m, false, config)))
+                .map(|(i, m)| (i, seed_a.fit(&probe_a, m, false, config)))
                 .collect(),
         ) else {
             return;
@@ -295,22 +305,30 @@ impl ClusterState {
             true,
             config,
         );
+        let probe_b = Probe::centroids(&seed_b.terms, &seed_b.names);
         for (i, m) in e.members.iter().enumerate() {
             if i != a && i != b {
-                side[i] = seed_a.fit(m, false, config) > seed_b.fit(m, false, config);
+                side[i] =
+                    seed_a.fit(&probe_a, m, false, config) > seed_b.fit(&probe_b, m, false, config);
             }
         }
+        drop((probe_a, probe_b));
         for _ in 0..3 {
             let sides = [
                 Side::of(&e.members, &side, false, config),
                 Side::of(&e.members, &side, true, config),
+            ];
+            let probes = [
+                Probe::centroids(&sides[0].terms, &sides[0].names),
+                Probe::centroids(&sides[1].terms, &sides[1].names),
             ];
             let next: Vec<bool> = e
                 .members
                 .iter()
                 .zip(&side)
                 .map(|(m, &s)| {
-                    let on = |t: bool| sides[t as usize].fit(m, s == t, config);
+                    let on =
+                        |t: bool| sides[t as usize].fit(&probes[t as usize], m, s == t, config);
                     if on(true) == on(false) {
                         s
                     } else {

@@ -5,7 +5,8 @@
 //! words weighted by a stronger IDF for stories, and a vector over
 //! capitalised, non-sentence-initial words, a stand-in for named entities
 //! until the entity stage exists. Method: one pass over the bytes;
-//! a word-to-term cache means each distinct word is stemmed once; document
+//! a word-to-term cache (keyed by the word's bytes as two integers when
+//! it is short) means each distinct word is stemmed once; document
 //! frequencies grow as articles arrive, so IDF is the one known at arrival.
 
 use std::sync::OnceLock;
@@ -324,15 +325,42 @@ pub struct Lexicon {
     df: Vec<u32>,
     /// Documents counted in `df`.
     n_docs: u32,
-    /// Lowercased word to term id (or [`STOP`]); rebuilt on demand.
+    /// Lowercased word of at most 16 bytes, packed by [`short_key`], to
+    /// term id (or [`STOP`]); rebuilt on demand. Nearly every word is this
+    /// short, and a key of two integers is hashed and compared without the
+    /// string compare a `str` key costs at every lookup.
+    #[serde(skip)]
+    short: FxHashMap<(u64, u64), u32>,
+    /// Longer lowercased words to term id (or [`STOP`]); rebuilt on demand.
     #[serde(skip)]
     words: FxHashMap<Box<str>, u32>,
+}
+
+/// A word of at most 16 bytes as two integers: its bytes, zero padded. No
+/// letter or digit has a zero byte in UTF-8, so two words have one key
+/// only when they are the same word.
+fn short_key(word: &str) -> Option<(u64, u64)> {
+    let bytes = word.as_bytes();
+    let mut key = [0u8; 16];
+    key.get_mut(..bytes.len())?.copy_from_slice(bytes);
+    let (lo, hi) = key.split_at(8);
+    // Two `u64`s, not a `u128`: an entry of the map is then 24 bytes, not
+    // 32 (a `u128` is 16-aligned), so more of the cache stays in cache.
+    Some((
+        u64::from_le_bytes(lo.try_into().expect("8 bytes")),
+        u64::from_le_bytes(hi.try_into().expect("8 bytes")),
+    ))
 }
 
 impl Lexicon {
     /// The term id of a lowercased word, interning its stem if new.
     fn term(&mut self, word: &str) -> u32 {
-        if let Some(&id) = self.words.get(word) {
+        let key = short_key(word);
+        let cached = match key {
+            Some(key) => self.short.get(&key),
+            None => self.words.get(word),
+        };
+        if let Some(&id) = cached {
             return id;
         }
         let id = if is_stopword(word) || word.bytes().all(|b| b.is_ascii_digit()) {
@@ -349,7 +377,10 @@ impl Lexicon {
                 }
             }
         };
-        self.words.insert(word.into(), id);
+        match key {
+            Some(key) => self.short.insert(key, id),
+            None => self.words.insert(word.into(), id),
+        };
         id
     }
 
@@ -357,7 +388,8 @@ impl Lexicon {
     pub fn heap_bytes(&self) -> usize {
         let stems: usize = self.stems.keys().map(|k| k.capacity() + 24 + 4 + 1).sum();
         let words: usize = self.words.keys().map(|k| k.len() + 16 + 4 + 1).sum();
-        stems + words + self.df.capacity() * 4
+        let short = self.short.len() * (16 + 8 + 1);
+        stems + words + short + self.df.capacity() * 4
     }
 
     fn idf(&self, term: u32) -> f32 {
@@ -535,33 +567,35 @@ const ASCII_KIND: [u8; 128] = {
 
 /// True for an English month name or its abbreviation, lowercased.
 fn is_month(word: &str) -> bool {
-    const MONTHS: &[&str] = &[
-        "jan",
-        "january",
-        "feb",
-        "february",
-        "mar",
-        "march",
-        "apr",
-        "april",
-        "may",
-        "jun",
-        "june",
-        "jul",
-        "july",
-        "aug",
-        "august",
-        "sep",
-        "sept",
-        "september",
-        "oct",
-        "october",
-        "nov",
-        "november",
-        "dec",
-        "december",
-    ];
-    MONTHS.contains(&word)
+    // A `match` compiles to a switch on the length and integer compares,
+    // where a list of strings is a string compare per entry.
+    matches!(
+        word,
+        "jan"
+            | "january"
+            | "feb"
+            | "february"
+            | "mar"
+            | "march"
+            | "apr"
+            | "april"
+            | "may"
+            | "jun"
+            | "june"
+            | "jul"
+            | "july"
+            | "aug"
+            | "august"
+            | "sep"
+            | "sept"
+            | "september"
+            | "oct"
+            | "october"
+            | "nov"
+            | "november"
+            | "dec"
+            | "december"
+    )
 }
 
 /// True when the line that `text` starts with is in title case (at least
