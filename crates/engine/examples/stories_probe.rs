@@ -14,9 +14,10 @@ use std::collections::BTreeMap;
 
 use storyline::cluster::ClusterConfig;
 use storyline::eval::clustering::{
-    bcubed, cluster_docs, half, load_ecbplus, load_seeds, load_timeline17, seeds_check, shuffled,
-    Doc,
+    bcubed, cluster_docs, cluster_state, half, load_ecbplus, load_seeds, load_timeline17,
+    seeds_check, shuffled, Doc,
 };
+use storyline::model::ArticleId;
 
 fn config() -> ClusterConfig {
     let spec = std::env::var("CFG").unwrap_or_default();
@@ -43,7 +44,8 @@ fn line(name: &str, set: &[Doc], config: &ClusterConfig) {
     let order: Vec<usize> = (0..set.len()).collect();
     let (s, e, (p, r)) = scores_pr(set, config, &order);
     let (mut ss, mut es) = (Vec::new(), Vec::new());
-    for seed in 1..=5 {
+    let seeds: u64 = std::env::var("SEEDS").ok().and_then(|s| s.parse().ok()).unwrap_or(5);
+    for seed in 1..=seeds {
         let (s, e, pr) = scores_pr(set, config, &shuffled(set.len(), seed));
         if std::env::var("PR").is_ok() {
             println!("  {name} shuffle {seed}: F {s:.3} P {:.3} R {:.3}", pr.0, pr.1);
@@ -99,6 +101,34 @@ fn main() {
             let parts: Vec<String> =
                 stories.iter().map(|(s, (a, b))| format!("s{s}:{a}/{b}")).collect();
             println!("topic {t}: {}", parts.join(" "));
+        }
+        if std::env::var("KIND").is_ok() {
+            let state = cluster_state(&ecb, &order, &config);
+            let mut comp: BTreeMap<u32, BTreeMap<String, usize>> = BTreeMap::new();
+            for (i, d) in ecb.iter().enumerate() {
+                let base = state.event(state.event_of(ArticleId(i as u64)).unwrap()).unwrap().story;
+                let half = if d.event.as_deref().unwrap().ends_with("ecbplus") { "b" } else { "a" };
+                *comp
+                    .entry(base.0)
+                    .or_default()
+                    .entry(format!("{}{half}", d.story))
+                    .or_default() += 1;
+            }
+            let name = |s: u32| {
+                comp.get(&s).map_or(String::new(), |m| {
+                    m.iter().map(|(k, v)| format!("{k}:{v}")).collect::<Vec<_>>().join("+")
+                })
+            };
+            for (s, sizes, eligible, near) in state.kind_debug(&config) {
+                let near: Vec<String> =
+                    near.iter().map(|(o, c)| format!("s{o}[{}] {c:.3}", name(*o))).collect();
+                println!(
+                    "  s{s}[{}] {sizes:?} {} -> {}",
+                    name(s),
+                    if eligible { "E" } else { "-" },
+                    near.join(", ")
+                );
+            }
         }
     }
     if std::env::var("T17").is_ok_and(|v| v == "0") {
