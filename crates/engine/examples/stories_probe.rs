@@ -9,7 +9,10 @@
 //! each run). `T17=0`
 //! skips Timeline17, `TOPICS=1` prints each topic's predicted stories (in the order of
 //! shuffle `SEED`, arrival order by default; and
-//! `MIS=1` the misplaced Timeline17 articles), `PR=1` each shuffle's P/R.
+//! `MIS=1` the misplaced Timeline17 articles; `KIND=1` each ECB+ base
+//! story of 4+ articles with its gold mix, event sizes, kind-link
+//! eligibility and nearest stories by subject cosine), `PR=1` each
+//! shuffle's P/R, `SEEDS=N` N shuffles instead of 5 (seeds 1..=N).
 use std::collections::BTreeMap;
 
 use storyline::cluster::ClusterConfig;
@@ -119,13 +122,15 @@ fn main() {
                     m.iter().map(|(k, v)| format!("{k}:{v}")).collect::<Vec<_>>().join("+")
                 })
             };
-            for (s, sizes, eligible, near) in state.kind_debug(&config) {
+            for k in state.kind_neighbours(&config) {
                 let near: Vec<String> =
-                    near.iter().map(|(o, c)| format!("s{o}[{}] {c:.3}", name(*o))).collect();
+                    k.nearest.iter().map(|(o, c)| format!("{o}[{}] {c:.3}", name(o.0))).collect();
                 println!(
-                    "  s{s}[{}] {sizes:?} {} -> {}",
-                    name(s),
-                    if eligible { "E" } else { "-" },
+                    "  {}[{}] {:?} {} -> {}",
+                    k.story,
+                    name(k.story.0),
+                    k.event_sizes,
+                    if k.eligible { "E" } else { "-" },
                     near.join(", ")
                 );
             }

@@ -22,11 +22,27 @@
 //! and the stories whose nearest it was look again too (a reverse map);
 //! then the links of every story looked at are fixed. The cost of a settle
 //! follows the stories touched, not the size of the store.
+//! Review aid: [`ClusterState::kind_neighbours`] lists each base story's
+//! eligibility and nearest stories, as the links see them.
 
 use std::collections::BTreeSet;
 
 use super::assign::near;
 use super::{ClusterConfig, ClusterState, StoryId};
+
+/// A base story as the kind links see it (a review aid, see
+/// [`ClusterState::kind_neighbours`]).
+#[derive(Clone, Debug, PartialEq)]
+pub struct KindNeighbours {
+    /// The base story.
+    pub story: StoryId,
+    /// The sizes of its events, in creation order.
+    pub event_sizes: Vec<usize>,
+    /// Whether it may take part in a link (large enough, mostly one event).
+    pub eligible: bool,
+    /// Its nearest candidate stories by subject cosine, nearest first.
+    pub nearest: Vec<(StoryId, f32)>,
+}
 
 impl ClusterState {
     /// Marks a base story as changed since the last settle (with links
@@ -112,73 +128,40 @@ impl ClusterState {
         if s.n_articles == 0 || s.n_articles < config.kind_min_articles || s.events.len() > 16 {
             return false;
         }
-        let sizes = s.events.iter().map(|e| self.events[e.0 as usize].articles.len());
-        let largest = sizes.clone().max().unwrap_or(0);
-        let counted: usize = sizes.filter(|&n| n >= config.kind_share_min_event).sum();
-        largest >= config.kind_min_articles
-            && largest as f32 >= config.kind_event_share * counted as f32
+        let largest =
+            s.events.iter().map(|e| self.events[e.0 as usize].articles.len()).max().unwrap_or(0);
+        largest as f32 >= config.kind_event_share * s.n_articles as f32
     }
 
-    /// The vector a story is compared by.
-    fn kind_vector(
-        &self,
-        story: u32,
-        config: &ClusterConfig,
-    ) -> std::borrow::Cow<'_, super::vector::Centroid> {
-        use std::borrow::Cow;
-        let s = &self.stories[story as usize];
-        match config.kind_repr {
-            1 => {
-                let e = s
-                    .events
-                    .iter()
-                    .map(|e| &self.events[e.0 as usize])
-                    .max_by_key(|e| (e.articles.len(), std::cmp::Reverse(e.id)));
-                Cow::Borrowed(e.map_or(&s.subject, |e| &e.terms))
-            }
-            2 => {
-                let mut c = super::vector::Centroid::new(config.story_terms);
-                for e in &s.events {
-                    let e = &self.events[e.0 as usize];
-                    if e.articles.len() >= config.kind_share_min_event {
-                        c.add(e.terms.terms(), 1.0);
-                    }
-                }
-                Cow::Owned(c)
-            }
-            _ => Cow::Borrowed(&s.subject),
-        }
-    }
-
-    /// EXPERIMENT: each base story of `kind_min_articles` or more with its
-    /// event sizes, eligibility and its nearest candidates by the kind
-    /// vector (review aid).
-    #[doc(hidden)]
-    pub fn kind_debug(
-        &self,
-        config: &ClusterConfig,
-    ) -> Vec<(u32, Vec<usize>, bool, Vec<(u32, f32)>)> {
+    /// Review aid (`stories_probe` with `KIND=1`): each live base story of
+    /// `kind_min_articles` or more with its event sizes, whether it is
+    /// eligible for a link, and its four nearest candidate stories of that
+    /// size (eligible or not) by subject cosine, nearest first. It reads
+    /// the state only; one index query per story listed.
+    pub fn kind_neighbours(&self, config: &ClusterConfig) -> Vec<KindNeighbours> {
         let mut out = Vec::new();
-        for s in &self.stories {
-            if s.n_articles < config.kind_min_articles {
-                continue;
-            }
-            let sizes: Vec<usize> =
-                s.events.iter().map(|e| self.events[e.0 as usize].articles.len()).collect();
+        for s in self.stories.iter().filter(|s| s.n_articles >= config.kind_min_articles) {
             let query = s.terms.top(config.query_terms);
-            let mut near: Vec<(u32, f32)> = self
+            let mut nearest: Vec<(StoryId, f32)> = self
                 .candidates(&query, config, false)
                 .into_iter()
                 .filter(|&o| {
                     o != s.id.0 && self.stories[o as usize].n_articles >= config.kind_min_articles
                 })
-                .map(|o| {
-                    (o, self.kind_vector(s.id.0, config).cosine_with(&self.kind_vector(o, config)))
-                })
+                .map(|o| (StoryId(o), s.subject.cosine_with(&self.stories[o as usize].subject)))
                 .collect();
-            near.sort_by(|a, b| b.1.total_cmp(&a.1));
-            near.truncate(4);
-            out.push((s.id.0, sizes, self.kind_eligible(s.id.0, config), near));
+            nearest.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
+            nearest.truncate(4);
+            out.push(KindNeighbours {
+                story: s.id,
+                event_sizes: s
+                    .events
+                    .iter()
+                    .map(|e| self.events[e.0 as usize].articles.len())
+                    .collect(),
+                eligible: self.kind_eligible(s.id.0, config),
+                nearest,
+            });
         }
         out
     }
@@ -190,29 +173,18 @@ impl ClusterState {
         let s = &self.stories[story as usize];
         let query = s.terms.top(config.query_terms);
         let mut best: Option<(u32, f32)> = None;
-        let mut second = f32::MIN;
         let mut beaten = Vec::new();
         for other in self.candidates(&query, config, false) {
             let o = &self.stories[other as usize];
-            let ok = if config.kind_near_all {
-                o.n_articles >= config.kind_min_articles
-            } else {
-                self.kind_eligible(other, config)
-            };
             if other == story
-                || !ok
+                || !self.kind_eligible(other, config)
                 || !near((s.first, s.last), (o.first, o.last), config.story_gap_days)
             {
                 continue;
             }
-            let sim = self.kind_vector(story, config).cosine_with(&self.kind_vector(other, config));
+            let sim = s.subject.cosine_with(&o.subject);
             if best.is_none_or(|(b, bs)| sim > bs || (sim == bs && other < b)) {
-                if let Some((_, bs)) = best {
-                    second = second.max(bs);
-                }
                 best = Some((other, sim));
-            } else {
-                second = second.max(sim);
             }
             let beats = match self.kind_near.get(&other) {
                 Some(&(b, bs)) => b != story && (sim > bs || (sim == bs && story < b)),
@@ -221,13 +193,6 @@ impl ClusterState {
             if beats {
                 beaten.push(other);
             }
-        }
-        if config.kind_margin > 0.0 && best.is_some_and(|(_, bs)| bs - second < config.kind_margin)
-        {
-            best = None;
-        }
-        if config.kind_near_all && best.is_some_and(|(b, _)| !self.kind_eligible(b, config)) {
-            best = None;
         }
         (best, beaten)
     }
@@ -279,6 +244,13 @@ mod tests {
         state.settle(&config);
         // Unrelated stories share no candidate terms: no link.
         assert!(state.kind_links.is_empty());
+        // The review aid sees the same: both one-event stories, eligible
+        // at a minimum size of one, neither near the other.
+        let one = ClusterConfig { kind_min_articles: 1, ..config.clone() };
+        let seen = state.kind_neighbours(&one);
+        assert_eq!(seen.iter().map(|k| k.story).collect::<Vec<_>>(), vec![a.story, b.story]);
+        assert!(seen.iter().all(|k| k.eligible && k.event_sizes == [1] && k.nearest.is_empty()));
+        assert!(state.kind_neighbours(&config).is_empty());
         assert_eq!(state.stories().count(), 2);
         // Linked (as a settle links a mutual nearest pair), the younger id
         // resolves to the older and the view holds both events.

@@ -43,6 +43,7 @@ use rustc_hash::FxHashMap;
 use serde::{Deserialize, Serialize};
 
 use crate::model::ArticleId;
+pub use kind::KindNeighbours;
 use names::NameProfile;
 pub use text::TextConfig;
 use vector::{Centroid, SparseVec};
@@ -193,17 +194,6 @@ pub struct ClusterConfig {
     /// B-cubed F1 is 0.951 in arrival order (0.890 off) and 0.930 mean
     /// over 5 shuffles, but the shuffled spread 0.021 (bar 0.01).
     pub kind_link: bool,
-    /// EXPERIMENT: what a story is compared by in the kind links: 0 its
-    /// subject, 1 its largest event's centroid.
-    pub kind_repr: u8,
-    /// EXPERIMENT: the nearest is sought among all stories of
-    /// `kind_min_articles`, eligible or not (only eligible ones link).
-    pub kind_near_all: bool,
-    /// EXPERIMENT: the nearest must beat the second nearest by this much.
-    pub kind_margin: f32,
-    /// EXPERIMENT: events smaller than this do not count in the one-event
-    /// share (1 = all count).
-    pub kind_share_min_event: usize,
     /// Events larger than this are no longer split (their member vectors
     /// are dropped to bound memory).
     pub split_max: usize,
@@ -246,10 +236,6 @@ impl Default for ClusterConfig {
             kind_min_articles: 4,
             kind_event_share: 0.6,
             kind_link: false,
-            kind_repr: 0,
-            kind_near_all: false,
-            kind_margin: 0.0,
-            kind_share_min_event: 1,
         }
     }
 }
