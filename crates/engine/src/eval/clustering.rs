@@ -521,7 +521,10 @@ mod tests {
     /// stories and events, Timeline17 stories) are met and asserted.
     /// FIXME(#5): the ECB+ story bar is 0.95; the lexical path reaches
     /// about 0.89, asserted as a regression guard until it is met.
-    /// Timeline17 in shuffled order stays below 0.95.
+    /// Timeline17 in shuffled order stays below 0.95. The spreads hold on
+    /// the five seeds of the bar, not in general: over 20 shuffles (seeds
+    /// 1-20, `SEEDS=20` in `stories_probe`) ECB+ story F1 spreads 0.048,
+    /// ECB+ events 0.040 and Timeline17 stories 0.025.
     #[test]
     fn bars_on_ecbplus_timeline17_and_seeds() {
         let datasets = crate::eval::datasets_dir();
@@ -554,7 +557,9 @@ mod tests {
     /// on the held-out odd topics, lift every shuffled order above the
     /// default's best (0.897), and leave the ECB+ events, Timeline17 and
     /// the seeds as they are. FIXME(#5): their shuffled spread (0.021) is
-    /// above the 0.01 order bar, which is why they are not the default.
+    /// above the 0.01 order bar, which is why they are not the default
+    /// (over 20 shuffles 0.072, against 0.048 for the default: the base
+    /// stories vary by order, see `docs/benchmarks.md`).
     #[test]
     fn kind_links_meet_the_ecbplus_story_bar_in_arrival_order() {
         let datasets = crate::eval::datasets_dir();
