@@ -148,7 +148,9 @@ impl ClusterState {
                     Some(similarity(&story.terms, &story.names, &topic, config.story_name_weight))
                 });
                 let story = match best_story {
-                    Some((s, score)) if score >= config.story_threshold => s,
+                    Some((s, score)) if score >= config.story_join_threshold(dates.0.is_some()) => {
+                        s
+                    }
                     _ => {
                         let s = self.new_story(config);
                         let due = self.arrivals + config.recheck_after as u64;
@@ -182,7 +184,7 @@ impl ClusterState {
                 (&sa.terms, &sa.names),
                 (&sb.terms, &sb.names),
                 config.story_name_weight,
-            ) >= config.story_merge_threshold
+            ) >= config.story_merge_at(sa, sb)
                 && near((sa.first, sa.last), (sb.first, sb.last), config.story_gap_days);
             if a != b && agree {
                 let (from, into) =
@@ -556,7 +558,9 @@ impl ClusterState {
                     )
                 })
         });
-        if let Some((other, _)) = best.filter(|b| b.1 >= config.story_merge_threshold) {
+        let s = &self.stories[story as usize];
+        let best = best.filter(|b| b.1 >= config.story_merge_at(s, &self.stories[b.0 as usize]));
+        if let Some((other, _)) = best {
             let (from, into) =
                 smaller_first(&self.stories[story as usize], &self.stories[other as usize]);
             self.merge_stories(from, into, config);

@@ -28,7 +28,29 @@
 use std::collections::BTreeSet;
 
 use super::assign::near;
-use super::{ClusterConfig, ClusterState, StoryId};
+use super::{ClusterConfig, ClusterState, Story, StoryId};
+
+impl ClusterConfig {
+    /// The story score at which an article that starts an event joins a
+    /// story: stricter for an undated article with the links on.
+    pub(super) fn story_join_threshold(&self, dated: bool) -> f32 {
+        if self.kind_link && !dated {
+            self.story_threshold.max(self.kind_undated_story_threshold)
+        } else {
+            self.story_threshold
+        }
+    }
+
+    /// The similarity at which two stories merge: stricter with the links
+    /// on when either is undated.
+    pub(super) fn story_merge_at(&self, a: &Story, b: &Story) -> f32 {
+        if self.kind_link && (a.first.is_none() || b.first.is_none()) {
+            self.story_merge_threshold.max(self.kind_undated_merge_threshold)
+        } else {
+            self.story_merge_threshold
+        }
+    }
+}
 
 /// A base story as the kind links see it (a review aid, see
 /// [`ClusterState::kind_neighbours`]).
@@ -74,7 +96,7 @@ impl ClusterState {
             }
         }
         for &d in &dirty {
-            if !self.kind_eligible(d, config) {
+            if !self.kind_candidate(d, config) {
                 continue;
             }
             let (nearest, beaten) = self.kind_nearest(d, config);
@@ -83,7 +105,7 @@ impl ClusterState {
         }
         for &r in again.difference(&dirty) {
             let nearest =
-                if self.kind_eligible(r, config) { self.kind_nearest(r, config).0 } else { None };
+                if self.kind_candidate(r, config) { self.kind_nearest(r, config).0 } else { None };
             self.set_near(r, nearest);
         }
         // Fix the links of every story looked at, and of its old partner.
@@ -98,7 +120,8 @@ impl ClusterState {
         for &a in &looked {
             let Some(&(b, sim)) = self.kind_near.get(&a) else { continue };
             let mutual = self.kind_near.get(&b).map(|n| n.0) == Some(a);
-            if mutual && sim >= config.kind_threshold {
+            let eligible = self.kind_eligible(a, config) && self.kind_eligible(b, config);
+            if mutual && eligible && sim >= config.kind_threshold {
                 self.kind_links.insert(a, b);
                 self.kind_links.insert(b, a);
             }
@@ -121,11 +144,18 @@ impl ClusterState {
         }
     }
 
-    /// True when the base story may take part in a kind link: live, large
-    /// enough and mostly one event.
+    /// True when the base story is live and large enough to be some
+    /// story's nearest.
+    fn kind_candidate(&self, story: u32, config: &ClusterConfig) -> bool {
+        let n = self.stories[story as usize].n_articles;
+        n > 0 && n >= config.kind_min_articles
+    }
+
+    /// True when the base story may take part in a kind link: a candidate
+    /// and mostly one event.
     fn kind_eligible(&self, story: u32, config: &ClusterConfig) -> bool {
         let s = &self.stories[story as usize];
-        if s.n_articles == 0 || s.n_articles < config.kind_min_articles || s.events.len() > 16 {
+        if !self.kind_candidate(story, config) || s.events.len() > 16 {
             return false;
         }
         let largest =
@@ -166,7 +196,9 @@ impl ClusterState {
         out
     }
 
-    /// The eligible candidate story nearest to `story` by subject cosine,
+    /// The candidate story nearest to `story` by subject cosine, eligible
+    /// or not (a nearer story that already holds two events is `story`'s
+    /// closest kin, and a link to a farther one would be a wrong pair),
     /// within `story_gap_days` (ties by the lower id), and the candidates
     /// whose own nearest `story` now beats.
     fn kind_nearest(&self, story: u32, config: &ClusterConfig) -> (Option<(u32, f32)>, Vec<u32>) {
@@ -177,7 +209,7 @@ impl ClusterState {
         for other in self.candidates(&query, config, false) {
             let o = &self.stories[other as usize];
             if other == story
-                || !self.kind_eligible(other, config)
+                || !self.kind_candidate(other, config)
                 || !near((s.first, s.last), (o.first, o.last), config.story_gap_days)
             {
                 continue;

@@ -182,17 +182,32 @@ pub struct ClusterConfig {
     /// story to count as one happening in the kind links (0.6, picked on
     /// the even half of ECB+: 0.986 there against 0.949 at 0.8).
     pub kind_event_share: f32,
+    /// With the kind links on, the story score an undated article that
+    /// starts an event needs to join a story (`story_threshold` for a
+    /// dated one; the higher of the two applies). Without dates nothing
+    /// keeps two events of one kind apart while their stories are a few
+    /// articles long, and which early article opens a story then decides
+    /// (ECB+ story precision 0.92-0.97 over 5 shuffles); the links pair
+    /// such stories later, once grown. 0.2, picked on the even half of
+    /// ECB+ with `kind_undated_merge_threshold` (see `docs/benchmarks.md`).
+    pub kind_undated_story_threshold: f32,
+    /// With the kind links on, the story similarity at which two stories
+    /// merge when either is undated (`story_merge_threshold` otherwise; the
+    /// higher applies), for the same reason. 0.25.
+    pub kind_undated_merge_threshold: f32,
     /// Kind links (off by default, see `kind` and `docs/benchmarks.md`):
     /// two base stories that are each other's nearest by subject vectors
     /// (the words their articles repeat, against the rarer words of the
-    /// story vectors), each of `kind_min_articles` and mostly one event
-    /// (`kind_event_share`), with a cosine of `kind_threshold`, are shown
-    /// as one story: one kind of happening, told by two events with
-    /// different participants (a second earthquake). The links are kept
-    /// up to date at the end of each batch ([`ClusterState::settle`]) from
-    /// the stories as they are, so a link can break again. On ECB+ story
-    /// B-cubed F1 is 0.951 in arrival order (0.890 off) and 0.930 mean
-    /// over 5 shuffles, but the shuffled spread 0.021 (bar 0.01).
+    /// story vectors) among the stories of `kind_min_articles`, each mostly
+    /// one event (`kind_event_share`), with a cosine of `kind_threshold`,
+    /// are shown as one story: one kind of happening, told by two events
+    /// with different participants (a second earthquake). The links are
+    /// kept up to date at the end of each batch ([`ClusterState::settle`])
+    /// from the stories as they are, so a link can break again. With them
+    /// on, undated stories start and merge at the stricter
+    /// `kind_undated_story_threshold` and `kind_undated_merge_threshold`.
+    /// On ECB+ story B-cubed F1 is 0.949 in arrival order (0.890 off) and
+    /// 0.938 mean over 5 shuffles, spread 0.015 (bar 0.01).
     pub kind_link: bool,
     /// Events larger than this are no longer split (their member vectors
     /// are dropped to bound memory).
@@ -235,6 +250,8 @@ impl Default for ClusterConfig {
             kind_threshold: 0.15,
             kind_min_articles: 4,
             kind_event_share: 0.6,
+            kind_undated_story_threshold: 0.2,
+            kind_undated_merge_threshold: 0.25,
             kind_link: false,
         }
     }
