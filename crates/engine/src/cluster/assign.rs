@@ -11,8 +11,9 @@
 //! and every `story_recheck_every` articles. Small new stories are queued for
 //! up to `recheck_looks` second looks on a doubling schedule of arrivals.
 //! With `kind_link` on, each story also sums its members' event vectors (its
-//! subject, read by the kind links in `kind`). Ties always break by the
-//! lower id.
+//! subject, read by the kind links in `kind`), and undated articles and
+//! stories join and merge at the stricter thresholds `kind` gives. Ties
+//! always break by the lower id.
 
 use chrono::NaiveDate;
 

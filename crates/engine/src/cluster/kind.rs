@@ -4,12 +4,21 @@
 //! their subject vectors (the sum of their members' event vectors: the words
 //! each article repeats). Output: a set of links, each joining two base
 //! stories; a reader sees a linked pair as one story under the older id,
-//! and the younger id resolves to it while the link holds. Method: a base
-//! story is eligible when it holds `kind_min_articles` and most of it is one
-//! event (`kind_event_share`); its nearest is the eligible candidate story
-//! (from the story index, within `story_gap_days`) with the highest subject
-//! cosine. Two eligible stories that are each other's nearest at
-//! `kind_threshold` or more are linked. The links are derived, not
+//! and the younger id resolves to it while the link holds. Method: each
+//! base story of `kind_min_articles` or more has a nearest: the candidate
+//! story of that size (from the story index, within `story_gap_days`) with
+//! the highest subject cosine. A story is eligible when its largest event
+//! holds `kind_event_share` of the articles in its events of two or more
+//! (an event of one article is not a second event yet). Two eligible
+//! stories that are each other's nearest at `kind_threshold` or more are
+//! linked; a nearer story that is not eligible (it holds two events
+//! already: a whole pair of one kind) blocks the link, so two stories
+//! that each sit nearest to some third pair are not joined to each other.
+//! With the links on, the online step keeps undated stories apart a
+//! little longer (`ClusterConfig::story_join_threshold`,
+//! `story_merge_at`): without dates, two events of one kind merge early
+//! on a few articles' evidence, and which ones do depends on arrival
+//! order; the links pair them once grown. The links are derived, not
 //! decided: [`ClusterState::settle`] brings them up to date at the end of a
 //! batch from the base stories as they are then, so a link breaks when a
 //! nearer partner arrives or a story gains a second big event, and the
@@ -158,9 +167,14 @@ impl ClusterState {
         if !self.kind_candidate(story, config) || s.events.len() > 16 {
             return false;
         }
-        let largest =
-            s.events.iter().map(|e| self.events[e.0 as usize].articles.len()).max().unwrap_or(0);
-        largest as f32 >= config.kind_event_share * s.n_articles as f32
+        // Events of one article are not counted: an article that matched
+        // no event yet (a stray, or a report of the main event worded
+        // apart) does not make a second event.
+        let sizes = s.events.iter().map(|e| self.events[e.0 as usize].articles.len());
+        let largest = sizes.clone().max().unwrap_or(0);
+        let counted: usize = sizes.filter(|&n| n > 1).sum();
+        largest >= config.kind_min_articles
+            && largest as f32 >= config.kind_event_share * counted as f32
     }
 
     /// Review aid (`stories_probe` with `KIND=1`): each live base story of
