@@ -11,9 +11,10 @@
 //! holds `kind_event_share` of the articles in its events of two or more
 //! (an event of one article is not a second event yet). Two eligible
 //! stories that are each other's nearest at `kind_threshold` or more are
-//! linked; a nearer story that is not eligible (it holds two events
-//! already: a whole pair of one kind) blocks the link, so two stories
-//! that each sit nearest to some third pair are not joined to each other.
+//! linked; a story that is not eligible (it holds two events already: a
+//! whole pair of one kind) and nearer than the nearest eligible one by
+//! `kind_block_margin` blocks the link, so two stories that each sit
+//! nearest to some third pair are not joined to each other.
 //! With the links on, the online step keeps undated stories apart a
 //! little longer (`ClusterConfig::story_join_threshold`,
 //! `story_merge_at`): without dates, two events of one kind merge early
@@ -219,7 +220,9 @@ impl ClusterState {
         let s = &self.stories[story as usize];
         let query = s.terms.top(config.query_terms);
         let mut best: Option<(u32, f32)> = None;
+        let mut best_eligible: Option<(u32, f32)> = None;
         let mut beaten = Vec::new();
+        let margin = config.kind_block_margin;
         for other in self.candidates(&query, config, false) {
             let o = &self.stories[other as usize];
             if other == story
@@ -229,18 +232,37 @@ impl ClusterState {
                 continue;
             }
             let sim = s.subject.cosine_with(&o.subject);
-            if best.is_none_or(|(b, bs)| sim > bs || (sim == bs && other < b)) {
+            let better = |b: Option<(u32, f32)>| {
+                b.is_none_or(|(b, bs)| sim > bs || (sim == bs && other < b))
+            };
+            if better(best) {
                 best = Some((other, sim));
             }
+            if better(best_eligible) && self.kind_eligible(other, config) {
+                best_eligible = Some((other, sim));
+            }
             let beats = match self.kind_near.get(&other) {
-                Some(&(b, bs)) => b != story && (sim > bs || (sim == bs && story < b)),
+                Some(&(b, bs)) => {
+                    b != story
+                        && (sim > bs
+                            || (sim == bs && story < b)
+                            || (!self.kind_eligible(b, config) && sim > bs - margin))
+                }
                 None => true,
             };
             if beats {
                 beaten.push(other);
             }
         }
-        (best, beaten)
+        // An ineligible nearest blocks only when it is nearer than the
+        // nearest eligible story by `kind_block_margin`.
+        let nearest = match (best, best_eligible) {
+            (Some((b, bs)), Some(e)) if !self.kind_eligible(b, config) && bs - e.1 < margin => {
+                Some(e)
+            }
+            _ => best,
+        };
+        (nearest, beaten)
     }
 
     /// The partner of a (current) base story, if it is linked.
@@ -317,7 +339,7 @@ mod tests {
         assert_eq!(state.stories().count(), 2);
         // With the links off, a saved state's links are dropped.
         state.kind_links.insert(a.story.0, b.story.0);
-        state.settle(&ClusterConfig::default());
+        state.settle(&ClusterConfig { kind_link: false, ..ClusterConfig::default() });
         assert!(state.kind_links.is_empty() && state.kind_near.is_empty());
     }
 }
