@@ -5,8 +5,8 @@
 //! topics) in arrival order and over five seeded shuffles (mean, min,
 //! spread), the ECB+ event F1 beside it, and the seeds check, under config
 //! overrides from the environment (`CFG='story_threshold=0.2'`;
-//! `CFG='kind_link=true'` for the kind links, settled once at the end of
-//! each run). `T17=0`
+//! the kind links, on by default, are settled once at the end of each
+//! run; `CFG='kind_link=false'` turns them off). `T17=0`
 //! skips Timeline17, `TOPICS=1` prints each topic's predicted stories (in the order of
 //! shuffle `SEED`, arrival order by default; and
 //! `MIS=1` the misplaced Timeline17 articles; `KIND=1` each ECB+ base
