@@ -5,18 +5,22 @@
 //! topics) in arrival order and over five seeded shuffles (mean, min,
 //! spread), the ECB+ event F1 beside it, and the seeds check, under config
 //! overrides from the environment (`CFG='story_threshold=0.2'`;
-//! `CFG='kind_link=true'` for the kind links, settled once at the end of
-//! each run). `T17=0`
+//! the kind links, on by default, are settled once at the end of each
+//! run; `CFG='kind_link=false'` turns them off). `T17=0`
 //! skips Timeline17, `TOPICS=1` prints each topic's predicted stories (in the order of
 //! shuffle `SEED`, arrival order by default; and
-//! `MIS=1` the misplaced Timeline17 articles), `PR=1` each shuffle's P/R.
+//! `MIS=1` the misplaced Timeline17 articles; `KIND=1` each ECB+ base
+//! story of 4+ articles with its gold mix, event sizes, kind-link
+//! eligibility and nearest stories by subject cosine), `PR=1` each
+//! shuffle's P/R, `SEEDS=N` N shuffles instead of 5 (seeds 1..=N).
 use std::collections::BTreeMap;
 
 use storyline::cluster::ClusterConfig;
 use storyline::eval::clustering::{
-    bcubed, cluster_docs, half, load_ecbplus, load_seeds, load_timeline17, seeds_check, shuffled,
-    Doc,
+    bcubed, cluster_docs, cluster_state, half, load_ecbplus, load_seeds, load_timeline17,
+    seeds_check, shuffled, Doc,
 };
+use storyline::model::ArticleId;
 
 fn config() -> ClusterConfig {
     let spec = std::env::var("CFG").unwrap_or_default();
@@ -43,7 +47,8 @@ fn line(name: &str, set: &[Doc], config: &ClusterConfig) {
     let order: Vec<usize> = (0..set.len()).collect();
     let (s, e, (p, r)) = scores_pr(set, config, &order);
     let (mut ss, mut es) = (Vec::new(), Vec::new());
-    for seed in 1..=5 {
+    let seeds: u64 = std::env::var("SEEDS").ok().and_then(|s| s.parse().ok()).unwrap_or(5);
+    for seed in 1..=seeds {
         let (s, e, pr) = scores_pr(set, config, &shuffled(set.len(), seed));
         if std::env::var("PR").is_ok() {
             println!("  {name} shuffle {seed}: F {s:.3} P {:.3} R {:.3}", pr.0, pr.1);
@@ -99,6 +104,36 @@ fn main() {
             let parts: Vec<String> =
                 stories.iter().map(|(s, (a, b))| format!("s{s}:{a}/{b}")).collect();
             println!("topic {t}: {}", parts.join(" "));
+        }
+        if std::env::var("KIND").is_ok() {
+            let state = cluster_state(&ecb, &order, &config);
+            let mut comp: BTreeMap<u32, BTreeMap<String, usize>> = BTreeMap::new();
+            for (i, d) in ecb.iter().enumerate() {
+                let base = state.event(state.event_of(ArticleId(i as u64)).unwrap()).unwrap().story;
+                let half = if d.event.as_deref().unwrap().ends_with("ecbplus") { "b" } else { "a" };
+                *comp
+                    .entry(base.0)
+                    .or_default()
+                    .entry(format!("{}{half}", d.story))
+                    .or_default() += 1;
+            }
+            let name = |s: u32| {
+                comp.get(&s).map_or(String::new(), |m| {
+                    m.iter().map(|(k, v)| format!("{k}:{v}")).collect::<Vec<_>>().join("+")
+                })
+            };
+            for k in state.kind_neighbours(&config) {
+                let near: Vec<String> =
+                    k.nearest.iter().map(|(o, c)| format!("{o}[{}] {c:.3}", name(o.0))).collect();
+                println!(
+                    "  {}[{}] {:?} {} -> {}",
+                    k.story,
+                    name(k.story.0),
+                    k.event_sizes,
+                    if k.eligible { "E" } else { "-" },
+                    near.join(", ")
+                );
+            }
         }
     }
     if std::env::var("T17").is_ok_and(|v| v == "0") {

@@ -11,8 +11,9 @@
 //! and every `story_recheck_every` articles. Small new stories are queued for
 //! up to `recheck_looks` second looks on a doubling schedule of arrivals.
 //! With `kind_link` on, each story also sums its members' event vectors (its
-//! subject, read by the kind links in `kind`). Ties always break by the
-//! lower id.
+//! subject, read by the kind links in `kind`), and undated articles and
+//! stories join and merge at the stricter thresholds `kind` gives. Ties
+//! always break by the lower id.
 
 use chrono::NaiveDate;
 
@@ -205,7 +206,9 @@ impl ClusterState {
                 });
                 drop(probe);
                 let story = match best_story {
-                    Some((s, score)) if score >= config.story_threshold => s,
+                    Some((s, score)) if score >= config.story_join_threshold(dates.0.is_some()) => {
+                        s
+                    }
                     _ => {
                         let s = self.new_story(config);
                         let due = self.arrivals + config.recheck_after as u64;
@@ -239,7 +242,7 @@ impl ClusterState {
                 (&sa.terms, &sa.names),
                 (&sb.terms, &sb.names),
                 config.story_name_weight,
-            ) >= config.story_merge_threshold
+            ) >= config.story_merge_at(sa, sb)
                 && near((sa.first, sa.last), (sb.first, sb.last), config.story_gap_days);
             if a != b && agree {
                 let (from, into) =
@@ -607,7 +610,9 @@ impl ClusterState {
                 .then(|| probe.similarity(&o.terms, &o.names, config.story_name_weight))
         });
         drop(probe);
-        if let Some((other, _)) = best.filter(|b| b.1 >= config.story_merge_threshold) {
+        let s = &self.stories[story as usize];
+        let best = best.filter(|b| b.1 >= config.story_merge_at(s, &self.stories[b.0 as usize]));
+        if let Some((other, _)) = best {
             let (from, into) =
                 smaller_first(&self.stories[story as usize], &self.stories[other as usize]);
             self.merge_stories(from, into, config);

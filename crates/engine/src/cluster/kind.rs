@@ -4,12 +4,22 @@
 //! their subject vectors (the sum of their members' event vectors: the words
 //! each article repeats). Output: a set of links, each joining two base
 //! stories; a reader sees a linked pair as one story under the older id,
-//! and the younger id resolves to it while the link holds. Method: a base
-//! story is eligible when it holds `kind_min_articles` and most of it is one
-//! event (`kind_event_share`); its nearest is the eligible candidate story
-//! (from the story index, within `story_gap_days`) with the highest subject
-//! cosine. Two eligible stories that are each other's nearest at
-//! `kind_threshold` or more are linked. The links are derived, not
+//! and the younger id resolves to it while the link holds. Method: each
+//! base story of `kind_min_articles` or more has a nearest: the candidate
+//! story of that size (from the story index, within `story_gap_days`) with
+//! the highest subject cosine. A story is eligible when its largest event
+//! holds `kind_event_share` of the articles in its events of two or more
+//! (an event of one article is not a second event yet). Two eligible
+//! stories that are each other's nearest at `kind_threshold` or more are
+//! linked; a story that is not eligible (it holds two events already: a
+//! whole pair of one kind) and nearer than the nearest eligible one by
+//! `kind_block_margin` blocks the link, so two stories that each sit
+//! nearest to some third pair are not joined to each other.
+//! With the links on, the online step keeps undated stories apart a
+//! little longer (`ClusterConfig::story_join_threshold`,
+//! `story_merge_at`): without dates, two events of one kind merge early
+//! on a few articles' evidence, and which ones do depends on arrival
+//! order; the links pair them once grown. The links are derived, not
 //! decided: [`ClusterState::settle`] brings them up to date at the end of a
 //! batch from the base stories as they are then, so a link breaks when a
 //! nearer partner arrives or a story gains a second big event, and the
@@ -22,11 +32,49 @@
 //! and the stories whose nearest it was look again too (a reverse map);
 //! then the links of every story looked at are fixed. The cost of a settle
 //! follows the stories touched, not the size of the store.
+//! Review aid: [`ClusterState::kind_neighbours`] lists each base story's
+//! eligibility and nearest stories, as the links see them.
 
 use std::collections::BTreeSet;
 
 use super::assign::near;
-use super::{ClusterConfig, ClusterState, StoryId};
+use super::{ClusterConfig, ClusterState, Story, StoryId};
+
+impl ClusterConfig {
+    /// The story score at which an article that starts an event joins a
+    /// story: stricter for an undated article with the links on.
+    pub(super) fn story_join_threshold(&self, dated: bool) -> f32 {
+        if self.kind_link && !dated {
+            self.story_threshold.max(self.kind_undated_story_threshold)
+        } else {
+            self.story_threshold
+        }
+    }
+
+    /// The similarity at which two stories merge: stricter with the links
+    /// on when either is undated.
+    pub(super) fn story_merge_at(&self, a: &Story, b: &Story) -> f32 {
+        if self.kind_link && (a.first.is_none() || b.first.is_none()) {
+            self.story_merge_threshold.max(self.kind_undated_merge_threshold)
+        } else {
+            self.story_merge_threshold
+        }
+    }
+}
+
+/// A base story as the kind links see it (a review aid, see
+/// [`ClusterState::kind_neighbours`]).
+#[derive(Clone, Debug, PartialEq)]
+pub struct KindNeighbours {
+    /// The base story.
+    pub story: StoryId,
+    /// The sizes of its events, in creation order.
+    pub event_sizes: Vec<usize>,
+    /// Whether it may take part in a link (large enough, mostly one event).
+    pub eligible: bool,
+    /// Its nearest candidate stories by subject cosine, nearest first.
+    pub nearest: Vec<(StoryId, f32)>,
+}
 
 impl ClusterState {
     /// Marks a base story as changed since the last settle (with links
@@ -58,7 +106,7 @@ impl ClusterState {
             }
         }
         for &d in &dirty {
-            if !self.kind_eligible(d, config) {
+            if !self.kind_candidate(d, config) {
                 continue;
             }
             let (nearest, beaten) = self.kind_nearest(d, config);
@@ -67,7 +115,7 @@ impl ClusterState {
         }
         for &r in again.difference(&dirty) {
             let nearest =
-                if self.kind_eligible(r, config) { self.kind_nearest(r, config).0 } else { None };
+                if self.kind_candidate(r, config) { self.kind_nearest(r, config).0 } else { None };
             self.set_near(r, nearest);
         }
         // Fix the links of every story looked at, and of its old partner.
@@ -82,7 +130,8 @@ impl ClusterState {
         for &a in &looked {
             let Some(&(b, sim)) = self.kind_near.get(&a) else { continue };
             let mutual = self.kind_near.get(&b).map(|n| n.0) == Some(a);
-            if mutual && sim >= config.kind_threshold {
+            let eligible = self.kind_eligible(a, config) && self.kind_eligible(b, config);
+            if mutual && eligible && sim >= config.kind_threshold {
                 self.kind_links.insert(a, b);
                 self.kind_links.insert(b, a);
             }
@@ -105,47 +154,115 @@ impl ClusterState {
         }
     }
 
-    /// True when the base story may take part in a kind link: live, large
-    /// enough and mostly one event.
-    fn kind_eligible(&self, story: u32, config: &ClusterConfig) -> bool {
-        let s = &self.stories[story as usize];
-        if s.n_articles == 0 || s.n_articles < config.kind_min_articles || s.events.len() > 16 {
-            return false;
-        }
-        let largest =
-            s.events.iter().map(|e| self.events[e.0 as usize].articles.len()).max().unwrap_or(0);
-        largest as f32 >= config.kind_event_share * s.n_articles as f32
+    /// True when the base story is live and large enough to be some
+    /// story's nearest.
+    fn kind_candidate(&self, story: u32, config: &ClusterConfig) -> bool {
+        let n = self.stories[story as usize].n_articles;
+        n > 0 && n >= config.kind_min_articles
     }
 
-    /// The eligible candidate story nearest to `story` by subject cosine,
+    /// True when the base story may take part in a kind link: a candidate
+    /// and mostly one event.
+    fn kind_eligible(&self, story: u32, config: &ClusterConfig) -> bool {
+        let s = &self.stories[story as usize];
+        if !self.kind_candidate(story, config) || s.events.len() > 16 {
+            return false;
+        }
+        // Events of one article are not counted: an article that matched
+        // no event yet (a stray, or a report of the main event worded
+        // apart) does not make a second event.
+        let sizes = s.events.iter().map(|e| self.events[e.0 as usize].articles.len());
+        let largest = sizes.clone().max().unwrap_or(0);
+        let counted: usize = sizes.filter(|&n| n > 1).sum();
+        largest >= config.kind_min_articles
+            && largest as f32 >= config.kind_event_share * counted as f32
+    }
+
+    /// Review aid (`stories_probe` with `KIND=1`): each live base story of
+    /// `kind_min_articles` or more with its event sizes, whether it is
+    /// eligible for a link, and its four nearest candidate stories of that
+    /// size (eligible or not) by subject cosine, nearest first. It reads
+    /// the state only; one index query per story listed.
+    pub fn kind_neighbours(&self, config: &ClusterConfig) -> Vec<KindNeighbours> {
+        let mut out = Vec::new();
+        for s in self.stories.iter().filter(|s| s.n_articles >= config.kind_min_articles) {
+            let query = s.terms.top(config.query_terms);
+            let mut nearest: Vec<(StoryId, f32)> = self
+                .candidates(&query, config, false)
+                .into_iter()
+                .filter(|&o| {
+                    o != s.id.0 && self.stories[o as usize].n_articles >= config.kind_min_articles
+                })
+                .map(|o| (StoryId(o), s.subject.cosine_with(&self.stories[o as usize].subject)))
+                .collect();
+            nearest.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
+            nearest.truncate(4);
+            out.push(KindNeighbours {
+                story: s.id,
+                event_sizes: s
+                    .events
+                    .iter()
+                    .map(|e| self.events[e.0 as usize].articles.len())
+                    .collect(),
+                eligible: self.kind_eligible(s.id.0, config),
+                nearest,
+            });
+        }
+        out
+    }
+
+    /// The candidate story nearest to `story` by subject cosine, eligible
+    /// or not (a nearer story that already holds two events is `story`'s
+    /// closest kin, and a link to a farther one would be a wrong pair),
     /// within `story_gap_days` (ties by the lower id), and the candidates
     /// whose own nearest `story` now beats.
     fn kind_nearest(&self, story: u32, config: &ClusterConfig) -> (Option<(u32, f32)>, Vec<u32>) {
         let s = &self.stories[story as usize];
         let query = s.terms.top(config.query_terms);
         let mut best: Option<(u32, f32)> = None;
+        let mut best_eligible: Option<(u32, f32)> = None;
         let mut beaten = Vec::new();
+        let margin = config.kind_block_margin;
         for other in self.candidates(&query, config, false) {
             let o = &self.stories[other as usize];
             if other == story
-                || !self.kind_eligible(other, config)
+                || !self.kind_candidate(other, config)
                 || !near((s.first, s.last), (o.first, o.last), config.story_gap_days)
             {
                 continue;
             }
             let sim = s.subject.cosine_with(&o.subject);
-            if best.is_none_or(|(b, bs)| sim > bs || (sim == bs && other < b)) {
+            let better = |b: Option<(u32, f32)>| {
+                b.is_none_or(|(b, bs)| sim > bs || (sim == bs && other < b))
+            };
+            if better(best) {
                 best = Some((other, sim));
             }
+            if better(best_eligible) && self.kind_eligible(other, config) {
+                best_eligible = Some((other, sim));
+            }
             let beats = match self.kind_near.get(&other) {
-                Some(&(b, bs)) => b != story && (sim > bs || (sim == bs && story < b)),
+                Some(&(b, bs)) => {
+                    b != story
+                        && (sim > bs
+                            || (sim == bs && story < b)
+                            || (!self.kind_eligible(b, config) && sim > bs - margin))
+                }
                 None => true,
             };
             if beats {
                 beaten.push(other);
             }
         }
-        (best, beaten)
+        // An ineligible nearest blocks only when it is nearer than the
+        // nearest eligible story by `kind_block_margin`.
+        let nearest = match (best, best_eligible) {
+            (Some((b, bs)), Some(e)) if !self.kind_eligible(b, config) && bs - e.1 < margin => {
+                Some(e)
+            }
+            _ => best,
+        };
+        (nearest, beaten)
     }
 
     /// The partner of a (current) base story, if it is linked.
@@ -195,6 +312,13 @@ mod tests {
         state.settle(&config);
         // Unrelated stories share no candidate terms: no link.
         assert!(state.kind_links.is_empty());
+        // The review aid sees the same: both one-event stories, eligible
+        // at a minimum size of one, neither near the other.
+        let one = ClusterConfig { kind_min_articles: 1, ..config.clone() };
+        let seen = state.kind_neighbours(&one);
+        assert_eq!(seen.iter().map(|k| k.story).collect::<Vec<_>>(), vec![a.story, b.story]);
+        assert!(seen.iter().all(|k| k.eligible && k.event_sizes == [1] && k.nearest.is_empty()));
+        assert!(state.kind_neighbours(&config).is_empty());
         assert_eq!(state.stories().count(), 2);
         // Linked (as a settle links a mutual nearest pair), the younger id
         // resolves to the older and the view holds both events.
@@ -215,7 +339,7 @@ mod tests {
         assert_eq!(state.stories().count(), 2);
         // With the links off, a saved state's links are dropped.
         state.kind_links.insert(a.story.0, b.story.0);
-        state.settle(&ClusterConfig::default());
+        state.settle(&ClusterConfig { kind_link: false, ..ClusterConfig::default() });
         assert!(state.kind_links.is_empty() && state.kind_near.is_empty());
     }
 }
