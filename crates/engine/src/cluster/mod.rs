@@ -491,7 +491,7 @@ pub struct ClusterState {
 pub struct StoryView<'a> {
     /// Its id.
     pub id: StoryId,
-    /// The headline of its largest event.
+    /// The headline of its largest event that has one.
     pub title: Option<&'a str>,
     /// The earliest date of its events.
     pub first: Option<NaiveDate>,
@@ -581,7 +581,14 @@ impl ClusterState {
             .map(|e| &self.events[e.0 as usize])
             .collect();
         events.sort_by_key(|e| (e.first.is_none(), e.first, e.id));
-        let largest = events.iter().max_by_key(|e| (e.articles.len(), std::cmp::Reverse(e.id)));
+        // The headline of the largest event that has one: an event of
+        // untitled articles (plain text whose first line is no headline)
+        // can be the largest, and a story shown as "-" beside titled
+        // events helps no reader.
+        let largest = events
+            .iter()
+            .filter(|e| e.title.is_some())
+            .max_by_key(|e| (e.articles.len(), std::cmp::Reverse(e.id)));
         StoryView {
             id: story.id,
             title: largest.and_then(|e| e.title.as_deref()),

@@ -48,6 +48,27 @@ fn events_are_bounded_in_time_but_stories_are_not() {
 }
 
 #[test]
+fn a_story_takes_the_headline_of_its_largest_titled_event() {
+    let config = ClusterConfig::default();
+    let mut state = ClusterState::new(&config);
+    // Two untitled reports on the 1st make the larger event; one titled
+    // report on the 20th is an event of its own in the same story.
+    let mut a = input(1, "", FLOOD_A, Some(1));
+    a.title = None;
+    let a = state.assign(&a, &config);
+    let mut b = input(2, "", FLOOD_B, Some(2));
+    b.title = None;
+    let b = state.assign(&b, &config);
+    let c = state.assign(&input(3, "Douro floods homes near Porto", FLOOD_A, Some(20)), &config);
+    assert_eq!(a.event, b.event);
+    assert_ne!(a.event, c.event);
+    assert_eq!(a.story, c.story);
+    let story = state.story(a.story).unwrap();
+    assert_eq!(story.events.len(), 2);
+    assert_eq!(story.title, Some("Douro floods homes near Porto"));
+}
+
+#[test]
 fn copies_join_their_original_and_reassignment_is_a_no_op() {
     let config = ClusterConfig::default();
     let mut state = ClusterState::new(&config);
