@@ -385,14 +385,17 @@ fn detokenize(s: &str, base: usize, b: &mut Builder) {
         if bytes.get(pos).is_some_and(u8::is_ascii_alphanumeric) {
             let end = plain_stretch_end(bytes, pos);
             if end > pos {
-                if !b.is_empty() && !glue_next {
+                if !b.is_empty() && !glue_next && b.pending_space.is_none() {
                     // The space before the stretch is the raw byte before
                     // it, so both share one offset run; and a space before
                     // it rules out the glued-quote rule.
-                    b.mark(b.len(), raw - 1);
+                    b.mark(b.len(), raw.saturating_sub(1));
                     b.text.push(' ');
                     b.text.push_str(&s[pos..end]);
                 } else {
+                    if !b.is_empty() && !glue_next {
+                        b.space(raw.saturating_sub(1));
+                    }
                     b.push_plain_run(&s[pos..end], raw);
                 }
                 glue_next = false;
@@ -403,9 +406,9 @@ fn detokenize(s: &str, base: usize, b: &mut Builder) {
         // The commonest Treebank token, punctuation of one byte that
         // glues to the word before (a third of all tokens that are not
         // plain words): what the general path below does with it, with
-        // none of its checks (no space is ever pending between tokens).
+        // none of its checks (when no space is pending, as between tokens).
         if let Some(&c @ (b',' | b'.' | b';' | b':' | b'!' | b'?' | b'%')) = bytes.get(pos) {
-            if bytes.get(pos + 1).is_none_or(|&next| next == b' ') {
+            if bytes.get(pos + 1).is_none_or(|&next| next == b' ') && b.pending_space.is_none() {
                 b.mark(b.len(), raw);
                 b.text.push(char::from(c));
                 glue_next = false;

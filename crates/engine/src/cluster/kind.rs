@@ -8,8 +8,9 @@
 //! base story of `kind_min_articles` or more has a nearest: the candidate
 //! story of that size (from the story index, within `story_gap_days`) with
 //! the highest subject cosine. A story is eligible when its largest event
-//! holds `kind_event_share` of the articles in its events of two or more
-//! (an event of one article is not a second event yet). Two eligible
+//! holds `kind_min_articles` articles and `kind_event_share` of the
+//! articles in its events of two or more (an event of one article is not
+//! a second event yet). Two eligible
 //! stories that are each other's nearest at `kind_threshold` or more are
 //! linked; a story that is not eligible (it holds two events already: a
 //! whole pair of one kind) and nearer than the nearest eligible one by
@@ -162,7 +163,7 @@ impl ClusterState {
     }
 
     /// True when the base story may take part in a kind link: a candidate
-    /// and mostly one event.
+    /// and mostly one event, that event of `kind_min_articles` or more.
     fn kind_eligible(&self, story: u32, config: &ClusterConfig) -> bool {
         let s = &self.stories[story as usize];
         if !self.kind_candidate(story, config) || s.events.len() > 16 {
