@@ -1,6 +1,7 @@
 //! Dedupe throughput and scaling.
 //!
-//! `sign_and_query`: signature plus index query for every Timeline17
+//! `sign`: the signature of every Timeline17 article, alone (the part of
+//! ingest that dedupe adds per article). `sign_and_query`: signature plus index query for every Timeline17
 //! article against an index of all of them (the issue bar: at least 20,000
 //! articles a second on one core). `query_at_scale`: the same query for
 //! edited copies against indexes of 10k to 1M articles resampled from
@@ -30,6 +31,21 @@ fn sources() -> &'static Vec<Source> {
 fn texts() -> &'static Vec<String> {
     static TEXTS: OnceLock<Vec<String>> = OnceLock::new();
     TEXTS.get_or_init(|| sources().iter().map(Source::text).collect())
+}
+
+#[divan::bench(sample_count = 20, sample_size = 1)]
+fn sign(bencher: Bencher) {
+    let texts = texts();
+    let bytes: usize = texts.iter().map(String::len).sum();
+    bencher.counter(ItemsCount::new(texts.len())).bench(|| {
+        let mut words = 0u64;
+        for text in texts {
+            words += u64::from(Signature::of(divan::black_box(text)).n_words);
+        }
+        // Timeline17 articles are a few hundred words each.
+        assert!(words as usize > bytes / 20);
+        words
+    });
 }
 
 #[divan::bench(sample_count = 10, sample_size = 1)]
