@@ -439,12 +439,15 @@ impl Store {
             }
         }
         // Rare (a new signature version): every article is looked at again,
-        // and those with a valid signature skipped.
-        let signed: HashSet<ArticleId> = if stale.is_empty() {
-            HashSet::new()
-        } else {
+        // and those with a valid signature skipped. (Whether to look again
+        // is `resign`, not whether some signature is valid: after a version
+        // bump none is.)
+        let resign = !stale.is_empty();
+        let signed: HashSet<ArticleId> = if resign {
             through = 0;
             stored.iter().map(|(id, _)| *id).collect()
+        } else {
+            HashSet::new()
         };
         let mut index = dedupe::Index::build(stored.iter().map(|(id, sig)| (*id, sig)));
         drop(stored);
@@ -461,8 +464,7 @@ impl Store {
                      ORDER BY a.seq",
                 )
                 .map_err(|e| self.err(e))?;
-            let mut rows =
-                stmt.query(params![through, last, !signed.is_empty()]).map_err(|e| self.err(e))?;
+            let mut rows = stmt.query(params![through, last, resign]).map_err(|e| self.err(e))?;
             while let Some(row) = rows.next().map_err(|e| self.err(e))? {
                 let id: String = row.get(0).map_err(|e| self.err(e))?;
                 let Some(id) = ArticleId::parse(&id).filter(|id| !signed.contains(id)) else {
@@ -486,6 +488,26 @@ impl Store {
         // The groups the new pairs touch: union-find over every stored and
         // new pair, then the members of the components of new pairs.
         let mut edges = self.copy_edges()?;
+        // A pair found with a stale signature was scored with other hashes:
+        // it is dropped, and a re-signed article's pairs are all found
+        // again (it was queried against every stored signature, and a later
+        // re-signed article queries it), so the store ends as if it had
+        // been signed with this version from the start (a version bump
+        // leaves every signature stale, so every row is reset and
+        // regrouped too).
+        let stale: HashSet<ArticleId> =
+            stale.iter().filter_map(|id| ArticleId::parse(id)).collect();
+        let is_stale = |&(a, b, _, _): &(ArticleId, ArticleId, dedupe::Relation, f32)| {
+            stale.contains(&a) || stale.contains(&b)
+        };
+        let dropped: Vec<(ArticleId, ArticleId)> = if stale.is_empty() {
+            Vec::new()
+        } else {
+            let dropped =
+                edges.iter().filter(|e| is_stale(e)).map(|&(a, b, _, _)| (a, b)).collect();
+            edges.retain(|e| !is_stale(e));
+            dropped
+        };
         edges.extend_from_slice(&new_edges);
         let mut parent: HashMap<ArticleId, ArticleId> = HashMap::new();
         fn root(parent: &mut HashMap<ArticleId, ArticleId>, mut id: ArticleId) -> ArticleId {
@@ -585,6 +607,14 @@ impl Store {
                         dup.map(|d| d.relation.name()),
                         dup.map(|d| f64::from(d.similarity)),
                     ])
+                    .map_err(|e| store_err(&path, e))?;
+            }
+            let mut delete_edge = tx
+                .prepare_cached("DELETE FROM copy_edges WHERE a = ?1 AND b = ?2")
+                .map_err(|e| store_err(&path, e))?;
+            for (a, b) in &dropped {
+                delete_edge
+                    .execute(params![a.to_string(), b.to_string()])
                     .map_err(|e| store_err(&path, e))?;
             }
             let mut insert_edge = tx
@@ -1259,6 +1289,57 @@ pub(crate) mod tests {
         assert_eq!(stepwise.duplicates().unwrap(), once.duplicates().unwrap());
         // Nothing new: nothing is signed again.
         assert_eq!(stepwise.refresh_copies(&config).unwrap(), CopiesFound::default());
+    }
+
+    #[test]
+    fn a_store_with_version_1_signatures_is_signed_again() {
+        let seeds = crate::eval::copies::seeds(&crate::eval::shared_dir()).unwrap();
+        let articles: Vec<Article> = seeds.iter().map(|(name, text)| article(name, text)).collect();
+        let config = dedupe::Config::default();
+        let mut fresh = Store::in_memory().unwrap();
+        fresh.insert_batch(&articles, &[]).unwrap();
+        let expected = fresh.refresh_copies(&config).unwrap();
+        assert!(!expected.groups.is_empty());
+
+        // The same store as version 1 left it: every signature in the
+        // version 1 layout with other hash values (here, another text's),
+        // and a pair the old hashes found that the new ones do not.
+        let mut old = Store::in_memory().unwrap();
+        old.insert_batch(&articles, &[]).unwrap();
+        old.refresh_copies(&config).unwrap();
+        for (i, a) in articles.iter().enumerate() {
+            let mut bytes = dedupe::Signature::of(&format!("another text number {i}")).to_bytes();
+            assert_eq!(bytes[0], dedupe::SIGNATURE_VERSION);
+            bytes[0] = 1;
+            old.conn
+                .execute(
+                    "UPDATE copies SET signature = ?2 WHERE article = ?1",
+                    params![a.id.to_string(), bytes],
+                )
+                .unwrap();
+        }
+        let grouped: HashSet<ArticleId> =
+            expected.groups.iter().flat_map(|g| g.members.iter().copied()).collect();
+        let loners: Vec<ArticleId> =
+            articles.iter().map(|a| a.id).filter(|id| !grouped.contains(id)).collect();
+        assert!(loners.len() >= 2);
+        old.conn
+            .execute(
+                "INSERT INTO copy_edges (a, b, relation, similarity) VALUES (?1, ?2, 'near', 0.9)",
+                params![loners[0].to_string(), loners[1].to_string()],
+            )
+            .unwrap();
+
+        // Every article is signed again, and the copies, pairs and
+        // signatures are those of a store signed with this version.
+        let found = old.refresh_copies(&config).unwrap();
+        assert_eq!(found.signed, articles.len());
+        assert_eq!(old.duplicates().unwrap(), fresh.duplicates().unwrap());
+        assert_eq!(old.copy_edges().unwrap(), fresh.copy_edges().unwrap());
+        for a in &articles {
+            assert_eq!(old.signature(a.id).unwrap(), fresh.signature(a.id).unwrap());
+        }
+        assert_eq!(old.refresh_copies(&config).unwrap(), CopiesFound::default());
     }
 
     #[test]
