@@ -37,6 +37,28 @@ fn texts() -> &'static Vec<String> {
 fn sign(bencher: Bencher) {
     let texts = texts();
     let bytes: usize = texts.iter().map(String::len).sum();
+    // CPU time, as for `sign_and_query`: median of seven passes.
+    if cpu_ns().is_some() {
+        let mut per_pass: Vec<u64> = (0..7)
+            .map(|_| {
+                let start = cpu_ns().unwrap_or(0);
+                for text in texts {
+                    divan::black_box(Signature::of(divan::black_box(text)));
+                }
+                cpu_ns().unwrap_or(start) - start
+            })
+            .collect();
+        per_pass.sort_unstable();
+        let cpu = per_pass[3] as f64 / 1e9;
+        eprintln!(
+            "sign: {:.0} articles per CPU-second ({:.1} us each, {:.0} MB/s; passes {:.1}..{:.1} ms)",
+            texts.len() as f64 / cpu,
+            cpu * 1e6 / texts.len() as f64,
+            bytes as f64 / cpu / 1e6,
+            per_pass[0] as f64 / 1e6,
+            per_pass[6] as f64 / 1e6,
+        );
+    }
     bencher.counter(ItemsCount::new(texts.len())).bench(|| {
         let mut words = 0u64;
         for text in texts {
