@@ -206,4 +206,21 @@ proptest! {
         let plain: Vec<u8> = bytes.iter().map(|&c| key_byte(c)).collect();
         prop_assert_eq!(key, plain);
     }
+
+    /// Lines of one byte, long enough to fill every lane 255 times and
+    /// more: the counters are added up before they overflow.
+    #[test]
+    fn scan_ascii_counts_long_runs(
+        c in prop::sample::select(vec![b' ', b',', b'\'', b'a', 0xC3]),
+        len in 0usize..9000,
+    ) {
+        let bytes = vec![c; len];
+        let mut key = vec![0xFF; len];
+        let counts = scan_ascii(&bytes, &mut key);
+        prop_assert_eq!(counts.spaces, if c == b' ' { len } else { 0 });
+        prop_assert_eq!(counts.commas, if c == b',' { len } else { 0 });
+        prop_assert_eq!(counts.ascii, c < 0x80 || len == 0);
+        prop_assert_eq!(counts.apostrophe, c == b'\'' && len > 0);
+        prop_assert!(key.iter().all(|&k| k == key_byte(c)));
+    }
 }
