@@ -1024,61 +1024,7 @@ fn assemble(
 
 fn detect_language(text: &str) -> Option<String> {
     let sample = &text[..normalize::floor_char_boundary(text, 600)];
-    // Fast path: English news is most of the input, and its commonest
-    // words make up a third of any English text; whatlang decides the rest.
-    let (mut n_words, mut n_common) = (0usize, 0usize);
-    // Bytes, not chars: the punctuation trimmed and the letters kept are
-    // ASCII, so the words are the same and no UTF-8 check is needed.
-    for w in sample.as_bytes().split(u8::is_ascii_whitespace).filter(|w| !w.is_empty()).take(80) {
-        n_words += 1;
-        let start = w.iter().position(|c| !c.is_ascii_punctuation()).unwrap_or(w.len());
-        let end = w.iter().rposition(|c| !c.is_ascii_punctuation()).map_or(start, |e| e + 1);
-        let w = &w[start..end.max(start)];
-        if w.len() > 5 || w.iter().any(|c| !c.is_ascii_alphabetic()) {
-            continue;
-        }
-        let mut buf = [0u8; 5];
-        buf[..w.len()].copy_from_slice(w);
-        buf.make_ascii_lowercase();
-        n_common += usize::from(matches!(
-            &buf[..w.len()],
-            b"the"
-                | b"of"
-                | b"and"
-                | b"to"
-                | b"in"
-                | b"a"
-                | b"is"
-                | b"that"
-                | b"for"
-                | b"on"
-                | b"said"
-                | b"with"
-                | b"was"
-                | b"as"
-                | b"by"
-                | b"it"
-                | b"at"
-                | b"from"
-                | b"his"
-                | b"he"
-                | b"has"
-                | b"have"
-                | b"be"
-                | b"are"
-                | b"an"
-                | b"were"
-                | b"had"
-                | b"which"
-                | b"not"
-                | b"but"
-                | b"this"
-                | b"its"
-                | b"their"
-                | b"they"
-                | b"after"
-        ));
-    }
+    let (n_words, n_common) = count_common_words(sample.as_bytes());
     if n_words >= 8 && n_common * 4 >= n_words {
         return Some("eng".to_string());
     }
@@ -1096,6 +1042,105 @@ fn detect_language(text: &str) -> Option<String> {
     }
     let info = whatlang::detect(sample)?;
     info.is_reliable().then(|| info.lang().code().to_string())
+}
+
+/// The commonest words of English news, each as [`word_number`] makes it.
+const COMMON_WORDS: [u64; 35] = {
+    let words: [&[u8]; 35] = [
+        b"the", b"of", b"and", b"to", b"in", b"a", b"is", b"that", b"for", b"on", b"said", b"with",
+        b"was", b"as", b"by", b"it", b"at", b"from", b"his", b"he", b"has", b"have", b"be", b"are",
+        b"an", b"were", b"had", b"which", b"not", b"but", b"this", b"its", b"their", b"they",
+        b"after",
+    ];
+    let mut numbers = [0u64; 35];
+    let mut i = 0;
+    while i < words.len() {
+        numbers[i] = word_number(words[i]);
+        i += 1;
+    }
+    numbers
+};
+
+/// A word of at most eight bytes, none of them 0, as one number: its bytes
+/// in order, zeros after (so that two different words are two numbers).
+const fn word_number(word: &[u8]) -> u64 {
+    let mut n = 0u64;
+    let mut i = 0;
+    while i < word.len() {
+        n |= (word[i] as u64) << (8 * i);
+        i += 1;
+    }
+    n
+}
+
+/// The fast path of [`detect_language`]: of the first 80 words of `sample`
+/// (split at ASCII whitespace), how many there are and how many are one of
+/// [`COMMON_WORDS`] once their ASCII punctuation is trimmed and their
+/// letters lowercased (bytes, not chars: the punctuation trimmed and the
+/// letters kept are ASCII, so the words are the same and no UTF-8 check is
+/// needed). A word is matched as one number against the list, which the
+/// compiler sorts into a few comparisons (was: the byte strings compared
+/// one after the other).
+fn count_common_words(sample: &[u8]) -> (usize, usize) {
+    let (mut n_words, mut n_common) = (0usize, 0usize);
+    for w in sample.split(u8::is_ascii_whitespace).filter(|w| !w.is_empty()).take(80) {
+        n_words += 1;
+        let start = w.iter().position(|c| !c.is_ascii_punctuation()).unwrap_or(w.len());
+        let end = w.iter().rposition(|c| !c.is_ascii_punctuation()).map_or(start, |e| e + 1);
+        let w = &w[start..end.max(start)];
+        if w.len() > 5 || w.iter().any(|c| !c.is_ascii_alphabetic()) {
+            continue;
+        }
+        let mut buf = [0u8; 8];
+        buf[..w.len()].copy_from_slice(w);
+        // ASCII letters only: setting the 0x20 bit lowercases them, and
+        // the zeros after the word stay zeros.
+        let number = u64::from_le_bytes(buf) | (0x2020_2020_2020_2020 & word_mask(w.len()));
+        n_common += usize::from(is_common_word(number));
+    }
+    (n_words, n_common)
+}
+
+/// Whether a word's number is one of [`COMMON_WORDS`]: one slot of a
+/// table that holds each of them where a multiply sends it, no two in one
+/// slot (the multiplier is searched for when compiling), and no word in
+/// the empty slots (0 is no word).
+fn is_common_word(number: u64) -> bool {
+    let (table, multiplier) = &COMMON_TABLE;
+    number != 0 && table[(number.wrapping_mul(*multiplier) >> 56) as usize] == number
+}
+
+/// [`COMMON_WORDS`] in the slots of [`is_common_word`], and its multiplier:
+/// the first of a sequence of odd numbers that puts no two words in one
+/// slot (the build fails if none of them does).
+const COMMON_TABLE: ([u64; 256], u64) = {
+    let mut multiplier = 0x9e37_79b9_7f4a_7c15u64;
+    let mut tries = 0;
+    loop {
+        assert!(tries < 10_000, "no multiplier separates the common words");
+        let mut table = [0u64; 256];
+        let mut fits = true;
+        let mut i = 0;
+        while i < COMMON_WORDS.len() {
+            let slot = (COMMON_WORDS[i].wrapping_mul(multiplier) >> 56) as usize;
+            if table[slot] != 0 {
+                fits = false;
+                break;
+            }
+            table[slot] = COMMON_WORDS[i];
+            i += 1;
+        }
+        if fits {
+            break (table, multiplier);
+        }
+        multiplier = multiplier.wrapping_add(0x2545_f491_4f6c_dd1e);
+        tries += 1;
+    }
+};
+
+/// The low `len` bytes of a word (`len` at most 8) set.
+fn word_mask(len: usize) -> u64 {
+    u64::MAX.checked_shr(64 - 8 * len as u32).unwrap_or(0)
 }
 
 #[cfg(test)]
