@@ -892,10 +892,18 @@ fn mark_repeats(lines: &mut [Line], words: &RepeatWords, tables: &mut RepeatTabl
     next_needle.clear();
     next_needle.resize(keys.len(), usize::MAX);
     let mut filter = [0u64; 16];
+    // The needles' first words in a filter of their own, tested before a
+    // position's trigram is made: most positions fail it. Its bits come
+    // from a word hash's high bits, which the hash's multiply mixes (its
+    // low bits follow the word's first letter).
+    let first_bit = |w: u64| ((w >> 60) as usize, 1u64 << ((w >> 54) & 63));
+    let mut firsts = [0u64; 16];
     for (a, of) in repeat_of.iter().enumerate() {
         if of.is_none() && key(a).len() >= MIN_NEEDLE {
             let t = trigram(key(a)[0], key(a)[1], key(a)[2]);
             filter[(t >> 58) as usize & 15] |= 1 << (t & 63);
+            let (i, bit) = first_bit(key(a)[0]);
+            firsts[i] |= bit;
             match needles.entry(t) {
                 Entry::Occupied(mut chain) => {
                     next_needle[chain.get().1] = a;
@@ -923,6 +931,10 @@ fn mark_repeats(lines: &mut [Line], words: &RepeatWords, tables: &mut RepeatTabl
             let n = key_b.len().saturating_sub(MIN_NEEDLE - 1);
             let words = key_b[..n].iter().zip(&key_b[1..]).zip(&key_b[2..]);
             for (at, ((&w0, &w1), &w2)) in words.enumerate() {
+                let (i, bit) = first_bit(w0);
+                if firsts[i] & bit == 0 {
+                    continue;
+                }
                 let t = trigram(w0, w1, w2);
                 if filter[(t >> 58) as usize & 15] & (1 << (t & 63)) == 0 {
                     continue;
