@@ -6,7 +6,8 @@
 //! languages ("October 5, 2016", "05 October 2016", "5. Oktober 2016",
 //! "5 de octubre de 2016"), numeric ("2016-10-05", "06.10.2016",
 //! "10/05/2016"), RFC 2822 and RFC 3339 timestamps — validated by the
-//! calendar. Relative expressions ("on Tuesday") belong to the temporal
+//! calendar; a date folder in an ASCII path is read by hand, as its regex
+//! reads it. Relative expressions ("on Tuesday") belong to the temporal
 //! tagger, not here. Nothing is guessed: an impossible date is no date.
 
 use std::ops::Range;
