@@ -20,12 +20,10 @@ mod dateline;
 mod normalize;
 
 use std::cell::RefCell;
-use std::collections::hash_map::Entry;
 use std::ops::Range;
 use std::sync::LazyLock;
 
 use regex::Regex;
-use rustc_hash::FxHashMap;
 
 pub use chrome::Chrome;
 pub use normalize::OffsetMap;
@@ -182,7 +180,9 @@ impl Scratch {
         let bytes = self.runs.capacity() * 8
             + self.words.hashes.capacity() * 8
             + self.key_bytes.capacity()
-            + self.repeats.para_words.capacity() * 8;
+            + self.repeats.para_words.capacity() * 8
+            + (self.repeats.first_seen.slots.capacity() + self.repeats.needles.slots.capacity())
+                * std::mem::size_of::<(u64, usize, usize)>();
         if bytes > MAX_BYTES {
             *self = Scratch::default();
         }
@@ -678,9 +678,11 @@ struct RepeatTables {
     para_words: Vec<u64>,
     /// Each kept paragraph's first line and range of `para_words`.
     keys: Vec<(usize, Range<usize>)>,
-    first_seen: FxHashMap<u64, usize>,
+    /// The first paragraph of each hash of words (in the first index).
+    first_seen: HashSlots,
     repeat_of: Vec<Option<usize>>,
-    needles: FxHashMap<u64, (usize, usize)>,
+    /// The first and last needle of each first word trigram.
+    needles: HashSlots,
     next_needle: Vec<usize>,
 }
 
@@ -855,8 +857,7 @@ fn mark_repeats(lines: &mut [Line], words: &RepeatWords, tables: &mut RepeatTabl
     }
     let key = |k: usize| &para_words[keys[k].1.clone()];
     // Equal paragraphs: keyed by a hash of their words, checked word by word.
-    empty_sized(first_seen, keys.len());
-    first_seen.reserve(keys.len());
+    first_seen.reset(keys.len());
     repeat_of.clear();
     repeat_of.resize(keys.len(), None);
     for (k, of) in repeat_of.iter_mut().enumerate() {
@@ -865,9 +866,9 @@ fn mark_repeats(lines: &mut [Line], words: &RepeatWords, tables: &mut RepeatTabl
             continue;
         }
         let hash = words.iter().fold(words.len() as u64, |h, &w| fold_word(h, w));
-        match first_seen.entry(hash) {
-            Entry::Occupied(first) => {
-                let first = *first.get();
+        let slot = first_seen.find(hash);
+        match first_seen.value(slot) {
+            Some((first, _)) => {
                 // Another paragraph with the same hash is a chance of 2^-64:
                 // then the first equal one is looked for word by word.
                 let first = if key(first) == words {
@@ -877,9 +878,7 @@ fn mark_repeats(lines: &mut [Line], words: &RepeatWords, tables: &mut RepeatTabl
                 };
                 *of = first.map(|j| keys[j].0);
             }
-            Entry::Vacant(slot) => {
-                slot.insert(k);
-            }
+            None => first_seen.set(slot, hash, (k, k)),
         }
     }
     // Containment: a paragraph of six words or more inside a longer one.
@@ -888,7 +887,8 @@ fn mark_repeats(lines: &mut [Line], words: &RepeatWords, tables: &mut RepeatTabl
     // A trigram is looked up only when its bit is set in a small filter of
     // the needles' trigrams; the needles of one trigram are chained in order.
     let trigram = |a: u64, b: u64, c: u64| a ^ b.rotate_left(21) ^ c.rotate_left(42);
-    empty_sized(needles, keys.len());
+    needles.reset(keys.len());
+    let mut any_needle = false;
     next_needle.clear();
     next_needle.resize(keys.len(), usize::MAX);
     let mut filter = [0u64; 16];
@@ -904,18 +904,20 @@ fn mark_repeats(lines: &mut [Line], words: &RepeatWords, tables: &mut RepeatTabl
             filter[(t >> 58) as usize & 15] |= 1 << (t & 63);
             let (i, bit) = first_bit(key(a)[0]);
             firsts[i] |= bit;
-            match needles.entry(t) {
-                Entry::Occupied(mut chain) => {
-                    next_needle[chain.get().1] = a;
-                    chain.get_mut().1 = a;
+            // The needles of one trigram are chained in order: the slot
+            // holds the chain's first and last.
+            let slot = needles.find(t);
+            match needles.value(slot) {
+                Some((first, last)) => {
+                    next_needle[last] = a;
+                    needles.set(slot, t, (first, a));
                 }
-                Entry::Vacant(slot) => {
-                    slot.insert((a, a));
-                }
+                None => needles.set(slot, t, (a, a)),
             }
+            any_needle = true;
         }
     }
-    if !needles.is_empty() {
+    if any_needle {
         for b in 0..keys.len() {
             if repeat_of[b].is_some() {
                 continue;
@@ -939,7 +941,7 @@ fn mark_repeats(lines: &mut [Line], words: &RepeatWords, tables: &mut RepeatTabl
                 if filter[(t >> 58) as usize & 15] & (1 << (t & 63)) == 0 {
                     continue;
                 }
-                let Some(&(mut a, _)) = needles.get(&t) else { continue };
+                let Some((mut a, _)) = needles.value(needles.find(t)) else { continue };
                 while a != usize::MAX {
                     let key_a = key(a);
                     // The needle must follow from this word on; the words
@@ -975,14 +977,52 @@ fn mark_repeats(lines: &mut [Line], words: &RepeatWords, tables: &mut RepeatTabl
 /// The fewest words of a paragraph that can be a repeat inside a longer one.
 const MIN_NEEDLE: usize = 6;
 
-/// Empties a table kept between articles. Emptying a hash table writes
-/// every slot it has, so one that a long article grew is shrunk back to
-/// about what this article needs: else every short article after it pays
-/// for the long one (it cost a quarter of the repeat search on Timeline17).
-fn empty_sized<V>(map: &mut FxHashMap<u64, V>, n: usize) {
-    map.clear();
-    if map.capacity() > 4 * n + 64 {
-        map.shrink_to(2 * n);
+/// A map from 64-bit hashes (of a paragraph's words, of a word trigram)
+/// to two indexes, for the few dozen keys of one article: open addressing
+/// with linear probing in one vector kept between articles, at most half
+/// full. Emptied by writing only the slots this article needs, so that a
+/// long article's table costs the short ones after it nothing. (Was a hash
+/// map of the standard library: its probing by groups, entry handling and
+/// emptying cost about as much as the containment scan itself.)
+#[derive(Default)]
+struct HashSlots {
+    /// `(key, first, second)`; `first == usize::MAX` marks an empty slot.
+    slots: Vec<(u64, usize, usize)>,
+}
+
+impl HashSlots {
+    /// Empties the table and sizes it for `n` keys.
+    fn reset(&mut self, n: usize) {
+        let len = (2 * n).next_power_of_two().max(16);
+        self.slots.clear();
+        self.slots.resize(len, (0, usize::MAX, 0));
+    }
+
+    /// The slot that holds `key`, else the empty slot where it goes (there
+    /// is always one: the table is at most half full).
+    fn find(&self, key: u64) -> usize {
+        let mask = self.slots.len() - 1;
+        // A key is a hash already; the multiply spreads its bits over the
+        // slot numbers whatever they are.
+        let mut i = (key.wrapping_mul(0x9e37_79b9_7f4a_7c15) >> 32) as usize & mask;
+        loop {
+            let (k, first, _) = self.slots[i];
+            if first == usize::MAX || k == key {
+                return i;
+            }
+            i = (i + 1) & mask;
+        }
+    }
+
+    /// The value in a slot, if it holds a key.
+    fn value(&self, slot: usize) -> Option<(usize, usize)> {
+        let (_, first, second) = self.slots[slot];
+        (first != usize::MAX).then_some((first, second))
+    }
+
+    /// Puts a key and its value in a slot that [`HashSlots::find`] gave for it.
+    fn set(&mut self, slot: usize, key: u64, value: (usize, usize)) {
+        self.slots[slot] = (key, value.0, value.1);
     }
 }
 
