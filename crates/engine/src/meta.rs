@@ -184,15 +184,16 @@ pub fn metadata(
             .lines_with(Fate::Meta)
             .find_map(|l| dates::find_dates(l.content(clean)).first().map(|d| d.date))
     };
-    let candidates = [
-        (user_date, DateSource::User),
+    // The first source that has a date wins; the later ones are not read
+    // at all (the field date is, above: an unreadable one is reported).
+    let found = user_date
+        .map(|d| (d, DateSource::User))
         // A reader may know better (an HTML page dated only by its URL).
-        (field_date, fields.published_source.unwrap_or(DateSource::Field)),
-        (source_date.or_else(head_date), DateSource::Dateline),
-        (fields.url.as_deref().and_then(dates::url_date), DateSource::Url),
-        (dates::path_date(&raw.origin.path), DateSource::Path),
-    ];
-    if let Some((date, source)) = candidates.into_iter().find_map(|(d, s)| d.map(|d| (d, s))) {
+        .or_else(|| field_date.map(|d| (d, fields.published_source.unwrap_or(DateSource::Field))))
+        .or_else(|| source_date.or_else(head_date).map(|d| (d, DateSource::Dateline)))
+        .or_else(|| fields.url.as_deref().and_then(dates::url_date).map(|d| (d, DateSource::Url)))
+        .or_else(|| dates::path_date(&raw.origin.path).map(|d| (d, DateSource::Path)));
+    if let Some((date, source)) = found {
         meta.published = Some(date);
         meta.published_source = Some(source);
     }

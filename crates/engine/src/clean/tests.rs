@@ -206,4 +206,105 @@ proptest! {
         let plain: Vec<u8> = bytes.iter().map(|&c| key_byte(c)).collect();
         prop_assert_eq!(key, plain);
     }
+
+    /// Lines of one byte, long enough to fill every lane 255 times and
+    /// more: the counters are added up before they overflow.
+    #[test]
+    fn scan_ascii_counts_long_runs(
+        c in prop::sample::select(vec![b' ', b',', b'\'', b'a', 0xC3]),
+        len in 0usize..9000,
+    ) {
+        let bytes = vec![c; len];
+        let mut key = vec![0xFF; len];
+        let counts = scan_ascii(&bytes, &mut key);
+        prop_assert_eq!(counts.spaces, if c == b' ' { len } else { 0 });
+        prop_assert_eq!(counts.commas, if c == b',' { len } else { 0 });
+        prop_assert_eq!(counts.ascii, c < 0x80 || len == 0);
+        prop_assert_eq!(counts.apostrophe, c == b'\'' && len > 0);
+        prop_assert!(key.iter().all(|&k| k == key_byte(c)));
+    }
+}
+
+/// The fast path of `detect_language` as it was: the byte strings of the
+/// common words compared one after the other.
+fn count_common_words_reference(sample: &[u8]) -> (usize, usize) {
+    let (mut n_words, mut n_common) = (0usize, 0usize);
+    for w in sample.split(u8::is_ascii_whitespace).filter(|w| !w.is_empty()).take(80) {
+        n_words += 1;
+        let start = w.iter().position(|c| !c.is_ascii_punctuation()).unwrap_or(w.len());
+        let end = w.iter().rposition(|c| !c.is_ascii_punctuation()).map_or(start, |e| e + 1);
+        let w = &w[start..end.max(start)];
+        if w.len() > 5 || w.iter().any(|c| !c.is_ascii_alphabetic()) {
+            continue;
+        }
+        let mut buf = [0u8; 5];
+        buf[..w.len()].copy_from_slice(w);
+        buf.make_ascii_lowercase();
+        n_common += usize::from(matches!(
+            &buf[..w.len()],
+            b"the"
+                | b"of"
+                | b"and"
+                | b"to"
+                | b"in"
+                | b"a"
+                | b"is"
+                | b"that"
+                | b"for"
+                | b"on"
+                | b"said"
+                | b"with"
+                | b"was"
+                | b"as"
+                | b"by"
+                | b"it"
+                | b"at"
+                | b"from"
+                | b"his"
+                | b"he"
+                | b"has"
+                | b"have"
+                | b"be"
+                | b"are"
+                | b"an"
+                | b"were"
+                | b"had"
+                | b"which"
+                | b"not"
+                | b"but"
+                | b"this"
+                | b"its"
+                | b"their"
+                | b"they"
+                | b"after"
+        ));
+    }
+    (n_words, n_common)
+}
+
+proptest! {
+    /// The common words counted through the table are those the byte
+    /// strings count: the words themselves in any case, near misses
+    /// (prefixes, longer words, other letters), punctuation, digits,
+    /// other scripts and empty words.
+    #[test]
+    fn common_words_are_the_reference(
+        words in prop::collection::vec(
+            prop::sample::select(vec![
+                "the", "The", "THE", "of", "and", "to", "in", "a", "A", "is", "that", "for",
+                "on", "said", "with", "was", "as", "by", "it", "at", "from", "his", "he", "has",
+                "have", "be", "are", "an", "were", "had", "which", "not", "but", "this", "its",
+                "their", "they", "after", "After,", "(the", "\"said\"", "th", "thee", "theirs",
+                "afters", "x", "b", "was1", "...", "--", "é", "the\u{e9}", "Ärger", "\t", "  ",
+                "tHe.", "zzzzz", "which,", "\u{0}",
+            ]),
+            0..120,
+        ),
+    ) {
+        let sample = words.join(" ");
+        prop_assert_eq!(
+            count_common_words(sample.as_bytes()),
+            count_common_words_reference(sample.as_bytes())
+        );
+    }
 }
