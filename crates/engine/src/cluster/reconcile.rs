@@ -157,7 +157,7 @@ impl ClusterState {
         for &(i, into) in moves.iter().rev() {
             self.move_member(event, i, into, config);
         }
-        let top = self.events[event as usize].terms.top(config.index_terms);
+        let top = self.events[event as usize].terms.heaviest(config.index_terms);
         self.event_index.post(event, &top);
     }
 
@@ -182,7 +182,7 @@ impl ClusterState {
         o.articles.push(article);
         o.dates.push(date);
         widen(o, date);
-        let top = o.terms.top(config.index_terms);
+        let top = o.terms.heaviest(config.index_terms);
         self.event_index.post(into, &top);
         self.article_event.insert(article, into);
         // The story's one-event share changed (see `kind`).
