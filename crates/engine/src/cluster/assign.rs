@@ -18,7 +18,7 @@
 use chrono::NaiveDate;
 
 use super::names::NameProfile;
-use super::vector::{heavy_key, Centroid, SparseVec, Spread};
+use super::vector::{Centroid, SparseVec, Spread};
 use super::years::{stated_years, YearProfile};
 use super::{
     Assignment, Change, ClusterConfig, ClusterInput, ClusterState, Event, EventId, Member, Story,
@@ -329,7 +329,7 @@ impl ClusterState {
         config: &ClusterConfig,
         member: &Member,
     ) -> Vec<(u32, f32)> {
-        let ranked = ranked_hits(self.event_index.query(query), config.candidates);
+        let ranked = ranked_hits(self.event_index.query_keys(query), config.candidates);
         let probe = Probe::member(member);
         let mut out: Vec<(u32, f32)> = Vec::new();
         for &c in &ranked {
@@ -375,7 +375,7 @@ impl ClusterState {
         events: bool,
     ) -> Vec<u32> {
         let index = if events { &self.event_index } else { &self.story_index };
-        let hits = index.query(query);
+        let hits = index.query_keys(query);
         let mut seen: Vec<u32> = Vec::new();
         for c in ranked_hits(hits, config.candidates) {
             if seen.len() == config.candidates {
@@ -756,11 +756,11 @@ fn two_means(e: &Event, config: &ClusterConfig) -> Option<Vec<bool>> {
 
 /// The ids of the index hits most worth a full comparison, best first
 /// (ties by id): a few more than `candidates`, since merged-away ids
-/// collapse. Selected and sorted as [`heavy_key`]s, one integer compare
-/// a step, the same order as on the pairs.
-fn ranked_hits(ranked: Vec<(u32, f32)>, candidates: usize) -> Vec<u32> {
+/// collapse. The hits come as `heavy_key`s of `(id, score)`
+/// (`Index::query_keys`), selected and sorted one integer compare a step,
+/// the same order as on the pairs.
+fn ranked_hits(mut keys: Vec<u64>, candidates: usize) -> Vec<u32> {
     let keep = 2 * candidates;
-    let mut keys: Vec<u64> = ranked.into_iter().map(heavy_key).collect();
     if keys.len() > keep && keep > 0 {
         keys.select_nth_unstable(keep - 1);
         keys.truncate(keep);
@@ -851,7 +851,8 @@ mod tests {
             }
             let expected: Vec<u32> =
                 ranked_hits_reference(hits.clone(), candidates).into_iter().map(|h| h.0).collect();
-            proptest::prop_assert_eq!(ranked_hits(hits, candidates), expected);
+            let keys = hits.into_iter().map(super::super::vector::heavy_key).collect();
+            proptest::prop_assert_eq!(ranked_hits(keys, candidates), expected);
         }
     }
 }

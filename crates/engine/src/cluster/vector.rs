@@ -22,10 +22,10 @@ impl SparseVec {
         if pairs.len() > keep {
             // Ties are broken by term id so the result never depends on the
             // order the pairs came in (see `heaviest_keys`).
-            let keys = heaviest_keys(&pairs, keep);
-            pairs.clear();
-            pairs.extend(keys.into_iter().map(from_heavy_key));
+            keep_heaviest(&mut pairs, keep);
         }
+        // The pairs usually come sorted already, which the sort sees in
+        // one pass.
         pairs.sort_unstable_by_key(|p| p.0);
         let norm = pairs.iter().map(|p| p.1 * p.1).sum::<f32>().sqrt();
         if norm > 0.0 {
@@ -76,6 +76,24 @@ pub(crate) fn from_heavy_key(key: u64) -> (u32, f32) {
     // The flip keeps the sign bit, so it is its own inverse.
     let bits = ordered ^ ((((ordered as i32) >> 31) as u32) >> 1);
     (key as u32, f32::from_bits(bits))
+}
+
+/// Keeps the `n` heaviest pairs (ties by term id) where they are, so a
+/// list sorted by id stays sorted without sorting it again: the key
+/// selected `n`th is the largest kept, and the keys are distinct when the
+/// ids are, so exactly `n` pairs have a key up to it.
+fn keep_heaviest(pairs: &mut Vec<(u32, f32)>, n: usize) {
+    if pairs.len() <= n {
+        return;
+    }
+    if n == 0 {
+        pairs.clear();
+        return;
+    }
+    let mut keys: Vec<u64> = pairs.iter().map(|&p| heavy_key(p)).collect();
+    let (_, &mut last, _) = keys.select_nth_unstable(n - 1);
+    pairs.retain(|&p| heavy_key(p) <= last);
+    debug_assert_eq!(pairs.len(), n, "term ids are distinct");
 }
 
 /// The keys of the `n` heaviest pairs (ties by term id), in no order.
@@ -226,10 +244,7 @@ impl Centroid {
     fn truncate(&mut self) {
         let cap = self.cap as usize;
         if self.terms.len() > cap {
-            let keys = heaviest_keys(&self.terms, cap);
-            self.terms.clear();
-            self.terms.extend(keys.into_iter().map(from_heavy_key));
-            self.terms.sort_unstable_by_key(|p| p.0);
+            keep_heaviest(&mut self.terms, cap);
         }
     }
 
