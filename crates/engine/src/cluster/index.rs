@@ -90,13 +90,18 @@ impl Index {
                 // `scores`, so the write past the clusters kept so far always
                 // has a slot: no resize per term.
                 let q = q as u32 + 1;
+                // Grown once for the window's largest cluster id, so the
+                // loop works on two slices whose lengths stay in registers
+                // (a check against the vectors' lengths inside it reloaded
+                // them after every store).
+                let top = window.iter().copied().max().unwrap_or(0) as usize;
+                if top >= scores.len() {
+                    scores.resize(top + 1, (0.0, 0));
+                    touched.resize(top + 2, 0);
+                }
+                let (scores, touched) = (&mut scores[..], &mut touched[..]);
                 for &c in window {
-                    let i = c as usize;
-                    if i >= scores.len() {
-                        scores.resize(i + 1, (0.0, 0));
-                        touched.resize(i + 2, 0);
-                    }
-                    let entry = &mut scores[i];
+                    let entry = &mut scores[c as usize];
                     touched[n] = c;
                     n += usize::from(entry.1 == 0);
                     entry.0 += if entry.1 != q { w } else { 0.0 };

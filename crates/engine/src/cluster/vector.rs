@@ -307,6 +307,10 @@ pub(crate) fn add_in_place(terms: &mut Vec<(u32, f32)>, v: &[(u32, f32)], weight
     }
     terms.resize(n + m, (0, 0.0));
     let (mut i, mut j, mut k) = (n, m, n + m);
+    // A write lands at `k - 1 >= i` (`k - i` is `j` plus the terms met in
+    // both), so `terms[..i]` still holds the centroid's own terms. The
+    // branches stay: most steps take a centroid term, which predicts well
+    // (a branch-free step was a third slower on Timeline17).
     while j > 0 {
         let (id, w) = v[j - 1];
         k -= 1;
