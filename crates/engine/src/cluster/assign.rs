@@ -167,7 +167,6 @@ impl ClusterState {
         let topic = Member { terms: f.topic, names: f.names.clone(), ..Member::default() };
         let member = Member { terms: f.terms, names: f.names, profile };
         let query = member.terms.top(config.query_terms);
-        let topic_query = topic.terms.top(config.query_terms);
         let dates = (input.published, input.published);
         // Every candidate event is scored once, in or out of the time window:
         // the window decides which event the article may join, and a close
@@ -198,6 +197,8 @@ impl ClusterState {
         let (event, score) = match best_event {
             Some((e, score)) if score >= config.event_threshold => (e, score),
             _ => {
+                // Only an article that starts an event asks for a story.
+                let topic_query = topic.terms.top(config.query_terms);
                 let probe = Probe::member(&topic);
                 let best_story = self.best(&topic_query, config, false, |state, id| {
                     let story = &state.stories[id as usize];

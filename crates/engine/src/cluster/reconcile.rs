@@ -237,10 +237,8 @@ impl Side {
         if self.n <= 1 {
             return f32::MIN;
         }
-        let (mut terms, mut names, mut profile) =
-            (self.terms.clone(), self.names.clone(), self.profile.clone());
-        terms.add(&m.terms.0, -1.0);
-        names.add(&m.names.0, -1.0);
+        let (terms, names) = (self.terms.plus(&m.terms.0, -1.0), self.names.plus(&m.names.0, -1.0));
+        let mut profile = self.profile.clone();
         profile.remove(&m.profile);
         similarity(&terms, &names, m, w) - conflict_penalty(&profile, &m.profile, config)
     }
