@@ -6,7 +6,8 @@
 //! capitalised, non-sentence-initial words, a stand-in for named entities
 //! until the entity stage exists. Method: one pass over the bytes;
 //! a word-to-term cache (keyed by the word's bytes as two integers when
-//! it is short) means each distinct word is stemmed once; document
+//! it is short, with a small direct-mapped memo of recent short words in
+//! front of it) means each distinct word is stemmed once; document
 //! frequencies grow as articles arrive, so IDF is the one known at arrival.
 
 use std::sync::OnceLock;

@@ -5,9 +5,11 @@
 //! its heaviest terms). Method: both are sorted `Vec`s so a dot product is one
 //! merge-join, or, when one vector is compared with many, one lookup per
 //! term of the other in the first spread over a dense array ([`Spread`],
-//! the same float to the bit); a centroid keeps its exact norm and is
-//! truncated only when it holds twice its cap, so the cost of an update is
-//! amortised O(cap).
+//! the same float to the bit); a centroid is updated in place, keeps its
+//! exact norm and is truncated only when it holds twice its cap, so the
+//! cost of an update is amortised O(cap). The heaviest terms are picked by
+//! selecting and sorting one integer per pair ([`heavy_key`]), in the same
+//! total order as comparing the pairs.
 
 use serde::{Deserialize, Serialize};
 
