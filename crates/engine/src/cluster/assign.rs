@@ -167,7 +167,6 @@ impl ClusterState {
         let topic = Member { terms: f.topic, names: f.names.clone(), ..Member::default() };
         let member = Member { terms: f.terms, names: f.names, profile };
         let query = member.terms.top(config.query_terms);
-        let topic_query = topic.terms.top(config.query_terms);
         let dates = (input.published, input.published);
         // Every candidate event is scored once, in or out of the time window:
         // the window decides which event the article may join, and a close
@@ -198,6 +197,8 @@ impl ClusterState {
         let (event, score) = match best_event {
             Some((e, score)) if score >= config.event_threshold => (e, score),
             _ => {
+                // Only an article that starts an event asks for a story.
+                let topic_query = topic.terms.top(config.query_terms);
                 let probe = Probe::member(&topic);
                 let best_story = self.best(&topic_query, config, false, |state, id| {
                     let story = &state.stories[id as usize];
@@ -329,10 +330,10 @@ impl ClusterState {
         config: &ClusterConfig,
         member: &Member,
     ) -> Vec<(u32, f32)> {
-        let ranked = ranked_hits(self.event_index.query(query), config.candidates);
+        let ranked = ranked_hits(self.event_index.query_keys(query), config.candidates);
         let probe = Probe::member(member);
         let mut out: Vec<(u32, f32)> = Vec::new();
-        for &(c, _) in &ranked {
+        for &c in &ranked {
             if out.len() == config.candidates {
                 break;
             }
@@ -375,9 +376,9 @@ impl ClusterState {
         events: bool,
     ) -> Vec<u32> {
         let index = if events { &self.event_index } else { &self.story_index };
-        let hits = index.query(query);
+        let hits = index.query_keys(query);
         let mut seen: Vec<u32> = Vec::new();
-        for (c, _) in ranked_hits(hits, config.candidates) {
+        for c in ranked_hits(hits, config.candidates) {
             if seen.len() == config.candidates {
                 break;
             }
@@ -470,11 +471,11 @@ impl ClusterState {
             e.members.push(member);
         }
         widen(e, input.published);
-        let top_e = e.terms.top(config.index_terms);
+        let top_e = e.terms.heaviest(config.index_terms);
         // A large story's heaviest terms change slowly: re-posting it every
         // 8th article keeps it fresh in the index at an eighth of the cost.
         let top_s = (story.n_articles < 8 || story.n_articles & 7 == 0)
-            .then(|| story.terms.top(config.index_terms));
+            .then(|| story.terms.heaviest(config.index_terms));
         let sid = story.id.0;
         self.touch(sid, config);
         self.event_index.post(event, &top_e);
@@ -592,7 +593,7 @@ impl ClusterState {
             e.title = moved.title;
             e.title_score = moved.title_score;
         }
-        let top = e.terms.top(config.index_terms);
+        let top = e.terms.heaviest(config.index_terms);
         self.event_index.post(into, &top);
         self.stories[story.0 as usize].events.retain(|&x| x.0 != from);
         self.touch(story.0, config);
@@ -644,7 +645,7 @@ impl ClusterState {
         s.terms.add(moved.terms.terms(), 1.0);
         s.names.add(moved.names.terms(), 1.0);
         s.subject.add(moved.subject.terms(), 1.0);
-        let top = s.terms.top(config.index_terms);
+        let top = s.terms.heaviest(config.index_terms);
         self.story_index.post(into, &top);
         self.story_redirects.insert(from, into);
         self.touch(from, config);
@@ -702,7 +703,7 @@ impl ClusterState {
         }
         self.events[event as usize] = keep;
         for id in [event, new] {
-            let top = self.events[id as usize].terms.top(config.index_terms);
+            let top = self.events[id as usize].terms.heaviest(config.index_terms);
             self.event_index.post(id, &top);
         }
         self.changes.push(Change::EventSplit {
@@ -754,17 +755,20 @@ fn two_means(e: &Event, config: &ClusterConfig) -> Option<Vec<bool>> {
     (apart < config.split_threshold).then_some(side)
 }
 
-/// The index hits most worth a full comparison, best first (ties by id):
-/// a few more than `candidates`, since merged-away ids collapse.
-fn ranked_hits(mut ranked: Vec<(u32, f32)>, candidates: usize) -> Vec<(u32, f32)> {
-    let order = |a: &(u32, f32), b: &(u32, f32)| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0));
+/// The ids of the index hits most worth a full comparison, best first
+/// (ties by id): a few more than `candidates`, since merged-away ids
+/// collapse. The hits come as `heavy_key`s of `(id, score)`
+/// (`Index::query_keys`), selected and sorted one integer compare a step,
+/// the same order as on the pairs.
+fn ranked_hits(mut keys: Vec<u64>, candidates: usize) -> Vec<u32> {
     let keep = 2 * candidates;
-    if ranked.len() > keep && keep > 0 {
-        ranked.select_nth_unstable_by(keep - 1, order);
-        ranked.truncate(keep);
+    if keys.len() > keep && keep > 0 {
+        keys.select_nth_unstable(keep - 1);
+        keys.truncate(keep);
     }
-    ranked.sort_unstable_by(order);
-    ranked
+    keys.sort_unstable();
+    // The low half of a key is the id.
+    keys.into_iter().map(|k| k as u32).collect()
 }
 
 /// `(from, into)`: the smaller cluster merges into the larger (ties: into
@@ -813,4 +817,43 @@ fn min_opt(a: Option<NaiveDate>, b: Option<NaiveDate>) -> Option<NaiveDate> {
 pub(super) fn widen(e: &mut Event, date: Option<NaiveDate>) {
     e.first = min_opt(e.first, date);
     e.last = e.last.max(date);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// `ranked_hits` as it was before the keys: select and sort the pairs.
+    fn ranked_hits_reference(mut ranked: Vec<(u32, f32)>, candidates: usize) -> Vec<(u32, f32)> {
+        let order = |a: &(u32, f32), b: &(u32, f32)| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0));
+        let keep = 2 * candidates;
+        if ranked.len() > keep && keep > 0 {
+            ranked.select_nth_unstable_by(keep - 1, order);
+            ranked.truncate(keep);
+        }
+        ranked.sort_unstable_by(order);
+        ranked
+    }
+
+    proptest::proptest! {
+        /// The hits ranked by keys are the ones the pair sort ranked, in
+        /// the same order, with scores that tie often (sums of a few
+        /// query weights) and ids in any order.
+        #[test]
+        fn ranked_hits_is_the_pair_sort(
+            hits in proptest::collection::btree_map(0u32..500, 0u8..6, 0..200),
+            candidates in 0usize..40,
+            reverse: bool,
+        ) {
+            let mut hits: Vec<(u32, f32)> =
+                hits.into_iter().map(|(c, s)| (c, f32::from(s) * 0.25)).collect();
+            if reverse {
+                hits.reverse();
+            }
+            let expected: Vec<u32> =
+                ranked_hits_reference(hits.clone(), candidates).into_iter().map(|h| h.0).collect();
+            let keys = hits.into_iter().map(super::super::vector::heavy_key).collect();
+            proptest::prop_assert_eq!(ranked_hits(keys, candidates), expected);
+        }
+    }
 }

@@ -11,17 +11,19 @@ use std::cell::RefCell;
 
 use serde::{Deserialize, Serialize};
 
+use super::vector::heavy_key;
+
 /// Per-thread scores of the query being run, dense by cluster id: summing
 /// into a plain array is several times cheaper than into a hash map, and
 /// only the entries a query touched are reset after it.
-#[derive(Default)]
 struct Scratch {
     scores: Vec<(f32, u32)>,
     touched: Vec<u32>,
 }
 
 thread_local! {
-    static SCRATCH: RefCell<Scratch> = RefCell::new(Scratch::default());
+    static SCRATCH: RefCell<Scratch> =
+        const { RefCell::new(Scratch { scores: Vec::new(), touched: Vec::new() }) };
 }
 
 /// Term id to cluster ids, newest last (may hold repeats until compacted).
@@ -61,10 +63,19 @@ impl Index {
     /// terms, each with the summed weight of the terms that list it (a
     /// cluster posted twice in one window counts once per term), in the
     /// order first met.
+    #[cfg(test)]
     pub fn query(&self, terms: &[(u32, f32)]) -> Vec<(u32, f32)> {
+        self.query_keys(terms).into_iter().map(super::vector::from_heavy_key).collect()
+    }
+
+    /// What [`Index::query`] finds, each hit as its [`heavy_key`], which
+    /// is what the ranking of hits selects and sorts.
+    pub fn query_keys(&self, terms: &[(u32, f32)]) -> Vec<u64> {
         SCRATCH.with(|scratch| {
             let mut scratch = scratch.borrow_mut();
             let Scratch { scores, touched } = &mut *scratch;
+            // Clusters met so far, at the front of `touched`.
+            let mut n = 0;
             for (q, &(t, w)) in terms.iter().enumerate() {
                 let Some(list) = self.postings.get(t as usize) else { continue };
                 let window = &list[list.len().saturating_sub(self.scan as usize)..];
@@ -75,28 +86,32 @@ impl Index {
                 // those misses were most of a query's time): a cluster is
                 // written to `touched` always and kept only when new, and
                 // `w` or 0 is added (scores are sums of positive weights, so
-                // adding 0 changes no bit).
+                // adding 0 changes no bit). `touched` is kept one longer than
+                // `scores`, so the write past the clusters kept so far always
+                // has a slot: no resize per term.
                 let q = q as u32 + 1;
-                let mut n = touched.len();
-                touched.resize(n + window.len(), 0);
+                // Grown once for the window's largest cluster id, so the
+                // loop works on two slices whose lengths stay in registers
+                // (a check against the vectors' lengths inside it reloaded
+                // them after every store).
+                let top = window.iter().copied().max().unwrap_or(0) as usize;
+                if top >= scores.len() {
+                    scores.resize(top + 1, (0.0, 0));
+                    touched.resize(top + 2, 0);
+                }
+                let (scores, touched) = (&mut scores[..], &mut touched[..]);
                 for &c in window {
-                    let i = c as usize;
-                    if i >= scores.len() {
-                        scores.resize(i + 1, (0.0, 0));
-                    }
-                    let entry = &mut scores[i];
+                    let entry = &mut scores[c as usize];
                     touched[n] = c;
                     n += usize::from(entry.1 == 0);
                     entry.0 += if entry.1 != q { w } else { 0.0 };
                     entry.1 = q;
                 }
-                touched.truncate(n);
             }
-            let hits = touched.iter().map(|&c| (c, scores[c as usize].0)).collect();
-            for &c in touched.iter() {
+            let hits = touched[..n].iter().map(|&c| heavy_key((c, scores[c as usize].0))).collect();
+            for &c in &touched[..n] {
                 scores[c as usize] = (0.0, 0);
             }
-            touched.clear();
             hits
         })
     }
@@ -127,6 +142,60 @@ fn compact(list: &mut Vec<u32>, cap: usize) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A query as plainly as it can be written: per term, each distinct
+    /// cluster of the window adds the term's weight, clusters in the order
+    /// first met.
+    fn query_reference(index: &Index, terms: &[(u32, f32)]) -> Vec<(u32, f32)> {
+        let mut hits: Vec<(u32, f32)> = Vec::new();
+        for &(t, w) in terms {
+            let Some(list) = index.postings.get(t as usize) else { continue };
+            let window = &list[list.len().saturating_sub(index.scan as usize)..];
+            let mut counted: Vec<u32> = Vec::new();
+            for &c in window {
+                if counted.contains(&c) {
+                    continue;
+                }
+                counted.push(c);
+                match hits.iter_mut().find(|h| h.0 == c) {
+                    Some(h) => h.1 += w,
+                    None => hits.push((c, w)),
+                }
+            }
+        }
+        hits
+    }
+
+    proptest::proptest! {
+        /// The branch-free query with its fixed scratch finds the plain
+        /// query's clusters in its order with its scores, to the bit, over
+        /// queries run one after another on one thread's scratch (and
+        /// cluster ids that grow it).
+        #[test]
+        fn query_is_the_plain_query(
+            posts in proptest::collection::vec(
+                (0u32..60, proptest::collection::vec(0u32..40, 1..20)), 0..120),
+            queries in proptest::collection::vec(
+                proptest::collection::btree_map(0u32..45, 0.01f32..3.0, 0..12), 1..4),
+            scan in 1usize..10,
+        ) {
+            let mut index = Index::new(scan);
+            for (cluster, terms) in &posts {
+                let terms: Vec<(u32, f32)> = terms.iter().map(|&t| (t, 1.0)).collect();
+                index.post(*cluster, &terms);
+            }
+            for query in &queries {
+                let query: Vec<(u32, f32)> = query.iter().map(|(&t, &w)| (t, w)).collect();
+                let bits = |v: Vec<(u32, f32)>| {
+                    v.into_iter().map(|h| (h.0, h.1.to_bits())).collect::<Vec<_>>()
+                };
+                proptest::prop_assert_eq!(
+                    bits(index.query(&query)),
+                    bits(query_reference(&index, &query))
+                );
+            }
+        }
+    }
 
     #[test]
     fn query_reads_only_newest_entries() {

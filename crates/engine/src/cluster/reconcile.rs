@@ -157,7 +157,7 @@ impl ClusterState {
         for &(i, into) in moves.iter().rev() {
             self.move_member(event, i, into, config);
         }
-        let top = self.events[event as usize].terms.top(config.index_terms);
+        let top = self.events[event as usize].terms.heaviest(config.index_terms);
         self.event_index.post(event, &top);
     }
 
@@ -182,7 +182,7 @@ impl ClusterState {
         o.articles.push(article);
         o.dates.push(date);
         widen(o, date);
-        let top = o.terms.top(config.index_terms);
+        let top = o.terms.heaviest(config.index_terms);
         self.event_index.post(into, &top);
         self.article_event.insert(article, into);
         // The story's one-event share changed (see `kind`).
@@ -237,10 +237,8 @@ impl Side {
         if self.n <= 1 {
             return f32::MIN;
         }
-        let (mut terms, mut names, mut profile) =
-            (self.terms.clone(), self.names.clone(), self.profile.clone());
-        terms.add(&m.terms.0, -1.0);
-        names.add(&m.names.0, -1.0);
+        let (terms, names) = (self.terms.plus(&m.terms.0, -1.0), self.names.plus(&m.names.0, -1.0));
+        let mut profile = self.profile.clone();
         profile.remove(&m.profile);
         similarity(&terms, &names, m, w) - conflict_penalty(&profile, &m.profile, config)
     }
