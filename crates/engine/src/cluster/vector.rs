@@ -322,8 +322,11 @@ pub(crate) fn add_in_place(terms: &mut Vec<(u32, f32)>, v: &[(u32, f32)], weight
     }
     if terms.capacity() < n + m {
         // Room for this update and one more like it: growing by doubling
-        // would keep up to twice the terms' memory in every centroid.
-        terms.reserve_exact(2 * m);
+        // would keep up to twice the terms' memory in every centroid. A
+        // first update gets exactly its size, since most centroids (one
+        // article's events) never see a second one, and the slack would
+        // stay in memory for as long as the store lives.
+        terms.reserve_exact(if n == 0 { m } else { 2 * m });
     }
     terms.resize(n + m, (0, 0.0));
     let (mut i, mut j, mut k) = (n, m, n + m);
