@@ -6,8 +6,7 @@
 //! languages ("October 5, 2016", "05 October 2016", "5. Oktober 2016",
 //! "5 de octubre de 2016"), numeric ("2016-10-05", "06.10.2016",
 //! "10/05/2016"), RFC 2822 and RFC 3339 timestamps — validated by the
-//! calendar; a date folder in an ASCII path is read by hand, as its regex
-//! reads it. Relative expressions ("on Tuesday") belong to the temporal
+//! calendar. Relative expressions ("on Tuesday") belong to the temporal
 //! tagger, not here. Nothing is guessed: an impossible date is no date.
 
 use std::ops::Range;
@@ -293,55 +292,9 @@ static URL_DATE: LazyLock<Regex> = LazyLock::new(|| {
 });
 
 /// A date folder in a path (`.../2010-05-24/1036.htm.txt`): the last one.
-/// An ASCII path (nearly every path) is read by hand, as [`PATH_DATE`]
-/// reads it ([`path_date_ascii`]): compiling the regex cost more than
-/// reading the paths of a few thousand articles with it. Any other path
-/// goes to the regex, whose `\d` also takes other scripts' digits.
 pub fn path_date(path: &str) -> Option<NaiveDate> {
-    if path.is_ascii() {
-        return path_date_ascii(path.as_bytes());
-    }
-    path_date_by_regex(path)
-}
-
-/// [`path_date`] by the regex.
-fn path_date_by_regex(path: &str) -> Option<NaiveDate> {
     let c = PATH_DATE.captures_iter(path).last()?;
     ymd(&c[1], c[2].parse().ok()?, &c[3])
-}
-
-/// [`PATH_DATE`] followed on an ASCII path: its matches, leftmost first
-/// and not overlapping (a match takes the separators on both sides, so
-/// `/2010-05-24/2010-05-25/` holds one), the last one read.
-fn path_date_ascii(b: &[u8]) -> Option<NaiveDate> {
-    let sep = |c: u8| c == b'/' || c == b'\\';
-    // "19" or "20", two digits, "-", two digits, "-", two digits, then a
-    // separator: eleven bytes from `at`.
-    let date_at = |at: usize| {
-        let Some(d) = b.get(at..at + 11) else { return false };
-        let digits = |r: std::ops::Range<usize>| d[r].iter().all(u8::is_ascii_digit);
-        matches!(&d[..2], b"19" | b"20")
-            && digits(2..4)
-            && d[4] == b'-'
-            && digits(5..7)
-            && d[7] == b'-'
-            && digits(8..10)
-            && sep(d[10])
-    };
-    // The start of the path is the first alternative of the match at 0.
-    let (mut last, mut from) = if date_at(0) { (Some(0), 11) } else { (None, 0) };
-    while let Some(k) = memchr::memchr2(b'/', b'\\', &b[from.min(b.len())..]) {
-        let p = from + k;
-        if date_at(p + 1) {
-            last = Some(p + 1);
-            from = p + 12;
-        } else {
-            from = p + 1;
-        }
-    }
-    let d = last?;
-    let text = |r: std::ops::Range<usize>| std::str::from_utf8(&b[d + r.start..d + r.end]).ok();
-    ymd(text(0..4)?, text(5..7)?.parse().ok()?, text(8..10)?)
 }
 
 /// A date in a URL path (`/2016/10/05/` or `/2016-10-05-`).
@@ -403,26 +356,6 @@ mod tests {
         assert_eq!(parse_date("25/05/2022"), NaiveDate::from_ymd_opt(2022, 5, 25));
         // 23:00 at UTC-5 is the next day in UTC; the day as written stands.
         assert_eq!(parse_date("2022-05-05T23:00:00-05:00"), NaiveDate::from_ymd_opt(2022, 5, 5));
-    }
-
-    proptest::proptest! {
-        /// The hand reading of a path equals the regex's, on paths made
-        /// of date parts, separators and other characters (digits of
-        /// other scripts included, which go to the regex).
-        #[test]
-        fn path_date_is_the_regex(
-            parts in proptest::collection::vec(
-                proptest::sample::select(vec![
-                    "/", "\\", "-", "2010", "1999", "2100", "19", "20", "05", "13", "24", "31",
-                    "1", "a", ".txt", "InputDocs", "é", "\u{662}\u{660}", "2010-05-24",
-                    "/2010-05-24/", "2010-02-30",
-                ]),
-                0..16,
-            ),
-        ) {
-            let path: String = parts.concat();
-            proptest::prop_assert_eq!(path_date(&path), path_date_by_regex(&path), "{:?}", path);
-        }
     }
 
     #[test]

@@ -20,10 +20,12 @@ mod dateline;
 mod normalize;
 
 use std::cell::RefCell;
+use std::collections::hash_map::Entry;
 use std::ops::Range;
 use std::sync::LazyLock;
 
 use regex::Regex;
+use rustc_hash::FxHashMap;
 
 pub use chrome::Chrome;
 pub use normalize::OffsetMap;
@@ -180,9 +182,7 @@ impl Scratch {
         let bytes = self.runs.capacity() * 8
             + self.words.hashes.capacity() * 8
             + self.key_bytes.capacity()
-            + self.repeats.para_words.capacity() * 8
-            + (self.repeats.first_seen.slots.capacity() + self.repeats.needles.slots.capacity())
-                * std::mem::size_of::<(u64, usize, usize)>();
+            + self.repeats.para_words.capacity() * 8;
         if bytes > MAX_BYTES {
             *self = Scratch::default();
         }
@@ -335,90 +335,36 @@ fn key_byte(c: u8) -> u8 {
 /// [`key_byte`] to `key` (as long as `bytes`). Sixteen lanes of byte
 /// counters, added up every 255 chunks before they could overflow, with no
 /// branch per byte: the compiler turns the inner loop into vector compares.
-/// The last bytes of a line of sixteen or more go through the lanes as the
-/// line's last sixteen, the lanes already counted masked out (their key
-/// bytes are written again, the same); a shorter line goes through them in
-/// a copy padded with zeros (a zero byte counts for nothing and keys to 0).
-/// The lanes are added up as words, eight at a time (was: byte by byte,
-/// which cost more than the bytes of a short line).
+/// The last bytes of the line go through the same lanes in a copy padded
+/// with zeros (a zero byte counts for nothing and keys to 0).
 fn scan_ascii(bytes: &[u8], key: &mut [u8]) -> Counts {
-    let n = bytes.len();
-    let key = &mut key[..n];
-    let mut totals = Totals::default();
-    let mut lanes = Lanes::default();
-    if n < 16 {
-        let (mut chunk, mut padded) = ([0u8; 16], [0u8; 16]);
-        chunk[..n].copy_from_slice(bytes);
-        lanes.add(&chunk, &mut padded, 0);
-        key.copy_from_slice(&padded[..n]);
-        totals.drain(&mut lanes);
-        return totals.counts();
-    }
-    let mut in_lanes = 0;
-    for (chunk, key) in bytes.chunks_exact(16).zip(key.chunks_exact_mut(16)) {
-        lanes.add(chunk.try_into().expect("16 bytes"), key.try_into().expect("16 bytes"), 0);
-        in_lanes += 1;
-        if in_lanes == 255 {
-            totals.drain(&mut lanes);
-            in_lanes = 0;
+    const BLOCK: usize = 16 * 255;
+    let mut counts = Counts { spaces: 0, commas: 0, ascii: true, apostrophe: false };
+    let (mut high, mut quote) = (0u8, 0u8);
+    for (block, key) in bytes.chunks(BLOCK).zip(key.chunks_mut(BLOCK)) {
+        let mut lanes = Lanes::default();
+        let mut chunks = block.chunks_exact(16);
+        let mut keys = key.chunks_exact_mut(16);
+        for (chunk, key) in (&mut chunks).zip(&mut keys) {
+            lanes.add(chunk.try_into().expect("16 bytes"), key.try_into().expect("16 bytes"));
         }
-    }
-    let rest = n % 16;
-    if rest > 0 {
-        let last: &[u8; 16] = bytes[n - 16..].try_into().expect("16 bytes");
-        let last_key: &mut [u8; 16] = (&mut key[n - 16..]).try_into().expect("16 bytes");
-        lanes.add(last, last_key, 16 - rest);
-    }
-    totals.drain(&mut lanes);
-    totals.counts()
-}
-
-/// What [`scan_ascii`] has added up from its lanes so far.
-#[derive(Default)]
-struct Totals {
-    spaces: usize,
-    commas: usize,
-    /// The lanes' bytes ORed together, eight to a word.
-    high: u64,
-    quote: u64,
-}
-
-impl Totals {
-    /// Adds up the lanes (each at most 255) and empties them.
-    fn drain(&mut self, lanes: &mut Lanes) {
-        let words = |l: &[u8; 16]| {
-            let (lo, hi) = l.split_at(8);
-            (
-                u64::from_le_bytes(lo.try_into().expect("8 bytes")),
-                u64::from_le_bytes(hi.try_into().expect("8 bytes")),
-            )
-        };
-        // The sum of sixteen byte lanes: pairs added into four 16-bit
-        // lanes of the two words (at most 4 x 255 each), then the four
-        // summed into the top one by a multiply (at most 4,080).
-        let sum = |l: &[u8; 16]| {
-            const EVEN: u64 = 0x00ff_00ff_00ff_00ff;
-            let (a, b) = words(l);
-            let pairs = (a & EVEN) + ((a >> 8) & EVEN) + (b & EVEN) + ((b >> 8) & EVEN);
-            (pairs.wrapping_mul(0x0001_0001_0001_0001) >> 48) as usize
-        };
-        self.spaces += sum(&lanes.spaces);
-        self.commas += sum(&lanes.commas);
-        let (a, b) = words(&lanes.high);
-        self.high |= a | b;
-        let (a, b) = words(&lanes.quote);
-        self.quote |= a | b;
-        *lanes = Lanes::default();
-    }
-
-    fn counts(&self) -> Counts {
-        Counts {
-            spaces: self.spaces,
-            commas: self.commas,
-            ascii: self.high & 0x8080_8080_8080_8080 == 0,
-            apostrophe: self.quote != 0,
+        // Only the last block has a remainder, and fewer than 255 chunks
+        // before it: the padded chunk cannot overflow a counter.
+        let rest = chunks.remainder();
+        if !rest.is_empty() {
+            let (mut chunk, mut key) = ([0u8; 16], [0u8; 16]);
+            chunk[..rest.len()].copy_from_slice(rest);
+            lanes.add(&chunk, &mut key);
+            keys.into_remainder().copy_from_slice(&key[..rest.len()]);
         }
+        counts.spaces += lanes.spaces.iter().map(|&n| usize::from(n)).sum::<usize>();
+        counts.commas += lanes.commas.iter().map(|&n| usize::from(n)).sum::<usize>();
+        high |= lanes.high.iter().fold(0, |a, &b| a | b);
+        quote |= lanes.quote.iter().fold(0, |a, &b| a | b);
     }
+    counts.ascii = high < 0x80;
+    counts.apostrophe = quote != 0;
+    counts
 }
 
 /// The sixteen byte lanes of [`scan_ascii`].
@@ -431,17 +377,15 @@ struct Lanes {
 }
 
 impl Lanes {
-    /// Counts sixteen bytes but the first `skip`, and writes the key bytes
-    /// of all sixteen.
+    /// Counts sixteen bytes and writes their key bytes.
     #[inline(always)]
-    fn add(&mut self, chunk: &[u8; 16], key: &mut [u8; 16], skip: usize) {
+    fn add(&mut self, chunk: &[u8; 16], key: &mut [u8; 16]) {
         for i in 0..16 {
             let c = chunk[i];
-            let counted = u8::from(i >= skip).wrapping_neg();
-            self.spaces[i] += u8::from(c == b' ') & counted;
-            self.commas[i] += u8::from(c == b',') & counted;
-            self.high[i] |= c & counted;
-            self.quote[i] |= u8::from(c == b'\'') & counted;
+            self.spaces[i] += u8::from(c == b' ');
+            self.commas[i] += u8::from(c == b',');
+            self.high[i] |= c;
+            self.quote[i] |= u8::from(c == b'\'');
             key[i] = key_byte(c);
         }
     }
@@ -678,11 +622,9 @@ struct RepeatTables {
     para_words: Vec<u64>,
     /// Each kept paragraph's first line and range of `para_words`.
     keys: Vec<(usize, Range<usize>)>,
-    /// The first paragraph of each hash of words (in the first index).
-    first_seen: HashSlots,
+    first_seen: FxHashMap<u64, usize>,
     repeat_of: Vec<Option<usize>>,
-    /// The first and last needle of each first word trigram.
-    needles: HashSlots,
+    needles: FxHashMap<u64, (usize, usize)>,
     next_needle: Vec<usize>,
 }
 
@@ -857,7 +799,8 @@ fn mark_repeats(lines: &mut [Line], words: &RepeatWords, tables: &mut RepeatTabl
     }
     let key = |k: usize| &para_words[keys[k].1.clone()];
     // Equal paragraphs: keyed by a hash of their words, checked word by word.
-    first_seen.reset(keys.len());
+    empty_sized(first_seen, keys.len());
+    first_seen.reserve(keys.len());
     repeat_of.clear();
     repeat_of.resize(keys.len(), None);
     for (k, of) in repeat_of.iter_mut().enumerate() {
@@ -866,9 +809,9 @@ fn mark_repeats(lines: &mut [Line], words: &RepeatWords, tables: &mut RepeatTabl
             continue;
         }
         let hash = words.iter().fold(words.len() as u64, |h, &w| fold_word(h, w));
-        let slot = first_seen.find(hash);
-        match first_seen.value(slot) {
-            Some((first, _)) => {
+        match first_seen.entry(hash) {
+            Entry::Occupied(first) => {
+                let first = *first.get();
                 // Another paragraph with the same hash is a chance of 2^-64:
                 // then the first equal one is looked for word by word.
                 let first = if key(first) == words {
@@ -878,7 +821,9 @@ fn mark_repeats(lines: &mut [Line], words: &RepeatWords, tables: &mut RepeatTabl
                 };
                 *of = first.map(|j| keys[j].0);
             }
-            None => first_seen.set(slot, hash, (k, k)),
+            Entry::Vacant(slot) => {
+                slot.insert(k);
+            }
         }
     }
     // Containment: a paragraph of six words or more inside a longer one.
@@ -887,37 +832,26 @@ fn mark_repeats(lines: &mut [Line], words: &RepeatWords, tables: &mut RepeatTabl
     // A trigram is looked up only when its bit is set in a small filter of
     // the needles' trigrams; the needles of one trigram are chained in order.
     let trigram = |a: u64, b: u64, c: u64| a ^ b.rotate_left(21) ^ c.rotate_left(42);
-    needles.reset(keys.len());
-    let mut any_needle = false;
+    empty_sized(needles, keys.len());
     next_needle.clear();
     next_needle.resize(keys.len(), usize::MAX);
     let mut filter = [0u64; 16];
-    // The needles' first words in a filter of their own, tested before a
-    // position's trigram is made: most positions fail it. Its bits come
-    // from a word hash's high bits, which the hash's multiply mixes (its
-    // low bits follow the word's first letter).
-    let first_bit = |w: u64| ((w >> 60) as usize, 1u64 << ((w >> 54) & 63));
-    let mut firsts = [0u64; 16];
     for (a, of) in repeat_of.iter().enumerate() {
         if of.is_none() && key(a).len() >= MIN_NEEDLE {
             let t = trigram(key(a)[0], key(a)[1], key(a)[2]);
             filter[(t >> 58) as usize & 15] |= 1 << (t & 63);
-            let (i, bit) = first_bit(key(a)[0]);
-            firsts[i] |= bit;
-            // The needles of one trigram are chained in order: the slot
-            // holds the chain's first and last.
-            let slot = needles.find(t);
-            match needles.value(slot) {
-                Some((first, last)) => {
-                    next_needle[last] = a;
-                    needles.set(slot, t, (first, a));
+            match needles.entry(t) {
+                Entry::Occupied(mut chain) => {
+                    next_needle[chain.get().1] = a;
+                    chain.get_mut().1 = a;
                 }
-                None => needles.set(slot, t, (a, a)),
+                Entry::Vacant(slot) => {
+                    slot.insert((a, a));
+                }
             }
-            any_needle = true;
         }
     }
-    if any_needle {
+    if !needles.is_empty() {
         for b in 0..keys.len() {
             if repeat_of[b].is_some() {
                 continue;
@@ -933,15 +867,11 @@ fn mark_repeats(lines: &mut [Line], words: &RepeatWords, tables: &mut RepeatTabl
             let n = key_b.len().saturating_sub(MIN_NEEDLE - 1);
             let words = key_b[..n].iter().zip(&key_b[1..]).zip(&key_b[2..]);
             for (at, ((&w0, &w1), &w2)) in words.enumerate() {
-                let (i, bit) = first_bit(w0);
-                if firsts[i] & bit == 0 {
-                    continue;
-                }
                 let t = trigram(w0, w1, w2);
                 if filter[(t >> 58) as usize & 15] & (1 << (t & 63)) == 0 {
                     continue;
                 }
-                let Some((mut a, _)) = needles.value(needles.find(t)) else { continue };
+                let Some(&(mut a, _)) = needles.get(&t) else { continue };
                 while a != usize::MAX {
                     let key_a = key(a);
                     // The needle must follow from this word on; the words
@@ -977,52 +907,14 @@ fn mark_repeats(lines: &mut [Line], words: &RepeatWords, tables: &mut RepeatTabl
 /// The fewest words of a paragraph that can be a repeat inside a longer one.
 const MIN_NEEDLE: usize = 6;
 
-/// A map from 64-bit hashes (of a paragraph's words, of a word trigram)
-/// to two indexes, for the few dozen keys of one article: open addressing
-/// with linear probing in one vector kept between articles, at most half
-/// full. Emptied by writing only the slots this article needs, so that a
-/// long article's table costs the short ones after it nothing. (Was a hash
-/// map of the standard library: its probing by groups, entry handling and
-/// emptying cost about as much as the containment scan itself.)
-#[derive(Default)]
-struct HashSlots {
-    /// `(key, first, second)`; `first == usize::MAX` marks an empty slot.
-    slots: Vec<(u64, usize, usize)>,
-}
-
-impl HashSlots {
-    /// Empties the table and sizes it for `n` keys.
-    fn reset(&mut self, n: usize) {
-        let len = (2 * n).next_power_of_two().max(16);
-        self.slots.clear();
-        self.slots.resize(len, (0, usize::MAX, 0));
-    }
-
-    /// The slot that holds `key`, else the empty slot where it goes (there
-    /// is always one: the table is at most half full).
-    fn find(&self, key: u64) -> usize {
-        let mask = self.slots.len() - 1;
-        // A key is a hash already; the multiply spreads its bits over the
-        // slot numbers whatever they are.
-        let mut i = (key.wrapping_mul(0x9e37_79b9_7f4a_7c15) >> 32) as usize & mask;
-        loop {
-            let (k, first, _) = self.slots[i];
-            if first == usize::MAX || k == key {
-                return i;
-            }
-            i = (i + 1) & mask;
-        }
-    }
-
-    /// The value in a slot, if it holds a key.
-    fn value(&self, slot: usize) -> Option<(usize, usize)> {
-        let (_, first, second) = self.slots[slot];
-        (first != usize::MAX).then_some((first, second))
-    }
-
-    /// Puts a key and its value in a slot that [`HashSlots::find`] gave for it.
-    fn set(&mut self, slot: usize, key: u64, value: (usize, usize)) {
-        self.slots[slot] = (key, value.0, value.1);
+/// Empties a table kept between articles. Emptying a hash table writes
+/// every slot it has, so one that a long article grew is shrunk back to
+/// about what this article needs: else every short article after it pays
+/// for the long one (it cost a quarter of the repeat search on Timeline17).
+fn empty_sized<V>(map: &mut FxHashMap<u64, V>, n: usize) {
+    map.clear();
+    if map.capacity() > 4 * n + 64 {
+        map.shrink_to(2 * n);
     }
 }
 
@@ -1076,7 +968,61 @@ fn assemble(
 
 fn detect_language(text: &str) -> Option<String> {
     let sample = &text[..normalize::floor_char_boundary(text, 600)];
-    let (n_words, n_common) = count_common_words(sample.as_bytes());
+    // Fast path: English news is most of the input, and its commonest
+    // words make up a third of any English text; whatlang decides the rest.
+    let (mut n_words, mut n_common) = (0usize, 0usize);
+    // Bytes, not chars: the punctuation trimmed and the letters kept are
+    // ASCII, so the words are the same and no UTF-8 check is needed.
+    for w in sample.as_bytes().split(u8::is_ascii_whitespace).filter(|w| !w.is_empty()).take(80) {
+        n_words += 1;
+        let start = w.iter().position(|c| !c.is_ascii_punctuation()).unwrap_or(w.len());
+        let end = w.iter().rposition(|c| !c.is_ascii_punctuation()).map_or(start, |e| e + 1);
+        let w = &w[start..end.max(start)];
+        if w.len() > 5 || w.iter().any(|c| !c.is_ascii_alphabetic()) {
+            continue;
+        }
+        let mut buf = [0u8; 5];
+        buf[..w.len()].copy_from_slice(w);
+        buf.make_ascii_lowercase();
+        n_common += usize::from(matches!(
+            &buf[..w.len()],
+            b"the"
+                | b"of"
+                | b"and"
+                | b"to"
+                | b"in"
+                | b"a"
+                | b"is"
+                | b"that"
+                | b"for"
+                | b"on"
+                | b"said"
+                | b"with"
+                | b"was"
+                | b"as"
+                | b"by"
+                | b"it"
+                | b"at"
+                | b"from"
+                | b"his"
+                | b"he"
+                | b"has"
+                | b"have"
+                | b"be"
+                | b"are"
+                | b"an"
+                | b"were"
+                | b"had"
+                | b"which"
+                | b"not"
+                | b"but"
+                | b"this"
+                | b"its"
+                | b"their"
+                | b"they"
+                | b"after"
+        ));
+    }
     if n_words >= 8 && n_common * 4 >= n_words {
         return Some("eng".to_string());
     }
@@ -1094,105 +1040,6 @@ fn detect_language(text: &str) -> Option<String> {
     }
     let info = whatlang::detect(sample)?;
     info.is_reliable().then(|| info.lang().code().to_string())
-}
-
-/// The commonest words of English news, each as [`word_number`] makes it.
-const COMMON_WORDS: [u64; 35] = {
-    let words: [&[u8]; 35] = [
-        b"the", b"of", b"and", b"to", b"in", b"a", b"is", b"that", b"for", b"on", b"said", b"with",
-        b"was", b"as", b"by", b"it", b"at", b"from", b"his", b"he", b"has", b"have", b"be", b"are",
-        b"an", b"were", b"had", b"which", b"not", b"but", b"this", b"its", b"their", b"they",
-        b"after",
-    ];
-    let mut numbers = [0u64; 35];
-    let mut i = 0;
-    while i < words.len() {
-        numbers[i] = word_number(words[i]);
-        i += 1;
-    }
-    numbers
-};
-
-/// A word of at most eight bytes, none of them 0, as one number: its bytes
-/// in order, zeros after (so that two different words are two numbers).
-const fn word_number(word: &[u8]) -> u64 {
-    let mut n = 0u64;
-    let mut i = 0;
-    while i < word.len() {
-        n |= (word[i] as u64) << (8 * i);
-        i += 1;
-    }
-    n
-}
-
-/// The fast path of [`detect_language`]: of the first 80 words of `sample`
-/// (split at ASCII whitespace), how many there are and how many are one of
-/// [`COMMON_WORDS`] once their ASCII punctuation is trimmed and their
-/// letters lowercased (bytes, not chars: the punctuation trimmed and the
-/// letters kept are ASCII, so the words are the same and no UTF-8 check is
-/// needed). A word is matched as one number against the list, which the
-/// compiler sorts into a few comparisons (was: the byte strings compared
-/// one after the other).
-fn count_common_words(sample: &[u8]) -> (usize, usize) {
-    let (mut n_words, mut n_common) = (0usize, 0usize);
-    for w in sample.split(u8::is_ascii_whitespace).filter(|w| !w.is_empty()).take(80) {
-        n_words += 1;
-        let start = w.iter().position(|c| !c.is_ascii_punctuation()).unwrap_or(w.len());
-        let end = w.iter().rposition(|c| !c.is_ascii_punctuation()).map_or(start, |e| e + 1);
-        let w = &w[start..end.max(start)];
-        if w.len() > 5 || w.iter().any(|c| !c.is_ascii_alphabetic()) {
-            continue;
-        }
-        let mut buf = [0u8; 8];
-        buf[..w.len()].copy_from_slice(w);
-        // ASCII letters only: setting the 0x20 bit lowercases them, and
-        // the zeros after the word stay zeros.
-        let number = u64::from_le_bytes(buf) | (0x2020_2020_2020_2020 & word_mask(w.len()));
-        n_common += usize::from(is_common_word(number));
-    }
-    (n_words, n_common)
-}
-
-/// Whether a word's number is one of [`COMMON_WORDS`]: one slot of a
-/// table that holds each of them where a multiply sends it, no two in one
-/// slot (the multiplier is searched for when compiling), and no word in
-/// the empty slots (0 is no word).
-fn is_common_word(number: u64) -> bool {
-    let (table, multiplier) = &COMMON_TABLE;
-    number != 0 && table[(number.wrapping_mul(*multiplier) >> 56) as usize] == number
-}
-
-/// [`COMMON_WORDS`] in the slots of [`is_common_word`], and its multiplier:
-/// the first of a sequence of odd numbers that puts no two words in one
-/// slot (the build fails if none of them does).
-const COMMON_TABLE: ([u64; 256], u64) = {
-    let mut multiplier = 0x9e37_79b9_7f4a_7c15u64;
-    let mut tries = 0;
-    loop {
-        assert!(tries < 10_000, "no multiplier separates the common words");
-        let mut table = [0u64; 256];
-        let mut fits = true;
-        let mut i = 0;
-        while i < COMMON_WORDS.len() {
-            let slot = (COMMON_WORDS[i].wrapping_mul(multiplier) >> 56) as usize;
-            if table[slot] != 0 {
-                fits = false;
-                break;
-            }
-            table[slot] = COMMON_WORDS[i];
-            i += 1;
-        }
-        if fits {
-            break (table, multiplier);
-        }
-        multiplier = multiplier.wrapping_add(0x2545_f491_4f6c_dd1e);
-        tries += 1;
-    }
-};
-
-/// The low `len` bytes of a word (`len` at most 8) set.
-fn word_mask(len: usize) -> u64 {
-    u64::MAX.checked_shr(64 - 8 * len as u32).unwrap_or(0)
 }
 
 #[cfg(test)]
