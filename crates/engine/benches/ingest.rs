@@ -89,27 +89,34 @@ fn clean_and_metadata_pass(raws: &[RawArticle]) -> usize {
 }
 
 /// Reads every file, cleans it, finds its metadata and stores it, in
-/// transactions of 1,000 articles: the ingest stage alone. The store is
+/// transactions of 1,000 articles, each article inserted as soon as it is
+/// processed (as [`Ingest`] does): the ingest stage alone. The store is
 /// closed (the WAL checkpointed) inside the pass; deleting it is not.
 fn read_and_store_pass(db: &Path, inputs: &[Input]) -> usize {
     let _ = std::fs::remove_file(db);
     let mut store = Store::open(db).expect("store");
     let config = Config::default();
-    let mut batch = Vec::with_capacity(1000);
+    let mut open = 0;
     for input in inputs {
         read_input(input, &ReadConfig::default(), &mut |item| {
             if let Item::Article(raw) = item {
                 if let Ok(a) = process(raw, &config) {
-                    batch.push(a);
+                    if open == 0 {
+                        store.begin_batch().expect("begin");
+                    }
+                    store.insert_article(&a).expect("insert");
+                    open += 1;
+                    if open == 1000 {
+                        store.commit_batch().expect("commit");
+                        open = 0;
+                    }
                 }
             }
         });
-        if batch.len() >= 1000 {
-            store.insert_batch(&batch, &[]).expect("insert");
-            batch.clear();
-        }
     }
-    store.insert_batch(&batch, &[]).expect("insert");
+    if open > 0 {
+        store.commit_batch().expect("commit");
+    }
     let n = store.count().expect("count");
     drop(store);
     assert!(n > 3000);

@@ -176,10 +176,20 @@ impl IngestSummary {
 /// [`IngestConfig::batch`], so a killed run leaves every committed batch
 /// intact; copies and clustering run once, at the end, over what the run
 /// stored (and whatever an earlier killed run left unplaced).
+///
+/// Each article is inserted into the open batch as soon as it is
+/// processed, while its texts are still in the CPU's cache, and its
+/// buffers are then free for the next article (rather than a thousand
+/// articles held and inserted at once). The batch's write transaction is
+/// committed before reading an input that may block (standard input, a
+/// URL, a pipe), so a slow source never holds the store's write lock.
 pub struct Ingest<'s> {
     store: &'s mut Store,
     config: IngestConfig,
-    articles: Vec<Article>,
+    /// Articles in the open batch (none open at 0), and how many of them
+    /// were new or present; counted into the summary when committed.
+    open: usize,
+    open_inserted: Inserted,
     diagnostics: Vec<Diagnostic>,
     /// The clean texts of the articles this run committed, up to
     /// [`FRESH_TEXT_BYTES`], handed to the copies and clustering passes so
@@ -195,11 +205,11 @@ pub struct Ingest<'s> {
 impl<'s> Ingest<'s> {
     /// Starts a run into `store`.
     pub fn new(store: &'s mut Store, config: IngestConfig) -> Ingest<'s> {
-        let articles = Vec::with_capacity(config.batch.min(1 << 16));
         Ingest {
             store,
             config,
-            articles,
+            open: 0,
+            open_inserted: Inserted::default(),
             diagnostics: Vec::new(),
             fresh_texts: FreshTexts::default(),
             fresh_bytes: 0,
@@ -211,6 +221,9 @@ impl<'s> Ingest<'s> {
     /// Reads one input (a file or standard input) into the run.
     pub fn read(&mut self, input: &Input) -> crate::Result<()> {
         self.summary.inputs += 1;
+        if self.open > 0 && !may_not_block(input) {
+            self.flush()?;
+        }
         let read = self.config.read.clone();
         read_input(input, &read, &mut |item| self.add_in_reader(item));
         self.failure.take().map_or(Ok(()), Err)
@@ -242,7 +255,7 @@ impl<'s> Ingest<'s> {
 
     /// Articles processed so far, stored or waiting for the next batch.
     pub fn n_articles(&self) -> usize {
-        self.summary.added + self.summary.already_present + self.articles.len()
+        self.summary.added + self.summary.already_present + self.open
     }
 
     fn add_in_reader(&mut self, item: Item) {
@@ -252,19 +265,44 @@ impl<'s> Ingest<'s> {
                     for d in &article.diagnostics {
                         *self.summary.diagnostics.entry(d.kind.name()).or_default() += 1;
                     }
-                    self.articles.push(article);
+                    // After a failure nothing more is written.
+                    if self.failure.is_none() {
+                        if let Err(e) = self.insert(article) {
+                            self.store.rollback_batch();
+                            self.failure = Some(e);
+                        }
+                    }
                 }
                 Err(d) => self.not_ingested(d),
             },
             Item::Diagnostic(d) => self.not_ingested(d),
         }
-        // Flush inside the reader's loop: a large JSONL file commits batch
-        // by batch. After a failure nothing more is written.
-        if self.articles.len() >= self.config.batch && self.failure.is_none() {
-            if let Err(e) = self.flush() {
-                self.failure = Some(e);
-            }
+    }
+
+    /// Inserts one article into the open batch (opening one if needed),
+    /// keeps its clean text for the copies and clustering passes, and
+    /// commits the batch when it is full: a large JSONL file commits batch
+    /// by batch.
+    fn insert(&mut self, article: Article) -> crate::Result<()> {
+        if self.open == 0 {
+            self.store.begin_batch()?;
         }
+        self.open += 1;
+        if self.store.insert_article(&article)? {
+            self.open_inserted.added += 1;
+        } else {
+            self.open_inserted.present += 1;
+        }
+        // Past the budget the texts are let go, and read back from the
+        // store: a run of millions of articles must not hold them all.
+        if self.fresh_bytes + article.text.len() <= FRESH_TEXT_BYTES {
+            self.fresh_bytes += article.text.len();
+            self.fresh_texts.insert(article.id, article.text);
+        }
+        if self.open >= self.config.batch {
+            self.flush()?;
+        }
+        Ok(())
     }
 
     fn not_ingested(&mut self, d: Diagnostic) {
@@ -279,19 +317,29 @@ impl<'s> Ingest<'s> {
         self.diagnostics.push(d);
     }
 
+    /// Commits the open batch, with the diagnostics gathered since the
+    /// last one.
     fn flush(&mut self) -> crate::Result<()> {
-        let Inserted { added, present } =
-            self.store.insert_batch(&self.articles, &self.diagnostics)?;
+        if self.open == 0 && self.diagnostics.is_empty() {
+            return Ok(());
+        }
+        let result = (|| {
+            if self.open == 0 {
+                self.store.begin_batch()?;
+            }
+            for d in &self.diagnostics {
+                self.store.insert_diagnostic(d)?;
+            }
+            self.store.commit_batch()
+        })();
+        if let Err(e) = result {
+            self.store.rollback_batch();
+            return Err(e);
+        }
+        let Inserted { added, present } = std::mem::take(&mut self.open_inserted);
         self.summary.added += added;
         self.summary.already_present += present;
-        // Past the budget the texts are let go, and read back from the
-        // store: a run of millions of articles must not hold them all.
-        for article in self.articles.drain(..) {
-            if self.fresh_bytes + article.text.len() <= FRESH_TEXT_BYTES {
-                self.fresh_bytes += article.text.len();
-                self.fresh_texts.insert(article.id, article.text);
-            }
-        }
+        self.open = 0;
         self.diagnostics.clear();
         Ok(())
     }
@@ -300,12 +348,34 @@ impl<'s> Ingest<'s> {
     /// everything stored, places them into events and stories, and says
     /// what the run did.
     pub fn finish(mut self) -> crate::Result<IngestSummary> {
+        if let Some(e) = self.failure.take() {
+            return Err(e);
+        }
         self.flush()?;
         // Copies are found over the whole store, so a new article is
         // compared with everything ingested before.
         self.store.refresh_copies_with(&self.config.copies, &self.fresh_texts)?;
         cluster_stored(self.store, &self.config.cluster, &self.fresh_texts)?;
-        Ok(self.summary)
+        Ok(std::mem::take(&mut self.summary))
+    }
+}
+
+impl Drop for Ingest<'_> {
+    /// A run dropped before [`Ingest::finish`] (after an error) stores
+    /// nothing of its open batch, and leaves the store usable.
+    fn drop(&mut self) {
+        if self.open > 0 {
+            self.store.rollback_batch();
+        }
+    }
+}
+
+/// True for an input whose reading cannot stall: a regular file (not
+/// standard input, a URL, or a pipe or device named by its path).
+fn may_not_block(input: &Input) -> bool {
+    match input {
+        Input::File(path) => std::fs::metadata(path).is_ok_and(|m| m.is_file()),
+        Input::Stdin | Input::Url(_) => false,
     }
 }
 
@@ -420,6 +490,43 @@ mod tests {
             ingest.read_bytes(name, body.as_bytes()).unwrap();
         }
         ingest.finish().unwrap()
+    }
+
+    #[test]
+    fn only_regular_files_are_read_with_a_batch_open() {
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("a.txt");
+        std::fs::write(&file, "Ferry strike halts crossings\n").unwrap();
+        assert!(may_not_block(&Input::File(file)));
+        assert!(!may_not_block(&Input::File(dir.path().to_path_buf())));
+        assert!(!may_not_block(&Input::File("/dev/null".into())));
+        assert!(!may_not_block(&Input::Stdin));
+        assert!(!may_not_block(&Input::Url("https://example.org/feed".into())));
+    }
+
+    /// The open batch is committed before an input that may block is read,
+    /// so another connection sees it (and may write) meanwhile; a run
+    /// dropped unfinished stores nothing of its open batch.
+    #[test]
+    fn a_batch_is_committed_before_a_blocking_input_and_dropped_with_the_run() {
+        let dir = tempfile::tempdir().unwrap();
+        let db = dir.path().join("s.db");
+        let mut store = Store::open(&db).unwrap();
+        let mut ingest = Ingest::new(&mut store, IngestConfig::default());
+        ingest
+            .read_bytes("a.txt", b"Ferry strike halts crossings\n\nThe crews walked out.\n")
+            .unwrap();
+        assert_eq!(Store::open_read_only(&db).unwrap().count().unwrap(), 0, "the batch is open");
+        ingest.read(&Input::File("/dev/null".into())).unwrap();
+        assert_eq!(Store::open_read_only(&db).unwrap().count().unwrap(), 1, "committed first");
+        ingest
+            .read_bytes("b.txt", b"Council approves the budget\n\nThe vote came late.\n")
+            .unwrap();
+        drop(ingest);
+        assert_eq!(store.count().unwrap(), 1, "the open batch went with the run");
+        let summary = run(&mut store, &[("c.txt", "Mayor opens the library\n\nReaders queued.\n")]);
+        assert_eq!(summary.added, 1);
+        assert_eq!(store.count().unwrap(), 2);
     }
 
     #[test]

@@ -214,6 +214,9 @@ impl Store {
 
     fn init(&self) -> Result<()> {
         let c = &self.conn;
+        // First: opening a store while an ingest has a batch open waits
+        // for its commit (the pragmas below may need the lock too).
+        c.busy_timeout(std::time::Duration::from_secs(10)).map_err(|e| self.err(e))?;
         // Large pages for a new store (a no-op on an existing one): an
         // article is about 14 KB of raw and clean text, which on 4 KiB pages
         // spills over a chain of overflow pages, each allocated, zeroed,
@@ -226,7 +229,6 @@ impl Store {
         // every checkpoint and never corrupts the file on a crash.
         c.pragma_update(None, "journal_mode", "WAL").map_err(|e| self.err(e))?;
         c.pragma_update(None, "synchronous", "NORMAL").map_err(|e| self.err(e))?;
-        c.busy_timeout(std::time::Duration::from_secs(10)).map_err(|e| self.err(e))?;
         let found = self.schema_version()?;
         if let Some(found) = found {
             if !(OLDEST_UPGRADABLE..=SCHEMA_VERSION).contains(&found) {
@@ -320,73 +322,113 @@ impl Store {
         articles: &[Article],
         diagnostics: &[Diagnostic],
     ) -> Result<Inserted> {
-        let path = self.path.clone();
-        let tx = self.conn.transaction().map_err(|e| store_err(&path, e))?;
+        self.begin_batch()?;
         let mut inserted = Inserted::default();
-        {
-            let mut insert = tx
-                .prepare_cached(
-                    "INSERT OR IGNORE INTO articles (id, input_path, input_record, format, title, outlet,
-                     original_outlet, author, published, published_source, language, url, raw, text,
-                     offsets, diagnostics, modified, fetched)
-                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16,
-                     ?17, ?18)",
-                )
-                .map_err(|e| store_err(&path, e))?;
+        let result = (|| {
             for a in articles {
-                use rusqlite::types::{ToSqlOutput, ValueRef};
-                let diags = serde_json::to_string(&a.diagnostics)?;
-                let patch = encode_text(&a.raw, &a.text, &a.offsets);
-                let text = match &patch {
-                    Some(patch) => ToSqlOutput::Borrowed(ValueRef::Blob(patch)),
-                    None => ToSqlOutput::Borrowed(ValueRef::Text(a.text.as_bytes())),
-                };
-                let n = insert
-                    .execute(params![
-                        a.id.to_string(),
-                        a.origin.path,
-                        a.origin.record.map(|r| r as i64),
-                        a.format.name(),
-                        a.title,
-                        a.outlet,
-                        a.original_outlet,
-                        a.author,
-                        a.published.map(|d| d.to_string()),
-                        a.published_source.map(DateSource::name),
-                        a.language,
-                        a.url,
-                        a.raw,
-                        text,
-                        encode_offsets(&a.offsets),
-                        diags,
-                        a.modified.map(|d| d.to_string()),
-                        a.fetched.map(|d| d.to_string()),
-                    ])
-                    .map_err(|e| store_err(&path, e))?;
-                if n == 1 {
+                if self.insert_article(a)? {
                     inserted.added += 1;
                 } else {
                     inserted.present += 1;
                 }
             }
-            let mut insert_diag = tx
-                .prepare_cached(
-                    "INSERT INTO diagnostics (input_path, input_record, kind, message) VALUES (?1, ?2, ?3, ?4)",
-                )
-                .map_err(|e| store_err(&path, e))?;
             for d in diagnostics {
-                insert_diag
-                    .execute(params![
-                        d.origin.path,
-                        d.origin.record.map(|r| r as i64),
-                        d.kind.name(),
-                        d.message
-                    ])
-                    .map_err(|e| store_err(&path, e))?;
+                self.insert_diagnostic(d)?;
+            }
+            self.commit_batch()
+        })();
+        match result {
+            Ok(()) => Ok(inserted),
+            Err(e) => {
+                self.rollback_batch();
+                Err(e)
             }
         }
-        tx.commit().map_err(|e| store_err(&path, e))?;
-        Ok(inserted)
+    }
+
+    /// Opens a write transaction for [`Store::insert_article`] and
+    /// [`Store::insert_diagnostic`]; [`Store::commit_batch`] commits it. A
+    /// store dropped (or a process killed) with a batch open loses only
+    /// that batch.
+    pub fn begin_batch(&mut self) -> Result<()> {
+        self.conn.execute_batch("BEGIN").map_err(|e| self.err(e))
+    }
+
+    /// Commits the batch opened by [`Store::begin_batch`].
+    pub fn commit_batch(&mut self) -> Result<()> {
+        self.conn.execute_batch("COMMIT").map_err(|e| self.err(e))
+    }
+
+    /// Drops the open batch, if any (after an error inside it).
+    pub fn rollback_batch(&mut self) {
+        if !self.conn.is_autocommit() {
+            // Nothing to add to the error that ended the batch.
+            let _ = self.conn.execute_batch("ROLLBACK");
+        }
+    }
+
+    /// Stores one article inside the open batch; false when its content
+    /// was stored already (ingest is idempotent).
+    pub fn insert_article(&mut self, a: &Article) -> Result<bool> {
+        use rusqlite::types::{ToSqlOutput, ValueRef};
+        let mut insert = self
+            .conn
+            .prepare_cached(
+                "INSERT OR IGNORE INTO articles (id, input_path, input_record, format, title, outlet,
+                 original_outlet, author, published, published_source, language, url, raw, text,
+                 offsets, diagnostics, modified, fetched)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16,
+                 ?17, ?18)",
+            )
+            .map_err(|e| store_err(&self.path, e))?;
+        let diags = serde_json::to_string(&a.diagnostics)?;
+        let patch = encode_text(&a.raw, &a.text, &a.offsets);
+        let text = match &patch {
+            Some(patch) => ToSqlOutput::Borrowed(ValueRef::Blob(patch)),
+            None => ToSqlOutput::Borrowed(ValueRef::Text(a.text.as_bytes())),
+        };
+        let n = insert
+            .execute(params![
+                a.id.to_string(),
+                a.origin.path,
+                a.origin.record.map(|r| r as i64),
+                a.format.name(),
+                a.title,
+                a.outlet,
+                a.original_outlet,
+                a.author,
+                a.published.map(|d| d.to_string()),
+                a.published_source.map(DateSource::name),
+                a.language,
+                a.url,
+                a.raw,
+                text,
+                encode_offsets(&a.offsets),
+                diags,
+                a.modified.map(|d| d.to_string()),
+                a.fetched.map(|d| d.to_string()),
+            ])
+            .map_err(|e| store_err(&self.path, e))?;
+        Ok(n == 1)
+    }
+
+    /// Stores one diagnostic inside the open batch.
+    pub fn insert_diagnostic(&mut self, d: &Diagnostic) -> Result<()> {
+        let mut insert = self
+            .conn
+            .prepare_cached(
+                "INSERT INTO diagnostics (input_path, input_record, kind, message) VALUES (?1, ?2, ?3, ?4)",
+            )
+            .map_err(|e| store_err(&self.path, e))?;
+        insert
+            .execute(params![
+                d.origin.path,
+                d.origin.record.map(|r| r as i64),
+                d.kind.name(),
+                d.message
+            ])
+            .map_err(|e| store_err(&self.path, e))?;
+        Ok(())
     }
 
     /// Finds the copies of newly stored articles and regroups what they
