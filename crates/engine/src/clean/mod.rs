@@ -781,23 +781,29 @@ fn mark_repeats(lines: &mut [Line], words: &mut RepeatWords, tables: &mut Repeat
     let RepeatTables { keys, first_seen, repeat_of, needles, next_needle } = tables;
     let n_hashes = words.hashes.len();
     keys.clear();
+    // Whether the last paragraph's words are a copy at the end of `hashes`.
+    let mut copied = false;
     for (i, line) in lines.iter().enumerate() {
         let own = words.lines[i].start as usize..words.lines[i].end as usize;
         match line.fate {
-            Fate::Body => keys.push((i, own)),
+            Fate::Body => {
+                keys.push((i, own));
+                copied = false;
+            }
             Fate::Joined => {
                 let Some((_, key)) = keys.last_mut() else { continue };
                 if own.is_empty() {
                     // No words to add.
-                } else if key.end == own.start {
+                } else if !copied && key.end == own.start {
                     // The line's words follow the paragraph's in place.
                     key.end = own.end;
                 } else {
-                    if key.start < n_hashes {
-                        // Not copied yet: the paragraph so far goes to the end.
+                    if !copied {
+                        // The paragraph so far goes to the end.
                         let start = words.hashes.len();
                         words.hashes.extend_from_within(key.clone());
                         *key = start..words.hashes.len();
+                        copied = true;
                     }
                     // The copied paragraph is the last thing in `hashes`.
                     words.hashes.extend_from_within(own);

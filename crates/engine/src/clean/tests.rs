@@ -224,3 +224,138 @@ proptest! {
         prop_assert!(key.iter().all(|&k| k == key_byte(c)));
     }
 }
+
+/// The repeat search as it was on main before session 10 (the paragraphs'
+/// words copied into one vector, one hash chain through every word, hash
+/// maps), the reference of `mark_repeats_is_the_reference`.
+fn mark_repeats_reference(lines: &mut [Line], words: &RepeatWords) {
+    use std::collections::hash_map::Entry;
+    use std::collections::HashMap;
+    let mut para_words: Vec<u64> = Vec::new();
+    let mut keys: Vec<(usize, Range<usize>)> = Vec::new();
+    for (i, line) in lines.iter().enumerate() {
+        let own = &words.hashes[words.lines[i].start as usize..words.lines[i].end as usize];
+        match line.fate {
+            Fate::Body => {
+                let start = para_words.len();
+                para_words.extend_from_slice(own);
+                keys.push((i, start..para_words.len()));
+            }
+            Fate::Joined => {
+                if let Some((_, key)) = keys.last_mut() {
+                    para_words.extend_from_slice(own);
+                    key.end = para_words.len();
+                }
+            }
+            _ => {}
+        }
+    }
+    let key = |k: usize| &para_words[keys[k].1.clone()];
+    let mut first_seen: HashMap<u64, usize> = HashMap::new();
+    let mut repeat_of: Vec<Option<usize>> = vec![None; keys.len()];
+    for (k, of) in repeat_of.iter_mut().enumerate() {
+        let words = key(k);
+        if words.is_empty() {
+            continue;
+        }
+        let hash = words.iter().fold(words.len() as u64, |h, &w| fold_word(h, w));
+        match first_seen.entry(hash) {
+            Entry::Occupied(first) => {
+                let first = *first.get();
+                let first = if key(first) == words {
+                    Some(first)
+                } else {
+                    (0..k).find(|&j| key(j) == words)
+                };
+                *of = first.map(|j| keys[j].0);
+            }
+            Entry::Vacant(slot) => {
+                slot.insert(k);
+            }
+        }
+    }
+    let trigram = |a: u64, b: u64, c: u64| a ^ b.rotate_left(21) ^ c.rotate_left(42);
+    let mut needles: HashMap<u64, Vec<usize>> = HashMap::new();
+    for (a, of) in repeat_of.iter().enumerate() {
+        if of.is_none() && key(a).len() >= MIN_NEEDLE {
+            needles.entry(trigram(key(a)[0], key(a)[1], key(a)[2])).or_default().push(a);
+        }
+    }
+    for b in 0..keys.len() {
+        if repeat_of[b].is_some() || key(b).len() <= MIN_NEEDLE {
+            continue;
+        }
+        let key_b = key(b);
+        for at in 0..=key_b.len() - MIN_NEEDLE {
+            let t = trigram(key_b[at], key_b[at + 1], key_b[at + 2]);
+            for &a in needles.get(&t).map_or(&[][..], |v| v.as_slice()) {
+                let key_a = key(a);
+                if a != b
+                    && repeat_of[a].is_none()
+                    && key_b.len() > key_a.len()
+                    && key_b[at..].starts_with(key_a)
+                {
+                    repeat_of[a] = Some(keys[b].0);
+                }
+            }
+        }
+    }
+    for (k, &of) in repeat_of.iter().enumerate() {
+        if let Some(of) = of {
+            let line = keys[k].0;
+            let of_number = lines[of].number;
+            lines[line].fate = Fate::Repeat(of_number);
+            for next in lines[line + 1..].iter_mut() {
+                match next.fate {
+                    Fate::Joined => next.fate = Fate::Repeat(of_number),
+                    Fate::Blank => {}
+                    _ => break,
+                }
+            }
+        }
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(4096))]
+
+    /// The repeat search finds what the reference finds, on lines of few
+    /// distinct words (so that equal and contained paragraphs are common),
+    /// with dropped lines between joined ones, and one line's words moved
+    /// to the end as a dateline's are.
+    #[test]
+    fn mark_repeats_is_the_reference(
+        spec in proptest::collection::vec(
+            (0..5u8, proptest::collection::vec(1..4u64, 0..12)),
+            1..24,
+        ),
+        moved in proptest::option::of(0..24usize),
+    ) {
+        let fates = [Fate::Body, Fate::Body, Fate::Joined, Fate::Blank, Fate::Label];
+        let mut words = RepeatWords::default();
+        let mut lines = Vec::new();
+        for (i, (fate, line_words)) in spec.iter().enumerate() {
+            let start = words.hashes.len() as u32;
+            words.hashes.extend(line_words.iter().map(|&w| w.wrapping_mul(0x9e37_79b9_7f4a_7c15)));
+            words.lines.push(start..words.hashes.len() as u32);
+            let fate = fates[*fate as usize];
+            lines.push(Line { number: i as u32 + 1, span: 0..0, fate, repaired: 0..0 });
+        }
+        if let Some(i) = moved.filter(|&i| i < lines.len()) {
+            // A dateline's words: the line's words after its first, again at the end.
+            let own = words.lines[i].clone();
+            let from = words.hashes.len() as u32;
+            let tail: Vec<u64> =
+                words.hashes[own.start as usize..own.end as usize].iter().skip(1).copied().collect();
+            words.hashes.extend(tail);
+            words.lines[i] = from..words.hashes.len() as u32;
+        }
+        let mut expected = lines.clone();
+        mark_repeats_reference(&mut expected, &words);
+        let n_hashes = words.hashes.len();
+        mark_repeats(&mut lines, &mut words, &mut RepeatTables::default());
+        prop_assert_eq!(words.hashes.len(), n_hashes);
+        let fates = |ls: &[Line]| ls.iter().map(|l| l.fate).collect::<Vec<_>>();
+        prop_assert_eq!(fates(&lines), fates(&expected));
+    }
+}
