@@ -257,6 +257,27 @@ const FIRST_WORDS: &[&str] = &[
     "you",
 ];
 
+/// [`FIRST_WORDS`] as numbers, in the same order: each word's bytes,
+/// zero-padded to sixteen, read big-endian (a lookup then compares
+/// numbers, where comparing strings called `memcmp` at every step of the
+/// search, a tenth of the time of `classify`).
+static FIRST_KEYS: [u128; FIRST_WORDS.len()] = {
+    let mut keys = [0; FIRST_WORDS.len()];
+    let mut i = 0;
+    while i < keys.len() {
+        let word = FIRST_WORDS[i].as_bytes();
+        let mut bytes = [0u8; 16];
+        let mut j = 0;
+        while j < word.len() {
+            bytes[j] = word[j];
+            j += 1;
+        }
+        keys[i] = u128::from_be_bytes(bytes);
+        i += 1;
+    }
+    keys
+};
+
 /// True when the line holds one of the words the unanchored patterns
 /// need somewhere, "follow" or "rights reserved" (any ASCII case): a
 /// look at the few bytes that can start one, no automaton to set up for a
@@ -296,9 +317,8 @@ fn may_match(line: &str) -> bool {
         let mut word = [0u8; 16];
         if n <= word.len() {
             word[..n].copy_from_slice(&bytes[..n]);
-            word[..n].make_ascii_lowercase();
-            let word = std::str::from_utf8(&word[..n]).unwrap_or("");
-            if FIRST_WORDS.binary_search(&word).is_ok() {
+            word.make_ascii_lowercase();
+            if FIRST_KEYS.binary_search(&u128::from_be_bytes(word)).is_ok() {
                 return true;
             }
         }
@@ -357,6 +377,27 @@ mod tests {
     #[test]
     fn first_words_are_sorted() {
         assert!(FIRST_WORDS.windows(2).all(|w| w[0] < w[1]));
+        assert!(FIRST_WORDS.iter().all(|w| w.len() <= 16 && w.bytes().all(|c| c != 0)));
+        assert!(FIRST_KEYS.windows(2).all(|k| k[0] < k[1]));
+        for word in FIRST_WORDS {
+            let mut bytes = [0u8; 16];
+            bytes[..word.len()].copy_from_slice(word.as_bytes());
+            assert!(FIRST_KEYS.binary_search(&u128::from_be_bytes(bytes)).is_ok(), "{word}");
+        }
+    }
+
+    proptest::proptest! {
+        /// The numbers find what the strings find (the words of the
+        /// table: see `first_words_are_sorted`).
+        #[test]
+        fn first_keys_are_first_words(word in "[a-z]{1,16}") {
+            let mut bytes = [0u8; 16];
+            bytes[..word.len()].copy_from_slice(word.as_bytes());
+            proptest::prop_assert_eq!(
+                FIRST_KEYS.binary_search(&u128::from_be_bytes(bytes)).is_ok(),
+                FIRST_WORDS.binary_search(&word.as_str()).is_ok()
+            );
+        }
     }
 
     proptest::proptest! {

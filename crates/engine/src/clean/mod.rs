@@ -179,10 +179,8 @@ impl Scratch {
     /// thread does not keep them for the rest of its life.
     fn trim(&mut self) {
         const MAX_BYTES: usize = 4 << 20;
-        let bytes = self.runs.capacity() * 8
-            + self.words.hashes.capacity() * 8
-            + self.key_bytes.capacity()
-            + self.repeats.para_words.capacity() * 8;
+        let bytes =
+            self.runs.capacity() * 8 + self.words.hashes.capacity() * 8 + self.key_bytes.capacity();
         if bytes > MAX_BYTES {
             *self = Scratch::default();
         }
@@ -618,9 +616,7 @@ struct RepeatWords {
 /// The tables of [`mark_repeats`], kept between articles.
 #[derive(Default)]
 struct RepeatTables {
-    /// Each kept paragraph's words, its lines' words one after the other.
-    para_words: Vec<u64>,
-    /// Each kept paragraph's first line and range of `para_words`.
+    /// Each kept paragraph's first line and range of [`RepeatWords::hashes`].
     keys: Vec<(usize, Range<usize>)>,
     first_seen: FxHashMap<u64, usize>,
     repeat_of: Vec<Option<usize>>,
@@ -774,30 +770,51 @@ fn key_bytes(text: &str, scratch: &mut Vec<u8>) -> usize {
 /// Marks paragraphs with the same words as an earlier one, or whose words
 /// run inside a longer one (six words or more), as repeats; the first, or
 /// the longer, is kept.
-fn mark_repeats(lines: &mut [Line], words: &RepeatWords, tables: &mut RepeatTables) {
-    let RepeatTables { para_words, keys, first_seen, repeat_of, needles, next_needle } = tables;
-    // Each kept paragraph's words, its lines' words one after the other.
-    para_words.clear();
-    para_words.reserve(words.hashes.len());
+///
+/// A paragraph's words are a range of `words.hashes`: most paragraphs are
+/// one line, or lines whose words lie one after the other there, and need
+/// no copy (copying every kept word was about a tenth of the repeat
+/// search's time). The words of a paragraph whose lines do not (a line dropped
+/// between them, or a dateline's words hashed again at the end) are
+/// copied after all the lines' words, and taken off again at the end.
+fn mark_repeats(lines: &mut [Line], words: &mut RepeatWords, tables: &mut RepeatTables) {
+    let RepeatTables { keys, first_seen, repeat_of, needles, next_needle } = tables;
+    let n_hashes = words.hashes.len();
     keys.clear();
+    // Whether the last paragraph's words are a copy at the end of `hashes`.
+    let mut copied = false;
     for (i, line) in lines.iter().enumerate() {
-        let own = &words.hashes[words.lines[i].start as usize..words.lines[i].end as usize];
+        let own = words.lines[i].start as usize..words.lines[i].end as usize;
         match line.fate {
             Fate::Body => {
-                let start = para_words.len();
-                para_words.extend_from_slice(own);
-                keys.push((i, start..para_words.len()));
+                keys.push((i, own));
+                copied = false;
             }
             Fate::Joined => {
-                if let Some((_, key)) = keys.last_mut() {
-                    para_words.extend_from_slice(own);
-                    key.end = para_words.len();
+                let Some((_, key)) = keys.last_mut() else { continue };
+                if own.is_empty() {
+                    // No words to add.
+                } else if !copied && key.end == own.start {
+                    // The line's words follow the paragraph's in place.
+                    key.end = own.end;
+                } else {
+                    if !copied {
+                        // The paragraph so far goes to the end.
+                        let start = words.hashes.len();
+                        words.hashes.extend_from_within(key.clone());
+                        *key = start..words.hashes.len();
+                        copied = true;
+                    }
+                    // The copied paragraph is the last thing in `hashes`.
+                    words.hashes.extend_from_within(own);
+                    key.end = words.hashes.len();
                 }
             }
             _ => {}
         }
     }
-    let key = |k: usize| &para_words[keys[k].1.clone()];
+    let hashes = &words.hashes[..];
+    let key = |k: usize| &hashes[keys[k].1.clone()];
     // Equal paragraphs: keyed by a hash of their words, checked word by word.
     empty_sized(first_seen, keys.len());
     first_seen.reserve(keys.len());
@@ -808,7 +825,7 @@ fn mark_repeats(lines: &mut [Line], words: &RepeatWords, tables: &mut RepeatTabl
         if words.is_empty() {
             continue;
         }
-        let hash = words.iter().fold(words.len() as u64, |h, &w| fold_word(h, w));
+        let hash = paragraph_hash(words);
         match first_seen.entry(hash) {
             Entry::Occupied(first) => {
                 let first = *first.get();
@@ -829,17 +846,18 @@ fn mark_repeats(lines: &mut [Line], words: &RepeatWords, tables: &mut RepeatTabl
     // Containment: a paragraph of six words or more inside a longer one.
     // Index the needles by their first word trigram, then walk every
     // paragraph's trigrams once: near-linear in the length of the article.
-    // A trigram is looked up only when its bit is set in a small filter of
-    // the needles' trigrams; the needles of one trigram are chained in order.
+    // A trigram is looked up only when its bit is set in a filter of 4,096
+    // bits of the needles' trigrams (with 1,024, a long article's lookups
+    // were mostly false hits); the needles of one trigram are chained in order.
     let trigram = |a: u64, b: u64, c: u64| a ^ b.rotate_left(21) ^ c.rotate_left(42);
     empty_sized(needles, keys.len());
     next_needle.clear();
     next_needle.resize(keys.len(), usize::MAX);
-    let mut filter = [0u64; 16];
+    let mut filter = [0u64; 64];
     for (a, of) in repeat_of.iter().enumerate() {
         if of.is_none() && key(a).len() >= MIN_NEEDLE {
             let t = trigram(key(a)[0], key(a)[1], key(a)[2]);
-            filter[(t >> 58) as usize & 15] |= 1 << (t & 63);
+            filter[(t >> 58) as usize] |= 1 << (t & 63);
             match needles.entry(t) {
                 Entry::Occupied(mut chain) => {
                     next_needle[chain.get().1] = a;
@@ -868,7 +886,7 @@ fn mark_repeats(lines: &mut [Line], words: &RepeatWords, tables: &mut RepeatTabl
             let words = key_b[..n].iter().zip(&key_b[1..]).zip(&key_b[2..]);
             for (at, ((&w0, &w1), &w2)) in words.enumerate() {
                 let t = trigram(w0, w1, w2);
-                if filter[(t >> 58) as usize & 15] & (1 << (t & 63)) == 0 {
+                if filter[(t >> 58) as usize] & (1 << (t & 63)) == 0 {
                     continue;
                 }
                 let Some(&(mut a, _)) = needles.get(&t) else { continue };
@@ -902,6 +920,25 @@ fn mark_repeats(lines: &mut [Line], words: &RepeatWords, tables: &mut RepeatTabl
             }
         }
     }
+    words.hashes.truncate(n_hashes);
+}
+
+/// The hash of a paragraph's words and their number: four words at a time
+/// in four lanes, so that the multiplies of one word do not wait for those
+/// of the word before (a single chain through every word of the article was
+/// a tenth of the repeat search's time).
+fn paragraph_hash(words: &[u64]) -> u64 {
+    let mut lanes = [words.len() as u64, 1, 2, 3];
+    let mut fours = words.chunks_exact(4);
+    for four in &mut fours {
+        for (lane, &w) in lanes.iter_mut().zip(four) {
+            *lane = fold_word(*lane, w);
+        }
+    }
+    for (lane, &w) in lanes.iter_mut().zip(fours.remainder()) {
+        *lane = fold_word(*lane, w);
+    }
+    lanes.iter().fold(0, |h, &lane| fold_word(h, lane))
 }
 
 /// The fewest words of a paragraph that can be a repeat inside a longer one.
@@ -954,7 +991,11 @@ fn assemble(
         let start = starts[i];
         let base = text.len();
         let line_runs = &runs[line_runs[i] as usize..line_runs[i + 1] as usize];
-        let first = line_runs.partition_point(|&(c, _)| c as usize <= start).saturating_sub(1);
+        // The run holding `start`: the first one but after a dateline, so
+        // counted from the front (a binary search's unpredictable branches
+        // cost more over a line's few runs).
+        let first =
+            line_runs.iter().take_while(|&&(c, _)| c as usize <= start).count().saturating_sub(1);
         for (k, &(c, r)) in line_runs.iter().enumerate().skip(first) {
             let c = c as usize;
             let (c, r) =
@@ -973,7 +1014,9 @@ fn detect_language(text: &str) -> Option<String> {
     let (mut n_words, mut n_common) = (0usize, 0usize);
     // Bytes, not chars: the punctuation trimmed and the letters kept are
     // ASCII, so the words are the same and no UTF-8 check is needed.
-    for w in sample.as_bytes().split(u8::is_ascii_whitespace).filter(|w| !w.is_empty()).take(80) {
+    const MAX_WORDS: usize = 80;
+    let words = sample.as_bytes().split(u8::is_ascii_whitespace).filter(|w| !w.is_empty());
+    for w in words.take(MAX_WORDS) {
         n_words += 1;
         let start = w.iter().position(|c| !c.is_ascii_punctuation()).unwrap_or(w.len());
         let end = w.iter().rposition(|c| !c.is_ascii_punctuation()).map_or(start, |e| e + 1);
@@ -1022,6 +1065,12 @@ fn detect_language(text: &str) -> Option<String> {
                 | b"they"
                 | b"after"
         ));
+        // Common words a fourth of the most words there can be: the test
+        // below holds whatever the rest of the sample is (most English
+        // articles get here after about 60 words).
+        if n_common * 4 >= MAX_WORDS {
+            return Some("eng".to_string());
+        }
     }
     if n_words >= 8 && n_common * 4 >= n_words {
         return Some("eng".to_string());

@@ -224,3 +224,237 @@ proptest! {
         prop_assert!(key.iter().all(|&k| k == key_byte(c)));
     }
 }
+
+/// The repeat search as it was on main before session 10 (the paragraphs'
+/// words copied into one vector, one hash chain through every word, hash
+/// maps), the reference of `mark_repeats_is_the_reference`.
+fn mark_repeats_reference(lines: &mut [Line], words: &RepeatWords) {
+    use std::collections::hash_map::Entry;
+    use std::collections::HashMap;
+    let mut para_words: Vec<u64> = Vec::new();
+    let mut keys: Vec<(usize, Range<usize>)> = Vec::new();
+    for (i, line) in lines.iter().enumerate() {
+        let own = &words.hashes[words.lines[i].start as usize..words.lines[i].end as usize];
+        match line.fate {
+            Fate::Body => {
+                let start = para_words.len();
+                para_words.extend_from_slice(own);
+                keys.push((i, start..para_words.len()));
+            }
+            Fate::Joined => {
+                if let Some((_, key)) = keys.last_mut() {
+                    para_words.extend_from_slice(own);
+                    key.end = para_words.len();
+                }
+            }
+            _ => {}
+        }
+    }
+    let key = |k: usize| &para_words[keys[k].1.clone()];
+    let mut first_seen: HashMap<u64, usize> = HashMap::new();
+    let mut repeat_of: Vec<Option<usize>> = vec![None; keys.len()];
+    for (k, of) in repeat_of.iter_mut().enumerate() {
+        let words = key(k);
+        if words.is_empty() {
+            continue;
+        }
+        let hash = words.iter().fold(words.len() as u64, |h, &w| fold_word(h, w));
+        match first_seen.entry(hash) {
+            Entry::Occupied(first) => {
+                let first = *first.get();
+                let first = if key(first) == words {
+                    Some(first)
+                } else {
+                    (0..k).find(|&j| key(j) == words)
+                };
+                *of = first.map(|j| keys[j].0);
+            }
+            Entry::Vacant(slot) => {
+                slot.insert(k);
+            }
+        }
+    }
+    let trigram = |a: u64, b: u64, c: u64| a ^ b.rotate_left(21) ^ c.rotate_left(42);
+    let mut needles: HashMap<u64, Vec<usize>> = HashMap::new();
+    for (a, of) in repeat_of.iter().enumerate() {
+        if of.is_none() && key(a).len() >= MIN_NEEDLE {
+            needles.entry(trigram(key(a)[0], key(a)[1], key(a)[2])).or_default().push(a);
+        }
+    }
+    for b in 0..keys.len() {
+        if repeat_of[b].is_some() || key(b).len() <= MIN_NEEDLE {
+            continue;
+        }
+        let key_b = key(b);
+        for at in 0..=key_b.len() - MIN_NEEDLE {
+            let t = trigram(key_b[at], key_b[at + 1], key_b[at + 2]);
+            for &a in needles.get(&t).map_or(&[][..], |v| v.as_slice()) {
+                let key_a = key(a);
+                if a != b
+                    && repeat_of[a].is_none()
+                    && key_b.len() > key_a.len()
+                    && key_b[at..].starts_with(key_a)
+                {
+                    repeat_of[a] = Some(keys[b].0);
+                }
+            }
+        }
+    }
+    for (k, &of) in repeat_of.iter().enumerate() {
+        if let Some(of) = of {
+            let line = keys[k].0;
+            let of_number = lines[of].number;
+            lines[line].fate = Fate::Repeat(of_number);
+            for next in lines[line + 1..].iter_mut() {
+                match next.fate {
+                    Fate::Joined => next.fate = Fate::Repeat(of_number),
+                    Fate::Blank => {}
+                    _ => break,
+                }
+            }
+        }
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(4096))]
+
+    /// The repeat search finds what the reference finds, on lines of few
+    /// distinct words (so that equal and contained paragraphs are common),
+    /// with dropped lines between joined ones, and one line's words moved
+    /// to the end as a dateline's are.
+    #[test]
+    fn mark_repeats_is_the_reference(
+        spec in proptest::collection::vec(
+            (0..5u8, proptest::collection::vec(1..4u64, 0..12)),
+            1..24,
+        ),
+        moved in proptest::option::of(0..24usize),
+    ) {
+        let fates = [Fate::Body, Fate::Body, Fate::Joined, Fate::Blank, Fate::Label];
+        let mut words = RepeatWords::default();
+        let mut lines = Vec::new();
+        for (i, (fate, line_words)) in spec.iter().enumerate() {
+            let start = words.hashes.len() as u32;
+            words.hashes.extend(line_words.iter().map(|&w| w.wrapping_mul(0x9e37_79b9_7f4a_7c15)));
+            words.lines.push(start..words.hashes.len() as u32);
+            let fate = fates[*fate as usize];
+            lines.push(Line { number: i as u32 + 1, span: 0..0, fate, repaired: 0..0 });
+        }
+        if let Some(i) = moved.filter(|&i| i < lines.len()) {
+            // A dateline's words: the line's words after its first, again at the end.
+            let own = words.lines[i].clone();
+            let from = words.hashes.len() as u32;
+            let tail: Vec<u64> =
+                words.hashes[own.start as usize..own.end as usize].iter().skip(1).copied().collect();
+            words.hashes.extend(tail);
+            words.lines[i] = from..words.hashes.len() as u32;
+        }
+        let mut expected = lines.clone();
+        mark_repeats_reference(&mut expected, &words);
+        let n_hashes = words.hashes.len();
+        mark_repeats(&mut lines, &mut words, &mut RepeatTables::default());
+        prop_assert_eq!(words.hashes.len(), n_hashes);
+        let fates = |ls: &[Line]| ls.iter().map(|l| l.fate).collect::<Vec<_>>();
+        prop_assert_eq!(fates(&lines), fates(&expected));
+    }
+}
+
+/// The language detection as it was on main before session 10 (the fast
+/// path always reads its 80 words), the reference of
+/// `detect_language_is_the_reference`.
+fn detect_language_reference(text: &str) -> Option<String> {
+    let sample = &text[..super::normalize::floor_char_boundary(text, 600)];
+    // Fast path: English news is most of the input, and its commonest
+    // words make up a third of any English text; whatlang decides the rest.
+    let (mut n_words, mut n_common) = (0usize, 0usize);
+    // Bytes, not chars: the punctuation trimmed and the letters kept are
+    // ASCII, so the words are the same and no UTF-8 check is needed.
+    for w in sample.as_bytes().split(u8::is_ascii_whitespace).filter(|w| !w.is_empty()).take(80) {
+        n_words += 1;
+        let start = w.iter().position(|c| !c.is_ascii_punctuation()).unwrap_or(w.len());
+        let end = w.iter().rposition(|c| !c.is_ascii_punctuation()).map_or(start, |e| e + 1);
+        let w = &w[start..end.max(start)];
+        if w.len() > 5 || w.iter().any(|c| !c.is_ascii_alphabetic()) {
+            continue;
+        }
+        let mut buf = [0u8; 5];
+        buf[..w.len()].copy_from_slice(w);
+        buf.make_ascii_lowercase();
+        n_common += usize::from(matches!(
+            &buf[..w.len()],
+            b"the"
+                | b"of"
+                | b"and"
+                | b"to"
+                | b"in"
+                | b"a"
+                | b"is"
+                | b"that"
+                | b"for"
+                | b"on"
+                | b"said"
+                | b"with"
+                | b"was"
+                | b"as"
+                | b"by"
+                | b"it"
+                | b"at"
+                | b"from"
+                | b"his"
+                | b"he"
+                | b"has"
+                | b"have"
+                | b"be"
+                | b"are"
+                | b"an"
+                | b"were"
+                | b"had"
+                | b"which"
+                | b"not"
+                | b"but"
+                | b"this"
+                | b"its"
+                | b"their"
+                | b"they"
+                | b"after"
+        ));
+    }
+    if n_words >= 8 && n_common * 4 >= n_words {
+        return Some("eng".to_string());
+    }
+    // English leads heavy with headlines (a transcript's segment titles, a
+    // wire's bullet summary) hold fewer of them, 15 to 25% of 80 words (a
+    // tenth of Timeline17), but still several times what any other
+    // language's text does: in German, Dutch or French the few that are
+    // also words there ("in", "was", "a") make up about 5%.
+    if n_words >= 20 && n_common * 20 >= n_words * 3 {
+        return Some("eng".to_string());
+    }
+    // Too little text for whatlang's trigrams to be trusted.
+    if n_words < 20 {
+        return None;
+    }
+    let info = whatlang::detect(sample)?;
+    info.is_reliable().then(|| info.lang().code().to_string())
+}
+
+proptest! {
+    /// The fast path that stops once enough common words are seen answers
+    /// as the one that reads all 80 words.
+    #[test]
+    fn detect_language_is_the_reference(
+        words in proptest::collection::vec(
+            proptest::sample::select(vec![
+                "the", "The", "of", "said,", "(and", "it.", "minister", "Bakers", "in",
+                "Regierung", "und", "der", "le", "gouvernement", "a", "\u{e9}t\u{e9}", "2016",
+                "--", "was", "THEIR", "after", "x",
+            ]),
+            0..140,
+        ),
+        glue in proptest::sample::select(vec![" ", "\n", "  ", "\t"]),
+    ) {
+        let text = words.join(glue);
+        prop_assert_eq!(detect_language(&text), detect_language_reference(&text));
+    }
+}
