@@ -433,7 +433,7 @@ pub const SIGNATURE_VERSION: u8 = 2;
 fn densify(bins: &[u32; MINHASH_BINS], filled: u64) -> [u32; MINHASH_BINS] {
     let is_filled = |b: usize| filled & (1 << b) != 0;
     let mut out = *bins;
-    for i in 0..MINHASH_BINS {
+    for (i, o) in out.iter_mut().enumerate() {
         if is_filled(i) {
             continue;
         }
@@ -442,7 +442,7 @@ fn densify(bins: &[u32; MINHASH_BINS], filled: u64) -> [u32; MINHASH_BINS] {
             let h = mix64(SEED_DENSIFY ^ ((i as u64) << 32) ^ attempt);
             let j = (h >> 58) as usize;
             if is_filled(j) {
-                out[i] = bins[j];
+                *o = bins[j];
                 break;
             }
             attempt += 1;
