@@ -2,8 +2,10 @@
 //! rescanning them.
 //!
 //! Input: [`Signature`]s, added one at a time ([`Index::insert`]) or in bulk
-//! ([`Index::build`]). Output: for a query signature, the verified
-//! [`Match`]es, best first.
+//! ([`Index::build`], [`Index::extend`]). Output: for a query signature, the
+//! verified [`Match`]es, best first, against every indexed article or only
+//! the first `n` added ([`Index::query_first`], so a batch indexed at once
+//! can be compared in arrival order).
 //! Method: three posting lists map a 32-bit key to article slots: the exact
 //! hash, the MinHash bands ([`BANDS`] bands of [`ROWS`] bins, the LSH
 //! banding of Indyk and Motwani) and the winnowed fingerprints. Candidates
