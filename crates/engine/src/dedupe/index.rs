@@ -129,9 +129,14 @@ impl Delta {
 impl Postings {
     fn insert(&mut self, key: u32, slot: u32) {
         self.delta.push(key, slot);
-        if self.delta.len() > 4096.max(self.base.len() / 8) {
+        if self.delta.len() > self.delta_limit() {
             self.merge();
         }
+    }
+
+    /// The most postings the delta holds before it is merged.
+    fn delta_limit(&self) -> usize {
+        4096.max(self.base.len() / 8)
     }
 
     fn merge(&mut self) {
@@ -144,8 +149,17 @@ impl Postings {
     }
 
     /// Adds many postings at once (sorted, unique, every slot above those
-    /// already posted): one merge.
+    /// already posted): one merge, or into the delta when they are few
+    /// next to the base, as inserts would (a merge copies the whole base:
+    /// a small batch into a large store would double its memory for a
+    /// moment).
     fn extend_sorted(&mut self, mut postings: Vec<u64>) {
+        if !self.base.is_empty() && self.delta.len() + postings.len() <= self.delta_limit() {
+            for p in postings {
+                self.delta.push((p >> 32) as u32, p as u32);
+            }
+            return;
+        }
         self.merge();
         self.base = if self.base.is_empty() {
             postings.shrink_to_fit();
@@ -628,6 +642,17 @@ mod tests {
         parts.extend((1001..sigs.len()).map(|i| (ArticleId(i as u64), &sigs[i])));
         assert_eq!(parts.to_bytes(), bulk.to_bytes());
         assert_eq!(parts.to_bytes(), incremental.to_bytes());
+        // A small batch onto a large base goes to the delta.
+        let mut small = Index::build((0..2290).map(|i| (ArticleId(i as u64), &sigs[i])));
+        small.extend((2290..sigs.len()).map(|i| (ArticleId(i as u64), &sigs[i])));
+        assert!(!small.fingerprints.delta.is_empty());
+        assert_eq!(small.to_bytes(), bulk.to_bytes());
+        for i in [2289, 2290, 2295, sigs.len() - 1] {
+            assert_eq!(
+                small.query_first(i, &sigs[i], &config),
+                bulk.query_first(i, &sigs[i], &config)
+            );
+        }
         assert!(bulk.query_first(0, &sigs[5], &config).is_empty());
     }
 
