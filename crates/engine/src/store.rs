@@ -494,35 +494,52 @@ impl Store {
         let mut index = dedupe::Index::build(stored.iter().map(|(id, sig)| (*id, sig)));
         drop(stored);
 
-        // The new articles, in arrival order: sign, query, index.
+        // The new articles, in arrival order, signed. Only their ids are
+        // read from the table unless the run does not hold the clean text:
+        // selecting the raw and clean text of every row made SQLite copy
+        // them (and read their overflow pages) for nothing.
         let mut fresh: Vec<(ArticleId, dedupe::Signature)> = Vec::new();
-        let mut new_edges: Vec<(ArticleId, ArticleId, dedupe::Relation, f32)> = Vec::new();
         {
             let mut stmt = self
                 .conn
                 .prepare_cached(
-                    "SELECT a.id, a.raw, a.text FROM articles a WHERE a.seq > ?1 AND a.seq <= ?2
+                    "SELECT a.seq, a.id FROM articles a WHERE a.seq > ?1 AND a.seq <= ?2
                      AND (?3 OR NOT EXISTS (SELECT 1 FROM copies c WHERE c.article = a.id))
                      ORDER BY a.seq",
                 )
                 .map_err(|e| self.err(e))?;
+            let mut text_of = self
+                .conn
+                .prepare_cached("SELECT raw, text FROM articles WHERE seq = ?1")
+                .map_err(|e| self.err(e))?;
             let mut rows = stmt.query(params![through, last, resign]).map_err(|e| self.err(e))?;
             while let Some(row) = rows.next().map_err(|e| self.err(e))? {
-                let id: String = row.get(0).map_err(|e| self.err(e))?;
-                let Some(id) = ArticleId::parse(&id).filter(|id| !signed.contains(id)) else {
+                let id = str_column(row, 1).map_err(|e| self.err(e))?.and_then(ArticleId::parse);
+                let Some(id) = id.filter(|id| !signed.contains(id)) else {
                     continue;
                 };
                 let sig = match fresh_texts.get(&id) {
                     Some(text) => dedupe::Signature::of(text),
-                    None => dedupe::Signature::of(
-                        &clean_text_column(row, 1, 2).map_err(|e| self.err(e))?,
-                    ),
+                    None => {
+                        let seq: i64 = row.get(0).map_err(|e| self.err(e))?;
+                        let text = text_of
+                            .query_row([seq], |r| clean_text_column(r, 0, 1))
+                            .map_err(|e| self.err(e))?;
+                        dedupe::Signature::of(&text)
+                    }
                 };
-                for m in index.query(&sig, config) {
-                    new_edges.push((m.id, id, m.relation, m.similarity));
-                }
-                index.insert(id, &sig);
                 fresh.push((id, sig));
+            }
+        }
+        // Indexed at once (one sort and merge per posting list, not one
+        // insert per article), then each new article is compared with the
+        // stored ones and the new ones before it, as if inserted in turn.
+        let n_stored = index.len();
+        index.extend(fresh.iter().map(|(id, sig)| (*id, sig)));
+        let mut new_edges: Vec<(ArticleId, ArticleId, dedupe::Relation, f32)> = Vec::new();
+        for (i, (id, sig)) in fresh.iter().enumerate() {
+            for m in index.query_first(n_stored + i, sig, config) {
+                new_edges.push((m.id, *id, m.relation, m.similarity));
             }
         }
         drop(index);

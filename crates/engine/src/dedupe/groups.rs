@@ -73,16 +73,16 @@ pub fn detect(inputs: &[Input<'_>], config: &Config) -> Dedupe {
     let signatures: Vec<Signature> = inputs.iter().map(|i| Signature::of(i.text)).collect();
     // Index positions stand in for ids, so equal ids in the input (the same
     // text twice) stay two entries.
-    let mut index = Index::new();
+    // Each input is compared with those before it.
+    let index = Index::build(signatures.iter().enumerate().map(|(i, s)| (ArticleId(i as u64), s)));
     let mut edges = Vec::new();
     for (i, sig) in signatures.iter().enumerate() {
-        edges.extend(index.query(sig, config).into_iter().map(|m| Edge {
+        edges.extend(index.query_first(i, sig, config).into_iter().map(|m| Edge {
             a: m.id.0 as usize,
             b: i,
             relation: m.relation,
             similarity: m.similarity,
         }));
-        index.insert(ArticleId(i as u64), sig);
     }
     group(inputs, signatures, &edges, config)
 }

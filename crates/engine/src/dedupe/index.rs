@@ -2,8 +2,10 @@
 //! rescanning them.
 //!
 //! Input: [`Signature`]s, added one at a time ([`Index::insert`]) or in bulk
-//! ([`Index::build`]). Output: for a query signature, the verified
-//! [`Match`]es, best first.
+//! ([`Index::build`], [`Index::extend`]). Output: for a query signature, the
+//! verified [`Match`]es, best first, against every indexed article or only
+//! the first `n` added ([`Index::query_first`], so a batch indexed at once
+//! can be compared in arrival order).
 //! Method: three posting lists map a 32-bit key to article slots: the exact
 //! hash, the MinHash bands ([`BANDS`] bands of [`ROWS`] bins, the LSH
 //! banding of Indyk and Motwani) and the winnowed fingerprints. Candidates
@@ -127,9 +129,14 @@ impl Delta {
 impl Postings {
     fn insert(&mut self, key: u32, slot: u32) {
         self.delta.push(key, slot);
-        if self.delta.len() > 4096.max(self.base.len() / 8) {
+        if self.delta.len() > self.delta_limit() {
             self.merge();
         }
+    }
+
+    /// The most postings the delta holds before it is merged.
+    fn delta_limit(&self) -> usize {
+        4096.max(self.base.len() / 8)
     }
 
     fn merge(&mut self) {
@@ -137,21 +144,29 @@ impl Postings {
             return;
         }
         let delta = std::mem::take(&mut self.delta).sorted();
-        let mut merged = Vec::with_capacity(self.base.len() + delta.len());
-        let mut base = self.base.iter().copied().peekable();
-        for d in delta {
-            while let Some(&b) = base.peek() {
-                if b < d {
-                    merged.push(b);
-                    base.next();
-                } else {
-                    break;
-                }
+        self.base = merge_sorted(&self.base, &delta);
+        self.index_base();
+    }
+
+    /// Adds many postings at once (sorted, unique, every slot above those
+    /// already posted): one merge, or into the delta when they are few
+    /// next to the base, as inserts would (a merge copies the whole base:
+    /// a small batch into a large store would double its memory for a
+    /// moment).
+    fn extend_sorted(&mut self, mut postings: Vec<u64>) {
+        if !self.base.is_empty() && self.delta.len() + postings.len() <= self.delta_limit() {
+            for p in postings {
+                self.delta.push((p >> 32) as u32, p as u32);
             }
-            merged.push(d);
+            return;
         }
-        merged.extend(base);
-        self.base = merged;
+        self.merge();
+        self.base = if self.base.is_empty() {
+            postings.shrink_to_fit();
+            postings
+        } else {
+            merge_sorted(&self.base, &postings)
+        };
         self.index_base();
     }
 
@@ -170,10 +185,15 @@ impl Postings {
         self.dir_bits = bits;
     }
 
-    /// Calls `f` with the slots posted under `key`, at most [`MAX_POSTINGS`].
-    fn for_each(&self, key: u32, mut f: impl FnMut(u32)) {
+    /// Calls `f` with the slots below `limit` posted under `key`, at most
+    /// [`MAX_POSTINGS`]. Slots come in the order added (base, then delta),
+    /// so these are the postings the list held when it had `limit` slots.
+    fn for_each(&self, key: u32, limit: u32, mut f: impl FnMut(u32)) {
+        if limit == 0 {
+            return;
+        }
         let lo = u64::from(key) << 32;
-        let hi = lo | u64::from(u32::MAX);
+        let hi = lo | u64::from(limit - 1);
         let bucket = if self.dir.is_empty() {
             &self.base[..]
         } else {
@@ -190,7 +210,7 @@ impl Postings {
             n += 1;
         }
         self.delta.for_each(key, |slot| {
-            if n == MAX_POSTINGS {
+            if n == MAX_POSTINGS || slot >= limit {
                 return false;
             }
             f(slot);
@@ -210,6 +230,25 @@ impl Postings {
             + self.delta.chains.capacity() * 13
             + self.dir.capacity() * 4
     }
+}
+
+/// The sorted union of two sorted lists.
+fn merge_sorted(a: &[u64], b: &[u64]) -> Vec<u64> {
+    let mut merged = Vec::with_capacity(a.len() + b.len());
+    let mut a = a.iter().copied().peekable();
+    for &d in b {
+        while let Some(&x) = a.peek() {
+            if x < d {
+                merged.push(x);
+                a.next();
+            } else {
+                break;
+            }
+        }
+        merged.push(d);
+    }
+    merged.extend(a);
+    merged
 }
 
 /// Per-slot data kept for verification.
@@ -251,12 +290,20 @@ impl Index {
     /// list instead of incremental merges).
     pub fn build<'a>(items: impl IntoIterator<Item = (ArticleId, &'a Signature)>) -> Index {
         let mut index = Index::new();
+        index.extend(items);
+        index.slots.shrink_to_fit();
+        index
+    }
+
+    /// Adds many articles at once, in order, as [`Index::insert`] would one
+    /// by one: their postings are sorted and merged in once per list.
+    pub fn extend<'a>(&mut self, items: impl IntoIterator<Item = (ArticleId, &'a Signature)>) {
         let mut exact = Vec::new();
         let mut bands = Vec::new();
         let mut fps = Vec::new();
         for (id, sig) in items {
-            let slot = index.push_slot(id, sig);
-            index.postings_of(sig, slot, |list, key| {
+            let slot = self.push_slot(id, sig);
+            postings_of(sig, |list, key| {
                 let p = (u64::from(key) << 32) | u64::from(slot);
                 match list {
                     List::Exact => exact.push(p),
@@ -265,16 +312,15 @@ impl Index {
                 }
             });
         }
-        index.slots.shrink_to_fit();
         for (postings, mut v) in
-            [(&mut index.exact, exact), (&mut index.bands, bands), (&mut index.fingerprints, fps)]
+            [(&mut self.exact, exact), (&mut self.bands, bands), (&mut self.fingerprints, fps)]
         {
             v.sort_unstable();
-            v.shrink_to_fit();
-            postings.base = v;
-            postings.index_base();
+            // A key twice for one slot (two bands alike) is posted once, as
+            // `insert` does.
+            v.dedup();
+            postings.extend_sorted(v);
         }
-        index
     }
 
     fn push_slot(&mut self, id: ArticleId, sig: &Signature) -> u32 {
@@ -289,31 +335,14 @@ impl Index {
         slot
     }
 
-    fn postings_of(&self, sig: &Signature, _slot: u32, mut f: impl FnMut(List, u32)) {
-        if sig.is_empty() {
-            return;
-        }
-        f(List::Exact, sig.exact as u32);
-        for band in 0..BANDS {
-            f(List::Bands, band_key(&sig.minhash, band));
-        }
-        for &fp in &sig.fingerprints {
-            f(List::Fingerprints, fp);
-        }
-    }
-
     /// Adds an article. Adding the same id twice stores it twice.
     pub fn insert(&mut self, id: ArticleId, sig: &Signature) {
         let slot = self.push_slot(id, sig);
-        let mut keys = Vec::with_capacity(1 + BANDS + sig.fingerprints.len());
-        self.postings_of(sig, slot, |list, key| keys.push((list, key)));
-        for (list, key) in keys {
-            match list {
-                List::Exact => self.exact.insert(key, slot),
-                List::Bands => self.bands.insert(key, slot),
-                List::Fingerprints => self.fingerprints.insert(key, slot),
-            }
-        }
+        postings_of(sig, |list, key| match list {
+            List::Exact => self.exact.insert(key, slot),
+            List::Bands => self.bands.insert(key, slot),
+            List::Fingerprints => self.fingerprints.insert(key, slot),
+        });
     }
 
     /// The number of articles indexed.
@@ -330,18 +359,27 @@ impl Index {
     /// compact sketches, best first (exact, then near, then contained; by
     /// similarity; by id).
     pub fn query(&self, sig: &Signature, config: &Config) -> Vec<Match> {
+        self.query_first(self.slots.len(), sig, config)
+    }
+
+    /// [`Index::query`] against the first `n` articles added only: what
+    /// the query returned when the index held them. So a batch can be
+    /// indexed at once ([`Index::build`], one sort instead of many merges)
+    /// and each article then queried against those that came before it.
+    pub fn query_first(&self, n: usize, sig: &Signature, config: &Config) -> Vec<Match> {
         if sig.is_empty() {
             return Vec::new();
         }
+        let limit = n.min(self.slots.len()) as u32;
         // Slots seen per list; fingerprint hits are counted by sorting.
         let mut candidates: Vec<u32> = Vec::new();
-        self.exact.for_each(sig.exact as u32, |s| candidates.push(s));
+        self.exact.for_each(sig.exact as u32, limit, |s| candidates.push(s));
         for band in 0..BANDS {
-            self.bands.for_each(band_key(&sig.minhash, band), |s| candidates.push(s));
+            self.bands.for_each(band_key(&sig.minhash, band), limit, |s| candidates.push(s));
         }
         let mut hits: Vec<u32> = Vec::new();
         for &fp in &sig.fingerprints {
-            self.fingerprints.for_each(fp, |s| hits.push(s));
+            self.fingerprints.for_each(fp, limit, |s| hits.push(s));
         }
         hits.sort_unstable();
         candidates.extend_from_slice(&hits);
@@ -467,6 +505,21 @@ impl Index {
     }
 }
 
+/// Calls `f` with the postings of a signature: its exact hash, its band
+/// keys and its fingerprints (none for a text without words).
+fn postings_of(sig: &Signature, mut f: impl FnMut(List, u32)) {
+    if sig.is_empty() {
+        return;
+    }
+    f(List::Exact, sig.exact as u32);
+    for band in 0..BANDS {
+        f(List::Bands, band_key(&sig.minhash, band));
+    }
+    for &fp in &sig.fingerprints {
+        f(List::Fingerprints, fp);
+    }
+}
+
 #[derive(Clone, Copy)]
 enum List {
     Exact,
@@ -561,6 +614,46 @@ mod tests {
         assert_eq!(bulk.to_bytes(), incremental.to_bytes());
         assert!(Index::from_bytes(&bulk.to_bytes()[..100]).is_none());
         assert!(Index::from_bytes(b"nope").is_none());
+    }
+
+    #[test]
+    fn query_first_is_the_query_of_the_index_as_it_was() {
+        // 2,100 copies of one text share an exact key past MAX_POSTINGS,
+        // so the cap must count only the earlier slots.
+        let texts: Vec<String> = (0..2100)
+            .map(|_| BASE.to_string())
+            .chain((0..150).map(|i| format!("{BASE} Item {i} follows with {} more words.", i * 7)))
+            .chain((0..50).map(|i| format!("Unrelated report number {i} about weather {}.", i * 3)))
+            .collect();
+        let sigs: Vec<Signature> = texts.iter().map(|t| sig(t)).collect();
+        let bulk = Index::build(sigs.iter().enumerate().map(|(i, s)| (ArticleId(i as u64), s)));
+        let config = Config::default();
+        let mut incremental = Index::new();
+        for (i, s) in sigs.iter().enumerate() {
+            if i % 97 == 0 || (2095..2110).contains(&i) || i >= 2250 {
+                assert_eq!(bulk.query_first(i, s, &config), incremental.query(s, &config), "{i}");
+            }
+            incremental.insert(ArticleId(i as u64), s);
+        }
+        assert_eq!(bulk.query_first(usize::MAX, &sigs[5], &config), bulk.query(&sigs[5], &config));
+        // Built in two parts (stored, then a batch), the same index.
+        let mut parts = Index::build((0..1000).map(|i| (ArticleId(i as u64), &sigs[i])));
+        parts.insert(ArticleId(1000), &sigs[1000]);
+        parts.extend((1001..sigs.len()).map(|i| (ArticleId(i as u64), &sigs[i])));
+        assert_eq!(parts.to_bytes(), bulk.to_bytes());
+        assert_eq!(parts.to_bytes(), incremental.to_bytes());
+        // A small batch onto a large base goes to the delta.
+        let mut small = Index::build((0..2290).map(|i| (ArticleId(i as u64), &sigs[i])));
+        small.extend((2290..sigs.len()).map(|i| (ArticleId(i as u64), &sigs[i])));
+        assert!(!small.fingerprints.delta.is_empty());
+        assert_eq!(small.to_bytes(), bulk.to_bytes());
+        for i in [2289, 2290, 2295, sigs.len() - 1] {
+            assert_eq!(
+                small.query_first(i, &sigs[i], &config),
+                bulk.query_first(i, &sigs[i], &config)
+            );
+        }
+        assert!(bulk.query_first(0, &sigs[5], &config).is_empty());
     }
 
     proptest::proptest! {

@@ -242,7 +242,9 @@ const SHINGLE_ROTATE: u32 = 13;
 
 /// A shingle hash: word hashes rotated by position (so order matters),
 /// xor-ed, then one finaliser; one mix per shingle keeps signing fast.
-/// [`Signature::of`] rolls the same sum from one shingle to the next.
+/// [`Signature::of`] rolls the same sum from one shingle to the next (this
+/// definition is what the tests check it against).
+#[cfg(test)]
 fn shingle_hash(words: &[u64]) -> u64 {
     let mut acc = words.len() as u64;
     for (j, &w) in words.iter().enumerate() {
@@ -251,16 +253,22 @@ fn shingle_hash(words: &[u64]) -> u64 {
     mix64(acc)
 }
 
-/// Word and shingle hashes of the text being signed, kept from one
-/// signature to the next so signing a batch allocates only its results.
+/// The shingle fingerprints of the text being signed (the top 32 bits of
+/// each shingle hash, what winnowing compares), kept from one signature to
+/// the next so signing a batch allocates only its results.
 #[derive(Default)]
 struct Scratch {
-    words: Vec<u64>,
-    shingles: Vec<u64>,
+    fingerprints: Vec<u32>,
 }
 
 thread_local! {
     static SCRATCH: std::cell::RefCell<Scratch> = std::cell::RefCell::new(Scratch::default());
+}
+
+/// One step of the exact hash of a word sequence (see [`text_hash`]).
+#[inline(always)]
+fn exact_step(acc: u64, w: u64) -> u64 {
+    (acc.rotate_left(5) ^ w).wrapping_mul(MIX_K)
 }
 
 /// The hash of the normalised word sequence of `text`; `None` without words.
@@ -268,7 +276,7 @@ pub fn text_hash(text: &str) -> Option<u64> {
     let mut acc = 0u64;
     let mut n = 0usize;
     for_each_word(text, |w| {
-        acc = (acc.rotate_left(5) ^ w).wrapping_mul(MIX_K);
+        acc = exact_step(acc, w);
         n += 1;
     });
     (n > 0).then(|| combine(acc, n as u64))
@@ -280,65 +288,74 @@ impl Signature {
         SCRATCH.with(|scratch| {
             let mut scratch = scratch.borrow_mut();
             let signature = Signature::of_with(text, &mut scratch);
-            // A huge text's buffers are let go rather than kept.
-            if scratch.words.capacity() > 1 << 20 {
+            // A huge text's buffer is let go rather than kept.
+            if scratch.fingerprints.capacity() > 1 << 20 {
                 *scratch = Scratch::default();
             }
             signature
         })
     }
 
-    /// [`Signature::of`] with the word and shingle buffers of `scratch`.
+    /// [`Signature::of`] with the fingerprint buffer of `scratch`.
+    ///
+    /// One pass over the words: each word hash goes into the exact hash
+    /// and into a rolling shingle sum as it comes, so no word list is kept.
     fn of_with(text: &str, scratch: &mut Scratch) -> Signature {
-        let Scratch { words, shingles } = scratch;
-        words.clear();
-        shingles.clear();
-        for_each_word(text, |w| words.push(w));
-        let exact = words.iter().fold(0u64, |acc, &w| (acc.rotate_left(5) ^ w).wrapping_mul(MIX_K));
-        let exact = combine(exact, words.len() as u64);
-
+        let fingerprints = &mut scratch.fingerprints;
+        fingerprints.clear();
         // One-permutation MinHash: the top bits choose the bin, the low 32
         // bits are the value kept. Empty bins borrow from a bin chosen by a
         // fixed hash chain (optimal densification, Shrivastava 2017), so two
         // texts with the same shingle set get the same signature.
         let mut bins = [u32::MAX; MINHASH_BINS];
-        let mut filled = [false; MINHASH_BINS];
+        let mut filled = 0u64; // bit `b`: bin `b` holds a shingle
         let mut add = |h: u64| {
             let bin = (h >> 58) as usize; // 64 bins = 6 bits
                                           // An empty bin holds u32::MAX, so the minimum is the value.
             bins[bin] = bins[bin].min(h as u32);
-            filled[bin] = true;
-            shingles.push(h);
+            filled |= 1 << bin;
+            fingerprints.push((h >> 32) as u32);
         };
-        // Shingles: every run of SHINGLE_WORDS words; a shorter text is one
-        // shingle, so it still has a signature.
-        if words.len() < SHINGLE_WORDS {
-            if !words.is_empty() {
-                add(shingle_hash(words));
-            }
-        } else {
-            // The words of a shingle are rotated by position and xor-ed, so
-            // the next shingle's sum is this one's without its first word,
-            // rotated back one position, with the new word at the last.
-            let mut acc = 0u64;
-            for (j, &w) in words[..SHINGLE_WORDS].iter().enumerate() {
-                acc ^= w.rotate_left(SHINGLE_ROTATE * j as u32);
-            }
-            let seed = SHINGLE_WORDS as u64;
-            add(mix64(seed ^ acc));
-            for (&out, &new) in words.iter().zip(&words[SHINGLE_WORDS..]) {
-                acc = (acc ^ out).rotate_right(SHINGLE_ROTATE)
-                    ^ new.rotate_left(SHINGLE_ROTATE * (SHINGLE_WORDS as u32 - 1));
+
+        // Shingles: every run of SHINGLE_WORDS words. The words of a shingle
+        // are rotated by position and xor-ed (`shingle_hash`), so the next
+        // shingle's sum is this one's without its first word, rotated back
+        // one position, with the new word at the last. The first words roll
+        // in the same way (leaving a zero word is a no-op), so the sum needs
+        // no special start. `recent[j % RECENT]` is word `j`, for the last
+        // RECENT words (zero before the first).
+        const RECENT: usize = 8;
+        const { assert!(RECENT > SHINGLE_WORDS && RECENT.is_power_of_two()) };
+        let mut exact = 0u64;
+        let mut n = 0usize;
+        let mut acc = 0u64;
+        let mut recent = [0u64; RECENT];
+        let seed = SHINGLE_WORDS as u64;
+        for_each_word(text, |w| {
+            exact = exact_step(exact, w);
+            let out = recent[n.wrapping_sub(SHINGLE_WORDS) % RECENT];
+            recent[n % RECENT] = w;
+            acc = (acc ^ out).rotate_right(SHINGLE_ROTATE)
+                ^ w.rotate_left(SHINGLE_ROTATE * (SHINGLE_WORDS as u32 - 1));
+            n += 1;
+            if n >= SHINGLE_WORDS {
                 add(mix64(seed ^ acc));
             }
+        });
+        // A text shorter than a shingle is one shingle, so it still has a
+        // signature: its `n` words sit `SHINGLE_WORDS - n` positions too
+        // far left in the sum, and the seed is its length.
+        if n > 0 && n < SHINGLE_WORDS {
+            let short = SHINGLE_WORDS - n;
+            add(mix64(n as u64 ^ acc.rotate_right(SHINGLE_ROTATE * short as u32)));
         }
-        let minhash = if shingles.is_empty() { bins } else { densify(&bins, &filled) };
+        let minhash = if n == 0 { bins } else { densify(&bins, filled) };
 
         Signature {
-            exact,
-            n_words: words.len().min(u32::MAX as usize) as u32,
+            exact: combine(exact, n as u64),
+            n_words: n.min(u32::MAX as usize) as u32,
             minhash,
-            fingerprints: winnow(shingles),
+            fingerprints: winnow(fingerprints),
         }
     }
 
@@ -412,18 +429,20 @@ impl Signature {
 /// whose signature is of another version.
 pub const SIGNATURE_VERSION: u8 = 2;
 
-fn densify(bins: &[u32; MINHASH_BINS], filled: &[bool; MINHASH_BINS]) -> [u32; MINHASH_BINS] {
+/// Fills every empty bin (bit clear in `filled`) from a filled one.
+fn densify(bins: &[u32; MINHASH_BINS], filled: u64) -> [u32; MINHASH_BINS] {
+    let is_filled = |b: usize| filled & (1 << b) != 0;
     let mut out = *bins;
-    for i in 0..MINHASH_BINS {
-        if filled[i] {
+    for (i, o) in out.iter_mut().enumerate() {
+        if is_filled(i) {
             continue;
         }
         let mut attempt = 0u64;
         loop {
             let h = mix64(SEED_DENSIFY ^ ((i as u64) << 32) ^ attempt);
             let j = (h >> 58) as usize;
-            if filled[j] {
-                out[i] = bins[j];
+            if is_filled(j) {
+                *o = bins[j];
                 break;
             }
             attempt += 1;
@@ -436,43 +455,49 @@ fn densify(bins: &[u32; MINHASH_BINS], filled: &[bool; MINHASH_BINS]) -> [u32; M
 /// shingle hashes, each position recorded once. Windows inside a shared
 /// passage pick the same fingerprints in both texts, so a shortened copy
 /// keeps most of the fingerprints of the part it kept.
-fn winnow(shingles: &[u64]) -> Vec<u32> {
-    let fp = |h: u64| (h >> 32) as u32;
-    let mut out: Vec<u32> = Vec::with_capacity(2 * shingles.len() / (WINNOW_WINDOW + 1) + 2);
-    if shingles.len() <= WINNOW_WINDOW {
-        if let Some(&m) = shingles.iter().min_by_key(|&&h| fp(h)) {
-            out.push(fp(m));
+fn winnow(fps: &[u32]) -> Vec<u32> {
+    let mut out: Vec<u32> = Vec::with_capacity(2 * fps.len() / (WINNOW_WINDOW + 1) + 2);
+    if fps.len() <= WINNOW_WINDOW {
+        if let Some(&m) = fps.iter().min() {
+            out.push(m);
         }
         return out;
     }
     // Keep the position of the current window minimum (the rightmost one
     // on ties); rescan the window only when it slides out, which happens
     // about once per half window, so the cost stays linear.
-    let mut m = 0;
-    for i in 1..WINNOW_WINDOW {
-        if fp(shingles[i]) <= fp(shingles[m]) {
-            m = i;
-        }
-    }
-    out.push(fp(shingles[m]));
-    for i in WINNOW_WINDOW..shingles.len() {
+    let mut m = rightmost_min(&fps[..WINNOW_WINDOW]);
+    out.push(fps[m]);
+    for i in WINNOW_WINDOW..fps.len() {
         let start = i + 1 - WINNOW_WINDOW;
         if m < start {
-            m = start;
-            for j in start + 1..=i {
-                if fp(shingles[j]) <= fp(shingles[m]) {
-                    m = j;
-                }
-            }
-            out.push(fp(shingles[m]));
-        } else if fp(shingles[i]) <= fp(shingles[m]) {
+            m = start + rightmost_min(&fps[start..=i]);
+            out.push(fps[m]);
+        } else if fps[i] <= fps[m] {
             m = i;
-            out.push(fp(shingles[m]));
+            out.push(fps[m]);
         }
     }
     out.sort_unstable();
     out.dedup();
     out
+}
+
+/// The position of the last minimum of a window of [`WINNOW_WINDOW`]
+/// fingerprints. Written as a minimum, then a mask of the positions
+/// holding it, both of fixed length, so the compiler makes them vector
+/// code without branches: a scan keeping the position was a branch per
+/// fingerprint, mispredicted at each new minimum.
+#[inline(always)]
+fn rightmost_min(window: &[u32]) -> usize {
+    const { assert!(WINNOW_WINDOW <= u32::BITS as usize) };
+    let window: &[u32; WINNOW_WINDOW] = window.try_into().expect("a whole window");
+    let min = window.iter().fold(u32::MAX, |a, &b| a.min(b));
+    let mut at = 0u32; // bit `j`: `window[j]` is the minimum
+    for (j, &f) in window.iter().enumerate() {
+        at |= u32::from(f == min) << j;
+    }
+    (u32::BITS - 1 - at.leading_zeros()) as usize
 }
 
 /// The estimated Jaccard similarity of two compact MinHashes.
@@ -660,8 +685,10 @@ mod tests {
         assert_eq!(hashes.len(), texts.len());
     }
 
-    /// Signing as it was before the rolling shingle sums and the scratch
-    /// buffers: every shingle hashed from its words, then the bins.
+    /// Signing as it was before the rolling shingle sums, the scratch
+    /// buffers and the one-pass word loop: the word list first, every
+    /// shingle hashed from its words, then the bins, then winnowing with a
+    /// rescan of every window.
     fn of_reference(text: &str) -> Signature {
         let words = words(text);
         let exact = words.iter().fold(0u64, |acc, &w| (acc.rotate_left(5) ^ w).wrapping_mul(MIX_K));
@@ -674,26 +701,60 @@ mod tests {
         let shingles: Vec<u64> =
             (0..n_shingles).map(|s| shingle_hash(&words[s..s + width])).collect();
         let mut bins = [u32::MAX; MINHASH_BINS];
-        let mut filled = [false; MINHASH_BINS];
+        let mut filled = 0u64;
         for &h in &shingles {
             let (bin, v) = ((h >> 58) as usize, h as u32);
-            if !filled[bin] || v < bins[bin] {
+            if filled & (1 << bin) == 0 || v < bins[bin] {
                 bins[bin] = v;
-                filled[bin] = true;
+                filled |= 1 << bin;
             }
         }
         Signature {
             exact: combine(exact, words.len() as u64),
             n_words: words.len() as u32,
-            minhash: if shingles.is_empty() { bins } else { densify(&bins, &filled) },
-            fingerprints: winnow(&shingles),
+            minhash: if shingles.is_empty() { bins } else { densify(&bins, filled) },
+            fingerprints: winnow_reference(&shingles),
         }
+    }
+
+    /// Winnowing by the definition: the minimum fingerprint of every
+    /// window, sorted and unique.
+    fn winnow_reference(shingles: &[u64]) -> Vec<u32> {
+        let fps: Vec<u32> = shingles.iter().map(|&h| (h >> 32) as u32).collect();
+        winnow_fps_reference(&fps)
+    }
+
+    fn winnow_fps_reference(fps: &[u32]) -> Vec<u32> {
+        let mut out: Vec<u32> = Vec::new();
+        if fps.len() <= WINNOW_WINDOW {
+            out.extend(fps.iter().min());
+        } else {
+            out.extend(fps.windows(WINNOW_WINDOW).map(|w| *w.iter().min().expect("a window")));
+        }
+        out.sort_unstable();
+        out.dedup();
+        out
     }
 
     proptest::proptest! {
         #[test]
         fn signatures_equal_the_reference_version(text in "(\\PC|[a-e]{1,3}|[ ,.]){0,400}") {
             proptest::prop_assert_eq!(Signature::of(&text), of_reference(&text));
+        }
+
+        #[test]
+        fn long_signatures_equal_the_reference_version(
+            text in "([a-z]{1,9}[ ,.]{1,2}){0,400}"
+        ) {
+            proptest::prop_assert_eq!(Signature::of(&text), of_reference(&text));
+        }
+
+        #[test]
+        fn winnowing_equals_the_definition(
+            fps in proptest::collection::vec(0u32..40, 0..300)
+        ) {
+            // Few distinct values: many ties, minima sliding out often.
+            proptest::prop_assert_eq!(winnow(&fps), winnow_fps_reference(&fps));
         }
 
         #[test]
