@@ -325,12 +325,15 @@ impl ClusterState {
                 .iter()
                 .zip(&side)
                 .map(|(m, &s)| {
+                    // Each side's fit once: a fit inside a side builds its
+                    // centroids less the member, so asking twice cost twice.
                     let on =
                         |t: bool| sides[t as usize].fit(&probes[t as usize], m, s == t, config);
-                    if on(true) == on(false) {
+                    let (yes, no) = (on(true), on(false));
+                    if yes == no {
                         s
                     } else {
-                        on(true) > on(false)
+                        yes > no
                     }
                 })
                 .collect();
