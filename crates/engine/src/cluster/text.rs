@@ -4,11 +4,14 @@
 //! Snowball-stemmed content words (headline words count extra), the same
 //! words weighted by a stronger IDF for stories, and a vector over
 //! capitalised, non-sentence-initial words, a stand-in for named entities
-//! until the entity stage exists. Method: one pass over the bytes;
-//! a word-to-term cache (keyed by the word's bytes as two integers when
-//! it is short, with a small direct-mapped memo of recent short words in
-//! front of it) means each distinct word is stemmed once; document
-//! frequencies grow as articles arrive, so IDF is the one known at arrival.
+//! until the entity stage exists. Method: one pass over the bytes reads
+//! the words (lowercased, with what they are to a sentence), then they
+//! are looked up together: a word-to-term cache (keyed by the word's
+//! bytes as two integers when it is short, with a small direct-mapped
+//! memo of recent short words in front of it, probed for all the words
+//! of a text at once) means each distinct word is stemmed once, in the
+//! order the words are read; document frequencies grow as articles
+//! arrive, so IDF is the one known at arrival.
 
 use std::sync::OnceLock;
 

@@ -9,7 +9,9 @@
 //! exact norm and is truncated only when it holds twice its cap, so the
 //! cost of an update is amortised O(cap). The heaviest terms are picked by
 //! selecting and sorting one integer per pair ([`heavy_key`]), in the same
-//! total order as comparing the pairs.
+//! total order as comparing the pairs. A member's cosine with its cluster
+//! less itself is one merge that builds no centroid
+//! ([`Centroid::cosine_plus`]).
 
 use serde::{Deserialize, Serialize};
 
