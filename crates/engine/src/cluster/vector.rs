@@ -381,18 +381,21 @@ pub(crate) fn add_in_place(terms: &mut Vec<(u32, f32)>, v: &[(u32, f32)], weight
     // (a branch-free step was a third slower on Timeline17).
     while j > 0 {
         let (id, w) = v[j - 1];
+        // The run of centroid terms above `id` moves up in a loop of its
+        // own, `id` kept in a register.
+        while i > 0 && terms[i - 1].0 > id {
+            k -= 1;
+            i -= 1;
+            terms[k] = terms[i];
+        }
         k -= 1;
-        if i > 0 && terms[i - 1].0 > id {
-            terms[k] = terms[i - 1];
+        if i > 0 && terms[i - 1].0 == id {
             i -= 1;
-        } else if i > 0 && terms[i - 1].0 == id {
-            terms[k] = (id, terms[i - 1].1 + w * weight);
-            i -= 1;
-            j -= 1;
+            terms[k] = (id, terms[i].1 + w * weight);
         } else {
             terms[k] = (id, w * weight);
-            j -= 1;
         }
+        j -= 1;
     }
     // `terms[..i]` is in place; the merged rest starts at `k`.
     if k > i {
