@@ -34,9 +34,25 @@ fn combine(terms: f32, names: Option<f32>, name_weight: f32) -> f32 {
     }
 }
 
+/// The similarity of a member to a cluster's centroids; the reference
+/// of [`Probe`] and [`similarity_without`], which give it to the bit.
+#[cfg(test)]
 pub(super) fn similarity(terms: &Centroid, names: &Centroid, m: &Member, name_weight: f32) -> f32 {
     let n = (!m.names.is_empty() && !names.terms().is_empty()).then(|| names.cosine(&m.names.0));
     combine(terms.cosine(&m.terms.0), n, name_weight)
+}
+
+/// `similarity` of a member to its cluster without it: the centroids
+/// less the member's vectors, to the bit, without building them (see
+/// [`Centroid::cosine_plus`]).
+pub(super) fn similarity_without(
+    terms: &Centroid,
+    names: &Centroid,
+    m: &Member,
+    name_weight: f32,
+) -> f32 {
+    let n = if m.names.is_empty() { None } else { names.cosine_plus(&m.names.0, -1.0) };
+    combine(terms.cosine_plus(&m.terms.0, -1.0).unwrap_or(0.0), n, name_weight)
 }
 
 pub(super) fn centroid_similarity(
@@ -50,7 +66,7 @@ pub(super) fn centroid_similarity(
 
 /// An article's (or a cluster's) term and name vectors spread over dense
 /// arrays (see [`Spread`]), to be scored against many candidates:
-/// [`Probe::similarity`] is what [`similarity`] (for a member) or
+/// [`Probe::similarity`] is what `similarity` (for a member) or
 /// [`centroid_similarity`] (for a pair of centroids) gives, to the bit,
 /// at a fraction of the cost when one side is compared with a dozen.
 pub(super) struct Probe<'a> {
@@ -82,7 +98,7 @@ impl<'a> Probe<'a> {
     }
 
     /// The similarity of a probe of centroids to a member's vectors: what
-    /// [`similarity`] of those centroids and the member gives.
+    /// `similarity` of those centroids and the member gives.
     pub(super) fn similarity_to_member(&self, m: &Member, w: f32) -> f32 {
         self.score((&m.terms.0, 1.0), (&m.names.0, 1.0), w)
     }
@@ -836,6 +852,38 @@ mod tests {
     }
 
     proptest::proptest! {
+        /// A member's similarity to its cluster without it, unbuilt, is the
+        /// one to the centroids less its vectors, bit for bit, with names
+        /// on either side or neither.
+        #[test]
+        fn similarity_without_is_similarity_to_the_rest(
+            rest in proptest::collection::vec(
+                (proptest::collection::btree_map(0u32..150, 0.0f32..1.0, 0..30),
+                 proptest::collection::btree_map(0u32..60, 0.0f32..1.0, 0..6)), 0..6),
+            terms in proptest::collection::btree_map(0u32..150, 0.0f32..1.0, 0..30),
+            names in proptest::collection::btree_map(0u32..60, 0.0f32..1.0, 0..6),
+            cap in 1usize..60,
+        ) {
+            let member = Member {
+                terms: SparseVec::from_weights(terms.into_iter().collect(), usize::MAX),
+                names: SparseVec::from_weights(names.into_iter().collect(), usize::MAX),
+                ..Member::default()
+            };
+            let (mut t, mut n) = (Centroid::new(cap), Centroid::new(cap / 3));
+            for (rt, rn) in &rest {
+                t.add(&rt.iter().map(|(&a, &b)| (a, b)).collect::<Vec<_>>(), 1.0);
+                n.add(&rn.iter().map(|(&a, &b)| (a, b)).collect::<Vec<_>>(), 1.0);
+            }
+            t.add(&member.terms.0, 1.0);
+            n.add(&member.names.0, 1.0);
+            let expected =
+                similarity(&t.plus(&member.terms.0, -1.0), &n.plus(&member.names.0, -1.0), &member, 0.4);
+            proptest::prop_assert_eq!(
+                similarity_without(&t, &n, &member, 0.4).to_bits(),
+                expected.to_bits()
+            );
+        }
+
         /// The hits ranked by keys are the ones the pair sort ranked, in
         /// the same order, with scores that tie often (sums of a few
         /// query weights) and ids in any order.

@@ -74,11 +74,31 @@ impl Index {
         SCRATCH.with(|scratch| {
             let mut scratch = scratch.borrow_mut();
             let Scratch { scores, touched } = &mut *scratch;
+            let window = |t: u32| {
+                let list = self.postings.get(t as usize)?;
+                Some(&list[list.len().saturating_sub(self.scan as usize)..])
+            };
+            // The scratch is grown once for the largest cluster id of all
+            // the windows, so the loop below works on two slices whose
+            // lengths stay in registers (a check against the vectors'
+            // lengths inside it reloaded them after every store). Reading
+            // every window for it before scoring any also brings them all
+            // into the cache at once: their loads do not wait on each
+            // other, where the scoring loop waited on each window's first
+            // read in turn (most of a query's time went there).
+            let top = terms
+                .iter()
+                .filter_map(|&(t, _)| window(t))
+                .fold(0, |top, window| top.max(window.iter().copied().max().unwrap_or(0) as usize));
+            if top >= scores.len() {
+                scores.resize(top + 1, (0.0, 0));
+                touched.resize(top + 2, 0);
+            }
+            let (scores, touched) = (&mut scores[..], &mut touched[..]);
             // Clusters met so far, at the front of `touched`.
             let mut n = 0;
             for (q, &(t, w)) in terms.iter().enumerate() {
-                let Some(list) = self.postings.get(t as usize) else { continue };
-                let window = &list[list.len().saturating_sub(self.scan as usize)..];
+                let Some(window) = window(t) else { continue };
                 // The second field remembers the last query term that scored
                 // the cluster, so a cluster posted twice in the window counts
                 // once; 0 marks a cluster not met yet. No branch depends on
@@ -90,16 +110,6 @@ impl Index {
                 // `scores`, so the write past the clusters kept so far always
                 // has a slot: no resize per term.
                 let q = q as u32 + 1;
-                // Grown once for the window's largest cluster id, so the
-                // loop works on two slices whose lengths stay in registers
-                // (a check against the vectors' lengths inside it reloaded
-                // them after every store).
-                let top = window.iter().copied().max().unwrap_or(0) as usize;
-                if top >= scores.len() {
-                    scores.resize(top + 1, (0.0, 0));
-                    touched.resize(top + 2, 0);
-                }
-                let (scores, touched) = (&mut scores[..], &mut touched[..]);
                 for &c in window {
                     let entry = &mut scores[c as usize];
                     touched[n] = c;

@@ -444,8 +444,8 @@ pub struct ClusterState {
     /// Article to event id at assignment (resolve through redirects).
     #[serde(with = "sorted_map")]
     article_event: FxHashMap<u64, u32>,
-    event_redirects: BTreeMap<u32, u32>,
-    story_redirects: BTreeMap<u32, u32>,
+    event_redirects: Redirects,
+    story_redirects: Redirects,
     event_index: index::Index,
     story_index: index::Index,
     /// Events that still hold member vectors, oldest first.
@@ -515,20 +515,14 @@ impl ClusterState {
     }
 
     /// Follows event merges to the current id.
-    pub fn resolve_event(&self, mut id: EventId) -> EventId {
-        while let Some(&to) = self.event_redirects.get(&id.0) {
-            id = EventId(to);
-        }
-        id
+    pub fn resolve_event(&self, id: EventId) -> EventId {
+        EventId(self.event_redirects.resolve(id.0))
     }
 
     /// Follows story merges to the current base story (the one the online
     /// step keeps, before kind links).
-    pub(super) fn resolve_base_story(&self, mut id: StoryId) -> StoryId {
-        while let Some(&to) = self.story_redirects.get(&id.0) {
-            id = StoryId(to);
-        }
-        id
+    pub(super) fn resolve_base_story(&self, id: StoryId) -> StoryId {
+        StoryId(self.story_redirects.resolve(id.0))
     }
 
     /// Follows story merges and kind links to the current id.
@@ -651,6 +645,61 @@ impl ClusterState {
             + self.event_index.heap_bytes()
             + self.story_index.heap_bytes()
             + self.lexicon.heap_bytes()
+    }
+}
+
+/// Merged-away ids to the ids that absorbed them. Every candidate the
+/// index proposes is resolved through this, and nearly none is merged
+/// away: a bit per id says which are, so most lookups read one word of a
+/// small array instead of searching the map. Serialised as the map alone
+/// (what states saved before the bits hold), the bits rebuilt on load.
+#[derive(Clone, Debug, Default)]
+struct Redirects {
+    map: BTreeMap<u32, u32>,
+    /// Bit `id` set when `id` is a key of `map`.
+    from: Vec<u64>,
+}
+
+impl Redirects {
+    fn from_map(map: BTreeMap<u32, u32>) -> Redirects {
+        let mut r = Redirects { map: BTreeMap::new(), from: Vec::new() };
+        for (from, into) in map {
+            r.insert(from, into);
+        }
+        r
+    }
+
+    fn insert(&mut self, from: u32, into: u32) {
+        let word = from as usize / 64;
+        if word >= self.from.len() {
+            self.from.resize(word + 1, 0);
+        }
+        self.from[word] |= 1 << (from % 64);
+        self.map.insert(from, into);
+    }
+
+    fn is_redirected(&self, id: u32) -> bool {
+        self.from.get(id as usize / 64).is_some_and(|w| w & (1 << (id % 64)) != 0)
+    }
+
+    /// Follows the redirects from `id` to an id not merged away.
+    fn resolve(&self, mut id: u32) -> u32 {
+        while self.is_redirected(id) {
+            id = self.map[&id];
+        }
+        id
+    }
+}
+
+impl Serialize for Redirects {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        self.map.serialize(s)
+    }
+}
+
+impl<'de> Deserialize<'de> for Redirects {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Redirects, D::Error> {
+        Ok(Redirects::from_map(BTreeMap::deserialize(d)?))
     }
 }
 

@@ -99,6 +99,11 @@ impl NameProfile {
             return false;
         }
         let a = self.core().filter(|&t| other.read(t) == 0).count();
+        // No core name of this side unread by the other: no conflict,
+        // whatever the other side's count (most pairs stop here).
+        if a == 0 {
+            return false;
+        }
         let b = other.core().filter(|&t| self.read(t) == 0).count();
         a.min(b) >= 1 && a.max(b) >= 2
     }

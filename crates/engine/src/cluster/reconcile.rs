@@ -43,7 +43,7 @@
 //! over at most `split_max` members per doubling.
 
 use super::assign::{
-    centroid_similarity, conflict_penalty, larger_last, near, similarity, widen, Probe,
+    centroid_similarity, conflict_penalty, larger_last, near, similarity_without, widen, Probe,
 };
 use super::names::NameProfile;
 use super::vector::Centroid;
@@ -122,13 +122,10 @@ impl ClusterState {
         let mut moves: Vec<(usize, u32)> = Vec::new();
         for (i, m) in e.members.iter().enumerate() {
             // The rest of its own event, without it.
-            let (mut terms, mut names, mut profile) =
-                (e.terms.clone(), e.names.clone(), e.profile.clone());
-            terms.add(&m.terms.0, -1.0);
-            names.add(&m.names.0, -1.0);
+            let mut profile = e.profile.clone();
             profile.remove(&m.profile);
-            let own =
-                similarity(&terms, &names, m, w) - conflict_penalty(&profile, &m.profile, config);
+            let own = similarity_without(&e.terms, &e.names, m, w)
+                - conflict_penalty(&profile, &m.profile, config);
             let date = (e.dates[i], e.dates[i]);
             let probe = Probe::member(m);
             let best = others
@@ -237,10 +234,10 @@ impl Side {
         if self.n <= 1 {
             return f32::MIN;
         }
-        let (terms, names) = (self.terms.plus(&m.terms.0, -1.0), self.names.plus(&m.names.0, -1.0));
         let mut profile = self.profile.clone();
         profile.remove(&m.profile);
-        similarity(&terms, &names, m, w) - conflict_penalty(&profile, &m.profile, config)
+        similarity_without(&self.terms, &self.names, m, w)
+            - conflict_penalty(&profile, &m.profile, config)
     }
 }
 
@@ -325,12 +322,15 @@ impl ClusterState {
                 .iter()
                 .zip(&side)
                 .map(|(m, &s)| {
+                    // Each side's fit once: a fit inside a side builds its
+                    // centroids less the member, so asking twice cost twice.
                     let on =
                         |t: bool| sides[t as usize].fit(&probes[t as usize], m, s == t, config);
-                    if on(true) == on(false) {
+                    let (yes, no) = (on(true), on(false));
+                    if yes == no {
                         s
                     } else {
-                        on(true) > on(false)
+                        yes > no
                     }
                 })
                 .collect();

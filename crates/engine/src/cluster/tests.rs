@@ -500,3 +500,42 @@ fn a_state_saved_with_the_kind_merge_fields_still_loads() {
     let back: ClusterState = rmp_serde::from_slice(&bytes).unwrap();
     assert_eq!(serde_json::to_value(&back).unwrap(), serde_json::to_value(&state).unwrap());
 }
+
+proptest::proptest! {
+    /// The redirects with their bits resolve every id as walking the map
+    /// does, serialise as the map alone, and load back from a map (a
+    /// state saved before the bits) to the same lookups.
+    #[test]
+    fn redirects_resolve_as_the_map_and_serialise_as_it(
+        merges in proptest::collection::vec((0u32..300, 0u32..300), 0..80),
+    ) {
+        let mut map = std::collections::BTreeMap::new();
+        let mut redirects = super::Redirects::default();
+        for (from, into) in merges {
+            // As a merge does: the id absorbing is current, and one merged
+            // away is not merged again (so no cycles; chains do form).
+            let mut into = into;
+            while let Some(&to) = map.get(&into) {
+                into = to;
+            }
+            if from == into || map.contains_key(&from) {
+                continue;
+            }
+            map.insert(from, into);
+            redirects.insert(from, into);
+        }
+        let walk = |mut id: u32| {
+            while let Some(&to) = map.get(&id) {
+                id = to;
+            }
+            id
+        };
+        let json = serde_json::to_string(&redirects).unwrap();
+        proptest::prop_assert_eq!(&json, &serde_json::to_string(&map).unwrap());
+        let back: super::Redirects = serde_json::from_str(&json).unwrap();
+        for id in 0..320 {
+            proptest::prop_assert_eq!(redirects.resolve(id), walk(id));
+            proptest::prop_assert_eq!(back.resolve(id), walk(id));
+        }
+    }
+}
