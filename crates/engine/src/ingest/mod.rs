@@ -49,11 +49,15 @@ pub enum Item {
     Diagnostic(Diagnostic),
 }
 
-/// One input to read: a file, or standard input.
+/// One input to read: a file, a pipe, standard input or a URL.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Input {
-    /// A file on disk.
+    /// A regular file on disk.
     File(PathBuf),
+    /// A pipe or device named by a path the user gave, such as bash's
+    /// `<(zcat feed.jsonl.gz)` (`/dev/fd/63`): read as a stream, and, like
+    /// standard input, it may block.
+    Stream(PathBuf),
     /// Standard input (`-`).
     Stdin,
     /// A page or feed to fetch over HTTP(S).
@@ -66,7 +70,9 @@ impl Input {
         match self {
             // `display` goes through a lossy UTF-8 formatter even for a
             // valid path: the plain copy is the common case.
-            Input::File(p) => p.to_str().map_or_else(|| p.display().to_string(), str::to_string),
+            Input::File(p) | Input::Stream(p) => {
+                p.to_str().map_or_else(|| p.display().to_string(), str::to_string)
+            }
             Input::Stdin => "-".to_string(),
             Input::Url(url) => url.clone(),
         }
@@ -75,7 +81,9 @@ impl Input {
 
 /// Expands user paths into the inputs to read: folders are walked
 /// recursively in file-name order (hidden entries skipped, symlinked folders
-/// not followed); paths that cannot be read become diagnostics.
+/// not followed); paths that cannot be read become diagnostics. A path
+/// given that is neither a folder nor a regular file (a pipe, a device) is
+/// read as a stream; inside folders only regular files are read.
 pub fn list_inputs(paths: &[PathBuf]) -> (Vec<Input>, Vec<Diagnostic>) {
     let mut inputs = Vec::new();
     let mut diagnostics = Vec::new();
@@ -94,6 +102,9 @@ pub fn list_inputs(paths: &[PathBuf]) -> (Vec<Input>, Vec<Diagnostic>) {
         for entry in walker {
             match entry {
                 Ok(e) if e.file_type().is_file() => inputs.push(Input::File(e.into_path())),
+                Ok(e) if e.depth() == 0 && !e.file_type().is_dir() => {
+                    inputs.push(Input::Stream(e.into_path()))
+                }
                 Ok(_) => {}
                 Err(err) => {
                     let at = err.path().unwrap_or(path).display().to_string();
@@ -142,7 +153,7 @@ pub fn read_input(input: &Input, config: &ReadConfig, sink: &mut dyn FnMut(Item)
             return sink(Item::Diagnostic(unreadable(url, &msg)));
         }
         Input::Stdin => Box::new(io::stdin().lock()),
-        Input::File(path) => match File::open(path) {
+        Input::File(path) | Input::Stream(path) => match File::open(path) {
             Ok(f) => match whole_file(&f, config) {
                 Some(Ok(bytes)) => return read_owned(&name, path, bytes, config, sink),
                 Some(Err(e)) => return sink(Item::Diagnostic(read_error(&name, None, &e))),
@@ -152,7 +163,7 @@ pub fn read_input(input: &Input, config: &ReadConfig, sink: &mut dyn FnMut(Item)
         },
     };
     let path = match input {
-        Input::File(p) => Some(p.as_path()),
+        Input::File(p) | Input::Stream(p) => Some(p.as_path()),
         Input::Stdin | Input::Url(_) => None,
     };
     read_stream(&name, path, reader, config, sink);
@@ -382,6 +393,36 @@ mod tests {
         let mut items = Vec::new();
         read_bytes(name, bytes, &ReadConfig::default(), &mut |i| items.push(i));
         items
+    }
+
+    /// A pipe named on the command line (bash's `<(...)`) is read as a
+    /// stream; a pipe inside a folder is not read (it could block the walk).
+    #[test]
+    fn a_named_pipe_given_is_read_as_a_stream() {
+        let dir = tempfile::tempdir().unwrap();
+        let fifo = dir.path().join("feed");
+        let made = std::process::Command::new("mkfifo").arg(&fifo).status();
+        if !made.is_ok_and(|s| s.success()) {
+            eprintln!("no mkfifo here: skipped");
+            return;
+        }
+        let file = dir.path().join("a.txt");
+        std::fs::write(&file, "Ferry strike halts crossings\n\nThe crews walked out.\n").unwrap();
+        let (inputs, diagnostics) = list_inputs(&[fifo.clone(), dir.path().to_path_buf()]);
+        assert!(diagnostics.is_empty(), "{diagnostics:?}");
+        assert_eq!(inputs, vec![Input::Stream(fifo.clone()), Input::File(file)]);
+        assert_eq!(inputs[0].name(), fifo.to_str().unwrap());
+
+        let writer = std::thread::spawn({
+            let fifo = fifo.clone();
+            move || std::fs::write(fifo, "Council approves the budget\n\nThe vote came late.\n")
+        });
+        let mut items = Vec::new();
+        read_input(&inputs[0], &ReadConfig::default(), &mut |i| items.push(i));
+        writer.join().unwrap().unwrap();
+        let [Item::Article(raw)] = &items[..] else { panic!("{items:?}") };
+        assert!(raw.body.starts_with("Council approves the budget"));
+        assert_eq!(raw.origin.path, fifo.to_str().unwrap());
     }
 
     #[test]
