@@ -268,7 +268,7 @@ impl<'s> Ingest<'s> {
                     // After a failure nothing more is written.
                     if self.failure.is_none() {
                         if let Err(e) = self.insert(article) {
-                            self.store.rollback_batch();
+                            self.abandon_batch();
                             self.failure = Some(e);
                         }
                     }
@@ -317,6 +317,14 @@ impl<'s> Ingest<'s> {
         self.diagnostics.push(d);
     }
 
+    /// Rolls the open batch back after an error: none of it is stored or
+    /// counted.
+    fn abandon_batch(&mut self) {
+        self.store.rollback_batch();
+        self.open = 0;
+        self.open_inserted = Inserted::default();
+    }
+
     /// Commits the open batch, with the diagnostics gathered since the
     /// last one.
     fn flush(&mut self) -> crate::Result<()> {
@@ -333,7 +341,7 @@ impl<'s> Ingest<'s> {
             self.store.commit_batch()
         })();
         if let Err(e) = result {
-            self.store.rollback_batch();
+            self.abandon_batch();
             return Err(e);
         }
         let Inserted { added, present } = std::mem::take(&mut self.open_inserted);
