@@ -508,10 +508,6 @@ impl Store {
                      ORDER BY a.seq",
                 )
                 .map_err(|e| self.err(e))?;
-            let mut text_of = self
-                .conn
-                .prepare_cached("SELECT raw, text FROM articles WHERE seq = ?1")
-                .map_err(|e| self.err(e))?;
             let mut rows = stmt.query(params![through, last, resign]).map_err(|e| self.err(e))?;
             while let Some(row) = rows.next().map_err(|e| self.err(e))? {
                 let id = str_column(row, 1).map_err(|e| self.err(e))?.and_then(ArticleId::parse);
@@ -522,10 +518,7 @@ impl Store {
                     Some(text) => dedupe::Signature::of(text),
                     None => {
                         let seq: i64 = row.get(0).map_err(|e| self.err(e))?;
-                        let text = text_of
-                            .query_row([seq], |r| clean_text_column(r, 0, 1))
-                            .map_err(|e| self.err(e))?;
-                        dedupe::Signature::of(&text)
+                        dedupe::Signature::of(&self.clean_text_at(seq)?)
                     }
                 };
                 fresh.push((id, sig));
@@ -861,10 +854,6 @@ impl Store {
                  WHERE a.seq > ?1 ORDER BY a.seq",
             )
             .map_err(|e| self.err(e))?;
-        let mut text_of = self
-            .conn
-            .prepare_cached("SELECT raw, text FROM articles WHERE seq = ?1")
-            .map_err(|e| self.err(e))?;
         let mut rows = stmt.query([through]).map_err(|e| self.err(e))?;
         while let Some(row) = rows.next().map_err(|e| self.err(e))? {
             let text_at = |i: usize| str_column(row, i);
@@ -877,9 +866,7 @@ impl Store {
             let text = match id.and_then(|id| fresh_texts.get(&id)) {
                 Some(text) => text.as_str(),
                 None => {
-                    decoded = text_of
-                        .query_row([seq], |r| clean_text_column(r, 0, 1))
-                        .map_err(|e| self.err(e))?;
+                    decoded = self.clean_text_at(seq)?;
                     decoded.as_str()
                 }
             };
@@ -898,6 +885,17 @@ impl Store {
             place(&input);
         }
         Ok(ClusterMark(last))
+    }
+
+    /// The clean text of the article stored at arrival number `seq`,
+    /// decoded (it may be stored as copies from the raw text): what the
+    /// copies and clustering passes read of an article whose text the
+    /// run does not hold.
+    fn clean_text_at(&self, seq: i64) -> Result<String> {
+        self.conn
+            .prepare_cached("SELECT raw, text FROM articles WHERE seq = ?1")
+            .and_then(|mut stmt| stmt.query_row([seq], |r| clean_text_column(r, 0, 1)))
+            .map_err(|e| self.err(e))
     }
 
     /// Saves the clustering state and the mark of the last article it
