@@ -286,10 +286,10 @@ impl LineFacts {
             return LineFacts { n_words: 0, terminal: false, n_commas: 0 };
         }
         let bytes = content.as_bytes();
-        // `scan_ascii` writes every key byte of the line: only the nine
+        // `scan_ascii` writes every key byte of the line: only the [`PAD`]
         // zeros after them are written here (was: the whole buffer zeroed
         // first, line after line).
-        scratch.resize(bytes.len() + 9, 0);
+        scratch.resize(bytes.len() + PAD, 0);
         scratch[bytes.len()..].fill(0);
         let counts = scan_ascii(bytes, &mut scratch[..bytes.len()]);
         let n = if !counts.ascii {
@@ -654,9 +654,9 @@ fn fold_word(h: u64, word: u64) -> u64 {
 /// words of eight bytes or less never share one).
 ///
 /// Two steps, so that no step branches on every byte: the key bytes of
-/// the line are written to `scratch` (other bytes as 0), then each word
-/// is read eight bytes at a time, its end found by a zero-byte test on
-/// the eight, and each eight folded in with one multiply.
+/// the line are written to `scratch` (other bytes as 0), then the words
+/// are found from a bit mask of the nonzero bytes and hashed eight bytes
+/// at a time, each eight folded in with one multiply ([`hash_words`]).
 fn key_words(text: &str, scratch: &mut Vec<u8>, out: &mut Vec<u64>) {
     let n = if text.is_ascii() {
         key_bytes_ascii(text.as_bytes(), scratch)
@@ -666,45 +666,118 @@ fn key_words(text: &str, scratch: &mut Vec<u8>, out: &mut Vec<u64>) {
     hash_words(scratch, n, out);
 }
 
+/// The zero bytes after a line's key bytes: [`hash_words`] reads a line
+/// in blocks of 64 bytes and the sixteen after each (a word's hash reads
+/// sixteen bytes from its start), the last block starting before the end.
+const PAD: usize = 80;
+
 /// The second step of [`key_words`]: `scratch[..n]` holds the key bytes
-/// of a line, words between runs of zero bytes, followed by at least 9
-/// zero bytes; appends the hash of each word to `out`.
+/// of a line, words between runs of zero bytes, followed by at least
+/// [`PAD`] zero bytes; appends the hash of each word to `out`: its bytes
+/// eight at a time, the last eight cut to the word, each folded in with
+/// one multiply ([`fold_word`]).
+///
+/// The words are found in a bit mask of the nonzero bytes, 64 bytes at a
+/// time: a word starts at a set bit after a clear one, and its length is
+/// the run of set bits from there. Every word up to sixteen bytes (nearly
+/// every word) then takes the same steps, with no branch on its length:
+/// reading the bytes word by word until a zero byte branched once a word,
+/// unpredictably, and mispredicted about once a word.
 fn hash_words(scratch: &[u8], n: usize, out: &mut Vec<u64>) {
-    let buf = &scratch[..n + 9];
-    let eight_at = |at: usize| {
-        let mut eight = [0u8; 8];
-        eight.copy_from_slice(&buf[at..at + 8]);
-        u64::from_le_bytes(eight)
+    let buf = &scratch[..n + PAD];
+    // Bit i set when byte `base + i` is nonzero (in a word).
+    let mask_at = |base: usize| {
+        if base >= n {
+            return 0;
+        }
+        let block: &[u8; 64] = buf[base..base + 64].try_into().expect("64 bytes");
+        // Each eight's bits go in at the top, the earlier ones moving
+        // down: a chain, which the compiler does not vectorize (a sum of
+        // shifted terms it did, emulating the multiplies lane by lane).
+        let mut mask = 0u64;
+        for eight in block.chunks_exact(8) {
+            let eight = u64::from_le_bytes(eight.try_into().expect("8 bytes"));
+            mask = (mask >> 8) | (nonzero_bits(eight) << 56);
+        }
+        mask
     };
-    let mut at = 0;
-    while at < n {
-        // The eight bytes at `at` are read once: they skip the zero bytes
-        // before a word (most often none, or the one after the last word),
-        // else they are the word's first eight.
-        let mut x = eight_at(at);
-        if x & 0xff == 0 {
-            at += if x == 0 { 8 } else { (x.trailing_zeros() / 8) as usize };
-            continue;
+    // At most a word every two bytes: no push below grows the vector.
+    out.reserve(n / 2 + 1);
+    let mut mask = mask_at(0);
+    // Whether the last byte of the block before was in a word.
+    let mut carry = 0u64;
+    let mut base = 0;
+    while base < n {
+        let next = mask_at(base + 64);
+        // The block and the sixteen bytes after it, read by the words
+        // that start in it (one bounds check, not one a word).
+        let bytes: &[u8; 80] = buf[base..base + 80].try_into().expect("80 bytes");
+        let mut starts = mask & !((mask << 1) | carry);
+        carry = mask >> 63;
+        while starts != 0 {
+            let bit = starts.trailing_zeros();
+            starts &= starts - 1;
+            // The 64 bits from the word's start on, this block's then the
+            // next's (shifted in two steps: by 64 when `bit` is 0 is no shift).
+            let run = (mask >> bit) | ((next << 1) << (63 - bit));
+            let len = (!run).trailing_zeros();
+            let at = bit as usize;
+            out.push(if len > 16 {
+                long_word_hash(buf, base + at)
+            } else {
+                word_hash(bytes[at..at + 16].try_into().expect("16 bytes"), len)
+            });
         }
-        let mut h = 0u64;
-        loop {
-            // The lowest byte of `x` that is 0 (higher ones may be false
-            // marks, the lowest never is).
-            let zeros = x.wrapping_sub(0x0101_0101_0101_0101) & !x & 0x8080_8080_8080_8080;
-            if zeros != 0 {
-                let len = (zeros.trailing_zeros() / 8) as usize;
-                if len > 0 {
-                    h = fold_word(h, x & ((1u64 << (8 * len)) - 1));
-                }
-                out.push(h);
-                at += len + 1;
-                break;
-            }
-            h = fold_word(h, x);
-            at += 8;
-            x = eight_at(at);
-        }
+        mask = next;
+        base += 64;
     }
+}
+
+/// Bit k set when byte k of `x` is nonzero: each byte's high bit is set by
+/// adding 0x7f to its low seven bits (no carry leaves a byte), then the
+/// eight high bits are gathered into the top byte by one multiply (the
+/// partial products never overlap, so no carry).
+fn nonzero_bits(x: u64) -> u64 {
+    const LOW7: u64 = 0x7f7f_7f7f_7f7f_7f7f;
+    let high = (x | ((x & LOW7) + LOW7)) & !LOW7;
+    (high >> 7).wrapping_mul(0x0102_0408_1020_4080) >> 56
+}
+
+/// The hash of the word of `len` bytes, 1 to 16, at the start of
+/// `sixteen`: its eights folded in, the last one cut to the word. Both
+/// eights are folded and the one that ends the word picked, so that no
+/// branch depends on the length.
+fn word_hash(sixteen: &[u8; 16], len: u32) -> u64 {
+    let (a, b) = sixteen.split_at(8);
+    let a = u64::from_le_bytes(a.try_into().expect("8 bytes"));
+    let b = u64::from_le_bytes(b.try_into().expect("8 bytes"));
+    // The first eight cut to the word's bytes (all of it from eight on),
+    // the second to the bytes after eight (what it keeps when the word is
+    // eight bytes or less does not matter: it is not picked).
+    // (The shift clamped at 0 by its sign bit: `max(0)` became a branch.)
+    let shift = 64 - 8 * len as i32;
+    let first = fold_word(0, a & (u64::MAX >> (shift & !(shift >> 31))));
+    let second = fold_word(first, b & u64::MAX.wrapping_shr(128 - 8 * len));
+    if len > 8 {
+        second
+    } else {
+        first
+    }
+}
+
+/// The hash of the word of more than sixteen bytes at `at` in `buf`, its
+/// end found here ([`word_hash`] for longer words).
+#[cold]
+fn long_word_hash(buf: &[u8], at: usize) -> u64 {
+    let end = at + memchr::memchr(0, &buf[at..]).expect("zeros after the words");
+    let eight_at = |at: usize| u64::from_le_bytes(buf[at..at + 8].try_into().expect("8 bytes"));
+    let mut h = 0;
+    let mut from = at;
+    while end - from > 8 {
+        h = fold_word(h, eight_at(from));
+        from += 8;
+    }
+    fold_word(h, eight_at(from) & (u64::MAX >> (64 - 8 * (end - from))))
 }
 
 /// The key bytes of an ASCII line into `scratch`: each letter or digit
@@ -714,7 +787,7 @@ fn hash_words(scratch: &[u8], n: usize, out: &mut Vec<u64>) {
 /// the apostrophes, if any, are closed up.
 fn key_bytes_ascii(bytes: &[u8], scratch: &mut Vec<u8>) -> usize {
     scratch.clear();
-    scratch.resize(bytes.len() + 9, 0);
+    scratch.resize(bytes.len() + PAD, 0);
     for (key, &c) in scratch.iter_mut().zip(bytes) {
         *key = key_byte(c);
     }
@@ -722,7 +795,7 @@ fn key_bytes_ascii(bytes: &[u8], scratch: &mut Vec<u8>) -> usize {
 }
 
 /// Closes up the apostrophes of an ASCII line in its key bytes
-/// (`scratch`, as long as the line and 9 zeros): the bytes after each are
+/// (`scratch`, as long as the line and [`PAD`] zeros): the bytes after each are
 /// moved back over it, zeros fill the end. Returns the length of the
 /// words part.
 fn close_apostrophes(bytes: &[u8], scratch: &mut [u8]) -> usize {
@@ -763,7 +836,7 @@ fn key_bytes(text: &str, scratch: &mut Vec<u8>) -> usize {
         }
     }
     let n = scratch.len();
-    scratch.extend_from_slice(&[0; 9]);
+    scratch.extend_from_slice(&[0; PAD]);
     n
 }
 

@@ -225,6 +225,108 @@ proptest! {
     }
 }
 
+/// Word hashing as it was on main before session 11 (each word read eight
+/// bytes at a time until a zero byte), the reference of
+/// `hash_words_is_the_reference`: `scratch[..n]` then at least 9 zeros.
+fn hash_words_reference(scratch: &[u8], n: usize, out: &mut Vec<u64>) {
+    let buf = &scratch[..n + 9];
+    let eight_at = |at: usize| {
+        let mut eight = [0u8; 8];
+        eight.copy_from_slice(&buf[at..at + 8]);
+        u64::from_le_bytes(eight)
+    };
+    let mut at = 0;
+    while at < n {
+        let mut x = eight_at(at);
+        if x & 0xff == 0 {
+            at += if x == 0 { 8 } else { (x.trailing_zeros() / 8) as usize };
+            continue;
+        }
+        let mut h = 0u64;
+        loop {
+            let zeros = x.wrapping_sub(0x0101_0101_0101_0101) & !x & 0x8080_8080_8080_8080;
+            if zeros != 0 {
+                let len = (zeros.trailing_zeros() / 8) as usize;
+                if len > 0 {
+                    h = fold_word(h, x & ((1u64 << (8 * len)) - 1));
+                }
+                out.push(h);
+                at += len + 1;
+                break;
+            }
+            h = fold_word(h, x);
+            at += 8;
+            x = eight_at(at);
+        }
+    }
+}
+
+/// Key bytes: words of 1 to `max_word` nonzero bytes (any of them, so
+/// that the bit mask sees every high bit) between runs of 1 to 3 zeros,
+/// maybe starting with zeros.
+fn key_line(max_word: usize) -> impl Strategy<Value = Vec<u8>> {
+    (
+        any::<bool>(),
+        prop::collection::vec((prop::collection::vec(1..=255u8, 1..=max_word), 1..4usize), 0..40),
+    )
+        .prop_map(|(lead, words)| {
+            let mut key = if lead { vec![0] } else { Vec::new() };
+            for (word, gap) in words {
+                key.extend_from_slice(&word);
+                key.extend(std::iter::repeat_n(0, gap));
+            }
+            // Ends with a word or with zeros, as a line's key bytes may.
+            if key.len() % 3 == 0 {
+                while key.last() == Some(&0) {
+                    key.pop();
+                }
+            }
+            key
+        })
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(4096))]
+
+    /// The word hashes from the bit mask are those of the word-by-word
+    /// reading, for words of every length (up to several 64-byte blocks)
+    /// anywhere in a line.
+    #[test]
+    fn hash_words_is_the_reference(
+        key in prop_oneof![key_line(20), key_line(200)],
+        start in 0..3usize,
+    ) {
+        let n = key.len();
+        let mut scratch = key.clone();
+        scratch.extend_from_slice(&[0; PAD]);
+        let (mut new, mut old) = (vec![start as u64], vec![start as u64]);
+        hash_words(&scratch, n, &mut new);
+        hash_words_reference(&scratch, n, &mut old);
+        prop_assert_eq!(new, old);
+    }
+}
+
+/// Words of every length from 1 to 300 at every offset of a 64-byte block
+/// hash as the reference does.
+#[test]
+fn hash_words_every_length_and_offset() {
+    for len in 1..300 {
+        for lead in 0..70 {
+            let mut key = vec![0u8; lead];
+            key.extend((0..len).map(|i| (i % 251 + 1) as u8));
+            key.push(0);
+            key.extend((0..len).map(|i| (i % 7 + b'a' as usize) as u8));
+            let n = key.len();
+            key.extend_from_slice(&[0; PAD]);
+            let (mut new, mut old) = (Vec::new(), Vec::new());
+            hash_words(&key, n, &mut new);
+            hash_words_reference(&key, n, &mut old);
+            assert_eq!(new, old, "len {len} lead {lead}");
+            assert_eq!(new.len(), 2);
+        }
+    }
+}
+
 /// The repeat search as it was on main before session 10 (the paragraphs'
 /// words copied into one vector, one hash chain through every word, hash
 /// maps), the reference of `mark_repeats_is_the_reference`.
