@@ -251,15 +251,32 @@ fn clean_with(raw: &str, config: &CleanConfig, scratch: &mut Scratch) -> Clean {
     // cleaning it again changes nothing.
     // A drop can also bring two lines together that a join now applies to,
     // so joins and paragraphs are found again on each round.
+    // Every change takes a `Body` line (and its joined lines) out, so
+    // counting them tells whether a rule changed anything.
+    // The repeat search and the joins each change nothing when run again
+    // on their own result (a kept paragraph was compared with every other
+    // kept one; a join leaves the kept lines kept): so a round whose edges
+    // change nothing after a round whose joins changed nothing would
+    // change nothing, and is not run (it was the whole second round of
+    // most articles that have one, a repeat found in the first).
+    let n_body = |lines: &[Line]| lines.iter().filter(|l| l.fate == Fate::Body).count();
     let mut paras = paras;
+    let mut joined = true;
     loop {
-        let n_kept = lines.iter().filter(|l| l.fate == Fate::Body).count();
+        let n_kept = n_body(&lines);
         mark_edges(&mut lines, &paras);
-        mark_repeats(&mut lines, words, repeats);
-        mark_joins(&mut lines, facts, repaired);
-        if lines.iter().filter(|l| l.fate == Fate::Body).count() == n_kept {
+        let n_edged = n_body(&lines);
+        if !joined && n_edged == n_kept {
             break;
         }
+        mark_repeats(&mut lines, words, repeats);
+        let n_repeated = n_body(&lines);
+        mark_joins(&mut lines, facts, repaired);
+        let n_joined = n_body(&lines);
+        if n_joined == n_kept {
+            break;
+        }
+        joined = n_joined != n_repeated;
         paras = paragraphs(&lines, facts);
     }
 

@@ -459,6 +459,40 @@ proptest! {
         prop_assert_eq!(words.hashes.len(), n_hashes);
         let fates = |ls: &[Line]| ls.iter().map(|l| l.fate).collect::<Vec<_>>();
         prop_assert_eq!(fates(&lines), fates(&expected));
+        // Run again on its own result, it finds nothing more: what lets
+        // `clean_with` skip a round (see there).
+        let once = fates(&lines);
+        mark_repeats(&mut lines, &mut words, &mut RepeatTables::default());
+        prop_assert_eq!(fates(&lines), once);
+    }
+
+    /// The joins, run again on their own result, change nothing (with
+    /// other fates and blank lines between the kept lines): what lets
+    /// `clean_with` skip a round (see there).
+    #[test]
+    fn mark_joins_changes_nothing_twice(
+        spec in proptest::collection::vec(
+            (0..4u8, prop::sample::select(vec!["The end.", "the middle", "and so on", "A head", "", "x"])),
+            1..24,
+        ),
+    ) {
+        let fates = [Fate::Body, Fate::Joined, Fate::Blank, Fate::Label];
+        let mut repaired = String::new();
+        let mut lines = Vec::new();
+        let mut facts = Vec::new();
+        let (mut key, mut hashes) = (Vec::new(), Vec::new());
+        for (i, (fate, text)) in spec.iter().enumerate() {
+            let from = repaired.len();
+            repaired.push_str(text);
+            facts.push(LineFacts::scan(text, &mut key, &mut hashes));
+            let fate = if text.is_empty() { Fate::Blank } else { fates[*fate as usize] };
+            lines.push(Line { number: i as u32 + 1, span: 0..0, fate, repaired: from..repaired.len() });
+        }
+        let fates = |ls: &[Line]| ls.iter().map(|l| l.fate).collect::<Vec<_>>();
+        mark_joins(&mut lines, &facts, &repaired);
+        let once = fates(&lines);
+        mark_joins(&mut lines, &facts, &repaired);
+        prop_assert_eq!(fates(&lines), once);
     }
 }
 
