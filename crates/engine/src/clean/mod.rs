@@ -316,7 +316,7 @@ impl LineFacts {
         } else {
             bytes.len()
         };
-        hash_words(scratch, n, hashes);
+        hash_words(scratch, n, counts.ascii, hashes);
         // Repaired lines are trimmed and hold single spaces only.
         let last = content.trim_end().chars().last();
         let terminal =
@@ -675,12 +675,10 @@ fn fold_word(h: u64, word: u64) -> u64 {
 /// are found from a bit mask of the nonzero bytes and hashed eight bytes
 /// at a time, each eight folded in with one multiply ([`hash_words`]).
 fn key_words(text: &str, scratch: &mut Vec<u8>, out: &mut Vec<u64>) {
-    let n = if text.is_ascii() {
-        key_bytes_ascii(text.as_bytes(), scratch)
-    } else {
-        key_bytes(text, scratch)
-    };
-    hash_words(scratch, n, out);
+    let ascii = text.is_ascii();
+    let n =
+        if ascii { key_bytes_ascii(text.as_bytes(), scratch) } else { key_bytes(text, scratch) };
+    hash_words(scratch, n, ascii, out);
 }
 
 /// The zero bytes after a line's key bytes: [`hash_words`] reads a line
@@ -700,7 +698,17 @@ const PAD: usize = 80;
 /// every word) then takes the same steps, with no branch on its length:
 /// reading the bytes word by word until a zero byte branched once a word,
 /// unpredictably, and mispredicted about once a word.
-fn hash_words(scratch: &[u8], n: usize, out: &mut Vec<u64>) {
+fn hash_words(scratch: &[u8], n: usize, ascii: bool, out: &mut Vec<u64>) {
+    if ascii {
+        hash_words_in::<true>(scratch, n, out);
+    } else {
+        hash_words_in::<false>(scratch, n, out);
+    }
+}
+
+/// [`hash_words`], with `ASCII` when every key byte is below 0x80 (a
+/// cheaper test of nonzero bytes).
+fn hash_words_in<const ASCII: bool>(scratch: &[u8], n: usize, out: &mut Vec<u64>) {
     let buf = &scratch[..n + PAD];
     // Bit i set when byte `base + i` is nonzero (in a word).
     let mask_at = |base: usize| {
@@ -714,7 +722,7 @@ fn hash_words(scratch: &[u8], n: usize, out: &mut Vec<u64>) {
         let mut mask = 0u64;
         for eight in block.chunks_exact(8) {
             let eight = u64::from_le_bytes(eight.try_into().expect("8 bytes"));
-            mask = (mask >> 8) | (nonzero_bits(eight) << 56);
+            mask = (mask >> 8) | nonzero_top::<ASCII>(eight);
         }
         mask
     };
@@ -750,14 +758,15 @@ fn hash_words(scratch: &[u8], n: usize, out: &mut Vec<u64>) {
     }
 }
 
-/// Bit k set when byte k of `x` is nonzero: each byte's high bit is set by
-/// adding 0x7f to its low seven bits (no carry leaves a byte), then the
-/// eight high bits are gathered into the top byte by one multiply (the
+/// Bit 56 + k set when byte k of `x` is nonzero, the lower bits 0: each
+/// byte's high bit is set by adding 0x7f to its low seven bits (no carry
+/// leaves a byte; with `ASCII`, bytes below 0x80, to the whole byte), then
+/// the eight high bits are gathered into the top byte by one multiply (the
 /// partial products never overlap, so no carry).
-fn nonzero_bits(x: u64) -> u64 {
+fn nonzero_top<const ASCII: bool>(x: u64) -> u64 {
     const LOW7: u64 = 0x7f7f_7f7f_7f7f_7f7f;
-    let high = (x | ((x & LOW7) + LOW7)) & !LOW7;
-    (high >> 7).wrapping_mul(0x0102_0408_1020_4080) >> 56
+    let high = if ASCII { (x + LOW7) & !LOW7 } else { (x | ((x & LOW7) + LOW7)) & !LOW7 };
+    high.wrapping_mul(0x0002_0408_1020_4081) & 0xff00_0000_0000_0000
 }
 
 /// The hash of the word of `len` bytes, 1 to 16, at the start of
