@@ -308,7 +308,7 @@ impl LineFacts {
         // first, line after line).
         scratch.resize(bytes.len() + PAD, 0);
         scratch[bytes.len()..].fill(0);
-        let counts = scan_ascii(bytes, &mut scratch[..bytes.len()]);
+        let counts = scan_ascii(bytes, &mut scratch[..bytes.len() + 16]);
         let n = if !counts.ascii {
             key_bytes(content, scratch)
         } else if counts.apostrophe {
@@ -347,11 +347,16 @@ fn key_byte(c: u8) -> u8 {
 
 /// One pass over a line's bytes: counts its spaces and commas, tells
 /// whether it is all ASCII and holds an apostrophe, and writes each byte's
-/// [`key_byte`] to `key` (as long as `bytes`). Sixteen lanes of byte
-/// counters, added up every 255 chunks before they could overflow, with no
-/// branch per byte: the compiler turns the inner loop into vector compares.
-/// The last bytes of the line go through the same lanes in a copy padded
-/// with zeros (a zero byte counts for nothing and keys to 0).
+/// [`key_byte`] to `key` (sixteen bytes longer than `bytes`; those may be
+/// written with zeros). Sixteen lanes of byte counters, added up every 255
+/// chunks before they could overflow, with no branch per byte: the
+/// compiler turns the inner loop into vector compares.
+/// The last bytes of the line are the end of its last sixteen, the bytes
+/// before them (already counted) masked to zeros for the counters (a zero
+/// byte counts for nothing) and their key bytes written again, the same;
+/// a line shorter than sixteen goes through the lanes in a copy padded
+/// with zeros (which key to 0). Was: every line's last bytes copied into a
+/// padded chunk and their key bytes copied back, two `memcpy` calls.
 fn scan_ascii(bytes: &[u8], key: &mut [u8]) -> Counts {
     const BLOCK: usize = 16 * 255;
     let mut counts = Counts { spaces: 0, commas: 0, ascii: true, apostrophe: false };
@@ -364,13 +369,24 @@ fn scan_ascii(bytes: &[u8], key: &mut [u8]) -> Counts {
             lanes.add(chunk.try_into().expect("16 bytes"), key.try_into().expect("16 bytes"));
         }
         // Only the last block has a remainder, and fewer than 255 chunks
-        // before it: the padded chunk cannot overflow a counter.
+        // before it: its last chunk cannot overflow a counter.
         let rest = chunks.remainder();
-        if !rest.is_empty() {
-            let (mut chunk, mut key) = ([0u8; 16], [0u8; 16]);
-            chunk[..rest.len()].copy_from_slice(rest);
-            lanes.add(&chunk, &mut key);
-            keys.into_remainder().copy_from_slice(&key[..rest.len()]);
+        let n = block.len();
+        if !rest.is_empty() && n >= 16 {
+            let last: &[u8; 16] = block[n - 16..].try_into().expect("16 bytes");
+            let keep = &TAIL[rest.len()..rest.len() + 16];
+            let mut chunk = [0u8; 16];
+            for i in 0..16 {
+                chunk[i] = last[i] & keep[i];
+            }
+            lanes.count(&chunk);
+            write_keys(last, (&mut key[n - 16..n]).try_into().expect("16 bytes"));
+        } else if !rest.is_empty() {
+            // `key` has sixteen bytes from the block's start: `n` and the
+            // sixteen after `bytes`.
+            let mut chunk = [0u8; 16];
+            chunk[..n].copy_from_slice(rest);
+            lanes.add(&chunk, (&mut key[..16]).try_into().expect("16 bytes"));
         }
         counts.spaces += lanes.spaces.iter().map(|&n| usize::from(n)).sum::<usize>();
         counts.commas += lanes.commas.iter().map(|&n| usize::from(n)).sum::<usize>();
@@ -395,16 +411,41 @@ impl Lanes {
     /// Counts sixteen bytes and writes their key bytes.
     #[inline(always)]
     fn add(&mut self, chunk: &[u8; 16], key: &mut [u8; 16]) {
-        for i in 0..16 {
-            let c = chunk[i];
+        self.count(chunk);
+        write_keys(chunk, key);
+    }
+
+    /// Counts sixteen bytes.
+    #[inline(always)]
+    fn count(&mut self, chunk: &[u8; 16]) {
+        for (i, &c) in chunk.iter().enumerate() {
             self.spaces[i] += u8::from(c == b' ');
             self.commas[i] += u8::from(c == b',');
             self.high[i] |= c;
             self.quote[i] |= u8::from(c == b'\'');
-            key[i] = key_byte(c);
         }
     }
 }
+
+/// Writes the [`key_byte`] of sixteen bytes.
+#[inline(always)]
+fn write_keys(chunk: &[u8; 16], key: &mut [u8; 16]) {
+    for i in 0..16 {
+        key[i] = key_byte(chunk[i]);
+    }
+}
+
+/// Sixteen zeros then sixteen 0xff: from `16 - k` on, the mask that keeps
+/// the last `k` bytes of sixteen.
+static TAIL: [u8; 32] = {
+    let mut tail = [0u8; 32];
+    let mut i = 16;
+    while i < 32 {
+        tail[i] = 0xff;
+        i += 1;
+    }
+    tail
+};
 
 fn mark_chrome(lines: &mut [Line], facts: &[LineFacts], repaired: &str) {
     let mut after_address = false;
