@@ -282,9 +282,19 @@ fn push_chars(s: &str, base: usize, b: &mut Builder) {
     while i < s.len() {
         // A run of printable ASCII that no repair below changes is pushed
         // whole, as pushing it char by char would (no `"` inside it, so
-        // the glued-quote rule can only apply to its first char).
-        let run = bytes[i..].iter().position(|&c| !is_plain_byte(c)).unwrap_or(s.len() - i);
+        // the glued-quote rule can only apply to its first char). Single
+        // spaces between such runs are taken in too: pushed one by one, a
+        // space would become pending and the next run would push it right
+        // away, at the same shift.
+        let mut run = plain_len(bytes, i);
         if run > 0 {
+            while bytes.get(i + run) == Some(&b' ') {
+                let more = plain_len(bytes, i + run + 1);
+                if more == 0 {
+                    break;
+                }
+                run += 1 + more;
+            }
             b.push_plain_run(&s[i..i + run], base + i);
             i += run;
             continue;
@@ -311,6 +321,11 @@ fn push_chars(s: &str, base: usize, b: &mut Builder) {
         }
         i = next;
     }
+}
+
+/// The number of bytes from `at` on that [`is_plain_byte`] takes.
+fn plain_len(bytes: &[u8], at: usize) -> usize {
+    bytes[at..].iter().position(|&c| !is_plain_byte(c)).unwrap_or(bytes.len() - at)
 }
 
 /// A byte that [`push_chars`] pushes as it is: printable ASCII other than
