@@ -9,7 +9,10 @@
 //! quotes become `"` and `'`, whitespace runs (including no-break spaces)
 //! become one space, invisible characters go, Markdown heading and bold
 //! markers and backslash escapes go, and Penn Treebank tokenization
-//! (`` `` ``, `-LRB-`, ` n't`) is undone when the article uses it.
+//! (`` `` ``, `-LRB-`, ` n't`) is undone when the article uses it. In
+//! Treebank text a stretch of plain words, most of the text, is found
+//! sixteen bytes at a time (with SSE2 on x86-64: this module's one
+//! `unsafe` block) and copied whole, with one offset run.
 
 use std::sync::LazyLock;
 
