@@ -1,5 +1,5 @@
 //! The line repair as it was before the Treebank path was reworked (session
-//! 11, helper "norm"), kept as the reference that the proptests of
+//! 11, branch `norm`), kept as the reference that the proptests of
 //! `normalize` compare the new code with. Test-only; not used otherwise.
 
 /// [`OffsetMap::to_raw`] over a slice of runs.
