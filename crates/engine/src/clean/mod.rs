@@ -1158,53 +1158,7 @@ fn detect_language(text: &str) -> Option<String> {
     let words = sample.as_bytes().split(u8::is_ascii_whitespace).filter(|w| !w.is_empty());
     for w in words.take(MAX_WORDS) {
         n_words += 1;
-        let start = w.iter().position(|c| !c.is_ascii_punctuation()).unwrap_or(w.len());
-        let end = w.iter().rposition(|c| !c.is_ascii_punctuation()).map_or(start, |e| e + 1);
-        let w = &w[start..end.max(start)];
-        if w.len() > 5 || w.iter().any(|c| !c.is_ascii_alphabetic()) {
-            continue;
-        }
-        let mut buf = [0u8; 5];
-        buf[..w.len()].copy_from_slice(w);
-        buf.make_ascii_lowercase();
-        n_common += usize::from(matches!(
-            &buf[..w.len()],
-            b"the"
-                | b"of"
-                | b"and"
-                | b"to"
-                | b"in"
-                | b"a"
-                | b"is"
-                | b"that"
-                | b"for"
-                | b"on"
-                | b"said"
-                | b"with"
-                | b"was"
-                | b"as"
-                | b"by"
-                | b"it"
-                | b"at"
-                | b"from"
-                | b"his"
-                | b"he"
-                | b"has"
-                | b"have"
-                | b"be"
-                | b"are"
-                | b"an"
-                | b"were"
-                | b"had"
-                | b"which"
-                | b"not"
-                | b"but"
-                | b"this"
-                | b"its"
-                | b"their"
-                | b"they"
-                | b"after"
-        ));
+        n_common += usize::from(is_common_english(w));
         // Common words a fourth of the most words there can be: the test
         // below holds whatever the rest of the sample is (most English
         // articles get here after about 60 words).
@@ -1229,6 +1183,59 @@ fn detect_language(text: &str) -> Option<String> {
     }
     let info = whatlang::detect(sample)?;
     info.is_reliable().then(|| info.lang().code().to_string())
+}
+
+/// Whether a whitespace-separated word, its ASCII punctuation trimmed, is
+/// one of the commonest English words (any case), the fast path of
+/// [`detect_language`].
+fn is_common_english(w: &[u8]) -> bool {
+    let start = w.iter().position(|c| !c.is_ascii_punctuation()).unwrap_or(w.len());
+    let end = w.iter().rposition(|c| !c.is_ascii_punctuation()).map_or(start, |e| e + 1);
+    let w = &w[start..end.max(start)];
+    if w.len() > 5 || w.iter().any(|c| !c.is_ascii_alphabetic()) {
+        return false;
+    }
+    let mut buf = [0u8; 5];
+    buf[..w.len()].copy_from_slice(w);
+    buf.make_ascii_lowercase();
+    matches!(
+        &buf[..w.len()],
+        b"the"
+            | b"of"
+            | b"and"
+            | b"to"
+            | b"in"
+            | b"a"
+            | b"is"
+            | b"that"
+            | b"for"
+            | b"on"
+            | b"said"
+            | b"with"
+            | b"was"
+            | b"as"
+            | b"by"
+            | b"it"
+            | b"at"
+            | b"from"
+            | b"his"
+            | b"he"
+            | b"has"
+            | b"have"
+            | b"be"
+            | b"are"
+            | b"an"
+            | b"were"
+            | b"had"
+            | b"which"
+            | b"not"
+            | b"but"
+            | b"this"
+            | b"its"
+            | b"their"
+            | b"they"
+            | b"after"
+    )
 }
 
 #[cfg(test)]

@@ -519,53 +519,7 @@ fn detect_language_reference(text: &str) -> Option<String> {
     // ASCII, so the words are the same and no UTF-8 check is needed.
     for w in sample.as_bytes().split(u8::is_ascii_whitespace).filter(|w| !w.is_empty()).take(80) {
         n_words += 1;
-        let start = w.iter().position(|c| !c.is_ascii_punctuation()).unwrap_or(w.len());
-        let end = w.iter().rposition(|c| !c.is_ascii_punctuation()).map_or(start, |e| e + 1);
-        let w = &w[start..end.max(start)];
-        if w.len() > 5 || w.iter().any(|c| !c.is_ascii_alphabetic()) {
-            continue;
-        }
-        let mut buf = [0u8; 5];
-        buf[..w.len()].copy_from_slice(w);
-        buf.make_ascii_lowercase();
-        n_common += usize::from(matches!(
-            &buf[..w.len()],
-            b"the"
-                | b"of"
-                | b"and"
-                | b"to"
-                | b"in"
-                | b"a"
-                | b"is"
-                | b"that"
-                | b"for"
-                | b"on"
-                | b"said"
-                | b"with"
-                | b"was"
-                | b"as"
-                | b"by"
-                | b"it"
-                | b"at"
-                | b"from"
-                | b"his"
-                | b"he"
-                | b"has"
-                | b"have"
-                | b"be"
-                | b"are"
-                | b"an"
-                | b"were"
-                | b"had"
-                | b"which"
-                | b"not"
-                | b"but"
-                | b"this"
-                | b"its"
-                | b"their"
-                | b"they"
-                | b"after"
-        ));
+        n_common += usize::from(super::is_common_english(w));
     }
     if n_words >= 8 && n_common * 4 >= n_words {
         return Some("eng".to_string());
