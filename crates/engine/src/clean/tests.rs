@@ -509,14 +509,11 @@ proptest! {
 
 /// The language detection as it was on main before session 10 (the fast
 /// path always reads its 80 words), the reference of
-/// `detect_language_is_the_reference`.
+/// `detect_language_is_the_reference`; why each test: see
+/// [`super::detect_language`].
 fn detect_language_reference(text: &str) -> Option<String> {
     let sample = &text[..super::normalize::floor_char_boundary(text, 600)];
-    // Fast path: English news is most of the input, and its commonest
-    // words make up a third of any English text; whatlang decides the rest.
     let (mut n_words, mut n_common) = (0usize, 0usize);
-    // Bytes, not chars: the punctuation trimmed and the letters kept are
-    // ASCII, so the words are the same and no UTF-8 check is needed.
     for w in sample.as_bytes().split(u8::is_ascii_whitespace).filter(|w| !w.is_empty()).take(80) {
         n_words += 1;
         n_common += usize::from(super::is_common_english(w));
@@ -524,15 +521,9 @@ fn detect_language_reference(text: &str) -> Option<String> {
     if n_words >= 8 && n_common * 4 >= n_words {
         return Some("eng".to_string());
     }
-    // English leads heavy with headlines (a transcript's segment titles, a
-    // wire's bullet summary) hold fewer of them, 15 to 25% of 80 words (a
-    // tenth of Timeline17), but still several times what any other
-    // language's text does: in German, Dutch or French the few that are
-    // also words there ("in", "was", "a") make up about 5%.
     if n_words >= 20 && n_common * 20 >= n_words * 3 {
         return Some("eng".to_string());
     }
-    // Too little text for whatlang's trigrams to be trusted.
     if n_words < 20 {
         return None;
     }
