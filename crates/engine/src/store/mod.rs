@@ -4,6 +4,8 @@
 //! same, read back. Method: one table per kind of record, written in
 //! batches, one transaction per batch, so a killed ingest leaves every
 //! committed batch intact and readers can read while a writer writes.
+//! The raw texts of a store on disk are written once to a file beside it
+//! ([`raw_file`]), not into the rows.
 //! Articles are keyed by their content hash: inserting the same content
 //! twice is a no-op (`INSERT OR IGNORE`). The schema carries a version in
 //! the `meta` table; a store from a newer version is refused, not touched,
@@ -13,7 +15,12 @@
 //! bytes, and a clean text as copies from the raw text when that is shorter:
 //! a version 5 text, a TEXT value, is read as it is; version 7 saves the
 //! clustering state as MessagePack, a BLOB: a version 6 state, JSON text, is
-//! read as it is and written anew at the next save).
+//! read as it is and written anew at the next save; version 8 keeps the raw
+//! texts of a store on disk in a file beside it, [`raw_file`]: a row holds
+//! where its text is, and a row of version 7, whose raw text is in the row,
+//! is read as it is).
+
+mod raw_file;
 
 use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
@@ -26,9 +33,10 @@ use crate::cluster::{ClusterInput, ClusterState};
 use crate::dedupe;
 use crate::error::{Error, Result};
 use crate::model::{Article, ArticleId, DateSource, Diagnostic, DiagnosticKind, Format, Origin};
+use raw_file::RawFile;
 
 /// The schema version this build writes.
-pub const SCHEMA_VERSION: i64 = 7;
+pub const SCHEMA_VERSION: i64 = 8;
 
 /// The oldest schema version this build upgrades in place.
 const OLDEST_UPGRADABLE: i64 = 2;
@@ -57,7 +65,9 @@ CREATE TABLE IF NOT EXISTS articles (
     offsets          BLOB NOT NULL,
     diagnostics      TEXT NOT NULL,
     modified         TEXT,
-    fetched          TEXT
+    fetched          TEXT,
+    raw_at           INTEGER,
+    raw_len          INTEGER
 );
 CREATE TABLE IF NOT EXISTS copies (
     article      TEXT PRIMARY KEY,
@@ -86,10 +96,10 @@ CREATE TABLE IF NOT EXISTS diagnostics (
 );
 ";
 
-/// The columns [`row_to_article`] reads, of `articles a`.
+/// The columns [`Store::row_to_article`] reads, of `articles a`.
 const ARTICLE_COLUMNS: &str = "a.id, a.input_path, a.input_record, a.format, a.title, a.outlet,
     a.original_outlet, a.author, a.published, a.published_source, a.language, a.url, a.raw, a.text,
-    a.offsets, a.diagnostics, a.modified, a.fetched";
+    a.offsets, a.diagnostics, a.modified, a.fetched, a.raw_at, a.raw_len";
 
 /// How far the saved clustering state has seen the stored articles (the
 /// arrival number of the last one), from [`Store::unclustered`].
@@ -100,7 +110,23 @@ pub struct ClusterMark(i64);
 pub struct Store {
     conn: Connection,
     path: PathBuf,
+    /// Where the raw texts are, for a store on disk (a memory store keeps
+    /// them in its rows).
+    raw_file: Option<RawFile>,
+    /// The batch open for [`Store::insert_article`], if any.
+    batch: Option<Batch>,
 }
+
+/// A batch of articles being inserted: where its raw texts go in the
+/// raw-text file (the committed end of the file), and the texts.
+struct Batch {
+    raw_at: u64,
+    raw_texts: Vec<u8>,
+}
+
+/// The `meta` key of the committed end of the raw-text file: the bytes
+/// the stored rows point to end there.
+const RAW_END: &str = "raw_end";
 
 /// The `meta` key of the last article (by arrival number) whose copies
 /// were looked for.
@@ -148,7 +174,7 @@ impl Store {
     /// Opens (creating if needed) the store at `path`.
     pub fn open(path: &Path) -> Result<Store> {
         let conn = Connection::open(path).map_err(|e| store_err(path, e))?;
-        let store = Store { conn, path: path.to_path_buf() };
+        let store = Store::with(conn, path, Some(RawFile::beside(path)));
         store.init()?;
         Ok(store)
     }
@@ -160,7 +186,7 @@ impl Store {
         use rusqlite::OpenFlags;
         let flags = OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX;
         let conn = Connection::open_with_flags(path, flags).map_err(|e| store_err(path, e))?;
-        let store = Store { conn, path: path.to_path_buf() };
+        let store = Store::with(conn, path, Some(RawFile::beside(path)));
         store.conn.busy_timeout(std::time::Duration::from_secs(10)).map_err(|e| store.err(e))?;
         match store.schema_version()? {
             Some(SCHEMA_VERSION) => Ok(store),
@@ -203,9 +229,13 @@ impl Store {
     pub fn in_memory() -> Result<Store> {
         let path = Path::new(":memory:");
         let conn = Connection::open_in_memory().map_err(|e| store_err(path, e))?;
-        let store = Store { conn, path: path.to_path_buf() };
+        let store = Store::with(conn, path, None);
         store.init()?;
         Ok(store)
+    }
+
+    fn with(conn: Connection, path: &Path, raw_file: Option<RawFile>) -> Store {
+        Store { conn, path: path.to_path_buf(), raw_file, batch: None }
     }
 
     fn err(&self, e: rusqlite::Error) -> Error {
@@ -263,7 +293,7 @@ impl Store {
         Ok(())
     }
 
-    /// Brings a store of version 3 to 5 (2 was migrated to 3 before) to
+    /// Brings a store of version 3 to 7 (2 was migrated to 3 before) to
     /// this version, in one transaction: a killed upgrade leaves the store
     /// as it was.
     fn upgrade_from(&self, found: i64) -> Result<()> {
@@ -308,6 +338,25 @@ impl Store {
         // Version 7 saves the clustering state as MessagePack: nothing is
         // rewritten, a JSON state (TEXT) is read as it is until the next
         // ingest saves the state again.
+        // Version 8 keeps new raw texts in the raw-text file: the rows gain
+        // where their text is there, null for the rows already stored,
+        // whose text stays in the row (nothing is moved).
+        // (A store made by this version and marked older, as the upgrade
+        // tests do, has them already.)
+        let has_raw_at: bool = tx
+            .query_row(
+                "SELECT count(*) > 0 FROM pragma_table_info('articles') WHERE name = 'raw_at'",
+                [],
+                |r| r.get(0),
+            )
+            .map_err(|e| self.err(e))?;
+        if found < 8 && !has_raw_at {
+            tx.execute_batch(
+                "ALTER TABLE articles ADD COLUMN raw_at INTEGER;
+                 ALTER TABLE articles ADD COLUMN raw_len INTEGER;",
+            )
+            .map_err(|e| self.err(e))?;
+        }
         tx.execute(
             "UPDATE meta SET value = ?1 WHERE key = 'schema_version'",
             [SCHEMA_VERSION.to_string()],
@@ -351,16 +400,46 @@ impl Store {
     /// store dropped (or a process killed) with a batch open loses only
     /// that batch.
     pub fn begin_batch(&mut self) -> Result<()> {
-        self.conn.execute_batch("BEGIN").map_err(|e| self.err(e))
+        // IMMEDIATE: the write lock is taken now, so the end of the
+        // raw-text file read next stays this batch's until it commits.
+        self.conn.execute_batch("BEGIN IMMEDIATE").map_err(|e| self.err(e))?;
+        self.batch = None;
+        if self.raw_file.is_some() {
+            let raw_at = match self.meta_i64(RAW_END) {
+                Ok(end) => end.unwrap_or(0).max(0) as u64,
+                Err(e) => {
+                    self.rollback_batch();
+                    return Err(e);
+                }
+            };
+            self.batch = Some(Batch { raw_at, raw_texts: Vec::new() });
+        }
+        Ok(())
     }
 
-    /// Commits the batch opened by [`Store::begin_batch`].
+    /// Commits the batch opened by [`Store::begin_batch`]: its raw texts
+    /// are written to the raw-text file and made durable first, then the
+    /// rows pointing to them are committed with the file's new end.
     pub fn commit_batch(&mut self) -> Result<()> {
+        if let (Some(batch), Some(file)) = (self.batch.take(), &self.raw_file) {
+            if !batch.raw_texts.is_empty() {
+                file.write_durably(batch.raw_at, &batch.raw_texts)
+                    .map_err(|source| Error::Io { path: file.path().to_path_buf(), source })?;
+                let end = batch.raw_at + batch.raw_texts.len() as u64;
+                self.conn
+                    .execute(
+                        "INSERT OR REPLACE INTO meta (key, value) VALUES (?1, ?2)",
+                        params![RAW_END, end.to_string()],
+                    )
+                    .map_err(|e| self.err(e))?;
+            }
+        }
         self.conn.execute_batch("COMMIT").map_err(|e| self.err(e))
     }
 
     /// Drops the open batch, if any (after an error inside it).
     pub fn rollback_batch(&mut self) {
+        self.batch = None;
         if !self.conn.is_autocommit() {
             // Nothing to add to the error that ended the batch.
             let _ = self.conn.execute_batch("ROLLBACK");
@@ -376,9 +455,9 @@ impl Store {
             .prepare_cached(
                 "INSERT OR IGNORE INTO articles (id, input_path, input_record, format, title, outlet,
                  original_outlet, author, published, published_source, language, url, raw, text,
-                 offsets, diagnostics, modified, fetched)
+                 offsets, diagnostics, modified, fetched, raw_at, raw_len)
                  VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16,
-                 ?17, ?18)",
+                 ?17, ?18, ?19, ?20)",
             )
             .map_err(|e| store_err(&self.path, e))?;
         let diags = serde_json::to_string(&a.diagnostics)?;
@@ -386,6 +465,14 @@ impl Store {
         let text = match &patch {
             Some(patch) => ToSqlOutput::Borrowed(ValueRef::Blob(patch)),
             None => ToSqlOutput::Borrowed(ValueRef::Text(a.text.as_bytes())),
+        };
+        // In a batch of a store on disk the raw text goes to the raw-text
+        // file (the row keeps an empty one and where it is); anywhere else,
+        // in the row.
+        let in_file = self.batch.as_ref().map(|b| b.raw_at + b.raw_texts.len() as u64);
+        let (raw, raw_at, raw_len) = match in_file {
+            Some(at) => ("", Some(at as i64), Some(a.raw.len() as i64)),
+            None => (a.raw.as_str(), None, None),
         };
         let n = insert
             .execute(params![
@@ -401,14 +488,21 @@ impl Store {
                 a.published_source.map(DateSource::name),
                 a.language,
                 a.url,
-                a.raw,
+                raw,
                 text,
                 encode_offsets(&a.offsets),
                 diags,
                 a.modified.map(|d| d.to_string()),
                 a.fetched.map(|d| d.to_string()),
+                raw_at,
+                raw_len,
             ])
             .map_err(|e| store_err(&self.path, e))?;
+        if n == 1 {
+            if let Some(batch) = &mut self.batch {
+                batch.raw_texts.extend_from_slice(a.raw.as_bytes());
+            }
+        }
         Ok(n == 1)
     }
 
@@ -805,7 +899,7 @@ impl Store {
         let sql = format!("SELECT {columns} FROM articles a ORDER BY seq");
         let mut stmt = self.conn.prepare(&sql).map_err(|e| self.err(e))?;
         let rows =
-            stmt.query_map([], |r| row_to_article_with(r, false)).map_err(|e| self.err(e))?;
+            stmt.query_map([], |r| self.row_to_article(r, false)).map_err(|e| self.err(e))?;
         rows.collect::<std::result::Result<Vec<_>, _>>().map_err(|e| self.err(e))
     }
 
@@ -817,7 +911,8 @@ impl Store {
     fn query_articles<P: rusqlite::Params>(&self, filter: &str, params: P) -> Result<Vec<Article>> {
         let sql = format!("SELECT {ARTICLE_COLUMNS} FROM articles a {filter} ORDER BY seq");
         let mut stmt = self.conn.prepare(&sql).map_err(|e| self.err(e))?;
-        let rows = stmt.query_map(params, row_to_article).map_err(|e| self.err(e))?;
+        let rows =
+            stmt.query_map(params, |r| self.row_to_article(r, true)).map_err(|e| self.err(e))?;
         rows.collect::<std::result::Result<Vec<_>, _>>().map_err(|e| self.err(e))
     }
 
@@ -893,8 +988,10 @@ impl Store {
     /// run does not hold.
     fn clean_text_at(&self, seq: i64) -> Result<String> {
         self.conn
-            .prepare_cached("SELECT raw, text FROM articles WHERE seq = ?1")
-            .and_then(|mut stmt| stmt.query_row([seq], |r| clean_text_column(r, 0, 1)))
+            .prepare_cached("SELECT raw, text, raw_at, raw_len FROM articles WHERE seq = ?1")
+            .and_then(|mut stmt| {
+                stmt.query_row([seq], |r| clean_text_column(r, &self.raw_column(r, 0, 2)?, 1))
+            })
             .map_err(|e| self.err(e))
     }
 
@@ -960,6 +1057,89 @@ impl Store {
         Ok(())
     }
 
+    /// An article from a row of [`ARTICLE_COLUMNS`], with `raw` left
+    /// empty unless `keep_raw` (the raw text is read all the same: the
+    /// clean text may be stored as copies from it).
+    fn row_to_article(&self, r: &rusqlite::Row<'_>, keep_raw: bool) -> rusqlite::Result<Article> {
+        let raw_bytes = self.raw_column(r, 12, 18)?;
+        let text = clean_text_column(r, &raw_bytes, 13)?;
+        let raw = if keep_raw {
+            String::from_utf8(raw_bytes.into_owned()).map_err(|e| {
+                rusqlite::Error::FromSqlConversionFailure(12, rusqlite::types::Type::Text, e.into())
+            })?
+        } else {
+            String::new()
+        };
+        let id: String = r.get(0)?;
+        let format: String = r.get(3)?;
+        let published: Option<String> = r.get(8)?;
+        let source: Option<String> = r.get(9)?;
+        let offsets: Vec<u8> = r.get(14)?;
+        let diagnostics: String = r.get(15)?;
+        Ok(Article {
+            id: ArticleId::parse(&id).unwrap_or(ArticleId(0)),
+            origin: Origin {
+                path: r.get(1)?,
+                record: r.get::<_, Option<i64>>(2)?.map(|n| n as u64),
+            },
+            format: Format::from_name(&format).unwrap_or(Format::Text),
+            title: r.get(4)?,
+            outlet: r.get(5)?,
+            original_outlet: r.get(6)?,
+            author: r.get(7)?,
+            published: published.and_then(|d| NaiveDate::parse_from_str(&d, "%Y-%m-%d").ok()),
+            published_source: source.as_deref().and_then(DateSource::from_name),
+            modified: date_column(r.get(16)?),
+            fetched: date_column(r.get(17)?),
+            language: r.get(10)?,
+            url: r.get(11)?,
+            raw,
+            text,
+            offsets: decode_offsets(&offsets),
+            diagnostics: serde_json::from_str(&diagnostics).unwrap_or_default(),
+        })
+    }
+
+    /// The raw text of a row whose columns `raw`, `raw_at` and `raw_len`
+    /// are at `raw`, `at` and `at + 1`: in the row (a memory store, or a
+    /// row stored before schema version 8), else in the raw-text file (or
+    /// in the open batch, not written there yet).
+    fn raw_column<'r>(
+        &self,
+        r: &'r rusqlite::Row<'_>,
+        raw: usize,
+        at: usize,
+    ) -> rusqlite::Result<std::borrow::Cow<'r, [u8]>> {
+        use std::borrow::Cow;
+        let Some(start) = r.get::<_, Option<i64>>(at)? else {
+            return Ok(Cow::Borrowed(r.get_ref(raw)?.as_bytes()?));
+        };
+        let len: i64 = r.get(at + 1)?;
+        let damaged = |why: String| {
+            rusqlite::Error::FromSqlConversionFailure(
+                at,
+                rusqlite::types::Type::Integer,
+                why.into(),
+            )
+        };
+        let (Ok(start), Ok(len)) = (u64::try_from(start), usize::try_from(len)) else {
+            return Err(damaged(format!("damaged raw text position {start}+{len}")));
+        };
+        if let Some(batch) = self.batch.as_ref().filter(|b| start >= b.raw_at) {
+            let from = (start - batch.raw_at) as usize;
+            return match batch.raw_texts.get(from..from + len) {
+                Some(bytes) => Ok(Cow::Owned(bytes.to_vec())),
+                None => Err(damaged(format!("damaged raw text position {start}+{len}"))),
+            };
+        }
+        match &self.raw_file {
+            Some(file) => file.read(start, len).map(Cow::Owned).map_err(|e| {
+                damaged(format!("raw text at {start}+{len} in {}: {e}", file.path().display()))
+            }),
+            None => Err(damaged("a raw text outside a memory store".into())),
+        }
+    }
+
     /// Every stored ingest diagnostic, in order.
     pub fn diagnostics(&self) -> Result<Vec<Diagnostic>> {
         let mut stmt = self
@@ -1007,47 +1187,10 @@ fn date_column(value: Option<String>) -> Option<NaiveDate> {
     value.and_then(|d| NaiveDate::parse_from_str(&d, "%Y-%m-%d").ok())
 }
 
-fn row_to_article(r: &rusqlite::Row<'_>) -> rusqlite::Result<Article> {
-    row_to_article_with(r, true)
-}
-
-/// [`row_to_article`], with `raw` left empty unless `keep_raw` (the raw
-/// text is read all the same: the clean text may be stored as copies from
-/// it).
-fn row_to_article_with(r: &rusqlite::Row<'_>, keep_raw: bool) -> rusqlite::Result<Article> {
-    let text = clean_text_column(r, 12, 13)?;
-    let raw = if keep_raw { r.get(12)? } else { String::new() };
-    let id: String = r.get(0)?;
-    let format: String = r.get(3)?;
-    let published: Option<String> = r.get(8)?;
-    let source: Option<String> = r.get(9)?;
-    let offsets: Vec<u8> = r.get(14)?;
-    let diagnostics: String = r.get(15)?;
-    Ok(Article {
-        id: ArticleId::parse(&id).unwrap_or(ArticleId(0)),
-        origin: Origin { path: r.get(1)?, record: r.get::<_, Option<i64>>(2)?.map(|n| n as u64) },
-        format: Format::from_name(&format).unwrap_or(Format::Text),
-        title: r.get(4)?,
-        outlet: r.get(5)?,
-        original_outlet: r.get(6)?,
-        author: r.get(7)?,
-        published: published.and_then(|d| NaiveDate::parse_from_str(&d, "%Y-%m-%d").ok()),
-        published_source: source.as_deref().and_then(DateSource::from_name),
-        modified: date_column(r.get(16)?),
-        fetched: date_column(r.get(17)?),
-        language: r.get(10)?,
-        url: r.get(11)?,
-        raw,
-        text,
-        offsets: decode_offsets(&offsets),
-        diagnostics: serde_json::from_str(&diagnostics).unwrap_or_default(),
-    })
-}
-
-/// The clean text of a row from its `raw` and `text` columns (indices):
-/// a TEXT value is the text itself, a BLOB the text as copies from the raw
-/// text ([`encode_text`]).
-fn clean_text_column(r: &rusqlite::Row<'_>, raw: usize, text: usize) -> rusqlite::Result<String> {
+/// The clean text of a row from its `text` column (index) and its raw
+/// text: a TEXT value is the text itself, a BLOB the text as copies from
+/// the raw text ([`encode_text`]).
+fn clean_text_column(r: &rusqlite::Row<'_>, raw: &[u8], text: usize) -> rusqlite::Result<String> {
     use rusqlite::types::{Type, ValueRef};
     let damaged = |i, t, what: &str| {
         rusqlite::Error::FromSqlConversionFailure(i, t, format!("damaged {what}").into())
@@ -1057,8 +1200,7 @@ fn clean_text_column(r: &rusqlite::Row<'_>, raw: usize, text: usize) -> rusqlite
             .map(str::to_string)
             .map_err(|_| damaged(text, Type::Text, "clean text")),
         ValueRef::Blob(patch) => {
-            let raw_text = r.get_ref(raw)?.as_bytes()?;
-            decode_text(raw_text, patch).ok_or_else(|| damaged(text, Type::Blob, "clean text"))
+            decode_text(raw, patch).ok_or_else(|| damaged(text, Type::Blob, "clean text"))
         }
         other => Err(rusqlite::Error::InvalidColumnType(text, "text".into(), other.data_type())),
     }
@@ -1490,7 +1632,7 @@ pub(crate) mod tests {
             .conn
             .query_row("SELECT value FROM meta WHERE key = 'schema_version'", [], |r| r.get(0))
             .unwrap();
-        assert_eq!(version, "7");
+        assert_eq!(version, SCHEMA_VERSION.to_string());
     }
 
     #[test]
