@@ -113,15 +113,6 @@ pub struct Store {
     /// Where the raw texts are, for a store on disk (a memory store keeps
     /// them in its rows).
     raw_file: Option<RawFile>,
-    /// The batch open for [`Store::insert_article`], if any.
-    batch: Option<Batch>,
-}
-
-/// A batch of articles being inserted: where its raw texts go in the
-/// raw-text file (the committed end of the file), and the texts.
-struct Batch {
-    raw_at: u64,
-    raw_texts: Vec<u8>,
 }
 
 /// The `meta` key of the committed end of the raw-text file: the bytes
@@ -235,7 +226,7 @@ impl Store {
     }
 
     fn with(conn: Connection, path: &Path, raw_file: Option<RawFile>) -> Store {
-        Store { conn, path: path.to_path_buf(), raw_file, batch: None }
+        Store { conn, path: path.to_path_buf(), raw_file }
     }
 
     fn err(&self, e: rusqlite::Error) -> Error {
@@ -403,29 +394,29 @@ impl Store {
         // IMMEDIATE: the write lock is taken now, so the end of the
         // raw-text file read next stays this batch's until it commits.
         self.conn.execute_batch("BEGIN IMMEDIATE").map_err(|e| self.err(e))?;
-        self.batch = None;
-        if self.raw_file.is_some() {
-            let raw_at = match self.meta_i64(RAW_END) {
-                Ok(end) => end.unwrap_or(0).max(0) as u64,
-                Err(e) => {
-                    self.rollback_batch();
-                    return Err(e);
+        match self.meta_i64(RAW_END) {
+            Ok(end) => {
+                if let Some(file) = &mut self.raw_file {
+                    file.begin(end.unwrap_or(0).max(0) as u64);
                 }
-            };
-            self.batch = Some(Batch { raw_at, raw_texts: Vec::new() });
+                Ok(())
+            }
+            Err(e) => {
+                self.rollback_batch();
+                Err(e)
+            }
         }
-        Ok(())
     }
 
     /// Commits the batch opened by [`Store::begin_batch`]: its raw texts
     /// are written to the raw-text file and made durable first, then the
     /// rows pointing to them are committed with the file's new end.
     pub fn commit_batch(&mut self) -> Result<()> {
-        if let (Some(batch), Some(file)) = (self.batch.take(), &self.raw_file) {
-            if !batch.raw_texts.is_empty() {
-                file.write_durably(batch.raw_at, &batch.raw_texts)
-                    .map_err(|source| Error::Io { path: file.path().to_path_buf(), source })?;
-                let end = batch.raw_at + batch.raw_texts.len() as u64;
+        if let Some(file) = &mut self.raw_file {
+            let end = file
+                .commit()
+                .map_err(|source| Error::Io { path: file.path().to_path_buf(), source })?;
+            if let Some(end) = end {
                 self.conn
                     .execute(
                         "INSERT OR REPLACE INTO meta (key, value) VALUES (?1, ?2)",
@@ -439,7 +430,9 @@ impl Store {
 
     /// Drops the open batch, if any (after an error inside it).
     pub fn rollback_batch(&mut self) {
-        self.batch = None;
+        if let Some(file) = &mut self.raw_file {
+            file.abandon();
+        }
         if !self.conn.is_autocommit() {
             // Nothing to add to the error that ended the batch.
             let _ = self.conn.execute_batch("ROLLBACK");
@@ -469,7 +462,7 @@ impl Store {
         // In a batch of a store on disk the raw text goes to the raw-text
         // file (the row keeps an empty one and where it is); anywhere else,
         // in the row.
-        let in_file = self.batch.as_ref().map(|b| b.raw_at + b.raw_texts.len() as u64);
+        let in_file = self.raw_file.as_ref().and_then(RawFile::next_at);
         let (raw, raw_at, raw_len) = match in_file {
             Some(at) => ("", Some(at as i64), Some(a.raw.len() as i64)),
             None => (a.raw.as_str(), None, None),
@@ -498,10 +491,9 @@ impl Store {
                 raw_len,
             ])
             .map_err(|e| store_err(&self.path, e))?;
-        if n == 1 {
-            if let Some(batch) = &mut self.batch {
-                batch.raw_texts.extend_from_slice(a.raw.as_bytes());
-            }
+        if let (1, Some(_), Some(file)) = (n, in_file, &mut self.raw_file) {
+            file.push(a.raw.as_bytes())
+                .map_err(|source| Error::Io { path: file.path().to_path_buf(), source })?;
         }
         Ok(n == 1)
     }
@@ -1125,13 +1117,6 @@ impl Store {
         let (Ok(start), Ok(len)) = (u64::try_from(start), usize::try_from(len)) else {
             return Err(damaged(format!("damaged raw text position {start}+{len}")));
         };
-        if let Some(batch) = self.batch.as_ref().filter(|b| start >= b.raw_at) {
-            let from = (start - batch.raw_at) as usize;
-            return match batch.raw_texts.get(from..from + len) {
-                Some(bytes) => Ok(Cow::Owned(bytes.to_vec())),
-                None => Err(damaged(format!("damaged raw text position {start}+{len}"))),
-            };
-        }
         match &self.raw_file {
             Some(file) => file.read(start, len).map(Cow::Owned).map_err(|e| {
                 damaged(format!("raw text at {start}+{len} in {}: {e}", file.path().display()))

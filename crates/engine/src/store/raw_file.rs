@@ -3,10 +3,10 @@
 //!
 //! Input: the raw texts of the articles a batch inserts. Output: the same
 //! bytes, read back by position. Method: a row holds where its raw text
-//! starts in the file and how long it is; a batch's texts are gathered in
-//! memory and written at the file's committed end in one write, made
-//! durable (`fdatasync`), and only then is the batch's transaction, which
-//! records the new end in `meta`, committed.
+//! starts in the file and how long it is; a batch's texts are written one
+//! after another from the file's committed end (in blocks of [`BUFFER`]),
+//! made durable (`fdatasync`) at the batch's commit, and only then is the
+//! batch's transaction, which records the new end in `meta`, committed.
 //!
 //! Why a file of its own: SQLite writes every byte of a row twice (into
 //! the WAL, then the WAL into the database at the checkpoint) and reads it
@@ -28,12 +28,31 @@ use std::fs::{File, OpenOptions};
 use std::io::{self, Read, Seek, SeekFrom, Write};
 use std::path::{Path, PathBuf};
 
+/// Texts of a batch gathered up to this many bytes before they are
+/// written: a few writes a batch, and a buffer small enough to be reused
+/// rather than grown (growing one to a whole batch's texts faulted in
+/// fresh pages for every batch).
+const BUFFER: usize = 256 * 1024;
+
 /// The raw-text file of a store, opened when first needed.
 pub(super) struct RawFile {
     path: PathBuf,
     /// Opened on first use: for reading only by a reader, for reading and
     /// writing by a writer (a reader's handle is never used to write).
     file: RefCell<Option<(File, bool)>>,
+    /// The open batch, if any.
+    batch: Option<Batch>,
+    /// Texts of the open batch not written yet (they go at
+    /// `batch.at + batch.written`).
+    pending: Vec<u8>,
+}
+
+/// Where the open batch writes: from `at`, the committed end of the file
+/// when it began; `written` bytes of it are in the file.
+#[derive(Clone, Copy)]
+struct Batch {
+    at: u64,
+    written: u64,
 }
 
 impl RawFile {
@@ -41,7 +60,12 @@ impl RawFile {
     pub(super) fn beside(db: &Path) -> RawFile {
         let mut path = db.as_os_str().to_owned();
         path.push(".raw");
-        RawFile { path: PathBuf::from(path), file: RefCell::new(None) }
+        RawFile {
+            path: PathBuf::from(path),
+            file: RefCell::new(None),
+            batch: None,
+            pending: Vec::new(),
+        }
     }
 
     /// The file's path.
@@ -49,8 +73,76 @@ impl RawFile {
         &self.path
     }
 
-    /// `len` bytes at `at`.
+    /// Opens a batch whose texts go from `end`, the file's committed end
+    /// (read under the store's write lock); an open batch is abandoned.
+    pub(super) fn begin(&mut self, end: u64) {
+        self.pending.clear();
+        self.batch = Some(Batch { at: end, written: 0 });
+    }
+
+    /// Where the next text of the open batch goes, if a batch is open.
+    pub(super) fn next_at(&self) -> Option<u64> {
+        self.batch.map(|b| b.at + b.written + self.pending.len() as u64)
+    }
+
+    /// Adds a text to the open batch (at [`RawFile::next_at`]).
+    pub(super) fn push(&mut self, text: &[u8]) -> io::Result<()> {
+        self.pending.extend_from_slice(text);
+        if self.pending.len() >= BUFFER {
+            self.write_pending()?;
+        }
+        Ok(())
+    }
+
+    /// Writes the rest of the open batch and makes all of it durable;
+    /// returns the file's new end, or `None` when the batch added nothing.
+    /// The batch is closed either way.
+    pub(super) fn commit(&mut self) -> io::Result<Option<u64>> {
+        let result = self.write_pending().and_then(|()| match self.batch {
+            Some(b) if b.written > 0 => {
+                self.with_file(true, |f| f.sync_data())?;
+                Ok(Some(b.at + b.written))
+            }
+            _ => Ok(None),
+        });
+        self.abandon();
+        result
+    }
+
+    /// Closes the open batch without committing it: what it wrote stays
+    /// past the committed end, where no row points.
+    pub(super) fn abandon(&mut self) {
+        self.batch = None;
+        self.pending.clear();
+    }
+
+    fn write_pending(&mut self) -> io::Result<()> {
+        let Some(batch) = &mut self.batch else { return Ok(()) };
+        if self.pending.is_empty() {
+            return Ok(());
+        }
+        let at = batch.at + batch.written;
+        let pending = &self.pending;
+        Self::with(&self.file, &self.path, true, |mut f| {
+            f.seek(SeekFrom::Start(at))?;
+            f.write_all(pending)
+        })?;
+        batch.written += self.pending.len() as u64;
+        self.pending.clear();
+        Ok(())
+    }
+
+    /// `len` bytes at `at`: from the file, or from the open batch's
+    /// texts not written yet (a text is pushed and written whole, so it is
+    /// all in one or the other).
     pub(super) fn read(&self, at: u64, len: usize) -> io::Result<Vec<u8>> {
+        if let Some(b) = self.batch.filter(|b| at >= b.at + b.written) {
+            let from = (at - b.at - b.written) as usize;
+            return match self.pending.get(from..from.saturating_add(len)) {
+                Some(bytes) => Ok(bytes.to_vec()),
+                None => Err(io::Error::new(io::ErrorKind::UnexpectedEof, "past the batch's texts")),
+            };
+        }
         let mut buf = vec![0; len];
         self.with_file(false, |mut f| {
             f.seek(SeekFrom::Start(at))?;
@@ -59,27 +151,22 @@ impl RawFile {
         Ok(buf)
     }
 
-    /// Writes `bytes` at `at` and makes them durable before returning.
-    pub(super) fn write_durably(&self, at: u64, bytes: &[u8]) -> io::Result<()> {
-        self.with_file(true, |mut f| {
-            f.seek(SeekFrom::Start(at))?;
-            f.write_all(bytes)?;
-            f.sync_data()
-        })
+    fn with_file<T>(&self, write: bool, f: impl FnOnce(&File) -> io::Result<T>) -> io::Result<T> {
+        Self::with(&self.file, &self.path, write, f)
     }
 
-    fn with_file<T>(&self, write: bool, f: impl FnOnce(&File) -> io::Result<T>) -> io::Result<T> {
-        let mut slot = self.file.borrow_mut();
+    fn with<T>(
+        file: &RefCell<Option<(File, bool)>>,
+        path: &Path,
+        write: bool,
+        f: impl FnOnce(&File) -> io::Result<T>,
+    ) -> io::Result<T> {
+        let mut slot = file.borrow_mut();
         if slot.as_ref().is_none_or(|&(_, writable)| write && !writable) {
             let file = if write {
-                OpenOptions::new()
-                    .read(true)
-                    .write(true)
-                    .create(true)
-                    .truncate(false)
-                    .open(&self.path)?
+                OpenOptions::new().read(true).write(true).create(true).truncate(false).open(path)?
             } else {
-                File::open(&self.path)?
+                File::open(path)?
             };
             *slot = Some((file, write));
         }
@@ -188,6 +275,33 @@ mod tests {
         store.insert_batch(&second, &[]).unwrap();
         assert_eq!(rows(&db)[0].1, Some(0));
         assert_eq!(store.articles().unwrap(), second);
+    }
+
+    /// A batch larger than the write buffer is written in several blocks;
+    /// inside the batch, a text already written and one still buffered
+    /// both read back.
+    #[test]
+    fn a_batch_larger_than_the_buffer_reads_back_inside_and_after_it() {
+        let dir = tempfile::tempdir().unwrap();
+        let db = dir.path().join("s.db");
+        let long: Vec<Article> = (0..6)
+            .map(|i| {
+                let body =
+                    format!("The ferry crews of pier {i} met again on Tuesday. ").repeat(3000);
+                article(&format!("long/{i}.txt"), &format!("Harbour talks {i}\n\n{body}\n"))
+            })
+            .collect();
+        let total: usize = long.iter().map(|a| a.raw.len()).sum();
+        assert!(total > 2 * super::BUFFER && long[0].raw.len() < super::BUFFER);
+        let mut store = Store::open(&db).unwrap();
+        store.begin_batch().unwrap();
+        for a in &long {
+            assert!(store.insert_article(a).unwrap());
+        }
+        assert_eq!(store.article(long[0].id).unwrap().as_ref(), Some(&long[0]));
+        assert_eq!(store.article(long[5].id).unwrap().as_ref(), Some(&long[5]));
+        store.commit_batch().unwrap();
+        assert_eq!(Store::open_read_only(&db).unwrap().articles().unwrap(), long);
     }
 
     /// Two writers on one store take turns: each batch reads the committed
