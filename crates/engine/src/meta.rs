@@ -230,9 +230,20 @@ fn looks_like_outlet(name: &str) -> bool {
 
 /// "..., according to The Wall Street Journal." in the first paragraph.
 fn lead_attribution(clean: &Clean) -> Option<String> {
-    let lead = clean.text.split("\n\n").next()?;
+    let lead = &clean.text[..lead_end(&clean.text)];
     let c = ACCORDING_TO.captures(lead)?;
     Some(canonical_outlet(&c[1]))
+}
+
+/// The end of the first paragraph: the first "\n\n" (what
+/// `split("\n\n").next()` ends at), found from the line feeds with
+/// memchr (the two-way substring search cost ≈ 1.6 k instructions an
+/// article), else the end of the text.
+fn lead_end(text: &str) -> usize {
+    let bytes = text.as_bytes();
+    memchr::memchr_iter(b'\n', bytes)
+        .find(|&at| bytes.get(at + 1) == Some(&b'\n'))
+        .unwrap_or(bytes.len())
 }
 
 /// "WASHINGTON (Reuters) -": an agency named in the dateline.
@@ -308,6 +319,17 @@ fn host(url: &str) -> Option<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    proptest::proptest! {
+        /// The lead ends where `split("\n\n")` ends it, on text of line
+        /// feeds, spaces, letters and chars outside ASCII.
+        #[test]
+        fn lead_end_is_split(text in "[a\n é]{0,40}") {
+            let expected = text.split("\n\n").next().unwrap_or("").len();
+            proptest::prop_assert_eq!(lead_end(&text), expected);
+        }
+    }
+
     use crate::clean::{clean, CleanConfig};
     use crate::model::{Fields, Format, Origin};
 

@@ -212,7 +212,7 @@ fn clean_with(raw: &str, config: &CleanConfig, scratch: &mut Scratch) -> Clean {
     let last = (!raw.ends_with('\n') && !raw.is_empty()).then_some(raw.len());
     for (i, end) in ends.chain(last).enumerate() {
         let piece = &raw[offset..end];
-        let body = piece.trim_end_matches(['\n', '\r']);
+        let body = trim_line_end(piece);
         let from = buf.len();
         normalize::normalize_line(body, offset, ptb, runs, &mut buf);
         line_runs.push(runs.len() as u32);
@@ -318,10 +318,34 @@ impl LineFacts {
         };
         hash_words(scratch, n, counts.ascii, hashes);
         // Repaired lines are trimmed and hold single spaces only.
-        let last = content.trim_end().chars().last();
+        let last = last_char(content);
         let terminal =
             matches!(last, Some('.' | '!' | '?' | '"' | '\'' | ')' | ':' | ';' | '…' | '»'));
         LineFacts { n_words: counts.spaces + 1, terminal, n_commas: counts.commas }
+    }
+}
+
+/// A raw line without the line feeds and carriage returns at its end:
+/// `trim_end_matches(['\n', '\r'])` on the bytes (both are ASCII, no
+/// other char holds their bytes), which the char pattern's searcher did
+/// at several times the cost.
+fn trim_line_end(piece: &str) -> &str {
+    let bytes = piece.as_bytes();
+    let mut end = bytes.len();
+    while end > 0 && matches!(bytes[end - 1], b'\n' | b'\r') {
+        end -= 1;
+    }
+    &piece[..end]
+}
+
+/// `content.trim_end().chars().last()`, read from the last byte when it
+/// is an ASCII char other than whitespace (nearly every line: a repaired
+/// line is trimmed), else as written (a char decoded backwards, and
+/// Unicode's whitespace tested, on every line).
+fn last_char(content: &str) -> Option<char> {
+    match content.as_bytes().last() {
+        Some(&b) if b.is_ascii() && !char::from(b).is_whitespace() => Some(char::from(b)),
+        _ => content.trim_end().chars().last(),
     }
 }
 
@@ -1064,19 +1088,23 @@ fn mark_repeats(lines: &mut [Line], words: &mut RepeatWords, tables: &mut Repeat
 }
 
 /// The hash of a paragraph's words and their number: four words at a time
-/// in four lanes, so that the multiplies of one word do not wait for those
-/// of the word before (a single chain through every word of the article was
-/// a tenth of the repeat search's time).
+/// in four lanes, so that the steps of one word do not wait for those of
+/// the word before (a single chain through every word of the article was
+/// a tenth of the repeat search's time). The words are hashes already, so
+/// a lane only rotates and adds each in; the lanes are mixed with a
+/// multiply at the end (was: a multiply a word). Its quality only matters
+/// for speed: paragraphs with equal hashes are compared word by word.
 fn paragraph_hash(words: &[u64]) -> u64 {
+    let step = |lane: u64, w: u64| lane.rotate_left(7) ^ w;
     let mut lanes = [words.len() as u64, 1, 2, 3];
     let mut fours = words.chunks_exact(4);
     for four in &mut fours {
         for (lane, &w) in lanes.iter_mut().zip(four) {
-            *lane = fold_word(*lane, w);
+            *lane = step(*lane, w);
         }
     }
     for (lane, &w) in lanes.iter_mut().zip(fours.remainder()) {
-        *lane = fold_word(*lane, w);
+        *lane = step(*lane, w);
     }
     lanes.iter().fold(0, |h, &lane| fold_word(h, lane))
 }

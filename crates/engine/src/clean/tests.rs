@@ -228,6 +228,29 @@ proptest! {
     }
 }
 
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(4096))]
+    /// The byte-wise line end and last char are those of the str methods
+    /// they stand for, on lines of line ends, whitespace of every kind,
+    /// punctuation and chars outside ASCII.
+    #[test]
+    fn line_ends_are_the_str_methods(
+        parts in prop::collection::vec(
+            prop::sample::select(vec![
+                "a", ".", "\n", "\r", " ", "\t", "\u{b}", "\u{c}", "\u{85}", "\u{a0}", "\u{2028}",
+                "\u{3000}", "…", "»", "é", "\u{0}", "'",
+            ]),
+            0..8,
+        ),
+        any in "\\PC{0,10}",
+    ) {
+        for text in [parts.concat(), any.clone(), format!("{any}{}", parts.concat())] {
+            prop_assert_eq!(trim_line_end(&text), text.trim_end_matches(['\n', '\r']));
+            prop_assert_eq!(last_char(&text), text.trim_end().chars().last());
+        }
+    }
+}
+
 /// Word hashing as it was on main before session 11 (each word read eight
 /// bytes at a time until a zero byte), the reference of
 /// `hash_words_is_the_reference`: `scratch[..n]` then at least 9 zeros.
