@@ -1078,8 +1078,8 @@ fn mark_repeats(lines: &mut [Line], words: &mut RepeatWords, tables: &mut Repeat
             for next in lines[line + 1..].iter_mut() {
                 match next.fate {
                     Fate::Joined => next.fate = Fate::Repeat(of_number),
-                    Fate::Blank => {}
-                    _ => break,
+                    Fate::Body => break,
+                    _ => {}
                 }
             }
         }

@@ -444,8 +444,8 @@ fn mark_repeats_reference(lines: &mut [Line], words: &RepeatWords) {
             for next in lines[line + 1..].iter_mut() {
                 match next.fate {
                     Fate::Joined => next.fate = Fate::Repeat(of_number),
-                    Fate::Blank => {}
-                    _ => break,
+                    Fate::Body => break,
+                    _ => {}
                 }
             }
         }
