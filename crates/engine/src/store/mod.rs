@@ -9,7 +9,7 @@
 //! Articles are keyed by their content hash: inserting the same content
 //! twice is a no-op (`INSERT OR IGNORE`). The schema carries a version in
 //! the `meta` table; a store from a newer version is refused, not touched,
-//! and a store from version 2 to 5 is upgraded in place (version 5 dropped
+//! and a store from version 2 to 7 is upgraded in place (version 5 dropped
 //! the FTS5 index of version 4: search is [`crate::search::Index`], in
 //! memory; version 6 stores offset maps as delta varints, under a third of the
 //! bytes, and a clean text as copies from the raw text when that is shorter:
@@ -341,7 +341,7 @@ impl Store {
                 |r| r.get(0),
             )
             .map_err(|e| self.err(e))?;
-        if found < 8 && !has_raw_at {
+        if !has_raw_at {
             tx.execute_batch(
                 "ALTER TABLE articles ADD COLUMN raw_at INTEGER;
                  ALTER TABLE articles ADD COLUMN raw_len INTEGER;",

@@ -117,17 +117,16 @@ impl RawFile {
     }
 
     fn write_pending(&mut self) -> io::Result<()> {
-        let Some(batch) = &mut self.batch else { return Ok(()) };
+        let Some(batch) = self.batch else { return Ok(()) };
         if self.pending.is_empty() {
             return Ok(());
         }
-        let at = batch.at + batch.written;
-        let pending = &self.pending;
-        Self::with(&self.file, &self.path, true, |mut f| {
-            f.seek(SeekFrom::Start(at))?;
-            f.write_all(pending)
+        self.with_file(true, |mut f| {
+            f.seek(SeekFrom::Start(batch.at + batch.written))?;
+            f.write_all(&self.pending)
         })?;
-        batch.written += self.pending.len() as u64;
+        let written = batch.written + self.pending.len() as u64;
+        self.batch = Some(Batch { written, ..batch });
         self.pending.clear();
         Ok(())
     }
@@ -152,21 +151,17 @@ impl RawFile {
     }
 
     fn with_file<T>(&self, write: bool, f: impl FnOnce(&File) -> io::Result<T>) -> io::Result<T> {
-        Self::with(&self.file, &self.path, write, f)
-    }
-
-    fn with<T>(
-        file: &RefCell<Option<(File, bool)>>,
-        path: &Path,
-        write: bool,
-        f: impl FnOnce(&File) -> io::Result<T>,
-    ) -> io::Result<T> {
-        let mut slot = file.borrow_mut();
+        let mut slot = self.file.borrow_mut();
         if slot.as_ref().is_none_or(|&(_, writable)| write && !writable) {
             let file = if write {
-                OpenOptions::new().read(true).write(true).create(true).truncate(false).open(path)?
+                OpenOptions::new()
+                    .read(true)
+                    .write(true)
+                    .create(true)
+                    .truncate(false)
+                    .open(&self.path)?
             } else {
-                File::open(path)?
+                File::open(&self.path)?
             };
             *slot = Some((file, write));
         }
@@ -229,6 +224,7 @@ mod tests {
         assert_eq!(reader.articles().unwrap(), all);
         assert_eq!(reader.article(all[4].id).unwrap().as_ref(), Some(&all[4]));
         let light = reader.articles_without_raw().unwrap();
+        assert_eq!(light.len(), all.len());
         assert!(light.iter().zip(&all).all(|(l, a)| l.raw.is_empty() && l.text == a.text));
     }
 
