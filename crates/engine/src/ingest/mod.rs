@@ -170,7 +170,7 @@ pub fn read_input(input: &Input, config: &ReadConfig, sink: &mut dyn FnMut(Item)
 }
 
 /// A regular file no larger than one record, read whole into a buffer of
-/// its size (two `read` calls); `None` for anything else (a large file, a
+/// its size (one `read` call); `None` for anything else (a large file, a
 /// pipe, a file whose size is unknown), which is streamed.
 ///
 /// Why: most inputs are one small article a file. Streamed, each went
@@ -182,10 +182,14 @@ fn whole_file(file: &File, config: &ReadConfig) -> Option<io::Result<Vec<u8>>> {
     if !meta.is_file() || size > config.max_record_bytes as u64 {
         return None;
     }
-    // One byte more than the size: a file that grew meanwhile is still
-    // read to its end (up to the record limit) by the reader that follows.
-    let mut bytes = Vec::with_capacity(size as usize + 1);
-    let limit = config.max_record_bytes as u64 + 1;
+    // Up to the size the file has now: one `read` fills the buffer and the
+    // `take` ends the reading there. Reading on to the end of the file cost
+    // a second `read` a file, only to see it return 0. So a file that grows
+    // while it is read is read as it was when sized (a file that shrinks,
+    // as it is). A size of 0 (an empty file, or one of `/proc` whose size
+    // is not known) is read to its end, up to the record limit.
+    let limit = if size == 0 { config.max_record_bytes as u64 + 1 } else { size };
+    let mut bytes = Vec::with_capacity(size as usize);
     Some(file.take(limit).read_to_end(&mut bytes).map(|_| bytes))
 }
 
