@@ -8,6 +8,8 @@
 //! "10/05/2016"), RFC 2822 and RFC 3339 timestamps — validated by the
 //! calendar. Relative expressions ("on Tuesday") belong to the temporal
 //! tagger, not here. Nothing is guessed: an impossible date is no date.
+//! A date folder in an ASCII path is found by hand, with exactly its
+//! regex's matches (the regex reads the other paths).
 
 use std::ops::Range;
 use std::sync::LazyLock;
