@@ -291,6 +291,9 @@ struct LineFacts {
     /// Ends with sentence punctuation.
     terminal: bool,
     n_commas: usize,
+    /// For an ASCII line, whether it holds an "@" (chrome's marks: see
+    /// [`chrome::classify_known`]); `None` for a line with other chars.
+    ascii_at: Option<bool>,
 }
 
 impl LineFacts {
@@ -300,7 +303,7 @@ impl LineFacts {
     /// ([`scan_ascii`]); then the words are read from the key bytes.
     fn scan(content: &str, scratch: &mut Vec<u8>, hashes: &mut Vec<u64>) -> LineFacts {
         if content.is_empty() {
-            return LineFacts { n_words: 0, terminal: false, n_commas: 0 };
+            return LineFacts { n_words: 0, terminal: false, n_commas: 0, ascii_at: Some(false) };
         }
         let bytes = content.as_bytes();
         // `scan_ascii` writes every key byte of the line: only the [`PAD`]
@@ -321,7 +324,8 @@ impl LineFacts {
         let last = last_char(content);
         let terminal =
             matches!(last, Some('.' | '!' | '?' | '"' | '\'' | ')' | ':' | ';' | '…' | '»'));
-        LineFacts { n_words: counts.spaces + 1, terminal, n_commas: counts.commas }
+        let ascii_at = counts.ascii.then_some(counts.at);
+        LineFacts { n_words: counts.spaces + 1, terminal, n_commas: counts.commas, ascii_at }
     }
 }
 
@@ -357,6 +361,8 @@ struct Counts {
     ascii: bool,
     /// Some byte is an apostrophe.
     apostrophe: bool,
+    /// Some byte is an "@".
+    at: bool,
 }
 
 /// The key byte of an ASCII byte: a letter lowercased, a digit as it is,
@@ -383,7 +389,7 @@ fn key_byte(c: u8) -> u8 {
 /// padded chunk and their key bytes copied back, two `memcpy` calls.
 fn scan_ascii(bytes: &[u8], key: &mut [u8]) -> Counts {
     const BLOCK: usize = 16 * 255;
-    let mut counts = Counts { spaces: 0, commas: 0, ascii: true, apostrophe: false };
+    let mut counts = Counts { spaces: 0, commas: 0, ascii: true, apostrophe: false, at: false };
     let (mut high, mut quote) = (0u8, 0u8);
     for (block, key) in bytes.chunks(BLOCK).zip(key.chunks_mut(BLOCK)) {
         let mut lanes = Lanes::default();
@@ -418,7 +424,8 @@ fn scan_ascii(bytes: &[u8], key: &mut [u8]) -> Counts {
         quote |= lanes.quote.iter().fold(0, |a, &b| a | b);
     }
     counts.ascii = high < 0x80;
-    counts.apostrophe = quote != 0;
+    counts.apostrophe = quote & 1 != 0;
+    counts.at = quote & 2 != 0;
     counts
 }
 
@@ -446,7 +453,8 @@ impl Lanes {
             self.spaces[i] += u8::from(c == b' ');
             self.commas[i] += u8::from(c == b',');
             self.high[i] |= c;
-            self.quote[i] |= u8::from(c == b'\'');
+            // Bit 0: an apostrophe; bit 1: an "@".
+            self.quote[i] |= u8::from(c == b'\'') | u8::from(c == b'@') << 1;
         }
     }
 }
@@ -483,7 +491,7 @@ fn mark_chrome(lines: &mut [Line], facts: &[LineFacts], repaired: &str) {
             continue;
         }
         let content = line.in_buf(repaired);
-        if let Some(kind) = chrome::classify(content, f.n_words) {
+        if let Some(kind) = chrome::classify_known(content, f.n_words, f.ascii_at) {
             after_address = kind == Chrome::Contact && content.trim_end().ends_with(':');
             line.fate = Fate::Chrome(kind);
         }

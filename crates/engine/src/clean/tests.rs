@@ -193,7 +193,7 @@ proptest! {
     #[test]
     fn scan_ascii_sees_every_byte(
         bytes in prop::collection::vec(
-            prop::sample::select(vec![b'a', b'Z', b'7', b' ', b',', b'\'', b'.', 0xC3, 0xA9]),
+            prop::sample::select(vec![b'a', b'Z', b'7', b' ', b',', b'\'', b'.', b'@', 0xC3, 0xA9]),
             0..9000,
         ),
     ) {
@@ -203,6 +203,7 @@ proptest! {
         prop_assert_eq!(counts.commas, bytes.iter().filter(|&&c| c == b',').count());
         prop_assert_eq!(counts.ascii, bytes.is_ascii());
         prop_assert_eq!(counts.apostrophe, bytes.contains(&b'\''));
+        prop_assert_eq!(counts.at, bytes.contains(&b'@'));
         let plain: Vec<u8> = bytes.iter().map(|&c| key_byte(c)).collect();
         prop_assert_eq!(&key[..bytes.len()], &plain[..]);
         // After the line: left as it was, or zeros.
@@ -213,7 +214,7 @@ proptest! {
     /// more: the counters are added up before they overflow.
     #[test]
     fn scan_ascii_counts_long_runs(
-        c in prop::sample::select(vec![b' ', b',', b'\'', b'a', 0xC3]),
+        c in prop::sample::select(vec![b' ', b',', b'\'', b'@', b'a', 0xC3]),
         len in 0usize..9000,
     ) {
         let bytes = vec![c; len];
@@ -224,6 +225,7 @@ proptest! {
         prop_assert_eq!(counts.commas, if c == b',' { len } else { 0 });
         prop_assert_eq!(counts.ascii, c < 0x80 || len == 0);
         prop_assert_eq!(counts.apostrophe, c == b'\'' && len > 0);
+        prop_assert_eq!(counts.at, c == b'@' && len > 0);
         prop_assert!(key.iter().all(|&k| k == key_byte(c)));
     }
 }
