@@ -427,6 +427,27 @@ fn vw_bytes(x: u64) -> u64 {
     !(((t & LOW7) + LOW7) | t) & !LOW7
 }
 
+/// False only when the line starts with `first` (its first word,
+/// lowercase) and not with the one phrase every alternative of the
+/// [`PATTERNS`] that starts with that word needs, for the common first
+/// words that have one: "I" ("i have an account"), "you" ("you may also
+/// like"), "my" ("my account") and "not" ("not registered"). Prose lines
+/// start with "I" and "You" often: they were a third of the lines the
+/// patterns ran on, each a lowercased copy and a search. The phrase is
+/// compared in ASCII case only: on a line with other chars (the Kelvin
+/// sign lowercases to "k"), unsure. `ascii`: the line is known to be ASCII.
+fn phrase_may_follow(first: &[u8], line: &[u8], ascii: bool) -> bool {
+    let phrase: &[u8] = match first {
+        b"i" => b"i have an account",
+        b"you" => b"you may also like",
+        b"my" => b"my account",
+        b"not" => b"not registered",
+        _ => return true,
+    };
+    line.get(..phrase.len()).is_some_and(|start| start.eq_ignore_ascii_case(phrase))
+        || !(ascii || line.is_ascii())
+}
+
 /// False only when none of the [`PATTERNS`] can match the (trimmed) line,
 /// decided without lowercasing it: most short lines of a story (headlines,
 /// short paragraphs) start with a word no pattern starts with. Every
@@ -454,7 +475,9 @@ fn may_match(line: &str, ascii_at: Option<bool>) -> bool {
         if n <= word.len() {
             word[..n].copy_from_slice(&bytes[..n]);
             word.make_ascii_lowercase();
-            if FIRST_KEYS.binary_search(&u128::from_be_bytes(word)).is_ok() {
+            if FIRST_KEYS.binary_search(&u128::from_be_bytes(word)).is_ok()
+                && phrase_may_follow(&word[..n], bytes, ascii_at.is_some())
+            {
                 return true;
             }
         }
@@ -553,6 +576,9 @@ mod tests {
                     "source:", "источник:", "Źródło:", "e-mail:", "Contact", "us:", "Read",
                     "more", "the", "minister", "said", ".", "!", "»", "-", "2016", "café",
                     "\u{212A}", "loading...", "Listen", "article", "Share", "Tweet", "fax:",
+                    "I", "i", "have", "an", "account", "ACCOUNT", "you", "You", "may", "also",
+                    "like", "LI\u{212A}E", "my", "My", "not", "Not", "registered", "yet",
+                    "\u{130}", "i\u{307}", "\u{e9}", "mY",
                 ]),
                 1..8,
             ),
@@ -568,6 +594,46 @@ mod tests {
                 proptest::prop_assert!(may_match(line, None), "{line:?}");
                 let ascii_at = line.is_ascii().then(|| line.contains('@'));
                 proptest::prop_assert!(may_match(line, ascii_at), "{line:?}");
+            }
+        }
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(4096))]
+        /// The phrases of [`phrase_may_follow`], in any case, a letter
+        /// swapped for a Kelvin sign or a dotted "İ", cut, with what may
+        /// end the line: a line they make that the patterns match is never
+        /// hidden.
+        #[test]
+        fn may_match_keeps_the_phrases(
+            phrase in proptest::sample::select(vec![
+                "i have an account", "you may also like", "my account", "not registered",
+                "not registered yet", "i have an accounts", "my account.", "you may also like:",
+                "you may also like »", "not registered yet!", "i", "you", "my", "not",
+            ]),
+            upper in proptest::collection::vec(proptest::bool::ANY, 20),
+            swap in proptest::option::of((0..20usize, proptest::sample::select(vec!["\u{212A}", "\u{130}", "", "  "]))),
+            cut in 0..21usize,
+            end in proptest::sample::select(vec!["", ".", " here", "!", " - sign up", "\u{e9}", " @x"]),
+        ) {
+            let mut line: String = phrase
+                .chars()
+                .zip(upper.iter().cycle())
+                .map(|(c, &up)| if up { c.to_ascii_uppercase() } else { c })
+                .collect();
+            if let Some((at, with)) = swap {
+                if let Some((i, c)) = line.char_indices().nth(at) {
+                    line.replace_range(i..i + c.len_utf8(), with);
+                }
+            }
+            let cut = super::super::normalize::floor_char_boundary(&line, cut.max(1));
+            for text in [format!("{line}{end}"), format!("{}{end}", &line[..cut])] {
+                let text = text.trim();
+                if first_match(&text.to_lowercase()).is_some() {
+                    let ascii_at = text.is_ascii().then(|| text.contains('@'));
+                    proptest::prop_assert!(may_match(text, None), "{text:?}");
+                    proptest::prop_assert!(may_match(text, ascii_at), "{text:?}");
+                }
             }
         }
     }
