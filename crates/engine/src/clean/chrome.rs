@@ -454,7 +454,9 @@ fn phrase_may_follow(first: &[u8], line: &[u8], ascii: bool) -> bool {
 /// pattern is anchored at the start of the line except those that need
 /// "follow", "all rights reserved" or an "@" ([`has_anywhere_word`]); those anchored start with one
 /// of [`FIRST_WORDS`], with "(" or "©", or (in other scripts) with a
-/// letter that is not ASCII. Anything unsure runs the patterns.
+/// letter that is not ASCII; after some first words, with one phrase
+/// ([`phrase_may_follow`]). `ascii_at`: see [`classify_known`]. Anything
+/// unsure runs the patterns.
 fn may_match(line: &str, ascii_at: Option<bool>) -> bool {
     let bytes = line.as_bytes();
     let Some(&first) = bytes.first() else { return true };
