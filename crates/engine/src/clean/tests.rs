@@ -771,3 +771,47 @@ fn common_table_holds_the_common_words() {
         assert_eq!(language_class(c), expect, "{c}");
     }
 }
+
+/// [`close_apostrophes`] as it was (every byte before each apostrophe
+/// moved, the first ones onto themselves), the reference of
+/// `close_apostrophes_is_the_reference`.
+fn close_apostrophes_reference(bytes: &[u8], scratch: &mut [u8]) -> usize {
+    let buf = scratch;
+    let mut j = 0;
+    let mut from = 0;
+    for at in memchr::memchr_iter(b'\'', bytes) {
+        buf.copy_within(from..at, j);
+        j += at - from;
+        from = at + 1;
+    }
+    if from == 0 {
+        return bytes.len();
+    }
+    buf.copy_within(from..bytes.len(), j);
+    j += bytes.len() - from;
+    buf[j..bytes.len()].fill(0);
+    j
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(4096))]
+    /// The closing writes the key bytes (and the zeros after them) it
+    /// wrote before: apostrophes anywhere, in runs, first and last.
+    #[test]
+    fn close_apostrophes_is_the_reference(
+        bytes in prop::collection::vec(
+            prop::sample::select(vec![b'\'', b'a', b'Z', b'7', b' ', b',', b'.']),
+            0..400,
+        ),
+    ) {
+        let keyed = |bytes: &[u8]| {
+            let mut scratch: Vec<u8> = bytes.iter().map(|&c| key_byte(c)).collect();
+            scratch.extend_from_slice(&[0; PAD]);
+            scratch
+        };
+        let (mut new, mut old) = (keyed(&bytes), keyed(&bytes));
+        let n = close_apostrophes(&bytes, &mut new);
+        prop_assert_eq!(n, close_apostrophes_reference(&bytes, &mut old));
+        prop_assert_eq!(new, old);
+    }
+}
