@@ -79,13 +79,17 @@ static MARK_WORDS: LazyLock<aho_corasick::packed::Searcher> = LazyLock::new(|| {
 
 /// True when a line holds one of the marks of rights, contact or social
 /// chrome: "©", "@", "(c)", or a part of "copyright", "follow",
-/// "prohibited", "citation", "permission".
-fn has_mark(line: &str) -> bool {
+/// "prohibited", "citation", "permission". `ascii_at`: see
+/// [`classify_known`].
+fn has_mark(line: &str, ascii_at: Option<bool>) -> bool {
     let bytes = line.as_bytes();
-    // "©" is C2 A9 in UTF-8; A9 alone ends other letters too ("é").
-    memchr::memchr2_iter(b'@', 0xA9, bytes)
-        .any(|at| bytes[at] == b'@' || at > 0 && bytes[at - 1] == 0xC2)
-        || MARK_WORDS.find(bytes).is_some()
+    // "©" is C2 A9 in UTF-8; A9 alone ends other letters too ("é"). An
+    // ASCII line holds no "©", and the caller knows whether it holds an "@".
+    let sign = ascii_at.unwrap_or_else(|| {
+        memchr::memchr2_iter(b'@', 0xA9, bytes)
+            .any(|at| bytes[at] == b'@' || at > 0 && bytes[at - 1] == 0xC2)
+    });
+    sign || MARK_WORDS.find(bytes).is_some()
 }
 
 /// Longest line (in words) that can be chrome.
@@ -217,6 +221,15 @@ fn first_match(lower: &str) -> Option<usize> {
 
 /// The kind of chrome `line` is, if any. `n_words` is its word count.
 pub fn classify(line: &str, n_words: usize) -> Option<Chrome> {
+    classify_known(line, n_words, None)
+}
+
+/// [`classify`], for a caller that has already looked at the line's
+/// bytes: `ascii_at` is `Some` for a line all ASCII, with whether it holds
+/// an "@" (the cleaner's line scan notes both, and spares the two byte
+/// searches for "@" and "©" on every line of 11 to 30 words), else `None`.
+pub(crate) fn classify_known(line: &str, n_words: usize, ascii_at: Option<bool>) -> Option<Chrome> {
+    debug_assert!(ascii_at.is_none_or(|at| line.is_ascii() && at == line.contains('@')));
     if !line.chars().any(char::is_alphanumeric) {
         return Some(Chrome::Decoration);
     }
@@ -230,11 +243,11 @@ pub fn classify(line: &str, n_words: usize) -> Option<Chrome> {
     }
     // Long lines are chrome only with one of the MARKS; most prose is
     // ruled out without running the patterns.
-    if n_words > 10 && !has_mark(line) {
+    if n_words > 10 && !has_mark(line, ascii_at) {
         return None;
     }
     let line = line.trim();
-    if !may_match(line) {
+    if !may_match(line, ascii_at) {
         return None;
     }
     first_match(&line.to_lowercase()).map(|i| TABLE[i].0)
@@ -414,14 +427,37 @@ fn vw_bytes(x: u64) -> u64 {
     !(((t & LOW7) + LOW7) | t) & !LOW7
 }
 
+/// False only when the line starts with `first` (its first word,
+/// lowercase) and not with the one phrase every alternative of the
+/// [`PATTERNS`] that starts with that word needs, for the common first
+/// words that have one: "I" ("i have an account"), "you" ("you may also
+/// like"), "my" ("my account") and "not" ("not registered"). Prose lines
+/// start with "I" and "You" often: they were a third of the lines the
+/// patterns ran on, each a lowercased copy and a search. The phrase is
+/// compared in ASCII case only: on a line with other chars (the Kelvin
+/// sign lowercases to "k"), unsure. `ascii`: the line is known to be ASCII.
+fn phrase_may_follow(first: &[u8], line: &[u8], ascii: bool) -> bool {
+    let phrase: &[u8] = match first {
+        b"i" => b"i have an account",
+        b"you" => b"you may also like",
+        b"my" => b"my account",
+        b"not" => b"not registered",
+        _ => return true,
+    };
+    line.get(..phrase.len()).is_some_and(|start| start.eq_ignore_ascii_case(phrase))
+        || !(ascii || line.is_ascii())
+}
+
 /// False only when none of the [`PATTERNS`] can match the (trimmed) line,
 /// decided without lowercasing it: most short lines of a story (headlines,
 /// short paragraphs) start with a word no pattern starts with. Every
 /// pattern is anchored at the start of the line except those that need
 /// "follow", "all rights reserved" or an "@" ([`has_anywhere_word`]); those anchored start with one
 /// of [`FIRST_WORDS`], with "(" or "©", or (in other scripts) with a
-/// letter that is not ASCII. Anything unsure runs the patterns.
-fn may_match(line: &str) -> bool {
+/// letter that is not ASCII; after some first words, with one phrase
+/// ([`phrase_may_follow`]). `ascii_at`: see [`classify_known`]. Anything
+/// unsure runs the patterns.
+fn may_match(line: &str, ascii_at: Option<bool>) -> bool {
     let bytes = line.as_bytes();
     let Some(&first) = bytes.first() else { return true };
     if !first.is_ascii_alphabetic() {
@@ -441,12 +477,15 @@ fn may_match(line: &str) -> bool {
         if n <= word.len() {
             word[..n].copy_from_slice(&bytes[..n]);
             word.make_ascii_lowercase();
-            if FIRST_KEYS.binary_search(&u128::from_be_bytes(word)).is_ok() {
+            if FIRST_KEYS.binary_search(&u128::from_be_bytes(word)).is_ok()
+                && phrase_may_follow(&word[..n], bytes, ascii_at.is_some())
+            {
                 return true;
             }
         }
     }
-    memchr::memchr(b'@', bytes).is_some() || has_anywhere_word(line)
+    // (Trimming took no "@" away: `ascii_at` holds for the trimmed line.)
+    ascii_at.unwrap_or_else(|| memchr::memchr(b'@', bytes).is_some()) || has_anywhere_word(line)
 }
 
 #[cfg(test)]
@@ -539,6 +578,9 @@ mod tests {
                     "source:", "источник:", "Źródło:", "e-mail:", "Contact", "us:", "Read",
                     "more", "the", "minister", "said", ".", "!", "»", "-", "2016", "café",
                     "\u{212A}", "loading...", "Listen", "article", "Share", "Tweet", "fax:",
+                    "I", "i", "have", "an", "account", "ACCOUNT", "you", "You", "may", "also",
+                    "like", "LI\u{212A}E", "my", "My", "not", "Not", "registered", "yet",
+                    "\u{130}", "i\u{307}", "\u{e9}", "mY",
                 ]),
                 1..8,
             ),
@@ -551,7 +593,49 @@ mod tests {
             }
             let line = line.trim();
             if first_match(&line.to_lowercase()).is_some() {
-                proptest::prop_assert!(may_match(line), "{line:?}");
+                proptest::prop_assert!(may_match(line, None), "{line:?}");
+                let ascii_at = line.is_ascii().then(|| line.contains('@'));
+                proptest::prop_assert!(may_match(line, ascii_at), "{line:?}");
+            }
+        }
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(4096))]
+        /// The phrases of [`phrase_may_follow`], in any case, a letter
+        /// swapped for a Kelvin sign or a dotted "İ", cut, with what may
+        /// end the line: a line they make that the patterns match is never
+        /// hidden.
+        #[test]
+        fn may_match_keeps_the_phrases(
+            phrase in proptest::sample::select(vec![
+                "i have an account", "you may also like", "my account", "not registered",
+                "not registered yet", "i have an accounts", "my account.", "you may also like:",
+                "you may also like »", "not registered yet!", "i", "you", "my", "not",
+            ]),
+            upper in proptest::collection::vec(proptest::bool::ANY, 20),
+            swap in proptest::option::of((0..20usize, proptest::sample::select(vec!["\u{212A}", "\u{130}", "", "  "]))),
+            cut in 0..21usize,
+            end in proptest::sample::select(vec!["", ".", " here", "!", " - sign up", "\u{e9}", " @x"]),
+        ) {
+            let mut line: String = phrase
+                .chars()
+                .zip(upper.iter().cycle())
+                .map(|(c, &up)| if up { c.to_ascii_uppercase() } else { c })
+                .collect();
+            if let Some((at, with)) = swap {
+                if let Some((i, c)) = line.char_indices().nth(at) {
+                    line.replace_range(i..i + c.len_utf8(), with);
+                }
+            }
+            let cut = super::super::normalize::floor_char_boundary(&line, cut.max(1));
+            for text in [format!("{line}{end}"), format!("{}{end}", &line[..cut])] {
+                let text = text.trim();
+                if first_match(&text.to_lowercase()).is_some() {
+                    let ascii_at = text.is_ascii().then(|| text.contains('@'));
+                    proptest::prop_assert!(may_match(text, None), "{text:?}");
+                    proptest::prop_assert!(may_match(text, ascii_at), "{text:?}");
+                }
             }
         }
     }
@@ -739,6 +823,29 @@ mod tests {
             for text in [line.as_str(), any.as_str(), long.as_str()] {
                 let lower = text.to_lowercase();
                 proptest::prop_assert_eq!(first_match(&lower), reference_first_match(&lower), "{:?}", lower);
+            }
+        }
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(2048))]
+        /// What the caller knows of a line ("@" in an ASCII line) changes
+        /// no answer: lines of the patterns' words, and of 11 to 30 words
+        /// (where the marks are looked for), with "@", "©" and "(c)".
+        #[test]
+        fn classify_known_is_classify(line in chrome_words(), any in "\\PC{0,40}", pad in 0..30usize) {
+            let long = format!("{} {}", "word ".repeat(pad), line);
+            for text in [line.as_str(), any.as_str(), long.as_str(), &format!("{line} @x {line}")] {
+                // The cleaner's lines: repaired, so trimmed, one space between words.
+                let text = text.split_whitespace().collect::<Vec<_>>().join(" ");
+                let n_words = text.split(' ').count();
+                let ascii_at = text.is_ascii().then(|| text.contains('@'));
+                proptest::prop_assert_eq!(
+                    classify_known(&text, n_words, ascii_at),
+                    classify(&text, n_words),
+                    "{:?}",
+                    text
+                );
             }
         }
     }

@@ -193,7 +193,7 @@ proptest! {
     #[test]
     fn scan_ascii_sees_every_byte(
         bytes in prop::collection::vec(
-            prop::sample::select(vec![b'a', b'Z', b'7', b' ', b',', b'\'', b'.', 0xC3, 0xA9]),
+            prop::sample::select(vec![b'a', b'Z', b'7', b' ', b',', b'\'', b'.', b'@', 0xC3, 0xA9]),
             0..9000,
         ),
     ) {
@@ -203,6 +203,7 @@ proptest! {
         prop_assert_eq!(counts.commas, bytes.iter().filter(|&&c| c == b',').count());
         prop_assert_eq!(counts.ascii, bytes.is_ascii());
         prop_assert_eq!(counts.apostrophe, bytes.contains(&b'\''));
+        prop_assert_eq!(counts.at, bytes.contains(&b'@'));
         let plain: Vec<u8> = bytes.iter().map(|&c| key_byte(c)).collect();
         prop_assert_eq!(&key[..bytes.len()], &plain[..]);
         // After the line: left as it was, or zeros.
@@ -213,7 +214,7 @@ proptest! {
     /// more: the counters are added up before they overflow.
     #[test]
     fn scan_ascii_counts_long_runs(
-        c in prop::sample::select(vec![b' ', b',', b'\'', b'a', 0xC3]),
+        c in prop::sample::select(vec![b' ', b',', b'\'', b'@', b'a', 0xC3]),
         len in 0usize..9000,
     ) {
         let bytes = vec![c; len];
@@ -224,6 +225,7 @@ proptest! {
         prop_assert_eq!(counts.commas, if c == b',' { len } else { 0 });
         prop_assert_eq!(counts.ascii, c < 0x80 || len == 0);
         prop_assert_eq!(counts.apostrophe, c == b'\'' && len > 0);
+        prop_assert_eq!(counts.at, c == b'@' && len > 0);
         prop_assert!(key.iter().all(|&k| k == key_byte(c)));
     }
 }
@@ -571,5 +573,245 @@ proptest! {
     ) {
         let text = words.join(glue);
         prop_assert_eq!(detect_language(&text), detect_language_reference(&text));
+    }
+}
+
+/// The common-word count as it was (`split` and `is_common_english` word
+/// by word), the reference of `count_common_words_is_the_reference`.
+fn count_common_words_reference(sample: &[u8], max_words: usize, enough: usize) -> (usize, usize) {
+    let (mut n_words, mut n_common) = (0, 0);
+    for w in sample.split(u8::is_ascii_whitespace).filter(|w| !w.is_empty()).take(max_words) {
+        n_words += 1;
+        n_common += usize::from(is_common_english(w));
+        if n_common >= enough {
+            break;
+        }
+    }
+    (n_words, n_common)
+}
+
+/// Words for the language tests: the common words in every case, cut,
+/// glued to punctuation, digits, other chars and controls; long words
+/// (past 16 and 64 bytes) with a common word inside.
+fn language_words() -> impl Strategy<Value = String> {
+    let words = proptest::sample::select(vec![
+        "the",
+        "The",
+        "THE",
+        "tHe",
+        "of",
+        "and",
+        "to",
+        "In",
+        "a",
+        "A",
+        "is",
+        "that",
+        "for",
+        "on",
+        "said",
+        "with",
+        "was",
+        "as",
+        "by",
+        "it",
+        "at",
+        "from",
+        "his",
+        "he",
+        "has",
+        "have",
+        "be",
+        "are",
+        "an",
+        "were",
+        "had",
+        "which",
+        "WHICH",
+        "not",
+        "but",
+        "this",
+        "its",
+        "their",
+        "they",
+        "after",
+        "After",
+        "thee",
+        "th",
+        "whic",
+        "afte",
+        "theirs",
+        "the'",
+        "'the",
+        "it's",
+        "(and",
+        "said,",
+        "it.",
+        "\"the\"",
+        "--the--",
+        "the.of",
+        "the1",
+        "1the",
+        "the\u{e9}",
+        "\u{e9}the",
+        "the\0",
+        "the\u{b}",
+        "\u{b}",
+        "\0",
+        "\u{7f}",
+        "the\u{7f}",
+        "`a`",
+        "~a~",
+        "{a}",
+        "[a]",
+        "a@",
+        "@a",
+        "a_",
+        "_a",
+        "a|a",
+        ".",
+        ",,",
+        "--",
+        "2016",
+        "minister",
+        "gouvernement",
+        "\u{e9}t\u{e9}",
+        "\u{212a}",
+        "\u{a0}",
+        "---------------the",
+        "-------------------------------------------------------------------the",
+        "the-------------------------------------------------------------------",
+        "abcdefghijklmnopq",
+        "abcdefghijklmnop",
+        "abcdefghijklmno",
+        "................the",
+    ]);
+    let glue = proptest::sample::select(vec![
+        " ", "  ", "\n", "\t", "\r\n", "\u{c}", "\u{b}", "\u{a0}", "", " \u{85} ",
+    ]);
+    proptest::collection::vec((words, glue), 0..160)
+        .prop_map(|parts| parts.into_iter().flat_map(|(w, g)| [w, g]).collect())
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(4096))]
+    /// The bit-mask count reads the words the `split` loop read, and finds
+    /// the same common ones, on samples of every length up to 600 bytes
+    /// (cut at a char boundary, as `detect_language` cuts them), and on
+    /// any text.
+    #[test]
+    fn count_common_words_is_the_reference(
+        text in language_words(),
+        any in "\\PC{0,700}",
+        max_words in 1..100usize,
+        enough in 1..30usize,
+    ) {
+        for t in [text.as_str(), any.as_str()] {
+            let sample = &t[..super::normalize::floor_char_boundary(t, 600)];
+            for sample in [sample, &sample[..super::normalize::floor_char_boundary(sample, 64)]] {
+                prop_assert_eq!(
+                    count_common_words(sample.as_bytes(), max_words, enough),
+                    count_common_words_reference(sample.as_bytes(), max_words, enough),
+                    "{:?}",
+                    sample
+                );
+            }
+            prop_assert_eq!(detect_language(t), detect_language_reference(t));
+        }
+    }
+
+    /// A word of up to 16 bytes is classed as `is_common_english` classes
+    /// it, whatever its bytes.
+    #[test]
+    fn is_common_token_is_is_common_english(
+        word in proptest::collection::vec(
+            prop_oneof![
+                proptest::sample::select(b"thofandisaw!\"'(),.-:;?[]`{}~\x7f\x0b\x00\x80\xc3\xa9".to_vec()),
+                any::<u8>(),
+            ],
+            1..=16,
+        ),
+        after in any::<[u8; 16]>(),
+    ) {
+        let mut class = [0u8; 16];
+        for (k, &c) in class.iter_mut().zip(word.iter().chain(&after)) {
+            *k = super::language_class(c);
+        }
+        // A word holds no whitespace.
+        prop_assume!(class[..word.len()].iter().all(|&k| k != 0));
+        prop_assert_eq!(
+            super::is_common_token(&class, word.len()),
+            is_common_english(&word),
+            "{:?}",
+            word
+        );
+    }
+}
+
+#[test]
+fn common_table_holds_the_common_words() {
+    for word in COMMON_ENGLISH {
+        assert!(is_common_english(word.as_bytes()), "{word}");
+        let mut class = [0u8; 16];
+        for (k, c) in class.iter_mut().zip(word.bytes()) {
+            *k = language_class(c);
+        }
+        assert!(is_common_token(&class, word.len()), "{word}");
+    }
+    for c in 0..=255u8 {
+        let expect = if c.is_ascii_whitespace() {
+            0
+        } else if c.is_ascii_punctuation() {
+            1
+        } else if c.is_ascii_alphabetic() {
+            c.to_ascii_lowercase()
+        } else {
+            0x7f
+        };
+        assert_eq!(language_class(c), expect, "{c}");
+    }
+}
+
+/// [`close_apostrophes`] as it was (every byte before each apostrophe
+/// moved, the first ones onto themselves), the reference of
+/// `close_apostrophes_is_the_reference`.
+fn close_apostrophes_reference(bytes: &[u8], scratch: &mut [u8]) -> usize {
+    let buf = scratch;
+    let mut j = 0;
+    let mut from = 0;
+    for at in memchr::memchr_iter(b'\'', bytes) {
+        buf.copy_within(from..at, j);
+        j += at - from;
+        from = at + 1;
+    }
+    if from == 0 {
+        return bytes.len();
+    }
+    buf.copy_within(from..bytes.len(), j);
+    j += bytes.len() - from;
+    buf[j..bytes.len()].fill(0);
+    j
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(4096))]
+    /// The closing writes the key bytes (and the zeros after them) it
+    /// wrote before: apostrophes anywhere, in runs, first and last.
+    #[test]
+    fn close_apostrophes_is_the_reference(
+        bytes in prop::collection::vec(
+            prop::sample::select(vec![b'\'', b'a', b'Z', b'7', b' ', b',', b'.']),
+            0..400,
+        ),
+    ) {
+        let keyed = |bytes: &[u8]| {
+            let mut scratch: Vec<u8> = bytes.iter().map(|&c| key_byte(c)).collect();
+            scratch.extend_from_slice(&[0; PAD]);
+            scratch
+        };
+        let (mut new, mut old) = (keyed(&bytes), keyed(&bytes));
+        let n = close_apostrophes(&bytes, &mut new);
+        prop_assert_eq!(n, close_apostrophes_reference(&bytes, &mut old));
+        prop_assert_eq!(new, old);
     }
 }
