@@ -1215,7 +1215,8 @@ const MIN_COPY: usize = 6;
 /// checkpoint) costs far more than comparing it here. The offset map says
 /// where each run of the clean text came from, so no diff is searched:
 /// each run is compared with its raw bytes, equal stretches of at least
-/// [`MIN_COPY`] bytes become copies, the rest literals.
+/// [`MIN_COPY`] bytes become copies, the rest literals (a run shorter than
+/// that is a literal without being compared).
 ///
 /// Layout: [`PATCH_V1`], then ops, each an LEB128 header `len << 1 | copy`;
 /// a literal's `len` bytes follow it, a copy's source follows as the
