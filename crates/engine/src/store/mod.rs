@@ -246,6 +246,22 @@ impl Store {
         // more once a row shrank to ≈ 9 KB (schema 6): fewer pages framed,
         // checksummed and half-filled (see docs/benchmarks.md).
         c.pragma_update(None, "page_size", 65536).map_err(|e| self.err(e))?;
+        // A new store's tables and version are written straight into the
+        // file, in one transaction, before WAL is switched on: in WAL each
+        // table is a transaction of its own that frames page 1 and its new
+        // pages (22 frames of 64 KiB), copied again into the file at the
+        // close. A second process creating the same store waits for the
+        // lock and finds the tables made.
+        let pages: i64 =
+            c.query_row("PRAGMA page_count", [], |r| r.get(0)).map_err(|e| self.err(e))?;
+        if pages == 0 {
+            c.execute_batch(&format!(
+                "BEGIN IMMEDIATE; {SCHEMA}
+                 INSERT OR IGNORE INTO meta (key, value) VALUES ('schema_version', '{SCHEMA_VERSION}');
+                 COMMIT;"
+            ))
+            .map_err(|e| self.err(e))?;
+        }
         // WAL: readers never block the writer; NORMAL sync is durable at
         // every checkpoint and never corrupts the file on a crash.
         c.pragma_update(None, "journal_mode", "WAL").map_err(|e| self.err(e))?;
