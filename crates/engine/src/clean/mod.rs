@@ -788,16 +788,7 @@ fn hash_words_in<const ASCII: bool>(scratch: &[u8], n: usize, out: &mut Vec<u64>
         if base >= n {
             return 0;
         }
-        let block: &[u8; 64] = buf[base..base + 64].try_into().expect("64 bytes");
-        // Each eight's bits go in at the top, the earlier ones moving
-        // down: a chain, which the compiler does not vectorize (a sum of
-        // shifted terms it did, emulating the multiplies lane by lane).
-        let mut mask = 0u64;
-        for eight in block.chunks_exact(8) {
-            let eight = u64::from_le_bytes(eight.try_into().expect("8 bytes"));
-            mask = (mask >> 8) | nonzero_top::<ASCII>(eight);
-        }
-        mask
+        nonzero_mask::<ASCII>(buf[base..base + 64].try_into().expect("64 bytes"))
     };
     // At most a word every two bytes: no push below grows the vector.
     out.reserve(n / 2 + 1);
@@ -815,10 +806,7 @@ fn hash_words_in<const ASCII: bool>(scratch: &[u8], n: usize, out: &mut Vec<u64>
         while starts != 0 {
             let bit = starts.trailing_zeros();
             starts &= starts - 1;
-            // The 64 bits from the word's start on, this block's then the
-            // next's (shifted in two steps: by 64 when `bit` is 0 is no shift).
-            let run = (mask >> bit) | ((next << 1) << (63 - bit));
-            let len = (!run).trailing_zeros();
+            let len = run_len(mask, next, bit);
             let at = bit as usize;
             out.push(if len > 16 {
                 long_word_hash(buf, base + at)
@@ -829,6 +817,30 @@ fn hash_words_in<const ASCII: bool>(scratch: &[u8], n: usize, out: &mut Vec<u64>
         mask = next;
         base += 64;
     }
+}
+
+/// Bit i set when byte i of `block` is nonzero. Each eight's bits go in at
+/// the top, the earlier ones moving down: a chain, which the compiler does
+/// not vectorize (a sum of shifted terms it did, emulating the multiplies
+/// lane by lane).
+#[inline(always)]
+fn nonzero_mask<const ASCII: bool>(block: &[u8; 64]) -> u64 {
+    let mut mask = 0u64;
+    for eight in block.chunks_exact(8) {
+        let eight = u64::from_le_bytes(eight.try_into().expect("8 bytes"));
+        mask = (mask >> 8) | nonzero_top::<ASCII>(eight);
+    }
+    mask
+}
+
+/// How many set bits run from bit `bit` of a block's `mask` on, into the
+/// next block's `next`: the length of the word that starts there. The 64
+/// bits from the word's start are this block's then the next's (shifted in
+/// two steps: by 64 when `bit` is 0 is no shift).
+#[inline(always)]
+fn run_len(mask: u64, next: u64, bit: u32) -> u32 {
+    let run = (mask >> bit) | ((next << 1) << (63 - bit));
+    (!run).trailing_zeros()
 }
 
 /// Bit 56 + k set when byte k of `x` is nonzero, the lower bits 0: each
@@ -1372,12 +1384,7 @@ fn count_common_words(sample: &[u8], max_words: usize, enough: usize) -> (usize,
             // Past the sample, whitespace (a zero byte of the sample is not).
             to[n - base..].fill(0);
         }
-        let mut mask = 0u64;
-        for eight in to.chunks_exact(8) {
-            let eight = u64::from_le_bytes(eight.try_into().expect("8 bytes"));
-            mask = (mask >> 8) | nonzero_top::<true>(eight);
-        }
-        mask
+        nonzero_mask::<true>(to)
     };
     let (mut n_words, mut n_common) = (0, 0);
     let mut mask = block_at(&mut class, 0);
@@ -1390,9 +1397,7 @@ fn count_common_words(sample: &[u8], max_words: usize, enough: usize) -> (usize,
         while starts != 0 {
             let bit = starts.trailing_zeros();
             starts &= starts - 1;
-            // The 64 bits from the word's start on (see `hash_words_in`).
-            let run = (mask >> bit) | ((next << 1) << (63 - bit));
-            let len = (!run).trailing_zeros() as usize;
+            let len = run_len(mask, next, bit) as usize;
             let at = base + bit as usize;
             let common = if len <= 16 {
                 is_common_token(class[at..at + 16].try_into().expect("16 bytes"), len)
