@@ -254,7 +254,8 @@ impl Store {
         // lock and finds the tables made.
         let pages: i64 =
             c.query_row("PRAGMA page_count", [], |r| r.get(0)).map_err(|e| self.err(e))?;
-        if pages == 0 {
+        let new = pages == 0;
+        if new {
             c.execute_batch(&format!(
                 "BEGIN IMMEDIATE; {SCHEMA}
                  INSERT OR IGNORE INTO meta (key, value) VALUES ('schema_version', '{SCHEMA_VERSION}');
@@ -266,6 +267,10 @@ impl Store {
         // every checkpoint and never corrupts the file on a crash.
         c.pragma_update(None, "journal_mode", "WAL").map_err(|e| self.err(e))?;
         c.pragma_update(None, "synchronous", "NORMAL").map_err(|e| self.err(e))?;
+        if new {
+            // Made above at this version: nothing to check or upgrade.
+            return Ok(());
+        }
         let found = self.schema_version()?;
         if let Some(found) = found {
             if !(OLDEST_UPGRADABLE..=SCHEMA_VERSION).contains(&found) {
