@@ -1005,7 +1005,6 @@ fn mark_repeats(lines: &mut [Line], words: &mut RepeatWords, tables: &mut Repeat
     let key = |k: usize| &hashes[keys[k].1.clone()];
     // Equal paragraphs: keyed by a hash of their words, checked word by word.
     empty_sized(first_seen, keys.len());
-    first_seen.reserve(keys.len());
     repeat_of.clear();
     repeat_of.resize(keys.len(), None);
     for (k, of) in repeat_of.iter_mut().enumerate() {
@@ -1154,15 +1153,20 @@ fn filter_word(t: u64) -> usize {
 /// The fewest words of a paragraph that can be a repeat inside a longer one.
 const MIN_NEEDLE: usize = 6;
 
-/// Empties a table kept between articles. Emptying a hash table writes
-/// every slot it has, so one that a long article grew is shrunk back to
-/// about what this article needs: else every short article after it pays
-/// for the long one (it cost a quarter of the repeat search on Timeline17).
+/// Empties a table kept between articles and makes room for `n` entries.
+/// Emptying a hash table writes every slot it has, so one that a long
+/// article grew is shrunk back to about what this article needs: else
+/// every short article after it pays for the long one (it cost a quarter
+/// of the repeat search on Timeline17). A table of up to about a thousand
+/// entries is kept (a write of 2 KB at most): shrinking those let the next
+/// longer article grow it again, 1,093 times on Timeline17, each growth an
+/// allocation and, for the needles, a move of those already in.
 fn empty_sized<V>(map: &mut FxHashMap<u64, V>, n: usize) {
     map.clear();
-    if map.capacity() > 4 * n + 64 {
+    if map.capacity() > 4 * n + 1024 {
         map.shrink_to(2 * n);
     }
+    map.reserve(n);
 }
 
 /// Builds the text from kept lines: a paragraph per `Body` line, `Joined`
