@@ -172,6 +172,7 @@ struct Scratch {
     words: RepeatWords,
     key_bytes: Vec<u8>,
     repeats: RepeatTables,
+    paras: Paras,
 }
 
 impl Scratch {
@@ -179,8 +180,10 @@ impl Scratch {
     /// thread does not keep them for the rest of its life.
     fn trim(&mut self) {
         const MAX_BYTES: usize = 4 << 20;
-        let bytes =
-            self.runs.capacity() * 8 + self.words.hashes.capacity() * 8 + self.key_bytes.capacity();
+        let bytes = self.runs.capacity() * 8
+            + self.words.hashes.capacity() * 8
+            + self.key_bytes.capacity()
+            + self.paras.list.capacity() * std::mem::size_of::<Para>();
         if bytes > MAX_BYTES {
             *self = Scratch::default();
         }
@@ -188,7 +191,7 @@ impl Scratch {
 }
 
 fn clean_with(raw: &str, config: &CleanConfig, scratch: &mut Scratch) -> Clean {
-    let Scratch { facts, runs, line_runs, starts, words, key_bytes, repeats } = scratch;
+    let Scratch { facts, runs, line_runs, starts, words, key_bytes, repeats, paras } = scratch;
     let ptb = normalize::looks_ptb(raw);
     // Sized for news lines (about 125 bytes on average), so that most
     // articles grow none of these.
@@ -235,10 +238,10 @@ fn clean_with(raw: &str, config: &CleanConfig, scratch: &mut Scratch) -> Clean {
     let repaired = buf.as_str();
     mark_chrome(&mut lines, facts, repaired);
     mark_joins(&mut lines, facts, repaired);
-    let paras = paragraphs(&lines, facts);
-    let title = mark_head(&mut lines, &paras, raw, repaired);
+    paragraphs(&lines, facts, paras);
+    let title = mark_head(&mut lines, paras, raw, repaired);
     let dateline = cut_dateline(&lines, starts, repaired);
-    mark_footer(&mut lines, &paras, repaired);
+    mark_footer(&mut lines, paras, repaired);
     // The line a dateline was cut from counts the words after it only.
     if let Some(i) = starts.iter().position(|&start| start > 0) {
         let from = words.hashes.len() as u32;
@@ -260,11 +263,10 @@ fn clean_with(raw: &str, config: &CleanConfig, scratch: &mut Scratch) -> Clean {
     // change nothing, and is not run (it was the whole second round of
     // most articles that have one, a repeat found in the first).
     let n_body = |lines: &[Line]| lines.iter().filter(|l| l.fate == Fate::Body).count();
-    let mut paras = paras;
     let mut joined = true;
     loop {
         let n_kept = n_body(&lines);
-        mark_edges(&mut lines, &paras);
+        mark_edges(&mut lines, paras);
         let n_edged = n_body(&lines);
         if !joined && n_edged == n_kept {
             break;
@@ -277,7 +279,7 @@ fn clean_with(raw: &str, config: &CleanConfig, scratch: &mut Scratch) -> Clean {
             break;
         }
         joined = n_joined != n_repeated;
-        paras = paragraphs(&lines, facts);
+        paragraphs(&lines, facts, paras);
     }
 
     let (text, offsets) = assemble(&lines, runs, line_runs, starts, repaired);
@@ -531,51 +533,76 @@ fn is_byline(content: &str) -> bool {
     BYLINE.is_match(content.trim())
 }
 
+/// The paragraphs of an article, kept in the scratch between articles
+/// with their `Joined` lines in one vector (was: a vector of paragraphs
+/// and one for each paragraph with joined lines, allocated on every round).
+#[derive(Default)]
+struct Paras {
+    list: Vec<Para>,
+    /// Every paragraph's `Joined` lines, one paragraph's after another's.
+    joined: Vec<usize>,
+}
+
+impl Paras {
+    /// The indexes of the `Joined` lines of `para`.
+    fn joined(&self, para: &Para) -> &[usize] {
+        &self.joined[para.joined.clone()]
+    }
+
+    /// Gives every line of `para` the fate `fate`.
+    fn set_fate(&self, lines: &mut [Line], para: &Para, fate: Fate) {
+        lines[para.first].fate = fate;
+        for &j in self.joined(para) {
+            lines[j].fate = fate;
+        }
+    }
+}
+
 /// A paragraph: a `Body` line and the `Joined` lines after it.
 struct Para {
     /// Index of the `Body` line.
     first: usize,
-    /// Indexes of its `Joined` lines.
-    joined: Vec<usize>,
+    /// Where the indexes of its `Joined` lines are in [`Paras::joined`].
+    joined: Range<usize>,
     n_words: usize,
     n_commas: usize,
     /// Ends like a sentence, or is too long or busy to be anything else.
     sentence: bool,
 }
 
-fn paragraphs(lines: &[Line], facts: &[LineFacts]) -> Vec<Para> {
+/// Finds the paragraphs of `lines` into `paras`.
+fn paragraphs(lines: &[Line], facts: &[LineFacts], paras: &mut Paras) {
+    let Paras { list, joined } = paras;
+    list.clear();
+    joined.clear();
     // Sized once: at most one paragraph a line (growing it cost more than
     // finding the paragraphs).
-    let mut paras: Vec<Para> = Vec::with_capacity(lines.len());
+    list.reserve(lines.len());
     for (i, line) in lines.iter().enumerate() {
         match line.fate {
-            Fate::Body => paras.push(Para {
+            Fate::Body => list.push(Para {
                 first: i,
-                joined: Vec::new(),
+                joined: joined.len()..joined.len(),
                 n_words: 0,
                 n_commas: 0,
                 sentence: false,
             }),
-            Fate::Joined => match paras.last_mut() {
-                Some(p) => p.joined.push(i),
+            Fate::Joined => match list.last_mut() {
+                // The last paragraph's joined lines are the last ones.
+                Some(p) => {
+                    joined.push(i);
+                    p.joined.end = joined.len();
+                }
                 None => continue,
             },
             _ => continue,
         }
-        let p = paras.last_mut().expect("a paragraph was just pushed");
+        let p = list.last_mut().expect("a paragraph was just pushed");
         p.n_words += facts[i].n_words;
         p.n_commas += facts[i].n_commas;
         // Headlines are short and rarely hold two commas; anything longer
         // or busier is prose even when its final stop was lost.
         p.sentence = facts[i].terminal || p.n_words > 20 || (p.n_words > 8 && p.n_commas >= 2);
-    }
-    paras
-}
-
-fn set_fate(lines: &mut [Line], para: &Para, fate: Fate) {
-    lines[para.first].fate = fate;
-    for &j in &para.joined {
-        lines[j].fate = fate;
     }
 }
 
@@ -583,16 +610,16 @@ fn set_fate(lines: &mut [Line], para: &Para, fate: Fate) {
 /// lines are the title (a Markdown heading, else the first of four words
 /// or more, else the longest of three), labels, and meta lines. Returns
 /// the title.
-fn mark_head(lines: &mut [Line], paras: &[Para], raw: &str, repaired: &str) -> Option<String> {
-    let first_sentence = paras.iter().position(|p| p.sentence)?;
+fn mark_head(lines: &mut [Line], paras: &Paras, raw: &str, repaired: &str) -> Option<String> {
+    let first_sentence = paras.list.iter().position(|p| p.sentence)?;
     let mut best: Option<(usize, (bool, bool, usize))> = None;
-    for para in &paras[..first_sentence] {
+    for para in &paras.list[..first_sentence] {
         let i = para.first;
         if para.joined.is_empty() && is_meta_line(lines[i].in_buf(repaired)) {
             lines[i].fate = Fate::Meta;
             continue;
         }
-        set_fate(lines, para, Fate::Label);
+        paras.set_fate(lines, para, Fate::Label);
         let heading = raw[lines[i].span.clone()].trim_start().starts_with('#');
         // Section labels are one to three words; the headline is the first longer line.
         let rank = (heading, para.n_words >= 4, if para.n_words >= 4 { 0 } else { para.n_words });
@@ -650,20 +677,21 @@ fn mark_joins(lines: &mut [Line], facts: &[LineFacts], repaired: &str) {
 
 /// A footer starts at a strong footer marker once the story has begun;
 /// everything short after it is chrome.
-fn mark_footer(lines: &mut [Line], paras: &[Para], repaired: &str) {
+fn mark_footer(lines: &mut [Line], paras: &Paras, repaired: &str) {
+    let list = &paras.list;
     let mut seen_sentence = false;
     let mut k = 0;
     for i in 0..lines.len() {
-        while k < paras.len() && paras[k].first < i {
+        while k < list.len() && list[k].first < i {
             k += 1;
         }
-        if k < paras.len() && paras[k].first == i && paras[k].sentence {
+        if k < list.len() && list[k].first == i && list[k].sentence {
             seen_sentence = true;
         }
         if let Fate::Chrome(c) = lines[i].fate {
             if c.starts_footer(lines[i].in_buf(repaired)) && seen_sentence {
-                for para in paras.iter().filter(|p| p.first > i && p.n_words <= 30) {
-                    set_fate(lines, para, Fate::Chrome(Chrome::Navigation));
+                for para in list.iter().filter(|p| p.first > i && p.n_words <= 30) {
+                    paras.set_fate(lines, para, Fate::Chrome(Chrome::Navigation));
                 }
                 return;
             }
@@ -675,20 +703,29 @@ fn mark_footer(lines: &mut [Line], paras: &[Para], repaired: &str) {
 /// last sentence, non-sentences that follow a line of chrome (a social
 /// plug, a footer) are unrelated headlines; without chrome between, they
 /// may be the story's last line that lost its final stop, and stay.
-fn mark_edges(lines: &mut [Line], paras: &[Para]) {
-    let mut kept: Vec<&Para> = Vec::with_capacity(paras.len());
-    kept.extend(paras.iter().filter(|p| lines[p.first].fate == Fate::Body));
-    let Some(first) = kept.iter().position(|p| p.sentence) else { return };
-    let last = kept.iter().rposition(|p| p.sentence).unwrap_or(first);
-    for para in &kept[..first] {
-        set_fate(lines, para, Fate::Label);
+///
+/// A paragraph is kept while its `Body` line is, and its fate changes
+/// only its own lines: so whether one is kept can be asked as it is reached
+/// (was: the kept ones collected in a vector first).
+fn mark_edges(lines: &mut [Line], paras: &Paras) {
+    let kept = |lines: &[Line], p: &Para| lines[p.first].fate == Fate::Body;
+    let list = &paras.list;
+    let Some(first) = list.iter().position(|p| kept(lines, p) && p.sentence) else { return };
+    let last = list.iter().rposition(|p| kept(lines, p) && p.sentence).unwrap_or(first);
+    for para in &list[..first] {
+        if kept(lines, para) {
+            paras.set_fate(lines, para, Fate::Label);
+        }
     }
-    let story_end = kept[last].joined.last().copied().unwrap_or(kept[last].first);
-    for para in &kept[last + 1..] {
+    let story_end = paras.joined(&list[last]).last().copied().unwrap_or(list[last].first);
+    for para in &list[last + 1..] {
+        if !kept(lines, para) {
+            continue;
+        }
         let chrome_between =
             lines[story_end + 1..para.first].iter().any(|l| matches!(l.fate, Fate::Chrome(_)));
         if chrome_between {
-            set_fate(lines, para, Fate::Headline);
+            paras.set_fate(lines, para, Fate::Headline);
         }
     }
 }
@@ -712,6 +749,8 @@ struct RepeatTables {
     repeat_of: Vec<Option<usize>>,
     needles: FxHashMap<u64, (usize, usize)>,
     next_needle: Vec<usize>,
+    /// Whether another needle has the same first trigram as this one.
+    shared: Vec<bool>,
 }
 
 /// How a byte counts in a repeat key: a letter or digit stands for itself
@@ -964,7 +1003,7 @@ fn key_bytes(text: &str, scratch: &mut Vec<u8>) -> usize {
 /// between them, or a dateline's words hashed again at the end) are
 /// copied after all the lines' words, and taken off again at the end.
 fn mark_repeats(lines: &mut [Line], words: &mut RepeatWords, tables: &mut RepeatTables) {
-    let RepeatTables { keys, first_seen, repeat_of, needles, next_needle } = tables;
+    let RepeatTables { keys, first_seen, repeat_of, needles, next_needle, shared } = tables;
     let n_hashes = words.hashes.len();
     keys.clear();
     // Whether the last paragraph's words are a copy at the end of `hashes`.
@@ -1003,7 +1042,6 @@ fn mark_repeats(lines: &mut [Line], words: &mut RepeatWords, tables: &mut Repeat
     let key = |k: usize| &hashes[keys[k].1.clone()];
     // Equal paragraphs: keyed by a hash of their words, checked word by word.
     empty_sized(first_seen, keys.len());
-    first_seen.reserve(keys.len());
     repeat_of.clear();
     repeat_of.resize(keys.len(), None);
     for (k, of) in repeat_of.iter_mut().enumerate() {
@@ -1032,22 +1070,27 @@ fn mark_repeats(lines: &mut [Line], words: &mut RepeatWords, tables: &mut Repeat
     // Containment: a paragraph of six words or more inside a longer one.
     // Index the needles by their first word trigram, then walk every
     // paragraph's trigrams once: near-linear in the length of the article.
-    // A trigram is looked up only when its bit is set in a filter of 4,096
-    // bits of the needles' trigrams (with 1,024, a long article's lookups
-    // were mostly false hits); the needles of one trigram are chained in order.
+    // A trigram is looked up only when its bit is set in a filter of 16,384
+    // bits of the needles' trigrams (with 4,096, 56% of Timeline17's
+    // lookups were false hits, a long article's most); the needles of one
+    // trigram are chained in order.
     let trigram = |a: u64, b: u64, c: u64| a ^ b.rotate_left(21) ^ c.rotate_left(42);
     empty_sized(needles, keys.len());
     next_needle.clear();
     next_needle.resize(keys.len(), usize::MAX);
-    let mut filter = [0u64; 64];
+    shared.clear();
+    shared.resize(keys.len(), false);
+    let mut filter = [0u64; FILTER_WORDS];
     for (a, of) in repeat_of.iter().enumerate() {
         if of.is_none() && key(a).len() >= MIN_NEEDLE {
             let t = trigram(key(a)[0], key(a)[1], key(a)[2]);
-            filter[(t >> 58) as usize] |= 1 << (t & 63);
+            filter[filter_word(t)] |= 1 << (t & 63);
             match needles.entry(t) {
                 Entry::Occupied(mut chain) => {
                     next_needle[chain.get().1] = a;
                     chain.get_mut().1 = a;
+                    shared[chain.get().0] = true;
+                    shared[a] = true;
                 }
                 Entry::Vacant(slot) => {
                     slot.insert((a, a));
@@ -1069,10 +1112,14 @@ fn mark_repeats(lines: &mut [Line], words: &mut RepeatWords, tables: &mut Repeat
             // the words are read as three zipped slices: no bounds check
             // per position (this loop sees every word of the article).
             let n = key_b.len().saturating_sub(MIN_NEEDLE - 1);
-            let words = key_b[..n].iter().zip(&key_b[1..]).zip(&key_b[2..]);
+            // Paragraph b is a needle: its first trigram is its own, and
+            // is looked up only when another needle shares it.
+            let from = usize::from(!shared[b]);
+            let words = key_b[from..n].iter().zip(&key_b[from + 1..]).zip(&key_b[from + 2..]);
             for (at, ((&w0, &w1), &w2)) in words.enumerate() {
+                let at = at + from;
                 let t = trigram(w0, w1, w2);
-                if filter[(t >> 58) as usize] & (1 << (t & 63)) == 0 {
+                if filter[filter_word(t)] & (1 << (t & 63)) == 0 {
                     continue;
                 }
                 let Some(&(mut a, _)) = needles.get(&t) else { continue };
@@ -1131,18 +1178,32 @@ fn paragraph_hash(words: &[u64]) -> u64 {
     lanes.iter().fold(0, |h, &lane| fold_word(h, lane))
 }
 
+/// The `u64` words of [`mark_repeats`]' trigram filter.
+const FILTER_WORDS: usize = 256;
+
+/// The word of the trigram filter that holds trigram `t`'s bit (bit
+/// `t & 63`): its top bits.
+fn filter_word(t: u64) -> usize {
+    (t >> (64 - FILTER_WORDS.trailing_zeros())) as usize
+}
+
 /// The fewest words of a paragraph that can be a repeat inside a longer one.
 const MIN_NEEDLE: usize = 6;
 
-/// Empties a table kept between articles. Emptying a hash table writes
-/// every slot it has, so one that a long article grew is shrunk back to
-/// about what this article needs: else every short article after it pays
-/// for the long one (it cost a quarter of the repeat search on Timeline17).
+/// Empties a table kept between articles and makes room for `n` entries.
+/// Emptying a hash table writes every slot it has, so one that a long
+/// article grew is shrunk back to about what this article needs: else
+/// every short article after it pays for the long one (it cost a quarter
+/// of the repeat search on Timeline17). A table of up to about a thousand
+/// entries is kept (a write of 2 KB at most): shrinking those let the next
+/// longer article grow it again, 1,093 times on Timeline17, each growth an
+/// allocation and, for the needles, a move of those already in.
 fn empty_sized<V>(map: &mut FxHashMap<u64, V>, n: usize) {
     map.clear();
-    if map.capacity() > 4 * n + 64 {
+    if map.capacity() > 4 * n + 1024 {
         map.shrink_to(2 * n);
     }
+    map.reserve(n);
 }
 
 /// Builds the text from kept lines: a paragraph per `Body` line, `Joined`
