@@ -11,8 +11,9 @@
 //! markers and backslash escapes go, and Penn Treebank tokenization
 //! (`` `` ``, `-LRB-`, ` n't`) is undone when the article uses it. In
 //! Treebank text a stretch of plain words, most of the text, is found
-//! sixteen bytes at a time (with SSE2 on x86-64: this module's one
-//! `unsafe` block) and copied whole, with one offset run.
+//! sixteen bytes at a time (with SSE2 on x86-64: this module's only
+//! `unsafe` code, the vector loads and the calls of the two functions
+//! that use them) and copied whole, with one offset run.
 
 use std::sync::LazyLock;
 
