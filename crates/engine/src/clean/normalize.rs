@@ -11,8 +11,9 @@
 //! markers and backslash escapes go, and Penn Treebank tokenization
 //! (`` `` ``, `-LRB-`, ` n't`) is undone when the article uses it. In
 //! Treebank text a stretch of plain words, most of the text, is found
-//! sixteen bytes at a time (with SSE2 on x86-64: this module's one
-//! `unsafe` block) and copied whole, with one offset run.
+//! sixteen bytes at a time (with SSE2 on x86-64: this module's only
+//! `unsafe` code, the vector loads and the calls of the two functions
+//! that use them) and copied whole, with one offset run.
 
 use std::sync::LazyLock;
 
@@ -437,10 +438,18 @@ fn detokenize(s: &str, base: usize, b: &mut Builder) {
                 glue_next = false;
                 pos = end + 1;
                 // Most often a stretch ends at the punctuation below: it
-                // is taken here, one trip round the loop fewer.
-                if !glue_punct(bytes, pos) {
-                    continue;
+                // is taken here, one trip round the loop fewer. The space
+                // before it is dropped, so its shift is not the stretch's:
+                // always a new offset run.
+                if glue_punct(bytes, pos) {
+                    debug_assert!(b.runs.last().is_some_and(|&(c, r)| {
+                        r as i64 - c as i64 != (base + pos) as i64 - b.len() as i64
+                    }));
+                    b.runs.push((b.len() as u32, (base + pos) as u32));
+                    b.text.push(char::from(bytes[pos]));
+                    pos += 2;
                 }
+                continue;
             }
         }
         // The commonest Treebank token, punctuation of one byte that
@@ -645,6 +654,21 @@ fn stop_mask(b: &[u8; 17]) -> u32 {
     }
 }
 
+/// [`stop_mask`] of sixteen bytes followed by a zero (a line's last
+/// sixteen: the zero stops a stretch as the line's end does).
+fn stop_mask_last(b: &[u8; 16]) -> u32 {
+    #[cfg(target_arch = "x86_64")]
+    {
+        sse2::stop_mask_last(b)
+    }
+    #[cfg(not(target_arch = "x86_64"))]
+    {
+        let mut padded = [0u8; 17];
+        padded[..16].copy_from_slice(b);
+        lanes_to_bits(stop_lanes(&padded))
+    }
+}
+
 /// Sixteen lanes of 1 or 0 (bytes of a `u128`) as sixteen bits: a multiply
 /// gathers the eight lanes of a word into its top byte (bit `56 + i` is
 /// lane `i`, and no two products overlap, so nothing carries).
@@ -664,7 +688,7 @@ fn lanes_to_bits(lanes: u128) -> u32 {
 mod sse2 {
     use std::arch::x86_64::{
         __m128i, _mm_add_epi8, _mm_andnot_si128, _mm_cmpeq_epi8, _mm_cmplt_epi8, _mm_loadu_si128,
-        _mm_movemask_epi8, _mm_or_si128, _mm_set1_epi8,
+        _mm_movemask_epi8, _mm_or_si128, _mm_set1_epi8, _mm_srli_si128,
     };
 
     pub(super) fn stop_mask(b: &[u8; 17]) -> u32 {
@@ -674,19 +698,42 @@ mod sse2 {
         unsafe { stop_mask_sse2(b) }
     }
 
+    pub(super) fn stop_mask_last(b: &[u8; 16]) -> u32 {
+        // SAFETY: as in `stop_mask`; the function reads only `b`.
+        unsafe { stop_mask_last_sse2(b) }
+    }
+
     #[target_feature(enable = "sse2")]
     fn stop_mask_sse2(b: &[u8; 17]) -> u32 {
+        // SAFETY: both loads read sixteen bytes inside `b`, which has
+        // seventeen (at 0 and at 1); `loadu` allows any alignment.
+        let (x, y): (__m128i, __m128i) = unsafe {
+            (_mm_loadu_si128(b.as_ptr().cast()), _mm_loadu_si128(b[1..].as_ptr().cast()))
+        };
+        stops(x, y)
+    }
+
+    /// The byte after the sixteen is a zero: `y` is `x` moved down one
+    /// byte, in a register (a padded copy on the stack, loaded again one
+    /// byte further on, waits for the copy's store to retire).
+    #[target_feature(enable = "sse2")]
+    fn stop_mask_last_sse2(b: &[u8; 16]) -> u32 {
+        // SAFETY: the load reads the sixteen bytes of `b`; `loadu` allows
+        // any alignment.
+        let x = unsafe { _mm_loadu_si128(b.as_ptr().cast()) };
+        stops(x, _mm_srli_si128::<1>(x))
+    }
+
+    /// The stop lanes of the sixteen bytes `x`, `y` being the sixteen one
+    /// byte further on.
+    #[target_feature(enable = "sse2")]
+    fn stops(x: __m128i, y: __m128i) -> u32 {
         // A vector of sixteen copies of a byte.
         macro_rules! byte {
             ($c:expr) => {
                 _mm_set1_epi8($c as i8)
             };
         }
-        // SAFETY: both loads read sixteen bytes inside `b`, which has
-        // seventeen (at 0 and at 1); `loadu` allows any alignment.
-        let (x, y): (__m128i, __m128i) = unsafe {
-            (_mm_loadu_si128(b.as_ptr().cast()), _mm_loadu_si128(b[1..].as_ptr().cast()))
-        };
         // Not printable ASCII: below 0x20 as a signed byte (0x80 and up
         // are negative), or 0x7f.
         let bad = _mm_or_si128(_mm_cmplt_epi8(x, byte!(0x20)), _mm_cmpeq_epi8(x, byte!(0x7f)));
@@ -729,11 +776,9 @@ fn next_stop(bytes: &[u8], mut from: usize) -> usize {
         return n;
     }
     let (at, mask) = if n >= 16 {
-        // A copy of a constant size, with no call.
-        let mut last = [0u8; 17];
-        last[..16].copy_from_slice(&bytes[n - 16..]);
+        let last: &[u8; 16] = bytes[n - 16..].try_into().expect("16 bytes");
         let before = from - (n - 16);
-        (n - 16, stop_mask(&last) & (u32::MAX << before))
+        (n - 16, stop_mask_last(last) & (u32::MAX << before))
     } else {
         let mut padded = [0u8; 17];
         padded[..n - from].copy_from_slice(&bytes[from..]);
@@ -887,6 +932,11 @@ mod tests {
             let bits: u32 = (0..16).map(|i| ((lanes >> (8 * i)) as u32 & 1) << i).sum();
             prop_assert_eq!(stop_mask(&chunk), bits);
             prop_assert_eq!(lanes_to_bits(lanes), bits);
+            // The same sixteen followed by a zero.
+            let mut last = chunk;
+            last[16] = 0;
+            let sixteen: &[u8; 16] = chunk[..16].try_into().unwrap();
+            prop_assert_eq!(stop_mask_last(sixteen), stop_mask(&last));
         }
     }
 
