@@ -903,17 +903,33 @@ fn word_hash(sixteen: &[u8; 16], len: u32) -> u64 {
     let b = u64::from_le_bytes(b.try_into().expect("8 bytes"));
     // The first eight cut to the word's bytes (all of it from eight on),
     // the second to the bytes after eight (what it keeps when the word is
-    // eight bytes or less does not matter: it is not picked).
-    // (The shift clamped at 0 by its sign bit: `max(0)` became a branch.)
-    let shift = 64 - 8 * len as i32;
-    let first = fold_word(0, a & (u64::MAX >> (shift & !(shift >> 31))));
-    let second = fold_word(first, b & u64::MAX.wrapping_shr(128 - 8 * len));
+    // eight bytes or less does not matter: it is not picked). The masks
+    // are looked up: computing them from the length took eight
+    // instructions a word, the lookups two loads.
+    let (low, high) = WORD_MASKS[len as usize];
+    let first = fold_word(0, a & low);
+    let second = fold_word(first, b & high);
     if len > 8 {
         second
     } else {
         first
     }
 }
+
+/// For a word of `len` bytes, 0 to 16: the masks of its bytes in its
+/// first eight and in its second eight (all ones from eight on in the
+/// first; the second's mask for eight or less is never used).
+static WORD_MASKS: [(u64, u64); 17] = {
+    let mut masks = [(0, 0); 17];
+    let mut len = 0;
+    while len <= 16 {
+        let low = if len >= 8 { u64::MAX } else { !(u64::MAX << (8 * len)) };
+        let high = if len <= 8 { 0 } else { u64::MAX >> (128 - 8 * len) };
+        masks[len] = (low, high);
+        len += 1;
+    }
+    masks
+};
 
 /// The hash of the word of more than sixteen bytes at `at` in `buf`, its
 /// end found here ([`word_hash`] for longer words).
