@@ -1477,7 +1477,9 @@ fn decode_offsets_v5(bytes: &[u8]) -> OffsetMap {
 /// (session 13): the references they must match byte for byte.
 #[cfg(test)]
 mod reference {
-    use super::{OffsetMap, MIN_COPY, PATCH_V1};
+    // The varint writers and `common_prefix` are the store's own: the
+    // change was in what the encoders do around them.
+    use super::{common_prefix, put_uvarint, put_zigzag, OffsetMap, MIN_COPY, PATCH_V1};
 
     pub(super) fn encode_text(raw: &str, text: &str, offsets: &OffsetMap) -> Option<Vec<u8>> {
         let (raw, text) = (raw.as_bytes(), text.as_bytes());
@@ -1525,15 +1527,6 @@ mod reference {
         }
     }
 
-    fn common_prefix(a: &[u8], b: &[u8]) -> usize {
-        let n = a.len().min(b.len());
-        let mut i = 0;
-        while i < n && a[i] == b[i] {
-            i += 1;
-        }
-        i
-    }
-
     pub(super) fn encode_offsets(map: &OffsetMap) -> Vec<u8> {
         let mut out = Vec::with_capacity(map.runs.len() * 3);
         let (mut clean, mut shift) = (0i64, 0i64);
@@ -1544,18 +1537,6 @@ mod reference {
             (clean, shift) = (c, s);
         }
         out
-    }
-
-    fn put_uvarint(out: &mut Vec<u8>, mut z: u64) {
-        while z >= 0x80 {
-            out.push(z as u8 | 0x80);
-            z >>= 7;
-        }
-        out.push(z as u8);
-    }
-
-    fn put_zigzag(out: &mut Vec<u8>, v: i64) {
-        put_uvarint(out, ((v << 1) ^ (v >> 63)) as u64);
     }
 }
 
