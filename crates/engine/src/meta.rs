@@ -190,8 +190,7 @@ pub fn metadata(
 
     // A source line in the head: "The Wall Street Journal, 05 October 2016".
     let mut source_date = None;
-    let lines = if has_meta { &clean.lines[..] } else { &[] };
-    for line in lines.iter().filter(|l| l.fate == Fate::Meta) {
+    for line in has_meta.then(|| clean.lines_with(Fate::Meta)).into_iter().flatten() {
         let content = line.content(clean);
         let found = dates::find_dates(content);
         let Some(first) = found.first() else { continue };
